@@ -1,0 +1,255 @@
+//! Walks the quantized graph and assigns it to rows: inputs (range-checked), then one block of
+//! rows per step. Every value an op reads is copy-constrained to the cell that produced it.
+
+use std::collections::HashMap;
+
+use halo2_proofs::circuit::{Cell, Region, Value};
+use halo2_proofs::plonk::Error;
+use halo2curves::bn256::Fr;
+
+use super::config::ModelConfig;
+use crate::felt;
+use crate::quant::{Dot, QGraph, QOp, Term, TermA, TermB, Trace};
+use crate::settings::Visibility;
+
+/// Rows the layout uses for `q` with `lanes` product lanes (mirrors [`assign`]).
+pub fn count_rows(q: &QGraph, lanes: usize) -> usize {
+    let mut rows = 1 + q.inputs.iter().map(|&t| q.len_of(t)).sum::<usize>();
+    let mut terms = vec![];
+    for s in &q.steps {
+        match &s.op {
+            QOp::Dot(d) => {
+                for i in 0..d.out_len() {
+                    d.terms(i, &mut terms);
+                    rows += terms.len().div_ceil(lanes).max(1);
+                }
+            }
+            QOp::Lookup(_) => rows += q.len_of(s.output),
+            QOp::Gather(_) => {}
+        }
+    }
+    rows
+}
+
+/// Which tensors are bound to the instance column, and where.
+pub struct Publics {
+    pub inputs: Visibility,
+    pub outputs: Visibility,
+    pub params: Visibility,
+}
+
+struct Ctx<'a, 'r> {
+    cfg: &'a ModelConfig,
+    region: &'a mut Region<'r, Fr>,
+    q: &'a QGraph,
+    trace: Option<&'a Trace>,
+    fixed_params: bool,
+    row: usize,
+    one: Cell,
+    cells: Vec<Vec<Cell>>,
+    param_home: HashMap<(usize, usize), Cell>,
+}
+
+fn known<T>(trace: Option<T>) -> bool {
+    trace.is_some()
+}
+
+/// Assign the model; returns the cells bound to the instance column, in instance order.
+pub fn assign(
+    cfg: &ModelConfig,
+    region: &mut Region<'_, Fr>,
+    q: &QGraph,
+    trace: Option<&Trace>,
+    vis: &Publics,
+) -> Result<(usize, Vec<Cell>), Error> {
+    let one = region.assign_advice_from_constant(|| "one", cfg.y, 0, Fr::one())?.cell();
+    let mut ctx = Ctx {
+        cfg,
+        region,
+        q,
+        trace,
+        fixed_params: vis.params == Visibility::Fixed,
+        row: 1,
+        one,
+        cells: vec![vec![]; q.shapes.len()],
+        param_home: HashMap::new(),
+    };
+    let mut public = vec![];
+    for &t in &q.inputs {
+        let n = q.len_of(t);
+        let mut cells = Vec::with_capacity(n);
+        for i in 0..n {
+            let v = ctx.val(t, i);
+            cfg.q_range.enable(ctx.region, ctx.row)?;
+            cells.push(ctx.region.assign_advice(cfg.y, ctx.row, v).cell());
+            ctx.row += 1;
+        }
+        if vis.inputs == Visibility::Public {
+            public.extend(cells.iter().copied());
+        }
+        ctx.cells[t] = cells;
+    }
+    for s in &q.steps {
+        let out = match &s.op {
+            QOp::Dot(d) => ctx.dot(d, &s.inputs, s.output)?,
+            QOp::Lookup(f) => {
+                let k = q.required_lookups().iter().position(|g| g == f).ok_or(Error::Synthesis)?;
+                ctx.lookup(k, s.inputs[0], s.output)?
+            }
+            QOp::Gather(map) => map.iter().map(|&(slot, i)| ctx.cells[s.inputs[slot as usize]][i as usize]).collect(),
+        };
+        ctx.cells[s.output] = out;
+    }
+    if vis.outputs == Visibility::Public {
+        for &t in &q.outputs {
+            public.extend(ctx.cells[t].iter().copied());
+        }
+    }
+    Ok((ctx.row, public))
+}
+
+impl Ctx<'_, '_> {
+    fn int(&self, t: usize, i: usize) -> Option<i64> {
+        self.trace.map(|tr| tr.values[t][i])
+    }
+
+    fn val(&self, t: usize, i: usize) -> Value<Fr> {
+        match self.int(t, i) {
+            Some(v) => Value::known(felt::from_i64(v)),
+            None => Value::unknown(),
+        }
+    }
+
+    fn eq(&mut self, a: Cell, b: Cell) {
+        self.region.constrain_equal(a, b);
+    }
+
+    fn dot(&mut self, d: &Dot, inputs: &[usize], output: usize) -> Result<Vec<Cell>, Error> {
+        let cfg = self.cfg;
+        let lanes = cfg.params.lanes;
+        let n = d.out_len();
+        let mut out = Vec::with_capacity(n);
+        let mut terms: Vec<Term> = vec![];
+        let div = 1i128 << d.rescale;
+        let half = if d.rescale == 0 { 0 } else { div / 2 };
+        let has = known(self.trace);
+        for o in 0..n {
+            d.terms(o, &mut terms);
+            let rows = terms.len().div_ceil(lanes).max(1);
+            let mut acc: i128 = 0;
+            for r in 0..rows {
+                let row = self.row;
+                if r == 0 {
+                    cfg.q_first.enable(self.region, row)?;
+                } else {
+                    cfg.q_next.enable(self.region, row)?;
+                }
+                for j in 0..lanes {
+                    let (av, bv) = match terms.get(r * lanes + j).copied() {
+                        Some(Term(a, b)) => {
+                            let av = match a {
+                                TermA::Act { slot, idx } => self.int(inputs[slot], idx),
+                                TermA::One => Some(1),
+                            };
+                            let a_cell = self.region.assign_advice(cfg.a[j], row, opt(av)).cell();
+                            let src = match a {
+                                TermA::Act { slot, idx } => self.cells[inputs[slot]][idx],
+                                TermA::One => self.one,
+                            };
+                            self.eq(a_cell, src);
+                            let bv = self.b_lane(j, row, b, inputs)?;
+                            (av, bv)
+                        }
+                        None => {
+                            self.region.assign_advice(cfg.a[j], row, Value::known(Fr::zero()));
+                            self.region.assign_advice(cfg.b[j], row, Value::known(Fr::zero()));
+                            self.region.assign_fixed(cfg.m[j], row, Fr::one());
+                            (Some(0), Some(0))
+                        }
+                    };
+                    if let (Some(a), Some(b)) = (av, bv) {
+                        acc += a as i128 * b as i128;
+                    }
+                }
+                self.region.assign_advice(cfg.acc, row, if has { Value::known(felt::from_i128(acc)) } else { Value::unknown() });
+                self.row += 1;
+            }
+            // rescale on the last row
+            let row = self.row - 1;
+            cfg.q_rescale.enable(self.region, row)?;
+            cfg.q_range.enable(self.region, row)?;
+            self.region.assign_fixed(cfg.div, row, felt::from_i128(div));
+            self.region.assign_fixed(cfg.half, row, felt::from_i128(half));
+            let y = self.int(output, o);
+            let y_cell = self.region.assign_advice(cfg.y, row, opt(y)).cell();
+            let rem = y.map(|y| acc + half - y as i128 * div);
+            self.region.assign_advice(cfg.r, row, match rem {
+                Some(r) => Value::known(felt::from_i128(r)),
+                None => Value::unknown(),
+            });
+            out.push(y_cell);
+        }
+        Ok(out)
+    }
+
+    fn b_lane(&mut self, j: usize, row: usize, b: TermB, inputs: &[usize]) -> Result<Option<i64>, Error> {
+        let cfg = self.cfg;
+        Ok(match b {
+            TermB::Coef(c) => {
+                self.region.assign_fixed(cfg.m[j], row, Fr::one());
+                self.region.assign_fixed(cfg.f[j], row, felt::from_i64(c));
+                self.region.assign_advice(cfg.b[j], row, Value::known(felt::from_i64(c)));
+                Some(c)
+            }
+            TermB::Param { id, idx } => {
+                let v = self.q.params[id].values[idx];
+                if self.fixed_params {
+                    self.region.assign_fixed(cfg.m[j], row, Fr::one());
+                    self.region.assign_fixed(cfg.f[j], row, felt::from_i64(v));
+                    self.region.assign_advice(cfg.b[j], row, Value::known(felt::from_i64(v)));
+                } else {
+                    // private: the value is a witness; every use is tied to its first use
+                    let val = if self.trace.is_some() { Value::known(felt::from_i64(v)) } else { Value::unknown() };
+                    let cell = self.region.assign_advice(cfg.b[j], row, val).cell();
+                    match self.param_home.get(&(id, idx)) {
+                        Some(&home) => self.eq(cell, home),
+                        None => {
+                            self.param_home.insert((id, idx), cell);
+                        }
+                    }
+                }
+                Some(v)
+            }
+            TermB::Act { slot, idx } => {
+                let v = self.int(inputs[slot], idx);
+                let cell = self.region.assign_advice(cfg.b[j], row, opt(v)).cell();
+                let src = self.cells[inputs[slot]][idx];
+                self.eq(cell, src);
+                v
+            }
+        })
+    }
+
+    fn lookup(&mut self, k: usize, input: usize, output: usize) -> Result<Vec<Cell>, Error> {
+        let cfg = self.cfg;
+        let n = self.q.len_of(output);
+        let mut out = Vec::with_capacity(n);
+        for i in 0..n {
+            let row = self.row;
+            cfg.q_func[k].enable(self.region, row)?;
+            let x = self.region.assign_advice(cfg.a[0], row, self.val(input, i)).cell();
+            let src = self.cells[input][i];
+            self.eq(x, src);
+            out.push(self.region.assign_advice(cfg.acc, row, self.val(output, i)).cell());
+            self.row += 1;
+        }
+        Ok(out)
+    }
+}
+
+fn opt(v: Option<i64>) -> Value<Fr> {
+    match v {
+        Some(v) => Value::known(felt::from_i64(v)),
+        None => Value::unknown(),
+    }
+}

@@ -1,0 +1,72 @@
+//! Field elements <-> fixed-point integers and ezkl's 64-hex-digit little-endian strings.
+
+use halo2curves::bn256::Fr;
+use halo2curves::ff::PrimeField;
+
+/// The field element of a signed integer (negative values wrap to `p - |v|`).
+pub fn from_i64(v: i64) -> Fr {
+    if v >= 0 {
+        Fr::from(v as u64)
+    } else {
+        -Fr::from(v.unsigned_abs())
+    }
+}
+
+pub fn from_i128(v: i128) -> Fr {
+    let mag = v.unsigned_abs();
+    let f = Fr::from((mag >> 64) as u64) * Fr::from_u128(1u128 << 64) + Fr::from(mag as u64);
+    if v < 0 {
+        -f
+    } else {
+        f
+    }
+}
+
+/// The signed integer a field element encodes, if it lies in `(-2^63, 2^63)`.
+pub fn to_i64(f: &Fr) -> Option<i64> {
+    let pos = f.to_repr();
+    let neg = (-*f).to_repr();
+    let small = |b: &[u8]| b[8..].iter().all(|&x| x == 0) && b[7] < 0x80;
+    if small(pos.as_ref()) {
+        Some(u64::from_le_bytes(pos.as_ref()[..8].try_into().unwrap()) as i64)
+    } else if small(neg.as_ref()) {
+        Some(-(u64::from_le_bytes(neg.as_ref()[..8].try_into().unwrap()) as i64))
+    } else {
+        None
+    }
+}
+
+/// 64 hex digits, little-endian bytes (ezkl's witness and proof encoding).
+pub fn to_hex(f: &Fr) -> String {
+    f.to_repr().as_ref().iter().map(|b| format!("{b:02x}")).collect()
+}
+
+/// Parse a 64-hex-digit little-endian field element (an optional `0x` is accepted).
+pub fn from_hex(s: &str) -> Result<Fr, String> {
+    let s = s.strip_prefix("0x").unwrap_or(s);
+    if s.len() != 64 || !s.bytes().all(|b| b.is_ascii_hexdigit()) {
+        return Err(format!("`{s}` is not a 64-hex-digit field element"));
+    }
+    let mut repr = <Fr as PrimeField>::Repr::default();
+    for (i, b) in repr.as_mut().iter_mut().enumerate() {
+        *b = u8::from_str_radix(&s[2 * i..2 * i + 2], 16).unwrap();
+    }
+    Option::from(Fr::from_repr(repr)).ok_or_else(|| format!("`{s}` is not below the field modulus"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn roundtrip() {
+        for v in [0i64, 1, -1, 127, -32768, i64::MAX, i64::MIN + 1] {
+            let f = from_i64(v);
+            assert_eq!(to_i64(&f), Some(v));
+            assert_eq!(from_hex(&to_hex(&f)).unwrap(), f);
+        }
+        assert_eq!(to_hex(&from_i64(1)), format!("01{}", "0".repeat(62)));
+        assert_eq!(from_i128(-(1i128 << 70)), -from_i128(1i128 << 70));
+        assert!(from_hex("zz").is_err());
+    }
+}

@@ -1,0 +1,138 @@
+//! ezkl-compatible JSON files: `input.json`, `witness.json`, `proof.json`.
+
+use serde::{Deserialize, Serialize};
+
+/// `input.json` / calibration data: one flat row-major list per model input. In calibration
+/// data a list may hold several samples back to back.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct InputData {
+    pub input_data: Vec<Vec<f64>>,
+}
+
+/// Errors in the JSON files.
+#[derive(Debug, thiserror::Error)]
+pub enum FormatError {
+    #[error("{file}: {source}")]
+    Json {
+        file: &'static str,
+        #[source]
+        source: serde_json::Error,
+    },
+    #[error("{file}: {msg}")]
+    Invalid { file: &'static str, msg: String },
+}
+
+impl InputData {
+    pub fn from_json(b: &[u8]) -> Result<Self, FormatError> {
+        // parse through Value so that non-numbers ("NaN" strings, nulls) get a precise message
+        let v: serde_json::Value = serde_json::from_slice(b).map_err(|source| FormatError::Json { file: "input.json", source })?;
+        let rows = v
+            .get("input_data")
+            .and_then(|x| x.as_array())
+            .ok_or_else(|| FormatError::Invalid { file: "input.json", msg: "missing `input_data` (a list of lists of numbers)".into() })?;
+        let mut input_data = vec![];
+        for (i, row) in rows.iter().enumerate() {
+            let row = row.as_array().ok_or_else(|| FormatError::Invalid { file: "input.json", msg: format!("input_data[{i}] is not a list") })?;
+            let mut out = Vec::with_capacity(row.len());
+            for (j, x) in row.iter().enumerate() {
+                match x {
+                    serde_json::Value::Number(n) => out.push(n.as_f64().unwrap_or(f64::NAN)),
+                    serde_json::Value::String(s) => match s.trim().to_ascii_lowercase().as_str() {
+                        "nan" => out.push(f64::NAN),
+                        "inf" | "infinity" | "+inf" => out.push(f64::INFINITY),
+                        "-inf" | "-infinity" => out.push(f64::NEG_INFINITY),
+                        _ => {
+                            return Err(FormatError::Invalid { file: "input.json", msg: format!("input_data[{i}][{j}] = {s:?} is not a number") })
+                        }
+                    },
+                    other => {
+                        return Err(FormatError::Invalid { file: "input.json", msg: format!("input_data[{i}][{j}] = {other} is not a number") })
+                    }
+                }
+            }
+            input_data.push(out);
+        }
+        Ok(InputData { input_data })
+    }
+
+    pub fn to_json(&self) -> Vec<u8> {
+        serde_json::to_vec(self).expect("serialize")
+    }
+}
+
+/// Decoded values of the witness, for people.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct PrettyElements {
+    pub rescaled_inputs: Vec<Vec<String>>,
+    pub inputs: Vec<Vec<String>>,
+    pub rescaled_outputs: Vec<Vec<String>>,
+    pub outputs: Vec<Vec<String>>,
+}
+
+/// `witness.json`: field elements as 64-hex-digit little-endian strings.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Witness {
+    pub inputs: Vec<Vec<String>>,
+    pub outputs: Vec<Vec<String>>,
+    pub pretty_elements: PrettyElements,
+    pub max_lookup_inputs: i64,
+    pub min_lookup_inputs: i64,
+}
+
+/// Decoded public values of a proof.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct PrettyPublicInputs {
+    pub rescaled_inputs: Vec<Vec<String>>,
+    pub inputs: Vec<Vec<String>>,
+    pub rescaled_outputs: Vec<Vec<String>>,
+    pub outputs: Vec<Vec<String>>,
+}
+
+/// `proof.json`.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Proof {
+    /// One list per instance column.
+    pub instances: Vec<Vec<String>>,
+    /// `0x` + the proof bytes in hex.
+    pub hex_proof: String,
+    pub pretty_public_inputs: PrettyPublicInputs,
+    pub transcript_type: String,
+    pub protocol: String,
+    pub version: String,
+}
+
+impl Witness {
+    pub fn from_json(b: &[u8]) -> Result<Self, FormatError> {
+        serde_json::from_slice(b).map_err(|source| FormatError::Json { file: "witness.json", source })
+    }
+    pub fn to_json(&self) -> Vec<u8> {
+        serde_json::to_vec_pretty(self).expect("serialize")
+    }
+}
+
+impl Proof {
+    pub fn from_json(b: &[u8]) -> Result<Self, FormatError> {
+        serde_json::from_slice(b).map_err(|source| FormatError::Json { file: "proof.json", source })
+    }
+    pub fn to_json(&self) -> Vec<u8> {
+        serde_json::to_vec_pretty(self).expect("serialize")
+    }
+
+    /// The proof bytes.
+    pub fn bytes(&self) -> Result<Vec<u8>, FormatError> {
+        let h = self.hex_proof.strip_prefix("0x").unwrap_or(&self.hex_proof);
+        if h.len() % 2 != 0 || !h.bytes().all(|b| b.is_ascii_hexdigit()) {
+            return Err(FormatError::Invalid { file: "proof.json", msg: "`hex_proof` is not a hex string".into() });
+        }
+        Ok((0..h.len()).step_by(2).map(|i| u8::from_str_radix(&h[i..i + 2], 16).unwrap()).collect())
+    }
+}
+
+pub fn to_hex_bytes(b: &[u8]) -> String {
+    let mut s = String::with_capacity(2 + 2 * b.len());
+    s.push_str("0x");
+    for x in b {
+        s.push_str(&format!("{x:02x}"));
+    }
+    s
+}

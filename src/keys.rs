@@ -1,0 +1,85 @@
+//! Proving and verifying keys: generation and (de)serialization in halo2's raw byte format.
+
+use std::panic::{catch_unwind, AssertUnwindSafe};
+
+use halo2_proofs::plonk::{keygen_pk, keygen_vk, ProvingKey, VerifyingKey};
+use halo2_proofs::poly::kzg::commitment::ParamsKZG;
+use halo2_proofs::SerdeFormat;
+use halo2curves::bn256::{Bn256, G1Affine};
+
+use crate::circuit::{CircuitParams, ModelCircuit};
+use crate::model::Compiled;
+use crate::settings::Settings;
+
+/// Errors of key generation and key files.
+#[derive(Debug, thiserror::Error)]
+pub enum KeyError {
+    #[error("key generation failed: {0}")]
+    Keygen(String),
+    #[error("verifying key: {0}")]
+    Vk(String),
+    #[error("proving key: {0}")]
+    Pk(String),
+}
+
+/// Run `f`, turning a panic inside halo2 (e.g. on malformed bytes) into an error message.
+pub(crate) fn guarded<T>(what: &str, f: impl FnOnce() -> Result<T, String>) -> Result<T, String> {
+    match catch_unwind(AssertUnwindSafe(f)) {
+        Ok(r) => r,
+        Err(p) => {
+            let msg = p.downcast_ref::<&str>().map(|s| s.to_string()).or_else(|| p.downcast_ref::<String>().cloned());
+            Err(format!("{what}: {}", msg.unwrap_or_else(|| "malformed data".into())))
+        }
+    }
+}
+
+pub fn keygen(model: &Compiled, params: &ParamsKZG<Bn256>) -> Result<(VerifyingKey<G1Affine>, ProvingKey<G1Affine>), KeyError> {
+    let circuit = ModelCircuit { model, trace: None };
+    let vk = keygen_vk(params, &circuit).map_err(|e| KeyError::Keygen(format!("{e:?}")))?;
+    let pk = keygen_pk(params, vk.clone(), &circuit).map_err(|e| KeyError::Keygen(format!("{e:?}")))?;
+    Ok((vk, pk))
+}
+
+pub fn vk_to_bytes(vk: &VerifyingKey<G1Affine>) -> Vec<u8> {
+    vk.to_bytes(SerdeFormat::RawBytes)
+}
+
+pub fn pk_to_bytes(pk: &ProvingKey<G1Affine>) -> Vec<u8> {
+    pk.to_bytes(SerdeFormat::RawBytes)
+}
+
+pub fn vk_from_bytes(b: &[u8], settings: &Settings) -> Result<VerifyingKey<G1Affine>, KeyError> {
+    let params = CircuitParams::from_settings(settings);
+    let vk = guarded("verifying key", || {
+        let mut r = b;
+        let vk = VerifyingKey::<G1Affine>::read::<_, ModelCircuit<'static>>(&mut r, SerdeFormat::RawBytes, params)
+            .map_err(|e| e.to_string())?;
+        if !r.is_empty() {
+            return Err(format!("{} trailing bytes", r.len()));
+        }
+        Ok(vk)
+    })
+    .map_err(KeyError::Vk)?;
+    if vk.get_domain().k() != settings.run_args.logrows {
+        return Err(KeyError::Vk(format!("made for logrows {}, settings say {}", vk.get_domain().k(), settings.run_args.logrows)));
+    }
+    Ok(vk)
+}
+
+pub fn pk_from_bytes(b: &[u8], settings: &Settings) -> Result<ProvingKey<G1Affine>, KeyError> {
+    let params = CircuitParams::from_settings(settings);
+    let pk = guarded("proving key", || {
+        let mut r = b;
+        let pk = ProvingKey::<G1Affine>::read::<_, ModelCircuit<'static>>(&mut r, SerdeFormat::RawBytes, params)
+            .map_err(|e| e.to_string())?;
+        if !r.is_empty() {
+            return Err(format!("{} trailing bytes", r.len()));
+        }
+        Ok(pk)
+    })
+    .map_err(KeyError::Pk)?;
+    if pk.get_vk().get_domain().k() != settings.run_args.logrows {
+        return Err(KeyError::Pk(format!("made for logrows {}, settings say {}", pk.get_vk().get_domain().k(), settings.run_args.logrows)));
+    }
+    Ok(pk)
+}

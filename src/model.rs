@@ -1,0 +1,77 @@
+//! The compiled circuit (`model.compiled`): settings plus the quantized graph.
+
+use serde::{Deserialize, Serialize};
+
+use crate::quant::QGraph;
+use crate::settings::Settings;
+
+#[derive(Clone, Debug, Serialize, Deserialize, PartialEq)]
+pub struct Compiled {
+    pub settings: Settings,
+    pub graph: QGraph,
+}
+
+/// Errors reading a compiled circuit.
+#[derive(Debug, thiserror::Error)]
+pub enum ModelError {
+    #[error("compiled circuit: {0}")]
+    Json(#[from] serde_json::Error),
+    #[error("compiled circuit: {0}")]
+    Invalid(String),
+}
+
+impl Compiled {
+    pub fn to_bytes(&self) -> Vec<u8> {
+        serde_json::to_vec(self).expect("compiled circuit serializes")
+    }
+
+    pub fn from_bytes(b: &[u8]) -> Result<Self, ModelError> {
+        let c: Compiled = serde_json::from_slice(b)?;
+        c.settings.run_args.validate().map_err(|e| ModelError::Invalid(e.to_string()))?;
+        c.check().map_err(ModelError::Invalid)?;
+        Ok(c)
+    }
+
+    /// Structural checks so that a hand-edited file cannot make later steps index out of bounds.
+    pub fn check(&self) -> Result<(), String> {
+        let q = &self.graph;
+        let nt = q.shapes.len();
+        let ok_t = |t: usize| if t < nt { Ok(()) } else { Err(format!("tensor id {t} out of range")) };
+        for &t in q.inputs.iter().chain(&q.outputs) {
+            ok_t(t)?;
+        }
+        let mut terms = vec![];
+        for s in &q.steps {
+            ok_t(s.output)?;
+            for &t in &s.inputs {
+                ok_t(t)?;
+            }
+            let lens: Vec<usize> = s.inputs.iter().map(|&t| q.len_of(t)).collect();
+            let out_len = q.len_of(s.output);
+            let bad = |what: &str| Err(format!("step `{}`: {what}", s.node));
+            match &s.op {
+                crate::quant::QOp::Dot(d) => {
+                    if d.out_len() != out_len || d.rescale > 48 {
+                        return bad("output length or rescale");
+                    }
+                    for o in 0..out_len {
+                        d.terms_checked(o, &mut terms, &lens, &q.params).map_err(|e| format!("step `{}`: {e}", s.node))?;
+                    }
+                }
+                crate::quant::QOp::Lookup(f) => {
+                    if lens.len() != 1 || lens[0] != out_len || !self.settings.required_lookups.contains(f) {
+                        return bad("lookup shape or table");
+                    }
+                }
+                crate::quant::QOp::Gather(map) => {
+                    if map.len() != out_len
+                        || map.iter().any(|&(sl, i)| sl as usize >= lens.len() || i as usize >= lens[sl as usize])
+                    {
+                        return bad("gather index");
+                    }
+                }
+            }
+        }
+        Ok(())
+    }
+}

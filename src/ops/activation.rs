@@ -1,0 +1,148 @@
+//! Element-wise non-linear functions, proven through lookup tables.
+//!
+//! Quantized semantics: `f_q(x) = round(f(x / 2^S) · 2^S)` for every `x` in the lookup range
+//! `[-H, H)`, with `S` the activation scale. The circuit holds the table `(x, f_q(x))` and
+//! constrains each `(input, output)` pair to be one of its rows. Float maths goes through
+//! `libm`, so tables are bit-identical natively and in WebAssembly.
+
+use serde::{Deserialize, Serialize};
+
+use super::OpError;
+use crate::onnx::Attrs;
+use crate::tensor::Tensor;
+
+/// A unary function with a lookup table.
+#[derive(Clone, Copy, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "fn")]
+pub enum Func {
+    Relu,
+    Sigmoid,
+    Tanh,
+    LeakyRelu { alpha: f64 },
+    HardSigmoid { alpha: f64, beta: f64 },
+    HardSwish,
+    Softplus,
+    Softsign,
+    Elu { alpha: f64 },
+    Erf,
+    Gelu,
+    Abs,
+    Clip { min: f64, max: f64 },
+}
+
+impl Func {
+    pub fn name(&self) -> &'static str {
+        match self {
+            Func::Relu => "relu",
+            Func::Sigmoid => "sigmoid",
+            Func::Tanh => "tanh",
+            Func::LeakyRelu { .. } => "leaky_relu",
+            Func::HardSigmoid { .. } => "hard_sigmoid",
+            Func::HardSwish => "hard_swish",
+            Func::Softplus => "softplus",
+            Func::Softsign => "softsign",
+            Func::Elu { .. } => "elu",
+            Func::Erf => "erf",
+            Func::Gelu => "gelu",
+            Func::Abs => "abs",
+            Func::Clip { .. } => "clip",
+        }
+    }
+
+    /// Float semantics.
+    pub fn apply(&self, x: f64) -> f64 {
+        match *self {
+            Func::Relu => x.max(0.0),
+            Func::Sigmoid => 1.0 / (1.0 + libm::exp(-x)),
+            Func::Tanh => libm::tanh(x),
+            Func::LeakyRelu { alpha } => {
+                if x < 0.0 {
+                    alpha * x
+                } else {
+                    x
+                }
+            }
+            Func::HardSigmoid { alpha, beta } => (alpha * x + beta).clamp(0.0, 1.0),
+            Func::HardSwish => x * (x / 6.0 + 0.5).clamp(0.0, 1.0),
+            Func::Softplus => libm::log1p(libm::exp(-x.abs())) + x.max(0.0),
+            Func::Softsign => x / (1.0 + x.abs()),
+            Func::Elu { alpha } => {
+                if x < 0.0 {
+                    alpha * libm::expm1(x)
+                } else {
+                    x
+                }
+            }
+            Func::Erf => libm::erf(x),
+            Func::Gelu => 0.5 * x * (1.0 + libm::erf(x / std::f64::consts::SQRT_2)),
+            Func::Abs => x.abs(),
+            Func::Clip { min, max } => x.clamp(min, max),
+        }
+    }
+
+    /// Quantized semantics at scale `s` (the table's content).
+    pub fn quantized(&self, x: i64, s: u32) -> i64 {
+        let k = (1u64 << s) as f64;
+        libm::round(self.apply(x as f64 / k) * k) as i64
+    }
+}
+
+/// Map an ONNX op onto a table function, if it is one. `Ok(None)`: not an activation.
+pub fn build(
+    op_type: &str,
+    a: &Attrs,
+    consts: &[Option<&Tensor>],
+    shapes: &[Option<&[usize]>],
+) -> Result<Option<Func>, OpError> {
+    let scalar_input = |i: usize, what: &'static str| -> Result<Option<f64>, OpError> {
+        if shapes.get(i).copied().flatten().is_none() {
+            return Ok(None); // omitted optional input
+        }
+        match consts.get(i) {
+            None => Ok(None),
+            Some(None) => Err(OpError::NotConstant { input: i, what }),
+            Some(Some(t)) if t.data.len() == 1 => Ok(Some(t.data[0])),
+            Some(Some(t)) => Err(OpError::Shape(format!("{what} must be a scalar, got shape {:?}", t.shape))),
+        }
+    };
+    Ok(Some(match op_type {
+        "Relu" => Func::Relu,
+        "Sigmoid" => Func::Sigmoid,
+        "Tanh" => Func::Tanh,
+        "LeakyRelu" => Func::LeakyRelu { alpha: a.float("alpha", 0.01) as f64 },
+        "HardSigmoid" => Func::HardSigmoid { alpha: a.float("alpha", 0.2) as f64, beta: a.float("beta", 0.5) as f64 },
+        "HardSwish" => Func::HardSwish,
+        "Softplus" => Func::Softplus,
+        "Softsign" => Func::Softsign,
+        "Elu" => Func::Elu { alpha: a.float("alpha", 1.0) as f64 },
+        "Erf" => Func::Erf,
+        "Gelu" => {
+            if a.string("approximate").is_some_and(|s| s != "none") {
+                return Err(OpError::Attribute { name: "approximate".into(), msg: "only the exact (erf) form is supported".into() });
+            }
+            Func::Gelu
+        }
+        "Abs" => Func::Abs,
+        "Clip" => {
+            // opset < 11: attributes; opset >= 11: optional constant inputs
+            let min = scalar_input(1, "min")?.unwrap_or(a.float("min", f32::MIN) as f64);
+            let max = scalar_input(2, "max")?.unwrap_or(a.float("max", f32::MAX) as f64);
+            Func::Clip { min, max }
+        }
+        _ => return Ok(None),
+    }))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::Func;
+
+    #[test]
+    fn quantized_tables() {
+        assert_eq!(Func::Relu.quantized(-5, 7), 0);
+        assert_eq!(Func::Relu.quantized(5, 7), 5);
+        assert_eq!(Func::Sigmoid.quantized(0, 7), 64);
+        assert_eq!(Func::Sigmoid.quantized(10_000, 7), 128);
+        assert_eq!(Func::LeakyRelu { alpha: 0.5 }.quantized(-8, 3), -4);
+    }
+}

@@ -1,0 +1,123 @@
+//! Element-wise arithmetic with numpy broadcasting: Add, Sub, Mul, Div (by a constant), Neg.
+//! Lowered to an element-wise `Dot`: `x + y` is `x·1 + y·1`, `x · c` is `x·c` rescaled by the
+//! param scale, `x · y` is rescaled by the activation scale.
+
+use super::{need, OpError, Operand};
+use crate::quant::{ASrc, BSrc, Dot, DotKind, ElemPart, LowerCtx, QOp, QuantError};
+use crate::tensor::{broadcast_index_map, broadcast_shape, Tensor};
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Arith {
+    Add,
+    Sub,
+    Mul,
+    Div,
+    Neg,
+}
+
+impl Arith {
+    pub fn build(op_type: &str) -> Result<Self, OpError> {
+        Ok(match op_type {
+            "Add" => Arith::Add,
+            "Sub" => Arith::Sub,
+            "Mul" => Arith::Mul,
+            "Div" => Arith::Div,
+            _ => return Err(OpError::Unsupported),
+        })
+    }
+
+    fn f(self, a: f64, b: f64) -> f64 {
+        match self {
+            Arith::Add => a + b,
+            Arith::Sub => a - b,
+            Arith::Mul => a * b,
+            Arith::Div => a / b,
+            Arith::Neg => -a,
+        }
+    }
+
+    pub fn eval(&self, ins: &[&Tensor]) -> Result<Tensor, OpError> {
+        if *self == Arith::Neg {
+            need(ins, 1)?;
+            return Ok(Tensor::new(ins[0].shape.clone(), ins[0].data.iter().map(|v| -v).collect()));
+        }
+        need(ins, 2)?;
+        let shape = broadcast_shape(&ins[0].shape, &ins[1].shape)
+            .ok_or_else(|| OpError::Shape(format!("{:?} and {:?} do not broadcast", ins[0].shape, ins[1].shape)))?;
+        let ma = broadcast_index_map(&ins[0].shape, &shape);
+        let mb = broadcast_index_map(&ins[1].shape, &shape);
+        let data = ma.iter().zip(&mb).map(|(&i, &j)| self.f(ins[0].data[i], ins[1].data[j])).collect();
+        Ok(Tensor::new(shape, data))
+    }
+
+    pub fn lower(&self, ctx: &mut LowerCtx, ins: &[Operand], out: &[usize]) -> Result<QOp, QuantError> {
+        let len: usize = out.iter().product();
+        let map = |o: &Operand| -> Vec<u32> { broadcast_index_map(o.shape(), out).into_iter().map(|i| i as u32).collect() };
+        let (s, p) = (ctx.act_scale, ctx.param_scale);
+        let dot = |rescale, parts| Ok(QOp::Dot(Dot { rescale, kind: DotKind::Elementwise { len, parts } }));
+        let act = |o: &Operand| -> Option<usize> {
+            match o {
+                Operand::Act { slot, .. } => Some(*slot),
+                Operand::Const(_) => None,
+            }
+        };
+        if *self == Arith::Neg {
+            let slot = act(&ins[0]).ok_or_else(|| QuantError::Internal("Neg of a constant".into()))?;
+            return dot(0, vec![ElemPart { a: ASrc::Act { slot, map: map(&ins[0]) }, b: BSrc::Coef(-1) }]);
+        }
+        let (x, y) = (&ins[0], &ins[1]);
+        match (*self, act(x), act(y)) {
+            (Arith::Add | Arith::Sub, Some(sx), Some(sy)) => {
+                let sign = if *self == Arith::Sub { -1 } else { 1 };
+                dot(
+                    0,
+                    vec![
+                        ElemPart { a: ASrc::Act { slot: sx, map: map(x) }, b: BSrc::Coef(1) },
+                        ElemPart { a: ASrc::Act { slot: sy, map: map(y) }, b: BSrc::Coef(sign) },
+                    ],
+                )
+            }
+            (Arith::Add | Arith::Sub, Some(sx), None) | (Arith::Add | Arith::Sub, None, Some(sx)) => {
+                let (a_op, c_op, act_first) = if act(x).is_some() { (x, y, true) } else { (y, x, false) };
+                let c = match c_op {
+                    Operand::Const(t) => *t,
+                    _ => unreachable!(),
+                };
+                // x - c  |  c - x  |  x + c
+                let (a_sign, c_sign) = match (*self, act_first) {
+                    (Arith::Sub, true) => (1, -1.0),
+                    (Arith::Sub, false) => (-1, 1.0),
+                    _ => (1, 1.0),
+                };
+                let id = ctx.param(c, s, "constant", move |v| v * c_sign)?;
+                dot(
+                    0,
+                    vec![
+                        ElemPart { a: ASrc::Act { slot: sx, map: map(a_op) }, b: BSrc::Coef(a_sign) },
+                        ElemPart { a: ASrc::One, b: BSrc::Param { id, map: map(c_op) } },
+                    ],
+                )
+            }
+            (Arith::Mul, Some(sx), Some(sy)) => {
+                dot(s, vec![ElemPart { a: ASrc::Act { slot: sx, map: map(x) }, b: BSrc::Act { slot: sy, map: map(y) } }])
+            }
+            (Arith::Mul, Some(sx), None) | (Arith::Mul, None, Some(sx)) | (Arith::Div, Some(sx), None) => {
+                let (a_op, c_op) = if act(x).is_some() { (x, y) } else { (y, x) };
+                let c = match c_op {
+                    Operand::Const(t) => *t,
+                    _ => unreachable!(),
+                };
+                if *self == Arith::Div {
+                    if let Some(pos) = c.data.iter().position(|&v| v == 0.0) {
+                        return Err(QuantError::Unsupported(format!("division by zero (constant divisor at position {pos})")));
+                    }
+                }
+                let div = *self == Arith::Div;
+                let id = ctx.param(c, p, if div { "divisor" } else { "factor" }, move |v| if div { 1.0 / v } else { v })?;
+                dot(p, vec![ElemPart { a: ASrc::Act { slot: sx, map: map(a_op) }, b: BSrc::Param { id, map: map(c_op) } }])
+            }
+            (Arith::Div, _, Some(_)) => Err(QuantError::Unsupported("division by an activation is not supported".into())),
+            _ => Err(QuantError::Internal("arithmetic on constants only".into())),
+        }
+    }
+}

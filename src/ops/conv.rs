@@ -1,0 +1,320 @@
+//! 2-D convolution and average pooling (NCHW), lowered to one `Dot` per output element.
+//! Average pooling is a depthwise convolution with the weight `1/n`.
+
+use serde::{Deserialize, Serialize};
+
+use super::{need, OpError, Operand};
+use crate::onnx::Attrs;
+use crate::quant::{quantize_value, ASrc, BSrc, Dot, DotKind, ElemPart, LowerCtx, QOp, QuantError, Term, TermA, TermB};
+use crate::tensor::{broadcast_index_map, Tensor};
+
+/// Geometry of a 2-D window op.
+#[derive(Clone, Debug, Serialize, Deserialize, PartialEq)]
+pub struct Window {
+    pub kernel: [usize; 2],
+    pub strides: [usize; 2],
+    /// top, left, bottom, right
+    pub pads: [usize; 4],
+    pub dilations: [usize; 2],
+}
+
+impl Window {
+    fn build(a: &Attrs, kernel: [usize; 2], input_hw: [usize; 2]) -> Result<Self, OpError> {
+        let two = |name: &str, default: usize| -> Result<[usize; 2], OpError> {
+            match a.ints(name) {
+                None => Ok([default, default]),
+                Some(v) if v.len() == 2 && v.iter().all(|&x| x >= 1) => Ok([v[0] as usize, v[1] as usize]),
+                Some(v) => Err(OpError::Attribute { name: name.into(), msg: format!("{v:?}: expected two positive values (2-D only)") }),
+            }
+        };
+        let strides = two("strides", 1)?;
+        let dilations = two("dilations", 1)?;
+        let auto_pad = a.string_in("auto_pad", "NOTSET", &["NOTSET", "VALID", "SAME_UPPER", "SAME_LOWER"])?;
+        let pads = match auto_pad.as_str() {
+            "NOTSET" => match a.ints("pads") {
+                None => [0; 4],
+                Some(v) if v.len() == 4 && v.iter().all(|&x| x >= 0) => [v[0] as usize, v[1] as usize, v[2] as usize, v[3] as usize],
+                Some(v) => return Err(OpError::Attribute { name: "pads".into(), msg: format!("{v:?}: expected four non-negative values") }),
+            },
+            "VALID" => [0; 4],
+            same => {
+                let mut p = [0; 4];
+                for ax in 0..2 {
+                    let out = input_hw[ax].div_ceil(strides[ax]);
+                    let eff = (kernel[ax] - 1) * dilations[ax] + 1;
+                    let total = ((out - 1) * strides[ax] + eff).saturating_sub(input_hw[ax]);
+                    let (small, big) = (total / 2, total - total / 2);
+                    if same == "SAME_UPPER" {
+                        p[ax] = small;
+                        p[ax + 2] = big;
+                    } else {
+                        p[ax] = big;
+                        p[ax + 2] = small;
+                    }
+                }
+                p
+            }
+        };
+        Ok(Window { kernel, strides, pads, dilations })
+    }
+
+    fn out_hw(&self, h: usize, w: usize) -> Result<[usize; 2], OpError> {
+        let mut o = [0; 2];
+        for (ax, len) in [h, w].into_iter().enumerate() {
+            let eff = (self.kernel[ax] - 1) * self.dilations[ax] + 1;
+            let padded = len + self.pads[ax] + self.pads[ax + 2];
+            if padded < eff {
+                return Err(OpError::Shape(format!("kernel {:?} larger than padded input {h}x{w}", self.kernel)));
+            }
+            o[ax] = (padded - eff) / self.strides[ax] + 1;
+        }
+        Ok(o)
+    }
+
+    /// Input position read by output `(oy, ox)` at kernel offset `(ky, kx)`, if not padding.
+    fn at(&self, oy: usize, ox: usize, ky: usize, kx: usize, h: usize, w: usize) -> Option<(usize, usize)> {
+        let iy = (oy * self.strides[0] + ky * self.dilations[0]) as isize - self.pads[0] as isize;
+        let ix = (ox * self.strides[1] + kx * self.dilations[1]) as isize - self.pads[1] as isize;
+        if iy < 0 || ix < 0 || iy >= h as isize || ix >= w as isize {
+            None
+        } else {
+            Some((iy as usize, ix as usize))
+        }
+    }
+}
+
+fn nchw(s: &[usize]) -> Result<[usize; 4], OpError> {
+    if s.len() != 4 {
+        return Err(OpError::Shape(format!("expected an NCHW (4-D) input, got {s:?}")));
+    }
+    Ok([s[0], s[1], s[2], s[3]])
+}
+
+/// ONNX Conv (2-D).
+#[derive(Clone, Debug)]
+pub struct Conv {
+    pub window: Window,
+    pub group: usize,
+}
+
+impl Conv {
+    pub fn build(a: &Attrs, shapes: &[Option<&[usize]>]) -> Result<Self, OpError> {
+        let x = nchw(shapes.first().copied().flatten().ok_or(OpError::MissingInput(0))?)?;
+        let w = shapes.get(1).copied().flatten().ok_or(OpError::MissingInput(1))?;
+        if w.len() != 4 {
+            return Err(OpError::Unsupported2(format!("only 2-D convolutions are supported (weight shape {w:?})")));
+        }
+        let group = a.int("group", 1).max(1) as usize;
+        let window = Window::build(a, [w[2], w[3]], [x[2], x[3]])?;
+        if let Some(k) = a.ints("kernel_shape") {
+            if k != [w[2] as i64, w[3] as i64] {
+                return Err(OpError::Attribute { name: "kernel_shape".into(), msg: format!("{k:?} differs from the weight's {w:?}") });
+            }
+        }
+        Ok(Conv { window, group })
+    }
+
+    fn geometry(&self, x: &[usize], w: &[usize]) -> Result<Geometry, OpError> {
+        let [n, c, h, wd] = nchw(x)?;
+        if w.len() != 4 || w[1] * self.group != c || w[0] % self.group != 0 {
+            return Err(OpError::Shape(format!("weight {w:?} does not fit input {x:?} with group {}", self.group)));
+        }
+        let [oh, ow] = self.window.out_hw(h, wd)?;
+        Ok(Geometry { n, c, h, w: wd, m: w[0], oh, ow, group: self.group, window: self.window.clone() })
+    }
+
+    pub fn eval(&self, ins: &[&Tensor]) -> Result<Tensor, OpError> {
+        need(ins, 2)?;
+        let g = self.geometry(&ins[0].shape, &ins[1].shape)?;
+        if let Some(b) = ins.get(2) {
+            if b.data.len() != g.m {
+                return Err(OpError::Shape(format!("bias has {} values, expected {}", b.data.len(), g.m)));
+            }
+        }
+        let mut out = Vec::with_capacity(g.out_len());
+        let mut taps = vec![];
+        for o in 0..g.out_len() {
+            g.taps(o, &mut taps);
+            let mut s: f64 = taps.iter().map(|&(xi, wi)| ins[0].data[xi] * ins[1].data[wi]).sum();
+            if let Some(b) = ins.get(2) {
+                s += b.data[(o / (g.oh * g.ow)) % g.m];
+            }
+            out.push(s);
+        }
+        Ok(Tensor::new(g.out_shape(), out))
+    }
+
+    pub fn lower(&self, ctx: &mut LowerCtx, ins: &[Operand], _out: &[usize]) -> Result<QOp, QuantError> {
+        let g = self.geometry(ins[0].shape(), ins[1].shape()).map_err(|e| QuantError::Internal(e.to_string()))?;
+        let slot = match ins[0] {
+            Operand::Act { slot, .. } => slot,
+            Operand::Const(_) => return Err(QuantError::Unsupported("Conv of a constant input".into())),
+        };
+        let weight = match ins[1] {
+            Operand::Const(t) => WSrc::Param(ctx.param(t, ctx.param_scale, "weight", |v| v)?),
+            Operand::Act { .. } => return Err(QuantError::Unsupported("Conv weights must be constants".into())),
+        };
+        let bias = match ins.get(2) {
+            None => None,
+            Some(Operand::Const(t)) => {
+                let id = ctx.param(t, ctx.act_scale + ctx.param_scale, "bias", |v| v)?;
+                let map = broadcast_index_map(&[g.m, 1, 1], &g.out_shape()[1..]).into_iter().map(|i| i as u32);
+                let map: Vec<u32> = (0..g.n).flat_map(|_| map.clone()).collect();
+                Some(ElemPart { a: ASrc::One, b: BSrc::Param { id, map } })
+            }
+            Some(Operand::Act { .. }) => return Err(QuantError::Unsupported("Conv bias must be a constant".into())),
+        };
+        Ok(QOp::Dot(Dot { rescale: ctx.param_scale, kind: DotKind::Conv(QConv { geo: g, x: slot, weight, bias }) }))
+    }
+}
+
+/// The shape of a convolution, shared by float and quantized evaluation.
+#[derive(Clone, Debug, Serialize, Deserialize, PartialEq)]
+pub struct Geometry {
+    pub n: usize,
+    pub c: usize,
+    pub h: usize,
+    pub w: usize,
+    pub m: usize,
+    pub oh: usize,
+    pub ow: usize,
+    pub group: usize,
+    pub window: Window,
+}
+
+impl Geometry {
+    pub fn out_len(&self) -> usize {
+        self.n * self.m * self.oh * self.ow
+    }
+
+    pub fn out_shape(&self) -> Vec<usize> {
+        vec![self.n, self.m, self.oh, self.ow]
+    }
+
+    /// (input index, weight index) pairs that output `o` sums over (padding skipped).
+    pub fn taps(&self, o: usize, taps: &mut Vec<(usize, usize)>) {
+        taps.clear();
+        let (ox, oy) = (o % self.ow, (o / self.ow) % self.oh);
+        let (mo, b) = ((o / (self.ow * self.oh)) % self.m, o / (self.ow * self.oh * self.m));
+        let cg = self.c / self.group;
+        let g = mo / (self.m / self.group);
+        let [kh, kw] = self.window.kernel;
+        for ci in 0..cg {
+            let c = g * cg + ci;
+            for ky in 0..kh {
+                for kx in 0..kw {
+                    if let Some((iy, ix)) = self.window.at(oy, ox, ky, kx, self.h, self.w) {
+                        let xi = ((b * self.c + c) * self.h + iy) * self.w + ix;
+                        let wi = ((mo * cg + ci) * kh + ky) * kw + kx;
+                        taps.push((xi, wi));
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// Convolution weights: a parameter tensor, or one coefficient for every tap (pooling).
+#[derive(Clone, Debug, Serialize, Deserialize, PartialEq)]
+pub enum WSrc {
+    Param(usize),
+    Coef(i64),
+}
+
+/// Quantized convolution.
+#[derive(Clone, Debug, Serialize, Deserialize, PartialEq)]
+pub struct QConv {
+    pub geo: Geometry,
+    pub x: usize,
+    pub weight: WSrc,
+    pub bias: Option<ElemPart>,
+}
+
+impl QConv {
+    pub fn out_len(&self) -> usize {
+        self.geo.out_len()
+    }
+
+    pub fn terms(&self, out: usize, terms: &mut Vec<Term>) {
+        let mut taps = vec![];
+        self.geo.taps(out, &mut taps);
+        for (xi, wi) in taps {
+            let b = match self.weight {
+                WSrc::Param(id) => TermB::Param { id, idx: wi },
+                WSrc::Coef(c) => TermB::Coef(c),
+            };
+            terms.push(Term(TermA::Act { slot: self.x, idx: xi }, b));
+        }
+        if let Some(p) = &self.bias {
+            terms.push(p.term(out));
+        }
+    }
+}
+
+/// AveragePool / GlobalAveragePool.
+#[derive(Clone, Debug)]
+pub struct Pool {
+    pub window: Window,
+    pub count_include_pad: bool,
+}
+
+impl Pool {
+    pub fn build(op_type: &str, a: &Attrs, shapes: &[Option<&[usize]>]) -> Result<Self, OpError> {
+        let x = nchw(shapes.first().copied().flatten().ok_or(OpError::MissingInput(0))?)?;
+        if op_type == "GlobalAveragePool" {
+            return Ok(Pool {
+                window: Window { kernel: [x[2], x[3]], strides: [1, 1], pads: [0; 4], dilations: [1, 1] },
+                count_include_pad: true,
+            });
+        }
+        if a.int("ceil_mode", 0) != 0 {
+            return Err(OpError::Attribute { name: "ceil_mode".into(), msg: "ceil_mode = 1 is not supported".into() });
+        }
+        let k = a.ints("kernel_shape").ok_or_else(|| OpError::Attribute { name: "kernel_shape".into(), msg: "missing".into() })?;
+        if k.len() != 2 || k.iter().any(|&v| v < 1) {
+            return Err(OpError::Attribute { name: "kernel_shape".into(), msg: format!("{k:?}: only 2-D pooling is supported") });
+        }
+        let window = Window::build(a, [k[0] as usize, k[1] as usize], [x[2], x[3]])?;
+        let count_include_pad = a.int("count_include_pad", 0) != 0;
+        if !count_include_pad && window.pads.iter().any(|&p| p > 0) {
+            return Err(OpError::Attribute { name: "count_include_pad".into(), msg: "padded average pooling must count the padding".into() });
+        }
+        Ok(Pool { window, count_include_pad })
+    }
+
+    fn geometry(&self, x: &[usize]) -> Result<Geometry, OpError> {
+        let [n, c, h, w] = nchw(x)?;
+        let [oh, ow] = self.window.out_hw(h, w)?;
+        Ok(Geometry { n, c, h, w, m: c, oh, ow, group: c, window: self.window.clone() })
+    }
+
+    fn area(&self) -> usize {
+        self.window.kernel[0] * self.window.kernel[1]
+    }
+
+    pub fn eval(&self, ins: &[&Tensor]) -> Result<Tensor, OpError> {
+        need(ins, 1)?;
+        let g = self.geometry(&ins[0].shape)?;
+        let mut taps = vec![];
+        let inv = 1.0 / self.area() as f64;
+        let out = (0..g.out_len())
+            .map(|o| {
+                g.taps(o, &mut taps);
+                taps.iter().map(|&(xi, _)| ins[0].data[xi]).sum::<f64>() * inv
+            })
+            .collect();
+        Ok(Tensor::new(g.out_shape(), out))
+    }
+
+    pub fn lower(&self, ctx: &mut LowerCtx, ins: &[Operand], _out: &[usize]) -> Result<QOp, QuantError> {
+        let g = self.geometry(ins[0].shape()).map_err(|e| QuantError::Internal(e.to_string()))?;
+        let slot = match ins[0] {
+            Operand::Act { slot, .. } => slot,
+            Operand::Const(_) => return Err(QuantError::Internal("pool of a constant".into())),
+        };
+        let coef = quantize_value(1.0 / self.area() as f64, ctx.param_scale)
+            .ok_or_else(|| QuantError::Internal("pool coefficient".into()))?;
+        let _ = self.count_include_pad;
+        Ok(QOp::Dot(Dot { rescale: ctx.param_scale, kind: DotKind::Conv(QConv { geo: g, x: slot, weight: WSrc::Coef(coef), bias: None }) }))
+    }
+}

@@ -1,0 +1,158 @@
+//! The op set, one file per family. Each family holds, side by side:
+//! - how it is read from ONNX (`build`),
+//! - its float semantics (`eval`, the reference used by calibration and tests),
+//! - its quantized semantics as a lowering onto the circuit's constrained primitives
+//!   ([`crate::quant::QOp`]: dot products with a range-checked rescale, lookups, and
+//!   copy-only rearrangements). The constraints of those primitives live in `crate::circuit`.
+
+pub mod activation;
+pub mod arith;
+pub mod conv;
+pub mod linear;
+pub mod norm;
+pub mod shape;
+
+use crate::onnx::Attrs;
+use crate::quant::{LowerCtx, QOp, QuantError};
+use crate::tensor::Tensor;
+
+pub use activation::Func;
+
+/// Errors from one op (its attributes, shapes or constant inputs).
+#[derive(Debug, thiserror::Error)]
+pub enum OpError {
+    #[error("unsupported op")]
+    Unsupported,
+    #[error("input {0} is missing")]
+    MissingInput(usize),
+    #[error("attribute `{name}`: {msg}")]
+    Attribute { name: String, msg: String },
+    #[error("input {input} ({what}) must be a constant (an initializer or computed from initializers only)")]
+    NotConstant { input: usize, what: &'static str },
+    #[error("shape mismatch: {0}")]
+    Shape(String),
+    #[error("{0}")]
+    Unsupported2(String),
+}
+
+/// An op on activations, as it appears in the graph IR.
+#[derive(Clone, Debug)]
+pub enum Op {
+    Gemm(linear::Gemm),
+    MatMul(linear::MatMul),
+    Conv(conv::Conv),
+    Pool(conv::Pool),
+    Arith(arith::Arith),
+    BatchNorm(norm::BatchNorm),
+    Act(Func),
+    Shape(shape::ShapeOp),
+}
+
+/// An op built from an ONNX node: the op and which ONNX inputs carry data (the others were
+/// constants consumed at build time, such as a Reshape's target shape).
+pub struct Built {
+    pub op: Op,
+    pub data_inputs: Vec<usize>,
+}
+
+impl Built {
+    fn new(op: Op, data_inputs: Vec<usize>) -> Self {
+        Built { op, data_inputs }
+    }
+
+    /// Ops whose output is known at compile time even though an input is an activation.
+    pub fn shape_constant(&self, probe: &Tensor) -> Option<Tensor> {
+        match &self.op {
+            Op::Shape(shape::ShapeOp::ShapeOf) => Some(probe.clone()),
+            _ => None,
+        }
+    }
+}
+
+/// Map an ONNX node onto the op set. `consts[i]` is the value of input `i` if it is constant,
+/// `shapes[i]` its static shape.
+pub fn build(
+    op_type: &str,
+    a: &Attrs,
+    consts: &[Option<&Tensor>],
+    shapes: &[Option<&[usize]>],
+) -> Result<Built, OpError> {
+    let present: Vec<usize> = shapes.iter().enumerate().filter(|(_, s)| s.is_some()).map(|(i, _)| i).collect();
+    Ok(match op_type {
+        "Gemm" => Built::new(Op::Gemm(linear::Gemm::build(a)?), present),
+        "MatMul" => Built::new(Op::MatMul(linear::MatMul), vec![0, 1]),
+        "Conv" => Built::new(Op::Conv(conv::Conv::build(a, shapes)?), present),
+        "AveragePool" | "GlobalAveragePool" => Built::new(Op::Pool(conv::Pool::build(op_type, a, shapes)?), vec![0]),
+        "Add" | "Sub" | "Mul" | "Div" => Built::new(Op::Arith(arith::Arith::build(op_type)?), vec![0, 1]),
+        "Neg" => Built::new(Op::Arith(arith::Arith::Neg), vec![0]),
+        "BatchNormalization" => Built::new(Op::BatchNorm(norm::BatchNorm::build(a)?), vec![0, 1, 2, 3, 4]),
+        _ => {
+            if let Some(f) = activation::build(op_type, a, consts, shapes)? {
+                return Ok(Built::new(Op::Act(f), vec![0]));
+            }
+            if let Some((s, data)) = shape::ShapeOp::build(op_type, a, consts, shapes)? {
+                return Ok(Built::new(Op::Shape(s), data));
+            }
+            return Err(OpError::Unsupported);
+        }
+    })
+}
+
+/// How a lowered op sees one of its inputs.
+#[derive(Clone, Copy, Debug)]
+pub enum Operand<'a> {
+    /// An activation: input slot `slot` of the step, of this shape.
+    Act { slot: usize, shape: &'a [usize] },
+    /// A constant (a weight, a bias, ...).
+    Const(&'a Tensor),
+}
+
+impl Operand<'_> {
+    pub fn shape(&self) -> &[usize] {
+        match self {
+            Operand::Act { shape, .. } => shape,
+            Operand::Const(t) => &t.shape,
+        }
+    }
+}
+
+impl Op {
+    /// Float semantics.
+    pub fn eval(&self, ins: &[&Tensor]) -> Result<Tensor, OpError> {
+        match self {
+            Op::Gemm(o) => o.eval(ins),
+            Op::MatMul(o) => o.eval(ins),
+            Op::Conv(o) => o.eval(ins),
+            Op::Pool(o) => o.eval(ins),
+            Op::Arith(o) => o.eval(ins),
+            Op::BatchNorm(o) => o.eval(ins),
+            Op::Act(f) => Ok(Tensor::new(ins[0].shape.clone(), ins[0].data.iter().map(|&x| f.apply(x)).collect())),
+            Op::Shape(o) => o.eval(ins),
+        }
+    }
+
+    /// Quantized semantics: lower onto the circuit's primitives.
+    pub fn lower(&self, ctx: &mut LowerCtx, ins: &[Operand], out_shape: &[usize]) -> Result<QOp, QuantError> {
+        match self {
+            Op::Gemm(o) => o.lower(ctx, ins, out_shape),
+            Op::MatMul(o) => o.lower(ctx, ins, out_shape),
+            Op::Conv(o) => o.lower(ctx, ins, out_shape),
+            Op::Pool(o) => o.lower(ctx, ins, out_shape),
+            Op::Arith(o) => o.lower(ctx, ins, out_shape),
+            Op::BatchNorm(o) => o.lower(ctx, ins, out_shape),
+            Op::Act(f) => match ins[0] {
+                Operand::Act { .. } => Ok(QOp::Lookup(*f)),
+                Operand::Const(_) => Err(QuantError::Internal("activation of a constant".into())),
+            },
+            Op::Shape(o) => o.lower(ins),
+        }
+    }
+}
+
+pub(crate) fn need<'a>(ins: &[&'a Tensor], n: usize) -> Result<(), OpError> {
+    if ins.len() < n {
+        Err(OpError::MissingInput(ins.len()))
+    } else {
+        Ok(())
+    }
+}

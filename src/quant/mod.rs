@@ -1,0 +1,246 @@
+//! Graph IR -> quantized graph, and its integer semantics (the witness).
+//!
+//! Fixed point with power-of-two scales: a real `x` at scale `s` is the integer `round(x * 2^s)`.
+//! Every activation is kept at the activation scale `S` (run_args.input_scale); weights are
+//! quantized at the param scale `P`, biases at the scale of the products they are added to.
+//! Every product-sum (`Dot`) is rescaled back to `S` by a rounded division by `2^d`
+//! (`y = floor((acc + 2^(d-1)) / 2^d)`), which the circuit checks with a range-checked
+//! remainder. Non-linear functions are tables over the lookup range `[-H, H)` at scale `S`.
+//! See `QUANTIZATION.md` for the full rules.
+
+mod dot;
+mod trace;
+
+pub use dot::{ASrc, BSrc, Dot, DotKind, ElemPart, Term, TermA, TermB};
+pub use trace::{run, Trace};
+
+use std::collections::HashMap;
+
+use serde::{Deserialize, Serialize};
+
+use crate::graph::Graph;
+use crate::ops::{Func, Operand};
+use crate::tensor::Tensor;
+
+pub type TensorId = usize;
+
+/// Errors of quantization and of integer (witness) evaluation.
+#[derive(Debug, thiserror::Error)]
+pub enum QuantError {
+    #[error("node `{node}` ({op}): {msg}")]
+    Node { node: String, op: String, msg: String },
+    #[error("parameter `{name}`: {msg}")]
+    Param { name: String, msg: String },
+    #[error("input {index}: value {value} at position {pos} is {why}")]
+    Input { index: usize, pos: usize, value: f64, why: String },
+    #[error(
+        "node `{node}` ({op}): value {value} at position {pos} is outside the lookup range [{lo}, {hi}) \
+         (scale {scale}); re-run calibrate-settings with this data or use a smaller scale"
+    )]
+    OutOfRange { node: String, op: String, pos: usize, value: i128, lo: i64, hi: i64, scale: u32 },
+    #[error("{0}")]
+    Internal(String),
+    #[error("{0}")]
+    Unsupported(String),
+}
+
+/// A quantized constant (weights, biases, ...).
+#[derive(Clone, Debug, Serialize, Deserialize, PartialEq)]
+pub struct QParam {
+    pub name: String,
+    pub scale: u32,
+    pub shape: Vec<usize>,
+    pub values: Vec<i64>,
+}
+
+/// A lowered op: what the circuit constrains.
+#[derive(Clone, Debug, Serialize, Deserialize, PartialEq)]
+pub enum QOp {
+    /// Sums of products, rescaled and range-checked.
+    Dot(Dot),
+    /// An element-wise function through a lookup table.
+    Lookup(Func),
+    /// A re-indexing: output element `i` is element `.1` of input slot `.0` (copy constraints only).
+    Gather(Vec<(u32, u32)>),
+}
+
+/// One step of the quantized graph.
+#[derive(Clone, Debug, Serialize, Deserialize, PartialEq)]
+pub struct QStep {
+    pub node: String,
+    pub op_type: String,
+    pub op: QOp,
+    /// Activation inputs (`Operand::Act.slot` indexes this list).
+    pub inputs: Vec<TensorId>,
+    pub output: TensorId,
+}
+
+/// The quantized model: what `compile-circuit` writes and every later step reads.
+#[derive(Clone, Debug, Serialize, Deserialize, PartialEq)]
+pub struct QGraph {
+    /// Scale of every activation (inputs, intermediate values, outputs).
+    pub act_scale: u32,
+    pub shapes: Vec<Vec<usize>>,
+    pub params: Vec<QParam>,
+    pub inputs: Vec<TensorId>,
+    pub outputs: Vec<TensorId>,
+    pub steps: Vec<QStep>,
+}
+
+impl QGraph {
+    pub fn len_of(&self, t: TensorId) -> usize {
+        self.shapes[t].iter().product()
+    }
+
+    /// The functions whose tables the circuit needs, in first-use order.
+    pub fn required_lookups(&self) -> Vec<Func> {
+        let mut v: Vec<Func> = vec![];
+        for s in &self.steps {
+            if let QOp::Lookup(f) = &s.op {
+                if !v.contains(f) {
+                    v.push(*f);
+                }
+            }
+        }
+        v
+    }
+}
+
+/// What quantization needs from the settings.
+#[derive(Clone, Copy, Debug)]
+pub struct QuantSpec {
+    pub act_scale: u32,
+    pub param_scale: u32,
+}
+
+/// Lowering context handed to each op: scales and the parameter store.
+pub struct LowerCtx<'a> {
+    pub act_scale: u32,
+    pub param_scale: u32,
+    params: &'a mut Vec<QParam>,
+    dedup: &'a mut HashMap<(usize, u32, String), usize>,
+    const_ids: &'a HashMap<*const Tensor, usize>,
+    node: &'a str,
+}
+
+/// Quantize a float to a fixed-point integer at `scale`.
+pub fn quantize_value(v: f64, scale: u32) -> Option<i64> {
+    let q = (v * (1u64 << scale) as f64).round();
+    if q.is_finite() && q.abs() < (1u64 << 62) as f64 {
+        Some(q as i64)
+    } else {
+        None
+    }
+}
+
+impl LowerCtx<'_> {
+    /// Register a constant (quantized at `scale`, after `map` is applied to each value).
+    pub fn param(&mut self, t: &Tensor, scale: u32, what: &str, map: impl Fn(f64) -> f64) -> Result<usize, QuantError> {
+        let cid = self.const_ids.get(&(t as *const Tensor)).copied();
+        let name = format!("{}.{what}", self.node);
+        // the same constant used the same way at the same scale is one parameter
+        let key = cid.map(|c| (c, scale, what.to_string()));
+        if let Some(id) = key.as_ref().and_then(|k| self.dedup.get(k)) {
+            return Ok(*id);
+        }
+        let mut values = Vec::with_capacity(t.data.len());
+        for (i, &v) in t.data.iter().enumerate() {
+            let q = quantize_value(map(v), scale).ok_or_else(|| QuantError::Param {
+                name: name.clone(),
+                msg: format!("value {v} at position {i} is not finite or too large for scale {scale}"),
+            })?;
+            values.push(q);
+        }
+        let id = self.params.len();
+        self.params.push(QParam { name, scale, shape: t.shape.clone(), values });
+        if let Some(k) = key {
+            self.dedup.insert(k, id);
+        }
+        Ok(id)
+    }
+
+    pub fn node(&self) -> &str {
+        self.node
+    }
+}
+
+/// Quantize the graph IR.
+pub fn quantize(g: &Graph, spec: QuantSpec) -> Result<QGraph, QuantError> {
+    let mut ids: HashMap<usize, TensorId> = HashMap::new();
+    let mut shapes = vec![];
+    for &i in &g.inputs {
+        ids.insert(i, shapes.len());
+        shapes.push(g.values[i].shape.clone());
+    }
+    let inputs: Vec<TensorId> = (0..g.inputs.len()).collect();
+    let mut params = vec![];
+    let mut dedup = HashMap::new();
+    let const_ids: HashMap<*const Tensor, usize> = g
+        .values
+        .iter()
+        .enumerate()
+        .filter_map(|(i, v)| v.constant.as_ref().map(|t| (t as *const Tensor, i)))
+        .collect();
+    let mut steps = vec![];
+    for n in &g.nodes {
+        let mut act_inputs = vec![];
+        let mut operands = vec![];
+        for &v in &n.inputs {
+            let info = &g.values[v];
+            match &info.constant {
+                Some(t) => operands.push(Operand::Const(t)),
+                None => {
+                    let tid = *ids.get(&v).ok_or_else(|| QuantError::Internal(format!("value `{}` not lowered", info.name)))?;
+                    operands.push(Operand::Act { slot: act_inputs.len(), shape: &info.shape });
+                    act_inputs.push(tid);
+                }
+            }
+        }
+        let out_shape = g.values[n.output].shape.clone();
+        let mut ctx = LowerCtx {
+            act_scale: spec.act_scale,
+            param_scale: spec.param_scale,
+            params: &mut params,
+            dedup: &mut dedup,
+            const_ids: &const_ids,
+            node: &n.name,
+        };
+        let op = n.op.lower(&mut ctx, &operands, &out_shape).map_err(|e| match e {
+            QuantError::Unsupported(msg) | QuantError::Internal(msg) => {
+                QuantError::Node { node: n.name.clone(), op: n.op_type.clone(), msg }
+            }
+            other => other,
+        })?;
+        let output = shapes.len();
+        shapes.push(out_shape);
+        ids.insert(n.output, output);
+        steps.push(QStep { node: n.name.clone(), op_type: n.op_type.clone(), op, inputs: act_inputs, output });
+    }
+    let outputs = g.outputs.iter().map(|o| ids[o]).collect();
+    Ok(QGraph { act_scale: spec.act_scale, shapes, params, inputs, outputs, steps })
+}
+
+/// Quantize float inputs at the activation scale; errors name the input and position.
+pub fn quantize_inputs(inputs: &[Vec<f64>], scale: u32) -> Result<Vec<Vec<i64>>, QuantError> {
+    inputs
+        .iter()
+        .enumerate()
+        .map(|(index, x)| {
+            x.iter()
+                .enumerate()
+                .map(|(pos, &value)| {
+                    if !value.is_finite() {
+                        return Err(QuantError::Input { index, pos, value, why: "not a finite number".into() });
+                    }
+                    quantize_value(value, scale)
+                        .ok_or_else(|| QuantError::Input { index, pos, value, why: format!("too large for scale {scale}") })
+                })
+                .collect()
+        })
+        .collect()
+}
+
+/// `x / 2^scale`.
+pub fn dequantize(q: i64, scale: u32) -> f64 {
+    q as f64 / (1u64 << scale) as f64
+}

@@ -1,0 +1,83 @@
+//! Integer evaluation of the quantized graph: every tensor's fixed-point values (the witness).
+
+use super::{QGraph, QOp, QuantError};
+
+/// The integer value of every tensor of a [`QGraph`].
+#[derive(Clone, Debug, PartialEq)]
+pub struct Trace {
+    pub values: Vec<Vec<i64>>,
+}
+
+impl Trace {
+    pub fn outputs(&self, q: &QGraph) -> Vec<Vec<i64>> {
+        q.outputs.iter().map(|&o| self.values[o].clone()).collect()
+    }
+}
+
+/// Run the quantized graph. `range` is the lookup range `[-range, range)`: every value the
+/// circuit range-checks (inputs, rescaled outputs, lookup inputs) must lie in it.
+pub fn run(q: &QGraph, inputs: &[Vec<i64>], range: i64) -> Result<Trace, QuantError> {
+    if inputs.len() != q.inputs.len() {
+        return Err(QuantError::Internal(format!("expected {} inputs, got {}", q.inputs.len(), inputs.len())));
+    }
+    let mut values: Vec<Vec<i64>> = vec![vec![]; q.shapes.len()];
+    for (index, (x, &t)) in inputs.iter().zip(&q.inputs).enumerate() {
+        if x.len() != q.len_of(t) {
+            return Err(QuantError::Internal(format!("input {index}: {} values, expected {}", x.len(), q.len_of(t))));
+        }
+        if let Some((pos, &v)) = x.iter().enumerate().find(|(_, v)| **v < -range || **v >= range) {
+            return Err(QuantError::OutOfRange {
+                node: format!("input {index}"),
+                op: "input".into(),
+                pos,
+                value: v as i128,
+                lo: -range,
+                hi: range,
+                scale: q.act_scale,
+            });
+        }
+        values[t] = x.clone();
+    }
+    let mut terms = vec![];
+    for s in &q.steps {
+        let out_of_range = |pos: usize, value: i128| QuantError::OutOfRange {
+            node: s.node.clone(),
+            op: s.op_type.clone(),
+            pos,
+            value,
+            lo: -range,
+            hi: range,
+            scale: q.act_scale,
+        };
+        let ins: Vec<&[i64]> = s.inputs.iter().map(|&i| values[i].as_slice()).collect();
+        let out: Vec<i64> = match &s.op {
+            QOp::Dot(d) => {
+                let n = d.out_len();
+                let mut out = Vec::with_capacity(n);
+                for i in 0..n {
+                    d.terms(i, &mut terms);
+                    let (_, y) = d.eval_one(&terms, &ins, &q.params);
+                    if y < -(range as i128) || y >= range as i128 {
+                        return Err(out_of_range(i, y));
+                    }
+                    out.push(y as i64);
+                }
+                out
+            }
+            QOp::Lookup(f) => {
+                let x = ins[0];
+                let mut out = Vec::with_capacity(x.len());
+                for (i, &v) in x.iter().enumerate() {
+                    if v < -range || v >= range {
+                        return Err(out_of_range(i, v as i128));
+                    }
+                    out.push(f.quantized(v, q.act_scale));
+                }
+                out
+            }
+            QOp::Gather(map) => map.iter().map(|&(slot, idx)| ins[slot as usize][idx as usize]).collect(),
+        };
+        values[s.output] = out;
+    }
+    Ok(Trace { values })
+}

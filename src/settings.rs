@@ -1,0 +1,186 @@
+//! `settings.json`: run arguments (ezkl's names and meanings) plus what the circuit's shape
+//! depends on. The circuit configuration is a function of these settings alone.
+
+use serde::{Deserialize, Serialize};
+
+use crate::ops::Func;
+
+/// Who sees a tensor.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum Visibility {
+    /// In the proof's public instances.
+    #[serde(alias = "public")]
+    Public,
+    /// A witness only the prover knows.
+    #[serde(alias = "private")]
+    Private,
+    /// Baked into the verifying key (params only).
+    #[serde(alias = "fixed")]
+    Fixed,
+}
+
+impl std::str::FromStr for Visibility {
+    type Err = String;
+    fn from_str(s: &str) -> Result<Self, String> {
+        match s.to_ascii_lowercase().as_str() {
+            "public" => Ok(Visibility::Public),
+            "private" => Ok(Visibility::Private),
+            "fixed" => Ok(Visibility::Fixed),
+            other => Err(format!("unsupported visibility `{other}` (zkonnx supports public, private and fixed)")),
+        }
+    }
+}
+
+/// Witness-time checks (ezkl's `check_mode`); zkonnx always checks ranges while building the
+/// witness, `Safe` additionally verifies each proof after proving.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, Default)]
+pub enum CheckMode {
+    #[serde(alias = "safe", alias = "Safe")]
+    SAFE,
+    #[default]
+    #[serde(alias = "unsafe", alias = "Unsafe")]
+    UNSAFE,
+}
+
+/// The run arguments (flags of `gen-settings`), stored under `run_args`.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct RunArgs {
+    /// Activations (inputs included) are `round(x · 2^input_scale)`.
+    pub input_scale: u32,
+    /// Weights are `round(w · 2^param_scale)`.
+    pub param_scale: u32,
+    /// Accepted for compatibility; zkonnx always rebases products to `input_scale`.
+    pub scale_rebase_multiplier: u32,
+    /// Domain of the lookup tables and of every range check: `[lo, hi)`, symmetric, a power of two.
+    pub lookup_range: (i64, i64),
+    /// The circuit has `2^logrows` rows.
+    pub logrows: u32,
+    /// Product lanes per row of the dot-product gate.
+    pub num_inner_cols: usize,
+    /// Values for symbolic ONNX dimensions.
+    pub variables: Vec<(String, usize)>,
+    pub input_visibility: Visibility,
+    pub output_visibility: Visibility,
+    pub param_visibility: Visibility,
+    pub check_mode: CheckMode,
+    /// Accepted for compatibility (zkonnx range-checks with lookups).
+    pub decomp_base: usize,
+    pub decomp_legs: usize,
+}
+
+impl Default for RunArgs {
+    fn default() -> Self {
+        RunArgs {
+            input_scale: 7,
+            param_scale: 7,
+            scale_rebase_multiplier: 1,
+            lookup_range: (-32768, 32768),
+            logrows: 17,
+            num_inner_cols: 2,
+            variables: vec![("batch_size".into(), 1)],
+            input_visibility: Visibility::Private,
+            output_visibility: Visibility::Public,
+            param_visibility: Visibility::Private,
+            check_mode: CheckMode::UNSAFE,
+            decomp_base: 16384,
+            decomp_legs: 2,
+        }
+    }
+}
+
+/// `settings.json`.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Settings {
+    pub run_args: RunArgs,
+    /// Rows the model's layout uses (excluding tables).
+    pub num_rows: usize,
+    /// Advice cells assigned.
+    pub total_assignments: usize,
+    /// Parameter values (weights, biases).
+    pub total_const_size: usize,
+    /// Shapes of the public tensors, in instance order (public inputs, then public outputs).
+    pub model_instance_shapes: Vec<Vec<usize>>,
+    pub model_input_shapes: Vec<Vec<usize>>,
+    pub model_output_shapes: Vec<Vec<usize>>,
+    pub model_input_scales: Vec<u32>,
+    pub model_output_scales: Vec<u32>,
+    /// Functions with a lookup table, in the circuit's order.
+    pub required_lookups: Vec<Func>,
+    pub version: String,
+}
+
+/// Errors in settings.
+#[derive(Debug, thiserror::Error)]
+pub enum SettingsError {
+    #[error("settings.json: {0}")]
+    Json(#[from] serde_json::Error),
+    #[error("settings: {field}: {msg}")]
+    Invalid { field: &'static str, msg: String },
+}
+
+/// Largest supported logrows (BN254's two-adicity allows more; memory does not).
+pub const MAX_LOGROWS: u32 = 26;
+
+impl RunArgs {
+    /// `H` such that the lookup range is `[-H, H)`.
+    pub fn range_half(&self) -> i64 {
+        self.lookup_range.1.max(-self.lookup_range.0).max(1)
+    }
+
+    /// `log2(2H)`: the bits a range-checked value spans.
+    pub fn range_bits(&self) -> u32 {
+        (2 * self.range_half() as u64).next_power_of_two().trailing_zeros()
+    }
+
+    pub fn batch_size(&self) -> usize {
+        self.variables.iter().find(|(n, _)| n == "batch_size").map(|v| v.1).unwrap_or(1)
+    }
+
+    pub fn validate(&self) -> Result<(), SettingsError> {
+        let bad = |field, msg: String| Err(SettingsError::Invalid { field, msg });
+        if self.input_scale > 24 || self.param_scale > 24 {
+            return bad("input_scale/param_scale", "scales above 24 are not supported".into());
+        }
+        let h = self.range_half();
+        if self.lookup_range.0 != -h || self.lookup_range.1 != h || !(h as u64).is_power_of_two() {
+            return bad("lookup_range", format!("{:?}: must be [-H, H] with H a power of two", self.lookup_range));
+        }
+        if self.logrows < 4 || self.logrows > MAX_LOGROWS {
+            return bad("logrows", format!("{} is outside 4..={MAX_LOGROWS}", self.logrows));
+        }
+        if self.range_bits() + 1 > self.logrows {
+            return bad("lookup_range", format!("tables of 2^{} rows do not fit 2^{} rows: raise logrows", self.range_bits(), self.logrows));
+        }
+        if self.num_inner_cols == 0 || self.num_inner_cols > 16 {
+            return bad("num_inner_cols", format!("{} is outside 1..=16", self.num_inner_cols));
+        }
+        if (1u64 << self.param_scale.max(self.input_scale)) > 2 * h as u64 {
+            return bad("lookup_range", "the range must cover 2^scale (rescale remainders are range-checked)".into());
+        }
+        if self.input_visibility == Visibility::Fixed || self.output_visibility == Visibility::Fixed {
+            return bad("input_visibility/output_visibility", "inputs and outputs can be public or private".into());
+        }
+        if self.param_visibility == Visibility::Public {
+            return bad("param_visibility", "params can be private or fixed, never public".into());
+        }
+        Ok(())
+    }
+}
+
+impl Settings {
+    pub fn from_json(bytes: &[u8]) -> Result<Self, SettingsError> {
+        let s: Settings = serde_json::from_slice(bytes)?;
+        s.run_args.validate()?;
+        Ok(s)
+    }
+
+    pub fn to_json(&self) -> Vec<u8> {
+        serde_json::to_vec_pretty(self).expect("settings serialize")
+    }
+
+    /// Number of public field elements (instance column length).
+    pub fn num_instances(&self) -> usize {
+        self.model_instance_shapes.iter().map(|s| s.iter().product::<usize>()).sum()
+    }
+}

@@ -4,8 +4,9 @@
 //! For each candidate scale the model is quantized and run on every calibration sample; the
 //! largest magnitude of any value the circuit range-checks, times the safety margin, sets the
 //! lookup range `[-H, H)` (H a power of two); logrows is the smallest that holds both the layout
-//! and the tables. `resources` picks the candidate with the fewest rows (ties: the finer scale);
-//! `accuracy` the finest scale that fits `max_logrows`.
+//! and the tables. Each candidate's dequantized outputs are compared with float inference on the
+//! same samples. `resources` picks the fewest rows among candidates whose error is within the
+//! tolerance (ties: the finer scale); `accuracy` the finest scale that fits `max_logrows`.
 
 use crate::circuit::{self, CircuitParams};
 use crate::error::Result;
@@ -39,11 +40,14 @@ pub struct CalibrateOptions {
     /// Candidate scales (default: 4..=10 for resources, 7..=13 for accuracy).
     pub scales: Option<Vec<u32>>,
     pub max_logrows: Option<u32>,
+    /// `resources`: largest acceptable max |quantized - float| output error, relative to
+    /// `max(1, max |float output|)`.
+    pub tolerance: f64,
 }
 
 impl Default for CalibrateOptions {
     fn default() -> Self {
-        CalibrateOptions { target: Target::Resources, lookup_safety_margin: 2.0, scales: None, max_logrows: None }
+        CalibrateOptions { target: Target::Resources, lookup_safety_margin: 2.0, scales: None, max_logrows: None, tolerance: 2.5e-4 }
     }
 }
 
@@ -53,6 +57,8 @@ pub struct Candidate {
     pub scale: u32,
     pub range_half: i64,
     pub logrows: u32,
+    /// Max |dequantized - float| over every output of every sample.
+    pub max_error: f64,
     pub settings: Settings,
 }
 
@@ -90,10 +96,12 @@ pub fn calibrate(onnx_bytes: &[u8], settings: &Settings, data: &InputData, opts:
         g.check_inputs(s)?; // NaN / Inf / lengths, with the input named
     }
     let scales = opts.scales.clone().unwrap_or_else(|| match opts.target {
-        Target::Resources => (4..=10).collect(),
-        Target::Accuracy => (7..=13).collect(),
+        Target::Resources => (6..=14).collect(),
+        Target::Accuracy => (7..=15).collect(),
     });
     let max_k = opts.max_logrows.unwrap_or(MAX_LOGROWS.min(22));
+    let floats: Vec<Vec<Vec<f64>>> = samples.iter().map(|x| g.eval(x)).collect::<Result<_, _>>()?;
+    let out_mag = floats.iter().flatten().flatten().fold(1.0f64, |m, v| m.max(v.abs()));
     let mut cands = vec![];
     let mut last_err = None;
     for &s in &scales {
@@ -105,8 +113,9 @@ pub fn calibrate(onnx_bytes: &[u8], settings: &Settings, data: &InputData, opts:
             }
         };
         let mut max_abs: i64 = 1;
+        let mut max_error = 0.0f64;
         let mut failed = None;
-        for x in &samples {
+        for (x, fl) in samples.iter().zip(&floats) {
             let qi = match quant::quantize_inputs(x, s) {
                 Ok(v) => v,
                 Err(e) => {
@@ -115,7 +124,14 @@ pub fn calibrate(onnx_bytes: &[u8], settings: &Settings, data: &InputData, opts:
                 }
             };
             match quant::run(&q, &qi, 1i64 << 60) {
-                Ok(tr) => max_abs = max_abs.max(tr.values.iter().flatten().map(|v| v.saturating_abs()).max().unwrap_or(0)),
+                Ok(tr) => {
+                    max_abs = max_abs.max(tr.values.iter().flatten().map(|v| v.saturating_abs()).max().unwrap_or(0));
+                    for (qo, fo) in tr.outputs(&q).iter().zip(fl) {
+                        for (a, b) in qo.iter().zip(fo) {
+                            max_error = max_error.max((quant::dequantize(*a, s) - b).abs());
+                        }
+                    }
+                }
                 Err(e) => {
                     failed = Some(e);
                     break;
@@ -140,10 +156,17 @@ pub fn calibrate(onnx_bytes: &[u8], settings: &Settings, data: &InputData, opts:
             continue;
         }
         st.run_args.logrows = k;
-        cands.push(Candidate { scale: s, range_half: h, logrows: k, settings: st });
+        cands.push(Candidate { scale: s, range_half: h, logrows: k, max_error, settings: st });
     }
     let best = match opts.target {
-        Target::Resources => cands.iter().min_by_key(|c| (c.logrows, std::cmp::Reverse(c.scale))),
+        Target::Resources => {
+            let tol = opts.tolerance * out_mag;
+            cands
+                .iter()
+                .filter(|c| c.max_error <= tol)
+                .min_by_key(|c| (c.logrows, std::cmp::Reverse(c.scale)))
+                .or_else(|| cands.iter().min_by(|a, b| a.max_error.total_cmp(&b.max_error)))
+        }
         Target::Accuracy => cands.iter().max_by_key(|c| c.scale),
     };
     match best {

@@ -82,6 +82,9 @@ enum Cmd {
         scale_rebase_multiplier: Option<Vec<u32>>,
         #[arg(long)]
         max_logrows: Option<u32>,
+        /// resources: max output error vs float, relative to max(1, |output|)
+        #[arg(long, default_value_t = 2.5e-4)]
+        tolerance: f64,
         #[arg(long)]
         only_range_check_rebase: Option<bool>,
     },
@@ -263,12 +266,12 @@ fn run(cmd: Cmd) -> Res<()> {
             write(&settings_path, &s.to_json())?;
             eprintln!("wrote {} ({} rows, logrows {})", settings_path.display(), s.num_rows, s.run_args.logrows);
         }
-        Cmd::CalibrateSettings { data, model, settings_path, target, lookup_safety_margin, scales, max_logrows, .. } => {
+        Cmd::CalibrateSettings { data, model, settings_path, target, lookup_safety_margin, scales, max_logrows, tolerance, .. } => {
             let s = settings_file(&settings_path)?;
-            let opts = CalibrateOptions { target, lookup_safety_margin, scales, max_logrows };
+            let opts = CalibrateOptions { target, lookup_safety_margin, scales, max_logrows, tolerance };
             let (best, cands) = calibrate::calibrate(&read(&model)?, &s, &input_file(&data)?, &opts).map_err(e)?;
             for c in &cands {
-                eprintln!("  scale {:>2}: lookup range ±{:<8} logrows {}", c.scale, c.range_half, c.logrows);
+                eprintln!("  scale {:>2}: lookup range ±{:<8} logrows {:>2}  max error vs float {:.2e}", c.scale, c.range_half, c.logrows, c.max_error);
             }
             write(&settings_path, &best.to_json())?;
             eprintln!(

@@ -209,7 +209,7 @@ pub fn witness_trace(model: &Compiled, w: &Witness) -> Result<(Trace, Vec<Fr>)> 
     Ok((tr, instances))
 }
 
-fn instances_of(s: &Settings, inputs: &[Vec<i64>], outputs: &[Vec<i64>]) -> Vec<Fr> {
+pub fn instances_of(s: &Settings, inputs: &[Vec<i64>], outputs: &[Vec<i64>]) -> Vec<Fr> {
     let mut v = vec![];
     if s.run_args.input_visibility == Visibility::Public {
         v.extend(inputs.iter().flatten().map(|&x| felt::from_i64(x)));

@@ -6,8 +6,13 @@ use halo2_proofs::plonk::{create_proof, verify_proof, ProvingKey, VerifyingKey};
 use halo2_proofs::poly::kzg::commitment::{KZGCommitmentScheme, ParamsKZG};
 use halo2_proofs::poly::kzg::multiopen::{ProverSHPLONK, VerifierSHPLONK};
 use halo2_proofs::poly::kzg::strategy::SingleStrategy;
-use halo2_proofs::transcript::{Blake2bRead, Blake2bWrite, Challenge255, TranscriptReadBuffer, TranscriptWriterBuffer};
+use halo2_proofs::transcript::{
+    Blake2bRead, Blake2bWrite, Challenge255, Transcript, TranscriptRead, TranscriptReadBuffer, TranscriptWriterBuffer,
+};
 use halo2curves::bn256::{Bn256, Fr, G1Affine};
+use halo2curves::ff::PrimeField;
+use halo2curves::group::GroupEncoding;
+use std::io;
 use rand::rngs::OsRng;
 
 use crate::circuit::ModelCircuit;
@@ -67,7 +72,7 @@ pub fn prove(
 /// `Ok(true)` for a valid proof, `Ok(false)` for an invalid one.
 pub fn verify(proof: &[u8], instances: &[Fr], vk: &VerifyingKey<G1Affine>, params: &ParamsKZG<Bn256>) -> Result<bool, ProofError> {
     guarded("verifier", || {
-        let mut transcript = Blake2bRead::<_, G1Affine, Challenge255<_>>::init(proof);
+        let mut transcript = CanonicalRead::new(proof);
         let strategy = SingleStrategy::new(params);
         let ok = verify_proof::<KZGCommitmentScheme<Bn256>, VerifierSHPLONK<'_, Bn256>, _, _, _>(
             params,
@@ -77,7 +82,67 @@ pub fn verify(proof: &[u8], instances: &[Fr], vk: &VerifyingKey<G1Affine>, param
             &mut transcript,
         )
         .is_ok();
-        Ok(ok)
+        // trailing bytes would make the same proof verify under many encodings
+        Ok(ok && transcript.rest.is_empty())
     })
     .map_err(ProofError::Malformed)
+}
+
+/// The Blake2b verifier transcript, reading only canonical encodings: a point must re-encode
+/// to the very bytes it was read from (the compressed form's spare flag bits would otherwise let
+/// one proof verify under several byte strings), scalars must be below the modulus.
+struct CanonicalRead<'a> {
+    hash: Blake2bRead<&'static [u8], G1Affine, Challenge255<G1Affine>>,
+    rest: &'a [u8],
+}
+
+impl<'a> CanonicalRead<'a> {
+    fn new(proof: &'a [u8]) -> Self {
+        Self { hash: Blake2bRead::init(&[][..]), rest: proof }
+    }
+
+    fn take32(&mut self) -> io::Result<[u8; 32]> {
+        if self.rest.len() < 32 {
+            return Err(io::Error::new(io::ErrorKind::UnexpectedEof, "proof ends early"));
+        }
+        let (head, tail) = self.rest.split_at(32);
+        self.rest = tail;
+        Ok(head.try_into().expect("32 bytes"))
+    }
+}
+
+fn invalid(what: &str) -> io::Error {
+    io::Error::new(io::ErrorKind::InvalidData, what.to_string())
+}
+
+impl Transcript<G1Affine, Challenge255<G1Affine>> for CanonicalRead<'_> {
+    fn squeeze_challenge(&mut self) -> Challenge255<G1Affine> {
+        self.hash.squeeze_challenge()
+    }
+    fn common_point(&mut self, point: G1Affine) -> io::Result<()> {
+        self.hash.common_point(point)
+    }
+    fn common_scalar(&mut self, scalar: Fr) -> io::Result<()> {
+        self.hash.common_scalar(scalar)
+    }
+}
+
+impl TranscriptRead<G1Affine, Challenge255<G1Affine>> for CanonicalRead<'_> {
+    fn read_point(&mut self) -> io::Result<G1Affine> {
+        let bytes = self.take32()?;
+        let mut repr = <G1Affine as GroupEncoding>::Repr::default();
+        repr.as_mut().copy_from_slice(&bytes);
+        let point: G1Affine = Option::from(G1Affine::from_bytes(&repr)).ok_or_else(|| invalid("invalid point encoding"))?;
+        if point.to_bytes().as_ref() != bytes {
+            return Err(invalid("non-canonical point encoding"));
+        }
+        self.hash.common_point(point)?;
+        Ok(point)
+    }
+    fn read_scalar(&mut self) -> io::Result<Fr> {
+        let bytes = self.take32()?;
+        let scalar: Fr = Option::from(Fr::from_repr(bytes)).ok_or_else(|| invalid("invalid scalar encoding"))?;
+        self.hash.common_scalar(scalar)?;
+        Ok(scalar)
+    }
 }

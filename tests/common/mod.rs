@@ -1,0 +1,245 @@
+//! Test support: build ONNX models in code (tract's protobuf types, encoded with prost),
+//! deterministic weights, and a float reference through tract.
+#![allow(dead_code)]
+
+use prost::Message;
+use tract_onnx::pb;
+use zkonnx::calibrate::{calibrate, CalibrateOptions, Target};
+use zkonnx::formats::InputData;
+use zkonnx::model::Compiled;
+use zkonnx::pipeline;
+use zkonnx::settings::RunArgs;
+
+/// Deterministic pseudo-random values in [lo, hi).
+pub fn values(seed: u64, n: usize, lo: f32, hi: f32) -> Vec<f32> {
+    let mut s = seed.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+    (0..n)
+        .map(|_| {
+            s = s.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+            let u = (s >> 40) as f32 / (1u64 << 24) as f32;
+            lo + (hi - lo) * u
+        })
+        .collect()
+}
+
+pub struct G {
+    nodes: Vec<pb::NodeProto>,
+    inits: Vec<pb::TensorProto>,
+    n: usize,
+}
+
+pub fn tensor(name: &str, dims: &[usize], data: &[f32]) -> pb::TensorProto {
+    pb::TensorProto {
+        name: name.into(),
+        dims: dims.iter().map(|&d| d as i64).collect(),
+        data_type: pb::tensor_proto::DataType::Float as i32,
+        float_data: data.to_vec(),
+        ..Default::default()
+    }
+}
+
+pub fn int_attr(name: &str, i: i64) -> pb::AttributeProto {
+    pb::AttributeProto { name: name.into(), i, r#type: pb::attribute_proto::AttributeType::Int as i32, ..Default::default() }
+}
+
+pub fn ints_attr(name: &str, v: &[i64]) -> pb::AttributeProto {
+    pb::AttributeProto { name: name.into(), ints: v.to_vec(), r#type: pb::attribute_proto::AttributeType::Ints as i32, ..Default::default() }
+}
+
+pub fn float_attr(name: &str, f: f32) -> pb::AttributeProto {
+    pb::AttributeProto { name: name.into(), f, r#type: pb::attribute_proto::AttributeType::Float as i32, ..Default::default() }
+}
+
+fn value_info(name: &str, shape: &[usize]) -> pb::ValueInfoProto {
+    use pb::tensor_shape_proto::{dimension, Dimension};
+    pb::ValueInfoProto {
+        name: name.into(),
+        r#type: Some(pb::TypeProto {
+            value: Some(pb::type_proto::Value::TensorType(pb::type_proto::Tensor {
+                elem_type: pb::tensor_proto::DataType::Float as i32,
+                shape: Some(pb::TensorShapeProto {
+                    dim: shape.iter().map(|&d| Dimension { value: Some(dimension::Value::DimValue(d as i64)), ..Default::default() }).collect(),
+                }),
+            })),
+            ..Default::default()
+        }),
+        ..Default::default()
+    }
+}
+
+impl G {
+    pub fn new() -> Self {
+        G { nodes: vec![], inits: vec![], n: 0 }
+    }
+
+    /// A constant initializer; returns its name.
+    pub fn c(&mut self, dims: &[usize], data: &[f32]) -> String {
+        self.n += 1;
+        let name = format!("c{}", self.n);
+        self.inits.push(tensor(&name, dims, data));
+        name
+    }
+
+    /// An int64 constant (indices, shapes).
+    pub fn ci(&mut self, data: &[i64]) -> String {
+        self.n += 1;
+        let name = format!("c{}", self.n);
+        self.inits.push(pb::TensorProto {
+            name: name.clone(),
+            dims: vec![data.len() as i64],
+            data_type: pb::tensor_proto::DataType::Int64 as i32,
+            int64_data: data.to_vec(),
+            ..Default::default()
+        });
+        name
+    }
+
+    /// A random constant.
+    pub fn rc(&mut self, dims: &[usize], seed: u64) -> String {
+        let n = dims.iter().product();
+        let v = values(seed, n, -0.8, 0.8);
+        self.c(dims, &v)
+    }
+
+    pub fn node(&mut self, op: &str, inputs: &[&str], attrs: Vec<pb::AttributeProto>) -> String {
+        self.n += 1;
+        let out = format!("v{}", self.n);
+        self.nodes.push(pb::NodeProto {
+            name: format!("{op}_{}", self.n),
+            op_type: op.into(),
+            input: inputs.iter().map(|s| s.to_string()).collect(),
+            output: vec![out.clone()],
+            attribute: attrs,
+            ..Default::default()
+        });
+        out
+    }
+
+    /// Encode with one float input `input` of `in_shape` and output `out` of `out_shape`.
+    pub fn build(self, in_shape: &[usize], out: &str, out_shape: &[usize]) -> Vec<u8> {
+        let graph = pb::GraphProto {
+            name: "test".into(),
+            node: self.nodes,
+            initializer: self.inits,
+            input: vec![value_info("input", in_shape)],
+            output: vec![value_info(out, out_shape)],
+            ..Default::default()
+        };
+        let model = pb::ModelProto {
+            ir_version: 8,
+            opset_import: vec![pb::OperatorSetIdProto { domain: String::new(), version: 13 }],
+            producer_name: "zkonnx-tests".into(),
+            graph: Some(graph),
+            ..Default::default()
+        };
+        model.encode_to_vec()
+    }
+}
+
+/// Float inference with tract (the reference).
+pub fn tract_run(bytes: &[u8], shape: &[usize], x: &[f32]) -> Vec<f32> {
+    use tract_onnx::prelude::*;
+    let model = tract_onnx::onnx()
+        .model_for_read(&mut &bytes[..])
+        .unwrap()
+        .into_optimized()
+        .unwrap()
+        .into_runnable()
+        .unwrap();
+    let t = Tensor::from_shape(shape, x).unwrap();
+    let out = model.run(tvec!(t.into())).unwrap();
+    out[0].to_plain_array_view::<f32>().unwrap().iter().copied().collect()
+}
+
+pub fn input_data(x: &[f32]) -> InputData {
+    InputData { input_data: vec![x.iter().map(|&v| v as f64).collect()] }
+}
+
+/// gen-settings + calibrate (at `scale`) + compile.
+pub fn compile_at(bytes: &[u8], x: &[f32], scale: u32, ra: RunArgs) -> Compiled {
+    let s = pipeline::gen_settings(bytes, ra).expect("gen-settings");
+    let opts = CalibrateOptions { target: Target::Resources, scales: Some(vec![scale]), ..Default::default() };
+    let (s, _) = calibrate(bytes, &s, &input_data(x), &opts).expect("calibrate");
+    pipeline::compile_circuit(bytes, &s).expect("compile")
+}
+
+/// The named single-op models every op test runs on: (name, onnx, input shape, input).
+pub fn op_models() -> Vec<(&'static str, Vec<u8>, Vec<usize>)> {
+    let mut v = vec![];
+    // Gemm (transB, bias)
+    let mut g = G::new();
+    let (w, b) = (g.rc(&[4, 8], 1), g.rc(&[4], 2));
+    let y = g.node("Gemm", &["input", &w, &b], vec![int_attr("transB", 1)]);
+    v.push(("gemm", g.build(&[1, 8], &y, &[1, 4]), vec![1, 8]));
+    // MatMul + Add
+    let mut g = G::new();
+    let (w, b) = (g.rc(&[6, 5], 3), g.rc(&[5], 4));
+    let m = g.node("MatMul", &["input", &w], vec![]);
+    let y = g.node("Add", &[&m, &b], vec![]);
+    v.push(("matmul_add", g.build(&[1, 6], &y, &[1, 5]), vec![1, 6]));
+    // Conv (stride 2, pad 1, bias)
+    let mut g = G::new();
+    let (w, b) = (g.rc(&[3, 2, 3, 3], 5), g.rc(&[3], 6));
+    let y = g.node("Conv", &["input", &w, &b], vec![ints_attr("strides", &[2, 2]), ints_attr("pads", &[1, 1, 1, 1]), ints_attr("kernel_shape", &[3, 3])]);
+    v.push(("conv", g.build(&[1, 2, 5, 5], &y, &[1, 3, 3, 3]), vec![1, 2, 5, 5]));
+    // Add / Sub / Mul of two activations
+    for op in ["Add", "Sub", "Mul"] {
+        let mut g = G::new();
+        let c = g.rc(&[1, 6], 7);
+        let h = g.node("Add", &["input", &c], vec![]);
+        let y = g.node(op, &[&h, "input"], vec![]);
+        v.push((match op { "Add" => "add_act", "Sub" => "sub_act", _ => "mul_act" }, g.build(&[1, 6], &y, &[1, 6]), vec![1, 6]));
+    }
+    // Mul / Div / Sub by constants (broadcast)
+    for op in ["Mul", "Div", "Sub"] {
+        let mut g = G::new();
+        let c = g.c(&[6], &[0.5, -1.25, 2.0, 0.75, -0.3, 1.5]);
+        let y = g.node(op, &["input", &c], vec![]);
+        v.push((match op { "Mul" => "mul_const", "Div" => "div_const", _ => "sub_const" }, g.build(&[1, 6], &y, &[1, 6]), vec![1, 6]));
+    }
+    // activations
+    for (name, op, attrs) in [
+        ("relu", "Relu", vec![]),
+        ("sigmoid", "Sigmoid", vec![]),
+        ("tanh", "Tanh", vec![]),
+        ("leaky_relu", "LeakyRelu", vec![float_attr("alpha", 0.1)]),
+    ] {
+        let mut g = G::new();
+        let y = g.node(op, &["input"], attrs);
+        v.push((name, g.build(&[1, 6], &y, &[1, 6]), vec![1, 6]));
+    }
+    // BatchNormalization
+    let mut g = G::new();
+    let sc = g.c(&[2], &[1.5, 0.5]);
+    let bi = g.c(&[2], &[0.1, -0.2]);
+    let me = g.c(&[2], &[0.05, -0.1]);
+    let va = g.c(&[2], &[0.9, 1.2]);
+    let y = g.node("BatchNormalization", &["input", &sc, &bi, &me, &va], vec![]);
+    v.push(("batchnorm", g.build(&[1, 2, 2, 2], &y, &[1, 2, 2, 2]), vec![1, 2, 2, 2]));
+    // AveragePool
+    let mut g = G::new();
+    let y = g.node("AveragePool", &["input"], vec![ints_attr("kernel_shape", &[2, 2]), ints_attr("strides", &[2, 2])]);
+    v.push(("avgpool", g.build(&[1, 1, 4, 4], &y, &[1, 1, 2, 2]), vec![1, 1, 4, 4]));
+    // shape ops: Transpose -> Flatten -> Slice -> Concat
+    let mut g = G::new();
+    let t = g.node("Transpose", &["input"], vec![ints_attr("perm", &[0, 2, 1])]);
+    let f = g.node("Flatten", &[&t], vec![int_attr("axis", 1)]);
+    let starts = g.ci(&[1]);
+    let ends = g.ci(&[5]);
+    let axes = g.ci(&[1]);
+    let s = g.node("Slice", &[&f, &starts, &ends, &axes], vec![]);
+    let y = g.node("Concat", &[&s, &f], vec![int_attr("axis", 1)]);
+    v.push(("shape_ops", g.build(&[1, 2, 3], &y, &[1, 10]), vec![1, 2, 3]));
+    v
+}
+
+/// A two-layer MLP (Gemm -> Relu -> Gemm), the smallest realistic model.
+pub fn mlp(seed: u64) -> Vec<u8> {
+    let mut g = G::new();
+    let (w1, b1) = (g.rc(&[12, 8], seed), g.rc(&[12], seed + 1));
+    let (w2, b2) = (g.rc(&[3, 12], seed + 2), g.rc(&[3], seed + 3));
+    let h = g.node("Gemm", &["input", &w1, &b1], vec![int_attr("transB", 1)]);
+    let r = g.node("Relu", &[&h], vec![]);
+    let y = g.node("Gemm", &[&r, &w2, &b2], vec![int_attr("transB", 1)]);
+    g.build(&[1, 8], &y, &[1, 3])
+}

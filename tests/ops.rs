@@ -1,0 +1,78 @@
+//! Every op: quantized outputs match tract's float inference; the witness satisfies the
+//! circuit; and moving the op's output by one quantum (with public values kept consistent, so
+//! only the op's own constraints can object) makes `mock` fail.
+
+mod common;
+
+use common::*;
+use zkonnx::pipeline;
+use zkonnx::proof;
+use zkonnx::settings::{RunArgs, Visibility};
+
+const SCALE: u32 = 8;
+
+fn check_op(name: &str, bytes: &[u8], shape: &[usize], ra: RunArgs) {
+    let n: usize = shape.iter().product();
+    let x = values(42, n, -1.0, 1.0);
+    let c = compile_at(bytes, &x, SCALE, ra);
+    // accuracy against tract
+    let w = pipeline::gen_witness(&c, &input_data(&x)).unwrap();
+    let reference = tract_run(bytes, shape, &x);
+    let got: Vec<f64> = w.pretty_elements.rescaled_outputs[0].iter().map(|s| s.parse().unwrap()).collect();
+    assert_eq!(got.len(), reference.len(), "{name}: output length");
+    for (i, (g, r)) in got.iter().zip(&reference).enumerate() {
+        assert!((g - *r as f64).abs() < 0.03, "{name}: output {i} = {g}, tract says {r}");
+    }
+    // the honest witness satisfies the circuit
+    pipeline::mock(&c, &w).unwrap_or_else(|e| panic!("{name}: honest witness rejected: {e}"));
+    // one quantum up or down on any op output fails, even with the public values following it
+    let inputs = pipeline::quantize_input(&c, &input_data(&x)).unwrap();
+    let honest = pipeline::trace(&c, &inputs).unwrap();
+    for step in &c.graph.steps {
+        // A gather (reshape, slice, concat...) lays out no cells of its own: its output cells are
+        // copies of its input's, so a changed gather value is never read. It is covered when it
+        // produces a public graph output: the copy constraint then binds the instance.
+        let public_out = c.graph.outputs.contains(&step.output) && c.settings.run_args.output_visibility == Visibility::Public;
+        if matches!(step.op, zkonnx::quant::QOp::Gather(_)) && !public_out {
+            continue;
+        }
+        for delta in [1i64, -1] {
+            for pos in [0, c.graph.len_of(step.output) - 1] {
+                let mut tr = honest.clone();
+                tr.values[step.output][pos] += delta;
+                let outs = tr.outputs(&c.graph);
+                let inst = pipeline::instances_of(&c.settings, &inputs, &outs);
+                let r = proof::mock(&c, &tr, inst);
+                assert!(r.is_err(), "{name}: step `{}` output[{pos}] moved by {delta} was accepted", step.node);
+            }
+        }
+    }
+}
+
+#[test]
+fn every_op_public_output_private_params() {
+    for (name, bytes, shape) in op_models() {
+        check_op(name, &bytes, &shape, RunArgs::default());
+    }
+}
+
+#[test]
+fn every_op_private_output_fixed_params() {
+    let ra = RunArgs { output_visibility: Visibility::Private, param_visibility: Visibility::Fixed, num_inner_cols: 3, ..RunArgs::default() };
+    for (name, bytes, shape) in op_models() {
+        check_op(name, &bytes, &shape, ra.clone());
+    }
+}
+
+#[test]
+fn moved_output_in_witness_file_fails_mock() {
+    let bytes = mlp(10);
+    let x = values(1, 8, -1.0, 1.0);
+    let c = compile_at(&bytes, &x, SCALE, RunArgs::default());
+    let w = pipeline::gen_witness(&c, &input_data(&x)).unwrap();
+    pipeline::mock(&c, &w).unwrap();
+    let mut bad = w.clone();
+    let v: i64 = bad.pretty_elements.outputs[0][1].parse().unwrap();
+    bad.outputs[0][1] = zkonnx::felt::to_hex(&zkonnx::felt::from_i64(v + 1));
+    assert!(pipeline::mock(&c, &bad).is_err());
+}

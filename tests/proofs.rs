@@ -1,0 +1,84 @@
+//! Proofs: honest proofs verify; changed public values, another model's vk and every
+//! single-byte flip are rejected (never a panic).
+
+mod common;
+
+use common::*;
+use zkonnx::formats::to_hex_bytes;
+use zkonnx::pipeline;
+use zkonnx::settings::{RunArgs, Visibility};
+
+fn setup(seed: u64, ra: RunArgs) -> (zkonnx::model::Compiled, Vec<u8>, pipeline::Keys, zkonnx::formats::Witness) {
+    let bytes = mlp(seed);
+    let x = values(seed + 100, 8, -1.0, 1.0);
+    let c = compile_at(&bytes, &x, 7, ra);
+    let srs = pipeline::gen_srs(c.settings.run_args.logrows, 7);
+    let keys = pipeline::setup(&c, &srs).unwrap();
+    let w = pipeline::gen_witness(&c, &input_data(&x)).unwrap();
+    (c, srs, keys, w)
+}
+
+#[test]
+fn prove_verify_and_reject_tampering() {
+    let (c, srs, keys, w) = setup(20, RunArgs::default());
+    let p = pipeline::prove(&c, &w, &keys.pk, &srs).unwrap();
+    assert!(pipeline::verify(&p, &c.settings, &keys.vk, &srs).unwrap());
+
+    // a changed public output
+    let mut bad = p.clone();
+    let v = zkonnx::felt::from_hex(&bad.instances[0][0]).unwrap();
+    bad.instances[0][0] = zkonnx::felt::to_hex(&(v + halo2curves::bn256::Fr::one()));
+    assert!(!pipeline::verify(&bad, &c.settings, &keys.vk, &srs).unwrap());
+
+    // another model's vk: with private params the vk commits to the architecture only, so the
+    // other model differs in structure (the sigmoid op model) and must not verify
+    let other = op_models().into_iter().find(|m| m.0 == "sigmoid").expect("op model");
+    let ox = values(7, other.2.iter().product(), -1.0, 1.0);
+    let oc = compile_at(&other.1, &ox, 7, RunArgs::default());
+    let okeys = pipeline::setup(&oc, &srs).unwrap();
+    assert!(!pipeline::verify(&p, &oc.settings, &okeys.vk, &srs).unwrap_or(false));
+    // another SRS (other toxic waste)
+    assert!(!pipeline::verify(&p, &c.settings, &keys.vk, &pipeline::gen_srs(c.settings.run_args.logrows, 99)).unwrap_or(false));
+
+    // every single-byte flip is rejected or errors, never panics
+    let proof = p.bytes().unwrap();
+    for i in 0..proof.len() {
+        let mut b = proof.clone();
+        b[i] ^= 0x01 << (i % 8);
+        let mut q = p.clone();
+        q.hex_proof = to_hex_bytes(&b);
+        let r = pipeline::verify(&q, &c.settings, &keys.vk, &srs);
+        assert!(!r.unwrap_or(false), "flip at byte {i} verified");
+    }
+}
+
+#[test]
+fn fixed_params_public_input_private_output() {
+    let ra = RunArgs {
+        input_visibility: Visibility::Public,
+        output_visibility: Visibility::Private,
+        param_visibility: Visibility::Fixed,
+        ..RunArgs::default()
+    };
+    let (c, srs, keys, w) = setup(40, ra);
+    let p = pipeline::prove(&c, &w, &keys.pk, &srs).unwrap();
+    assert_eq!(p.instances[0].len(), 8);
+    assert!(pipeline::verify(&p, &c.settings, &keys.vk, &srs).unwrap());
+    let mut bad = p.clone();
+    bad.instances[0][3] = zkonnx::felt::to_hex(&zkonnx::felt::from_i64(5));
+    assert!(!pipeline::verify(&bad, &c.settings, &keys.vk, &srs).unwrap());
+    // with fixed params the weights are in the vk: the same architecture with other weights
+    // has another vk, which rejects this proof
+    let c2 = pipeline::compile_circuit(&mlp(41), &c.settings).unwrap();
+    let keys2 = pipeline::setup(&c2, &srs).unwrap();
+    assert!(!pipeline::verify(&p, &c.settings, &keys2.vk, &srs).unwrap_or(false));
+}
+
+#[test]
+fn larger_srs_is_downsized() {
+    let (c, _, _, w) = setup(50, RunArgs::default());
+    let big = pipeline::gen_srs(c.settings.run_args.logrows + 1, 3);
+    let keys = pipeline::setup(&c, &big).unwrap();
+    let p = pipeline::prove(&c, &w, &keys.pk, &big).unwrap();
+    assert!(pipeline::verify(&p, &c.settings, &keys.vk, &big).unwrap());
+}

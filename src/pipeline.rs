@@ -95,9 +95,16 @@ pub fn gen_srs(logrows: u32, seed: u64) -> Vec<u8> {
 }
 
 /// Verifying and proving keys, serialized.
+#[derive(Clone)]
 pub struct Keys {
     pub vk: Vec<u8>,
     pub pk: Vec<u8>,
+}
+
+impl std::fmt::Debug for Keys {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "Keys {{ vk: {} bytes, pk: {} bytes }}", self.vk.len(), self.pk.len())
+    }
 }
 
 /// `setup`: keys for the compiled model from an SRS (a larger SRS is downsized).

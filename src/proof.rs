@@ -69,7 +69,9 @@ pub fn prove(
     Ok(transcript.finalize())
 }
 
-/// `Ok(true)` for a valid proof, `Ok(false)` for an invalid one.
+/// `Ok(true)` for a valid proof, `Ok(false)` for a well-formed proof that does not verify, and
+/// `Err(Malformed)` for bytes that are not a proof (too short, too long, a byte string that is
+/// not a canonical point or scalar encoding).
 pub fn verify(proof: &[u8], instances: &[Fr], vk: &VerifyingKey<G1Affine>, params: &ParamsKZG<Bn256>) -> Result<bool, ProofError> {
     guarded("verifier", || {
         let mut transcript = CanonicalRead::new(proof);
@@ -82,8 +84,14 @@ pub fn verify(proof: &[u8], instances: &[Fr], vk: &VerifyingKey<G1Affine>, param
             &mut transcript,
         )
         .is_ok();
+        if let Some(fault) = transcript.fault {
+            return Err(fault);
+        }
         // trailing bytes would make the same proof verify under many encodings
-        Ok(ok && transcript.rest.is_empty())
+        if !transcript.rest.is_empty() {
+            return Err(format!("{} bytes after the end of the proof", transcript.rest.len()));
+        }
+        Ok(ok)
     })
     .map_err(ProofError::Malformed)
 }
@@ -94,25 +102,35 @@ pub fn verify(proof: &[u8], instances: &[Fr], vk: &VerifyingKey<G1Affine>, param
 struct CanonicalRead<'a> {
     hash: Blake2bRead<&'static [u8], G1Affine, Challenge255<G1Affine>>,
     rest: &'a [u8],
+    len: usize,
+    /// the first malformation met, reported as an error rather than as a failed proof
+    fault: Option<String>,
 }
 
 impl<'a> CanonicalRead<'a> {
     fn new(proof: &'a [u8]) -> Self {
-        Self { hash: Blake2bRead::init(&[][..]), rest: proof }
+        Self { hash: Blake2bRead::init(&[][..]), rest: proof, len: proof.len(), fault: None }
+    }
+
+    fn at(&self) -> usize {
+        self.len - self.rest.len()
+    }
+
+    fn malformed(&mut self, msg: String) -> io::Error {
+        let e = io::Error::new(io::ErrorKind::InvalidData, msg.clone());
+        self.fault.get_or_insert(msg);
+        e
     }
 
     fn take32(&mut self) -> io::Result<[u8; 32]> {
         if self.rest.len() < 32 {
-            return Err(io::Error::new(io::ErrorKind::UnexpectedEof, "proof ends early"));
+            let msg = format!("the proof ends early: {} bytes, more expected (truncated?)", self.len);
+            return Err(self.malformed(msg));
         }
         let (head, tail) = self.rest.split_at(32);
         self.rest = tail;
         Ok(head.try_into().expect("32 bytes"))
     }
-}
-
-fn invalid(what: &str) -> io::Error {
-    io::Error::new(io::ErrorKind::InvalidData, what.to_string())
 }
 
 impl Transcript<G1Affine, Challenge255<G1Affine>> for CanonicalRead<'_> {
@@ -129,19 +147,25 @@ impl Transcript<G1Affine, Challenge255<G1Affine>> for CanonicalRead<'_> {
 
 impl TranscriptRead<G1Affine, Challenge255<G1Affine>> for CanonicalRead<'_> {
     fn read_point(&mut self) -> io::Result<G1Affine> {
+        let at = self.at();
         let bytes = self.take32()?;
         let mut repr = <G1Affine as GroupEncoding>::Repr::default();
         repr.as_mut().copy_from_slice(&bytes);
-        let point: G1Affine = Option::from(G1Affine::from_bytes(&repr)).ok_or_else(|| invalid("invalid point encoding"))?;
+        let Some(point) = Option::<G1Affine>::from(G1Affine::from_bytes(&repr)) else {
+            return Err(self.malformed(format!("bytes {at}..{}: not a curve point", at + 32)));
+        };
         if point.to_bytes().as_ref() != bytes {
-            return Err(invalid("non-canonical point encoding"));
+            return Err(self.malformed(format!("bytes {at}..{}: non-canonical point encoding", at + 32)));
         }
         self.hash.common_point(point)?;
         Ok(point)
     }
     fn read_scalar(&mut self) -> io::Result<Fr> {
+        let at = self.at();
         let bytes = self.take32()?;
-        let scalar: Fr = Option::from(Fr::from_repr(bytes)).ok_or_else(|| invalid("invalid scalar encoding"))?;
+        let Some(scalar) = Option::<Fr>::from(Fr::from_repr(bytes)) else {
+            return Err(self.malformed(format!("bytes {at}..{}: not a field element (not below the modulus)", at + 32)));
+        };
         self.hash.common_scalar(scalar)?;
         Ok(scalar)
     }

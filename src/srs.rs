@@ -5,7 +5,10 @@
 use halo2_proofs::poly::commitment::{Params, ParamsProver};
 use halo2_proofs::poly::kzg::commitment::ParamsKZG;
 use halo2_proofs::SerdeFormat;
-use halo2curves::bn256::Bn256;
+use halo2curves::bn256::{Bn256, Fr, G1Affine, G2Affine, G2};
+use halo2curves::serde::SerdeObject;
+use halo2curves::group::Group;
+use halo2curves::CurveAffine;
 use rand::rngs::StdRng;
 use rand::SeedableRng;
 
@@ -60,6 +63,7 @@ pub fn load_for_k(bytes: &[u8], k: u32) -> Result<ParamsKZG<Bn256>, SrsError> {
     if have < k {
         return Err(SrsError::TooSmall { have, need: k });
     }
+    check_points(&bytes[4..], 1usize << have)?;
     let mut params = ParamsKZG::<Bn256>::read_custom(&mut &bytes[..], SerdeFormat::RawBytes)
         .map_err(|e| SrsError::Point(e.to_string()))?;
     if have > k {
@@ -82,16 +86,48 @@ pub fn verifier_params(bytes: &[u8], k: u32) -> Result<ParamsKZG<Bn256>, SrsErro
 
 /// Build verifier params from `g[0]` (64 bytes) and `g2 ‖ s·g2` (256 bytes).
 pub fn verifier_params_from_parts(g0: &[u8], g2s: &[u8], k: u32) -> Result<ParamsKZG<Bn256>, SrsError> {
+    if g0.len() != G1_BYTES || g2s.len() != 2 * G2_BYTES {
+        return Err(SrsError::Point(format!(
+            "verifier SRS parts: {} + {} bytes, expected {G1_BYTES} (g) + {} (g2, s_g2)",
+            g0.len(),
+            g2s.len(),
+            2 * G2_BYTES
+        )));
+    }
     // a k = 0 params file: one monomial point, one Lagrange point, g2, s·g2
     let mut small = Vec::with_capacity(4 + 2 * G1_BYTES + 2 * G2_BYTES);
     small.extend_from_slice(&0u32.to_le_bytes());
     small.extend_from_slice(g0);
     small.extend_from_slice(g0);
     small.extend_from_slice(g2s);
+    check_points(&small[4..], 1)?;
     let p = ParamsKZG::<Bn256>::read_custom(&mut &small[..], SerdeFormat::RawBytes)
         .map_err(|e| SrsError::Point(e.to_string()))?;
     let g = vec![p.get_g()[0]];
     Ok(p.from_parts(k, g, Some(vec![]), p.g2(), p.s_g2()))
+}
+
+/// The raw layout's reader checks coordinates against the modulus only: check that every
+/// point of the file (`n` G1 points twice, then two G2 points) is on its curve, and that `g2`
+/// and `s·g2` lie in the prime-order subgroup (BN254's G2 has a cofactor; G1 has none).
+fn check_points(body: &[u8], n: usize) -> Result<(), SrsError> {
+    for (i, c) in body[..2 * n * G1_BYTES].chunks_exact(G1_BYTES).enumerate() {
+        let ok = G1Affine::from_raw_bytes(c).is_some_and(|q| bool::from(q.is_on_curve()));
+        if !ok {
+            let what = if i < n { format!("g[{i}]") } else { format!("g_lagrange[{}]", i - n) };
+            return Err(SrsError::Point(format!("{what} is not a point of G1")));
+        }
+    }
+    for (i, c) in body[2 * n * G1_BYTES..].chunks_exact(G2_BYTES).enumerate() {
+        let ok = G2Affine::from_raw_bytes(c).is_some_and(|q| {
+            let p = G2::from(q);
+            bool::from(q.is_on_curve()) && bool::from((p * -Fr::one() + p).is_identity())
+        });
+        if !ok {
+            return Err(SrsError::Point(format!("{} is not a point of the G2 subgroup", ["g2", "s_g2"][i])));
+        }
+    }
+    Ok(())
 }
 
 /// Bytes of `g[0]` and `g2 ‖ s·g2` of an SRS file (for the verification bundle).

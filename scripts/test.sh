@@ -1,0 +1,29 @@
+#!/usr/bin/env bash
+# Every test zkonnx has, from a fresh machine: installs what it needs, then runs the suites.
+# Usage: bash scripts/test.sh
+set -euo pipefail
+cd "$(dirname "$0")/.."
+step() { printf '\n== %s  (%s)\n' "$1" "$(date +%T)"; }
+
+step "toolchain"
+rustup component add rustfmt >/dev/null 2>&1 || true
+cargo --version
+
+step "format"
+cargo fmt --check
+
+step "native: unit, op soundness, proofs, errors, CLI (release: halo2 is too slow in debug)"
+cargo test --release
+
+step "main job on the bundled examples"
+for ex in examples/mlp examples/lenet; do
+  ./target/release/zkonnx e2e "$ex" --work-dir "target/e2e/$(basename "$ex")"
+done
+
+step "SRS interoperability: ezkl's test files (../shared/srs) and an SRS from ezkl's gen_srs (PyPI ezkl 23.0.5)"
+[ -d ../shared/srs ] || { echo "../shared/srs is missing: clone zkonnx beside shared/" >&2; exit 1; }
+python3 -c 'import ezkl' 2>/dev/null || python3 -m pip install -q ezkl==23.0.5
+python3 -c 'import ezkl; ezkl.gen_srs("target/ezkl-k14.srs", 14)'
+ZKONNX_SHARED=../shared ZKONNX_EZKL_SRS=target/ezkl-k14.srs cargo test --release --test srs_interop -- --include-ignored
+
+step "all tests passed"

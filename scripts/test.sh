@@ -6,11 +6,12 @@ cd "$(dirname "$0")/.."
 step() { printf '\n== %s  (%s)\n' "$1" "$(date +%T)"; }
 
 step "toolchain"
-rustup component add rustfmt >/dev/null 2>&1 || true
+rustup component add rustfmt clippy
 cargo --version
 
-step "format"
+step "format and lints"
 cargo fmt --check
+cargo clippy --release --all-targets -- -D warnings
 
 step "native: unit, op soundness, proofs, errors, CLI (release: halo2 is too slow in debug)"
 cargo test --release

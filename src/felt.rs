@@ -38,7 +38,11 @@ pub fn to_i64(f: &Fr) -> Option<i64> {
 
 /// 64 hex digits, little-endian bytes (ezkl's witness and proof encoding).
 pub fn to_hex(f: &Fr) -> String {
-    f.to_repr().as_ref().iter().map(|b| format!("{b:02x}")).collect()
+    f.to_repr()
+        .as_ref()
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect()
 }
 
 /// Parse a 64-hex-digit little-endian field element (an optional `0x` is accepted).

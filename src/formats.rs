@@ -25,14 +25,24 @@ pub enum FormatError {
 impl InputData {
     pub fn from_json(b: &[u8]) -> Result<Self, FormatError> {
         // parse through Value so that non-numbers ("NaN" strings, nulls) get a precise message
-        let v: serde_json::Value = serde_json::from_slice(b).map_err(|source| FormatError::Json { file: "input.json", source })?;
+        let v: serde_json::Value =
+            serde_json::from_slice(b).map_err(|source| FormatError::Json {
+                file: "input.json",
+                source,
+            })?;
         let rows = v
             .get("input_data")
             .and_then(|x| x.as_array())
-            .ok_or_else(|| FormatError::Invalid { file: "input.json", msg: "missing `input_data` (a list of lists of numbers)".into() })?;
+            .ok_or_else(|| FormatError::Invalid {
+                file: "input.json",
+                msg: "missing `input_data` (a list of lists of numbers)".into(),
+            })?;
         let mut input_data = vec![];
         for (i, row) in rows.iter().enumerate() {
-            let row = row.as_array().ok_or_else(|| FormatError::Invalid { file: "input.json", msg: format!("input_data[{i}] is not a list") })?;
+            let row = row.as_array().ok_or_else(|| FormatError::Invalid {
+                file: "input.json",
+                msg: format!("input_data[{i}] is not a list"),
+            })?;
             let mut out = Vec::with_capacity(row.len());
             for (j, x) in row.iter().enumerate() {
                 match x {
@@ -42,11 +52,17 @@ impl InputData {
                         "inf" | "infinity" | "+inf" => out.push(f64::INFINITY),
                         "-inf" | "-infinity" => out.push(f64::NEG_INFINITY),
                         _ => {
-                            return Err(FormatError::Invalid { file: "input.json", msg: format!("input_data[{i}][{j}] = {s:?} is not a number") })
+                            return Err(FormatError::Invalid {
+                                file: "input.json",
+                                msg: format!("input_data[{i}][{j}] = {s:?} is not a number"),
+                            })
                         }
                     },
                     other => {
-                        return Err(FormatError::Invalid { file: "input.json", msg: format!("input_data[{i}][{j}] = {other} is not a number") })
+                        return Err(FormatError::Invalid {
+                            file: "input.json",
+                            msg: format!("input_data[{i}][{j}] = {other} is not a number"),
+                        })
                     }
                 }
             }
@@ -103,7 +119,10 @@ pub struct Proof {
 
 impl Witness {
     pub fn from_json(b: &[u8]) -> Result<Self, FormatError> {
-        serde_json::from_slice(b).map_err(|source| FormatError::Json { file: "witness.json", source })
+        serde_json::from_slice(b).map_err(|source| FormatError::Json {
+            file: "witness.json",
+            source,
+        })
     }
     pub fn to_json(&self) -> Vec<u8> {
         serde_json::to_vec_pretty(self).expect("serialize")
@@ -112,7 +131,10 @@ impl Witness {
 
 impl Proof {
     pub fn from_json(b: &[u8]) -> Result<Self, FormatError> {
-        serde_json::from_slice(b).map_err(|source| FormatError::Json { file: "proof.json", source })
+        serde_json::from_slice(b).map_err(|source| FormatError::Json {
+            file: "proof.json",
+            source,
+        })
     }
     pub fn to_json(&self) -> Vec<u8> {
         serde_json::to_vec_pretty(self).expect("serialize")
@@ -121,10 +143,16 @@ impl Proof {
     /// The proof bytes.
     pub fn bytes(&self) -> Result<Vec<u8>, FormatError> {
         let h = self.hex_proof.strip_prefix("0x").unwrap_or(&self.hex_proof);
-        if h.len() % 2 != 0 || !h.bytes().all(|b| b.is_ascii_hexdigit()) {
-            return Err(FormatError::Invalid { file: "proof.json", msg: "`hex_proof` is not a hex string".into() });
+        if !h.len().is_multiple_of(2) || !h.bytes().all(|b| b.is_ascii_hexdigit()) {
+            return Err(FormatError::Invalid {
+                file: "proof.json",
+                msg: "`hex_proof` is not a hex string".into(),
+            });
         }
-        Ok((0..h.len()).step_by(2).map(|i| u8::from_str_radix(&h[i..i + 2], 16).unwrap()).collect())
+        Ok((0..h.len())
+            .step_by(2)
+            .map(|i| u8::from_str_radix(&h[i..i + 2], 16).unwrap())
+            .collect())
     }
 }
 

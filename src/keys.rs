@@ -27,16 +27,26 @@ pub(crate) fn guarded<T>(what: &str, f: impl FnOnce() -> Result<T, String>) -> R
     match catch_unwind(AssertUnwindSafe(f)) {
         Ok(r) => r,
         Err(p) => {
-            let msg = p.downcast_ref::<&str>().map(|s| s.to_string()).or_else(|| p.downcast_ref::<String>().cloned());
-            Err(format!("{what}: {}", msg.unwrap_or_else(|| "malformed data".into())))
+            let msg = p
+                .downcast_ref::<&str>()
+                .map(|s| s.to_string())
+                .or_else(|| p.downcast_ref::<String>().cloned());
+            Err(format!(
+                "{what}: {}",
+                msg.unwrap_or_else(|| "malformed data".into())
+            ))
         }
     }
 }
 
-pub fn keygen(model: &Compiled, params: &ParamsKZG<Bn256>) -> Result<(VerifyingKey<G1Affine>, ProvingKey<G1Affine>), KeyError> {
+pub fn keygen(
+    model: &Compiled,
+    params: &ParamsKZG<Bn256>,
+) -> Result<(VerifyingKey<G1Affine>, ProvingKey<G1Affine>), KeyError> {
     let circuit = ModelCircuit { model, trace: None };
     let vk = keygen_vk(params, &circuit).map_err(|e| KeyError::Keygen(format!("{e:?}")))?;
-    let pk = keygen_pk(params, vk.clone(), &circuit).map_err(|e| KeyError::Keygen(format!("{e:?}")))?;
+    let pk =
+        keygen_pk(params, vk.clone(), &circuit).map_err(|e| KeyError::Keygen(format!("{e:?}")))?;
     Ok((vk, pk))
 }
 
@@ -52,8 +62,12 @@ pub fn vk_from_bytes(b: &[u8], settings: &Settings) -> Result<VerifyingKey<G1Aff
     let params = CircuitParams::from_settings(settings);
     let vk = guarded("verifying key", || {
         let mut r = b;
-        let vk = VerifyingKey::<G1Affine>::read::<_, ModelCircuit<'static>>(&mut r, SerdeFormat::RawBytes, params)
-            .map_err(|e| e.to_string())?;
+        let vk = VerifyingKey::<G1Affine>::read::<_, ModelCircuit<'static>>(
+            &mut r,
+            SerdeFormat::RawBytes,
+            params,
+        )
+        .map_err(|e| e.to_string())?;
         if !r.is_empty() {
             return Err(format!("{} trailing bytes", r.len()));
         }
@@ -61,7 +75,11 @@ pub fn vk_from_bytes(b: &[u8], settings: &Settings) -> Result<VerifyingKey<G1Aff
     })
     .map_err(KeyError::Vk)?;
     if vk.get_domain().k() != settings.run_args.logrows {
-        return Err(KeyError::Vk(format!("made for logrows {}, settings say {}", vk.get_domain().k(), settings.run_args.logrows)));
+        return Err(KeyError::Vk(format!(
+            "made for logrows {}, settings say {}",
+            vk.get_domain().k(),
+            settings.run_args.logrows
+        )));
     }
     Ok(vk)
 }
@@ -70,8 +88,12 @@ pub fn pk_from_bytes(b: &[u8], settings: &Settings) -> Result<ProvingKey<G1Affin
     let params = CircuitParams::from_settings(settings);
     let pk = guarded("proving key", || {
         let mut r = b;
-        let pk = ProvingKey::<G1Affine>::read::<_, ModelCircuit<'static>>(&mut r, SerdeFormat::RawBytes, params)
-            .map_err(|e| e.to_string())?;
+        let pk = ProvingKey::<G1Affine>::read::<_, ModelCircuit<'static>>(
+            &mut r,
+            SerdeFormat::RawBytes,
+            params,
+        )
+        .map_err(|e| e.to_string())?;
         if !r.is_empty() {
             return Err(format!("{} trailing bytes", r.len()));
         }
@@ -79,7 +101,11 @@ pub fn pk_from_bytes(b: &[u8], settings: &Settings) -> Result<ProvingKey<G1Affin
     })
     .map_err(KeyError::Pk)?;
     if pk.get_vk().get_domain().k() != settings.run_args.logrows {
-        return Err(KeyError::Pk(format!("made for logrows {}, settings say {}", pk.get_vk().get_domain().k(), settings.run_args.logrows)));
+        return Err(KeyError::Pk(format!(
+            "made for logrows {}, settings say {}",
+            pk.get_vk().get_domain().k(),
+            settings.run_args.logrows
+        )));
     }
     Ok(pk)
 }

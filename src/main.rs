@@ -13,7 +13,11 @@ use zkonnx::pipeline;
 use zkonnx::settings::{CheckMode, RunArgs, Settings, Visibility};
 
 #[derive(Parser)]
-#[command(name = "zkonnx", version, about = "Zero-knowledge proofs of ONNX model predictions (halo2, KZG/BN254)")]
+#[command(
+    name = "zkonnx",
+    version,
+    about = "Zero-knowledge proofs of ONNX model predictions (halo2, KZG/BN254)"
+)]
 struct Cli {
     #[command(subcommand)]
     cmd: Cmd,
@@ -30,7 +34,12 @@ struct RunArgsFlags {
     #[arg(long, default_value_t = 1)]
     scale_rebase_multiplier: u32,
     /// lo->hi, e.g. -32768->32768
-    #[arg(short = 'B', long, default_value = "-32768->32768", allow_hyphen_values = true)]
+    #[arg(
+        short = 'B',
+        long,
+        default_value = "-32768->32768",
+        allow_hyphen_values = true
+    )]
     lookup_range: String,
     #[arg(short = 'K', long, default_value_t = 17)]
     logrows: u32,
@@ -206,8 +215,14 @@ fn e(err: zkonnx::Error) -> String {
 }
 
 fn parse_range(s: &str) -> Res<(i64, i64)> {
-    let (a, b) = s.split_once("->").ok_or_else(|| format!("lookup range `{s}`: expected lo->hi"))?;
-    let p = |x: &str| x.trim().parse::<i64>().map_err(|_| format!("lookup range `{s}`: `{x}` is not an integer"));
+    let (a, b) = s
+        .split_once("->")
+        .ok_or_else(|| format!("lookup range `{s}`: expected lo->hi"))?;
+    let p = |x: &str| {
+        x.trim()
+            .parse::<i64>()
+            .map_err(|_| format!("lookup range `{s}`: `{x}` is not an integer"))
+    };
     Ok((p(a)?, p(b)?))
 }
 
@@ -217,8 +232,15 @@ impl RunArgsFlags {
             .variables
             .split(',')
             .map(|kv| {
-                let (k, v) = kv.split_once("->").ok_or_else(|| format!("variables `{kv}`: expected name->value"))?;
-                Ok((k.trim().to_string(), v.trim().parse::<usize>().map_err(|_| format!("variables `{kv}`: not a number"))?))
+                let (k, v) = kv
+                    .split_once("->")
+                    .ok_or_else(|| format!("variables `{kv}`: expected name->value"))?;
+                Ok((
+                    k.trim().to_string(),
+                    v.trim()
+                        .parse::<usize>()
+                        .map_err(|_| format!("variables `{kv}`: not a number"))?,
+                ))
             })
             .collect::<Res<Vec<_>>>()?;
         Ok(RunArgs {
@@ -261,17 +283,46 @@ fn input_file(p: &Path) -> Res<InputData> {
 
 fn run(cmd: Cmd) -> Res<()> {
     match cmd {
-        Cmd::GenSettings { model, settings_path, run_args } => {
+        Cmd::GenSettings {
+            model,
+            settings_path,
+            run_args,
+        } => {
             let s = pipeline::gen_settings(&read(&model)?, run_args.to_run_args()?).map_err(e)?;
             write(&settings_path, &s.to_json())?;
-            eprintln!("wrote {} ({} rows, logrows {})", settings_path.display(), s.num_rows, s.run_args.logrows);
+            eprintln!(
+                "wrote {} ({} rows, logrows {})",
+                settings_path.display(),
+                s.num_rows,
+                s.run_args.logrows
+            );
         }
-        Cmd::CalibrateSettings { data, model, settings_path, target, lookup_safety_margin, scales, max_logrows, tolerance, .. } => {
+        Cmd::CalibrateSettings {
+            data,
+            model,
+            settings_path,
+            target,
+            lookup_safety_margin,
+            scales,
+            max_logrows,
+            tolerance,
+            ..
+        } => {
             let s = settings_file(&settings_path)?;
-            let opts = CalibrateOptions { target, lookup_safety_margin, scales, max_logrows, tolerance };
-            let (best, cands) = calibrate::calibrate(&read(&model)?, &s, &input_file(&data)?, &opts).map_err(e)?;
+            let opts = CalibrateOptions {
+                target,
+                lookup_safety_margin,
+                scales,
+                max_logrows,
+                tolerance,
+            };
+            let (best, cands) =
+                calibrate::calibrate(&read(&model)?, &s, &input_file(&data)?, &opts).map_err(e)?;
             for c in &cands {
-                eprintln!("  scale {:>2}: lookup range ±{:<8} logrows {:>2}  max error vs float {:.2e}", c.scale, c.range_half, c.logrows, c.max_error);
+                eprintln!(
+                    "  scale {:>2}: lookup range ±{:<8} logrows {:>2}  max error vs float {:.2e}",
+                    c.scale, c.range_half, c.logrows, c.max_error
+                );
             }
             write(&settings_path, &best.to_json())?;
             eprintln!(
@@ -282,26 +333,57 @@ fn run(cmd: Cmd) -> Res<()> {
                 best.run_args.logrows
             );
         }
-        Cmd::CompileCircuit { model, compiled_circuit, settings_path } => {
-            let c = pipeline::compile_circuit(&read(&model)?, &settings_file(&settings_path)?).map_err(e)?;
+        Cmd::CompileCircuit {
+            model,
+            compiled_circuit,
+            settings_path,
+        } => {
+            let c = pipeline::compile_circuit(&read(&model)?, &settings_file(&settings_path)?)
+                .map_err(e)?;
             write(&compiled_circuit, &c.to_bytes())?;
             eprintln!("wrote {}", compiled_circuit.display());
         }
-        Cmd::GenSrs { srs_path, logrows, seed } => {
+        Cmd::GenSrs {
+            srs_path,
+            logrows,
+            seed,
+        } => {
             if logrows > zkonnx::settings::MAX_LOGROWS {
-                return Err(format!("logrows {logrows} is above the supported maximum {}", zkonnx::settings::MAX_LOGROWS));
+                return Err(format!(
+                    "logrows {logrows} is above the supported maximum {}",
+                    zkonnx::settings::MAX_LOGROWS
+                ));
             }
             eprintln!("warning: generating an UNSAFE SRS from a fixed seed: for tests only, never for real proofs");
             write(&srs_path, &pipeline::gen_srs(logrows, seed))?;
         }
-        Cmd::Setup { compiled_circuit, srs_path, vk_path, pk_path, .. } => {
-            let keys = pipeline::setup(&compiled_file(&compiled_circuit)?, &read(&srs_path)?).map_err(e)?;
+        Cmd::Setup {
+            compiled_circuit,
+            srs_path,
+            vk_path,
+            pk_path,
+            ..
+        } => {
+            let keys = pipeline::setup(&compiled_file(&compiled_circuit)?, &read(&srs_path)?)
+                .map_err(e)?;
             write(&vk_path, &keys.vk)?;
             write(&pk_path, &keys.pk)?;
-            eprintln!("wrote {} ({} bytes) and {} ({} bytes)", vk_path.display(), keys.vk.len(), pk_path.display(), keys.pk.len());
+            eprintln!(
+                "wrote {} ({} bytes) and {} ({} bytes)",
+                vk_path.display(),
+                keys.vk.len(),
+                pk_path.display(),
+                keys.pk.len()
+            );
         }
-        Cmd::GenWitness { data, compiled_circuit, output, .. } => {
-            let w = pipeline::gen_witness(&compiled_file(&compiled_circuit)?, &input_file(&data)?).map_err(e)?;
+        Cmd::GenWitness {
+            data,
+            compiled_circuit,
+            output,
+            ..
+        } => {
+            let w = pipeline::gen_witness(&compiled_file(&compiled_circuit)?, &input_file(&data)?)
+                .map_err(e)?;
             write(&output, &w.to_json())?;
             println!("outputs: {:?}", w.pretty_elements.rescaled_outputs);
         }
@@ -310,7 +392,14 @@ fn run(cmd: Cmd) -> Res<()> {
             pipeline::mock(&compiled_file(&model)?, &w).map_err(e)?;
             println!("mock: the witness satisfies every constraint");
         }
-        Cmd::Prove { witness, compiled_circuit, pk_path, proof_path, srs_path, check_mode } => {
+        Cmd::Prove {
+            witness,
+            compiled_circuit,
+            pk_path,
+            proof_path,
+            srs_path,
+            check_mode,
+        } => {
             let mut c = compiled_file(&compiled_circuit)?;
             if let Some(m) = check_mode {
                 c.settings.run_args.check_mode = parse_check_mode(&m)?;
@@ -320,16 +409,46 @@ fn run(cmd: Cmd) -> Res<()> {
             write(&proof_path, &p.to_json())?;
             eprintln!("wrote {}", proof_path.display());
         }
-        Cmd::Verify { settings_path, proof_path, vk_path, srs_path, .. } => {
+        Cmd::Verify {
+            settings_path,
+            proof_path,
+            vk_path,
+            srs_path,
+            ..
+        } => {
             let p = Proof::from_json(&read(&proof_path)?).map_err(|err| err.to_string())?;
-            let ok = pipeline::verify(&p, &settings_file(&settings_path)?, &read(&vk_path)?, &read(&srs_path)?).map_err(e)?;
+            let ok = pipeline::verify(
+                &p,
+                &settings_file(&settings_path)?,
+                &read(&vk_path)?,
+                &read(&srs_path)?,
+            )
+            .map_err(e)?;
             if !ok {
                 return Err("verify: the proof is INVALID".into());
             }
             println!("verified: true");
         }
-        Cmd::E2e { dir, target, work_dir, srs_path, input_visibility, output_visibility, param_visibility, num_inner_cols } => {
-            e2e(&dir, target, work_dir, srs_path, input_visibility, output_visibility, param_visibility, num_inner_cols)?;
+        Cmd::E2e {
+            dir,
+            target,
+            work_dir,
+            srs_path,
+            input_visibility,
+            output_visibility,
+            param_visibility,
+            num_inner_cols,
+        } => {
+            e2e(
+                &dir,
+                target,
+                work_dir,
+                srs_path,
+                input_visibility,
+                output_visibility,
+                param_visibility,
+                num_inner_cols,
+            )?;
         }
     }
     Ok(())
@@ -346,9 +465,13 @@ fn e2e(
     pv: Visibility,
     lanes: usize,
 ) -> Res<()> {
-    let name = dir.file_name().map(|s| s.to_string_lossy().into_owned()).unwrap_or_else(|| "model".into());
+    let name = dir
+        .file_name()
+        .map(|s| s.to_string_lossy().into_owned())
+        .unwrap_or_else(|| "model".into());
     let work = work_dir.unwrap_or_else(|| std::env::temp_dir().join(format!("zkonnx-e2e-{name}")));
-    std::fs::create_dir_all(&work).map_err(|err| format!("cannot create {}: {err}", work.display()))?;
+    std::fs::create_dir_all(&work)
+        .map_err(|err| format!("cannot create {}: {err}", work.display()))?;
     let onnx = read(&dir.join("network.onnx"))?;
     let input = input_file(&dir.join("input.json"))?;
     let calib = match std::fs::read(dir.join("calibration.json")) {
@@ -360,19 +483,43 @@ fn e2e(
         eprintln!("[{name}] ...");
         Instant::now()
     };
-    let done = |name: &str, t: Instant, extra: String| println!("{name:<20} {:>9.3} s  {extra}", t.elapsed().as_secs_f64());
+    let done = |name: &str, t: Instant, extra: String| {
+        println!("{name:<20} {:>9.3} s  {extra}", t.elapsed().as_secs_f64())
+    };
 
     let t = step("gen-settings");
-    let ra = RunArgs { input_visibility: iv, output_visibility: ov, param_visibility: pv, num_inner_cols: lanes, ..RunArgs::default() };
+    let ra = RunArgs {
+        input_visibility: iv,
+        output_visibility: ov,
+        param_visibility: pv,
+        num_inner_cols: lanes,
+        ..RunArgs::default()
+    };
     let s = pipeline::gen_settings(&onnx, ra).map_err(e)?;
     done("gen-settings", t, String::new());
     let t = step("calibrate-settings");
-    let (s, _) = calibrate::calibrate(&onnx, &s, &calib, &CalibrateOptions { target, ..Default::default() }).map_err(e)?;
+    let (s, _) = calibrate::calibrate(
+        &onnx,
+        &s,
+        &calib,
+        &CalibrateOptions {
+            target,
+            ..Default::default()
+        },
+    )
+    .map_err(e)?;
     write(&work.join("settings.json"), &s.to_json())?;
-    done("calibrate-settings", t, format!(
-        "scale {}, lookup range ±{}, logrows {}, rows {}",
-        s.run_args.input_scale, s.run_args.range_half(), s.run_args.logrows, s.num_rows
-    ));
+    done(
+        "calibrate-settings",
+        t,
+        format!(
+            "scale {}, lookup range ±{}, logrows {}, rows {}",
+            s.run_args.input_scale,
+            s.run_args.range_half(),
+            s.run_args.logrows,
+            s.num_rows
+        ),
+    );
     let t = step("compile-circuit");
     let c = pipeline::compile_circuit(&onnx, &s).map_err(e)?;
     write(&work.join("model.compiled"), &c.to_bytes())?;
@@ -387,12 +534,24 @@ fn e2e(
         }
     };
     write(&work.join(format!("kzg{k}.srs")), &srs)?;
-    done(if srs_path.is_some() { "load-srs" } else { "gen-srs (unsafe)" }, t, String::new());
+    done(
+        if srs_path.is_some() {
+            "load-srs"
+        } else {
+            "gen-srs (unsafe)"
+        },
+        t,
+        String::new(),
+    );
     let t = step("setup");
     let keys = pipeline::setup(&c, &srs).map_err(e)?;
     write(&work.join("vk.key"), &keys.vk)?;
     write(&work.join("pk.key"), &keys.pk)?;
-    done("setup", t, format!("vk {} B, pk {} B", keys.vk.len(), keys.pk.len()));
+    done(
+        "setup",
+        t,
+        format!("vk {} B, pk {} B", keys.vk.len(), keys.pk.len()),
+    );
     let t = step("gen-witness");
     let w = pipeline::gen_witness(&c, &input).map_err(e)?;
     write(&work.join("witness.json"), &w.to_json())?;
@@ -411,9 +570,16 @@ fn e2e(
     if !ok {
         return Err("e2e: the proof did not verify".into());
     }
-    println!("total                {:>9.3} s", total.elapsed().as_secs_f64());
+    println!(
+        "total                {:>9.3} s",
+        total.elapsed().as_secs_f64()
+    );
     println!("artifacts in {}", work.display());
-    let outs = if p.pretty_public_inputs.rescaled_outputs.is_empty() { &w.pretty_elements.rescaled_outputs } else { &p.pretty_public_inputs.rescaled_outputs };
+    let outs = if p.pretty_public_inputs.rescaled_outputs.is_empty() {
+        &w.pretty_elements.rescaled_outputs
+    } else {
+        &p.pretty_public_inputs.rescaled_outputs
+    };
     println!("verified outputs: {:?}", outs);
     Ok(())
 }

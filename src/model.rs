@@ -27,7 +27,10 @@ impl Compiled {
 
     pub fn from_bytes(b: &[u8]) -> Result<Self, ModelError> {
         let c: Compiled = serde_json::from_slice(b)?;
-        c.settings.run_args.validate().map_err(|e| ModelError::Invalid(e.to_string()))?;
+        c.settings
+            .run_args
+            .validate()
+            .map_err(|e| ModelError::Invalid(e.to_string()))?;
         c.check().map_err(ModelError::Invalid)?;
         Ok(c)
     }
@@ -36,7 +39,13 @@ impl Compiled {
     pub fn check(&self) -> Result<(), String> {
         let q = &self.graph;
         let nt = q.shapes.len();
-        let ok_t = |t: usize| if t < nt { Ok(()) } else { Err(format!("tensor id {t} out of range")) };
+        let ok_t = |t: usize| {
+            if t < nt {
+                Ok(())
+            } else {
+                Err(format!("tensor id {t} out of range"))
+            }
+        };
         for &t in q.inputs.iter().chain(&q.outputs) {
             ok_t(t)?;
         }
@@ -55,17 +64,23 @@ impl Compiled {
                         return bad("output length or rescale");
                     }
                     for o in 0..out_len {
-                        d.terms_checked(o, &mut terms, &lens, &q.params).map_err(|e| format!("step `{}`: {e}", s.node))?;
+                        d.terms_checked(o, &mut terms, &lens, &q.params)
+                            .map_err(|e| format!("step `{}`: {e}", s.node))?;
                     }
                 }
                 crate::quant::QOp::Lookup(f) => {
-                    if lens.len() != 1 || lens[0] != out_len || !self.settings.required_lookups.contains(f) {
+                    if lens.len() != 1
+                        || lens[0] != out_len
+                        || (f.tabled() && !self.settings.required_lookups.contains(f))
+                    {
                         return bad("lookup shape or table");
                     }
                 }
                 crate::quant::QOp::Gather(map) => {
                     if map.len() != out_len
-                        || map.iter().any(|&(sl, i)| sl as usize >= lens.len() || i as usize >= lens[sl as usize])
+                        || map.iter().any(|&(sl, i)| {
+                            sl as usize >= lens.len() || i as usize >= lens[sl as usize]
+                        })
                     {
                         return bad("gather index");
                     }

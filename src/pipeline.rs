@@ -5,13 +5,15 @@ use halo2curves::bn256::Fr;
 
 use crate::circuit::{self, CircuitParams};
 use crate::error::Result;
-use crate::formats::{to_hex_bytes, FormatError, InputData, PrettyElements, PrettyPublicInputs, Proof, Witness};
+use crate::formats::{
+    to_hex_bytes, FormatError, InputData, PrettyElements, PrettyPublicInputs, Proof, Witness,
+};
 use crate::graph::Graph;
 use crate::keys;
 use crate::model::Compiled;
 use crate::onnx;
 use crate::proof::{self, ProofError};
-use crate::quant::{self, dequantize, QGraph, QuantSpec, Trace};
+use crate::quant::{self, dequantize, QGraph, QOp, QuantSpec, Trace};
 use crate::settings::{RunArgs, Settings, Visibility};
 use crate::srs;
 use crate::{felt, VERSION};
@@ -50,7 +52,13 @@ pub(crate) fn settings_for(g: &Graph, q: &QGraph, ra: RunArgs) -> Settings {
 pub fn gen_settings(onnx_bytes: &[u8], run_args: RunArgs) -> Result<Settings> {
     run_args.validate()?;
     let g = load_graph(onnx_bytes, &run_args)?;
-    let q = quant::quantize(&g, QuantSpec { act_scale: run_args.input_scale, param_scale: run_args.param_scale })?;
+    let q = quant::quantize(
+        &g,
+        QuantSpec {
+            act_scale: run_args.input_scale,
+            param_scale: run_args.param_scale,
+        },
+    )?;
     Ok(settings_for(&g, &q, run_args))
 }
 
@@ -59,32 +67,68 @@ pub fn compile_circuit(onnx_bytes: &[u8], settings: &Settings) -> Result<Compile
     let ra = settings.run_args.clone();
     ra.validate()?;
     let g = load_graph(onnx_bytes, &ra)?;
-    let q = quant::quantize(&g, QuantSpec { act_scale: ra.input_scale, param_scale: ra.param_scale })?;
+    let q = quant::quantize(
+        &g,
+        QuantSpec {
+            act_scale: ra.input_scale,
+            param_scale: ra.param_scale,
+        },
+    )?;
+    let max_rescale = 2 * ra.digit_bits();
+    for s in &q.steps {
+        if let QOp::Dot(d) = &s.op {
+            if d.rescale > max_rescale {
+                return Err(crate::settings::SettingsError::Invalid {
+                    field: "lookup_range",
+                    msg: format!(
+                        "node `{}` rescales by 2^{}, beyond what range checks over [-{h}, {h}) cover (2^{max_rescale}): widen lookup_range",
+                        s.node,
+                        d.rescale,
+                        h = ra.range_half()
+                    ),
+                }
+                .into());
+            }
+        }
+    }
     let fresh = settings_for(&g, &q, ra);
-    if fresh.required_lookups != settings.required_lookups || fresh.model_instance_shapes != settings.model_instance_shapes {
+    if fresh.required_lookups != settings.required_lookups
+        || fresh.model_instance_shapes != settings.model_instance_shapes
+    {
         return Err(crate::settings::SettingsError::Invalid {
             field: "required_lookups/model_instance_shapes",
             msg: "settings do not match this model: run gen-settings on it".into(),
         }
         .into());
     }
-    let c = Compiled { settings: Settings { num_rows: fresh.num_rows, ..settings.clone() }, graph: q };
+    let c = Compiled {
+        settings: Settings {
+            num_rows: fresh.num_rows,
+            ..settings.clone()
+        },
+        graph: q,
+    };
     check_fits(&c.settings)?;
     Ok(c)
 }
 
 /// Rows available for the layout at `logrows`.
 pub fn usable_rows(settings: &Settings) -> usize {
-    (1usize << settings.run_args.logrows) - circuit::reserved_rows(&CircuitParams::from_settings(settings))
+    (1usize << settings.run_args.logrows)
+        - circuit::reserved_rows(&CircuitParams::from_settings(settings))
 }
 
 /// Error if the layout or the tables do not fit `2^logrows` rows.
 pub fn check_fits(settings: &Settings) -> Result<()> {
     let have = usable_rows(settings);
-    let table = 2 * settings.run_args.range_half() as usize + 1;
-    let need = settings.num_rows.max(table);
+    let need = settings.num_rows.max(settings.table_rows());
     if need > have {
-        return Err(ProofError::TooManyRows { need, have, k: settings.run_args.logrows }.into());
+        return Err(ProofError::TooManyRows {
+            need,
+            have,
+            k: settings.run_args.logrows,
+        }
+        .into());
     }
     Ok(())
 }
@@ -103,7 +147,12 @@ pub struct Keys {
 
 impl std::fmt::Debug for Keys {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "Keys {{ vk: {} bytes, pk: {} bytes }}", self.vk.len(), self.pk.len())
+        write!(
+            f,
+            "Keys {{ vk: {} bytes, pk: {} bytes }}",
+            self.vk.len(),
+            self.pk.len()
+        )
     }
 }
 
@@ -112,26 +161,47 @@ pub fn setup(model: &Compiled, srs_bytes: &[u8]) -> Result<Keys> {
     check_fits(&model.settings)?;
     let params = srs::load_for_k(srs_bytes, model.settings.run_args.logrows)?;
     let (vk, pk) = keys::keygen(model, &params)?;
-    Ok(Keys { vk: keys::vk_to_bytes(&vk), pk: keys::pk_to_bytes(&pk) })
+    Ok(Keys {
+        vk: keys::vk_to_bytes(&vk),
+        pk: keys::pk_to_bytes(&pk),
+    })
 }
 
 fn hex_rows(rows: &[Vec<i64>]) -> Vec<Vec<String>> {
-    rows.iter().map(|r| r.iter().map(|&v| felt::to_hex(&felt::from_i64(v))).collect()).collect()
+    rows.iter()
+        .map(|r| {
+            r.iter()
+                .map(|&v| felt::to_hex(&felt::from_i64(v)))
+                .collect()
+        })
+        .collect()
 }
 
 fn dec_rows(rows: &[Vec<i64>], scale: u32) -> Vec<Vec<String>> {
-    rows.iter().map(|r| r.iter().map(|&v| dequantize(v, scale).to_string()).collect()).collect()
+    rows.iter()
+        .map(|r| {
+            r.iter()
+                .map(|&v| dequantize(v, scale).to_string())
+                .collect()
+        })
+        .collect()
 }
 
 fn int_rows(rows: &[Vec<i64>]) -> Vec<Vec<String>> {
-    rows.iter().map(|r| r.iter().map(|v| v.to_string()).collect()).collect()
+    rows.iter()
+        .map(|r| r.iter().map(|v| v.to_string()).collect())
+        .collect()
 }
 
 /// Quantized inputs from float data, with every check (count, length, NaN/Inf, range).
 pub fn quantize_input(model: &Compiled, data: &InputData) -> Result<Vec<Vec<i64>>> {
     let q = &model.graph;
     if data.input_data.len() != q.inputs.len() {
-        return Err(crate::graph::GraphError::InputCount { expected: q.inputs.len(), got: data.input_data.len() }.into());
+        return Err(crate::graph::GraphError::InputCount {
+            expected: q.inputs.len(),
+            got: data.input_data.len(),
+        }
+        .into());
     }
     for (index, (x, &t)) in data.input_data.iter().zip(&q.inputs).enumerate() {
         if x.len() != q.len_of(t) {
@@ -150,7 +220,11 @@ pub fn quantize_input(model: &Compiled, data: &InputData) -> Result<Vec<Vec<i64>
 
 /// The integer trace for quantized inputs (range-checked).
 pub fn trace(model: &Compiled, inputs: &[Vec<i64>]) -> Result<Trace> {
-    Ok(quant::run(&model.graph, inputs, model.settings.run_args.range_half())?)
+    Ok(quant::run(
+        &model.graph,
+        inputs,
+        model.settings.run_args.range_half(),
+    )?)
 }
 
 /// `gen-witness`: run the quantized model on `data`.
@@ -185,9 +259,16 @@ fn parse_rows(rows: &[Vec<String>], file: &'static str, what: &str) -> Result<Ve
             r.iter()
                 .enumerate()
                 .map(|(j, h)| {
-                    let f = felt::from_hex(h).map_err(|msg| FormatError::Invalid { file, msg: format!("{what}[{i}][{j}]: {msg}") })?;
+                    let f = felt::from_hex(h).map_err(|msg| FormatError::Invalid {
+                        file,
+                        msg: format!("{what}[{i}][{j}]: {msg}"),
+                    })?;
                     felt::to_i64(&f).ok_or_else(|| {
-                        FormatError::Invalid { file, msg: format!("{what}[{i}][{j}] is not a small signed integer") }.into()
+                        FormatError::Invalid {
+                            file,
+                            msg: format!("{what}[{i}][{j}] is not a small signed integer"),
+                        }
+                        .into()
                     })
                 })
                 .collect()
@@ -201,12 +282,30 @@ pub fn witness_trace(model: &Compiled, w: &Witness) -> Result<(Trace, Vec<Fr>)> 
     let q = &model.graph;
     let inputs = parse_rows(&w.inputs, "witness.json", "inputs")?;
     let outputs = parse_rows(&w.outputs, "witness.json", "outputs")?;
-    let bad = |msg: String| -> crate::Error { FormatError::Invalid { file: "witness.json", msg }.into() };
-    if inputs.len() != q.inputs.len() || inputs.iter().zip(&q.inputs).any(|(x, &t)| x.len() != q.len_of(t)) {
+    let bad = |msg: String| -> crate::Error {
+        FormatError::Invalid {
+            file: "witness.json",
+            msg,
+        }
+        .into()
+    };
+    if inputs.len() != q.inputs.len()
+        || inputs
+            .iter()
+            .zip(&q.inputs)
+            .any(|(x, &t)| x.len() != q.len_of(t))
+    {
         return Err(bad("`inputs` do not match the model's input shapes".into()));
     }
-    if outputs.len() != q.outputs.len() || outputs.iter().zip(&q.outputs).any(|(x, &t)| x.len() != q.len_of(t)) {
-        return Err(bad("`outputs` do not match the model's output shapes".into()));
+    if outputs.len() != q.outputs.len()
+        || outputs
+            .iter()
+            .zip(&q.outputs)
+            .any(|(x, &t)| x.len() != q.len_of(t))
+    {
+        return Err(bad(
+            "`outputs` do not match the model's output shapes".into()
+        ));
     }
     let mut tr = trace(model, &inputs)?;
     for (o, &t) in outputs.iter().zip(&q.outputs) {
@@ -242,8 +341,13 @@ pub fn prove(model: &Compiled, w: &Witness, pk_bytes: &[u8], srs_bytes: &[u8]) -
     let (tr, instances) = witness_trace(model, w)?;
     let bytes = proof::prove(model, &tr, &instances, &pk, &params)?;
     let proof = proof_file(s, &instances, &bytes);
-    if s.run_args.check_mode == crate::settings::CheckMode::SAFE && !proof::verify(&bytes, &instances, pk.get_vk(), &params)? {
-        return Err(ProofError::Prove("the proof just made does not verify (check_mode = safe)".into()).into());
+    if s.run_args.check_mode == crate::settings::CheckMode::SAFE
+        && !proof::verify(&bytes, &instances, pk.get_vk(), &params)?
+    {
+        return Err(ProofError::Prove(
+            "the proof just made does not verify (check_mode = safe)".into(),
+        )
+        .into());
     }
     Ok(proof)
 }
@@ -268,33 +372,68 @@ fn proof_file(s: &Settings, instances: &[Fr], bytes: &[u8]) -> Proof {
 
 /// Split public instances into (public inputs, public outputs) per tensor.
 pub fn split_public(s: &Settings, instances: &[Fr]) -> (Vec<Vec<i64>>, Vec<Vec<i64>>) {
-    let mut it = instances.iter().map(|f| felt::to_i64(f).unwrap_or(i64::MAX));
+    let mut it = instances
+        .iter()
+        .map(|f| felt::to_i64(f).unwrap_or(i64::MAX));
     let mut take = |shapes: &[Vec<usize>]| -> Vec<Vec<i64>> {
-        shapes.iter().map(|sh| (0..sh.iter().product::<usize>()).map(|_| it.next().unwrap_or(0)).collect()).collect()
+        shapes
+            .iter()
+            .map(|sh| {
+                (0..sh.iter().product::<usize>())
+                    .map(|_| it.next().unwrap_or(0))
+                    .collect()
+            })
+            .collect()
     };
-    let ins = if s.run_args.input_visibility == Visibility::Public { take(&s.model_input_shapes) } else { vec![] };
-    let outs = if s.run_args.output_visibility == Visibility::Public { take(&s.model_output_shapes) } else { vec![] };
+    let ins = if s.run_args.input_visibility == Visibility::Public {
+        take(&s.model_input_shapes)
+    } else {
+        vec![]
+    };
+    let outs = if s.run_args.output_visibility == Visibility::Public {
+        take(&s.model_output_shapes)
+    } else {
+        vec![]
+    };
     (ins, outs)
 }
 
 /// The public instances of a proof file, checked against the settings.
 pub fn proof_instances(s: &Settings, proof: &Proof) -> Result<Vec<Fr>> {
     if proof.instances.len() != 1 {
-        return Err(FormatError::Invalid { file: "proof.json", msg: format!("{} instance columns, expected 1", proof.instances.len()) }.into());
+        return Err(FormatError::Invalid {
+            file: "proof.json",
+            msg: format!("{} instance columns, expected 1", proof.instances.len()),
+        }
+        .into());
     }
     let inst: Vec<Fr> = proof.instances[0]
         .iter()
         .enumerate()
-        .map(|(i, h)| felt::from_hex(h).map_err(|msg| FormatError::Invalid { file: "proof.json", msg: format!("instances[0][{i}]: {msg}") }))
+        .map(|(i, h)| {
+            felt::from_hex(h).map_err(|msg| FormatError::Invalid {
+                file: "proof.json",
+                msg: format!("instances[0][{i}]: {msg}"),
+            })
+        })
         .collect::<Result<_, _>>()?;
     if inst.len() != s.num_instances() {
-        return Err(ProofError::InstanceCount { expected: s.num_instances(), got: inst.len() }.into());
+        return Err(ProofError::InstanceCount {
+            expected: s.num_instances(),
+            got: inst.len(),
+        }
+        .into());
     }
     Ok(inst)
 }
 
 /// `verify`: `Ok(true)` iff the proof is valid for its public values, the vk and the SRS.
-pub fn verify(proof: &Proof, settings: &Settings, vk_bytes: &[u8], srs_bytes: &[u8]) -> Result<bool> {
+pub fn verify(
+    proof: &Proof,
+    settings: &Settings,
+    vk_bytes: &[u8],
+    srs_bytes: &[u8],
+) -> Result<bool> {
     let vk = keys::vk_from_bytes(vk_bytes, settings)?;
     let params = srs::verifier_params(srs_bytes, settings.run_args.logrows)?;
     let inst = proof_instances(settings, proof)?;

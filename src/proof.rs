@@ -7,13 +7,14 @@ use halo2_proofs::poly::kzg::commitment::{KZGCommitmentScheme, ParamsKZG};
 use halo2_proofs::poly::kzg::multiopen::{ProverSHPLONK, VerifierSHPLONK};
 use halo2_proofs::poly::kzg::strategy::SingleStrategy;
 use halo2_proofs::transcript::{
-    Blake2bRead, Blake2bWrite, Challenge255, Transcript, TranscriptRead, TranscriptReadBuffer, TranscriptWriterBuffer,
+    Blake2bRead, Blake2bWrite, Challenge255, Transcript, TranscriptRead, TranscriptReadBuffer,
+    TranscriptWriterBuffer,
 };
 use halo2curves::bn256::{Bn256, Fr, G1Affine};
 use halo2curves::ff::PrimeField;
 use halo2curves::group::GroupEncoding;
-use std::io;
 use rand::rngs::OsRng;
+use std::io;
 
 use crate::circuit::ModelCircuit;
 use crate::keys::guarded;
@@ -37,10 +38,15 @@ pub enum ProofError {
 
 /// Run the mock prover; `Err` lists the first failing constraints.
 pub fn mock(model: &Compiled, trace: &Trace, instances: Vec<Fr>) -> Result<(), ProofError> {
-    let circuit = ModelCircuit { model, trace: Some(trace) };
+    let circuit = ModelCircuit {
+        model,
+        trace: Some(trace),
+    };
     let k = model.settings.run_args.logrows;
-    let prover = guarded("mock prover", || MockProver::run(k, &circuit, vec![instances]).map_err(|e| format!("{e:?}")))
-        .map_err(ProofError::Unsatisfied)?;
+    let prover = guarded("mock prover", || {
+        MockProver::run(k, &circuit, vec![instances]).map_err(|e| format!("{e:?}"))
+    })
+    .map_err(ProofError::Unsatisfied)?;
     prover.verify().map_err(|errs| {
         let n = errs.len();
         let first: Vec<String> = errs.iter().take(3).map(|e| e.to_string()).collect();
@@ -55,7 +61,10 @@ pub fn prove(
     pk: &ProvingKey<G1Affine>,
     params: &ParamsKZG<Bn256>,
 ) -> Result<Vec<u8>, ProofError> {
-    let circuit = ModelCircuit { model, trace: Some(trace) };
+    let circuit = ModelCircuit {
+        model,
+        trace: Some(trace),
+    };
     let mut transcript = Blake2bWrite::<_, G1Affine, Challenge255<_>>::init(vec![]);
     create_proof::<KZGCommitmentScheme<Bn256>, ProverSHPLONK<'_, Bn256>, _, _, _, _>(
         params,
@@ -72,7 +81,12 @@ pub fn prove(
 /// `Ok(true)` for a valid proof, `Ok(false)` for a well-formed proof that does not verify, and
 /// `Err(Malformed)` for bytes that are not a proof (too short, too long, a byte string that is
 /// not a canonical point or scalar encoding).
-pub fn verify(proof: &[u8], instances: &[Fr], vk: &VerifyingKey<G1Affine>, params: &ParamsKZG<Bn256>) -> Result<bool, ProofError> {
+pub fn verify(
+    proof: &[u8],
+    instances: &[Fr],
+    vk: &VerifyingKey<G1Affine>,
+    params: &ParamsKZG<Bn256>,
+) -> Result<bool, ProofError> {
     guarded("verifier", || {
         let mut transcript = CanonicalRead::new(proof);
         let strategy = SingleStrategy::new(params);
@@ -89,7 +103,10 @@ pub fn verify(proof: &[u8], instances: &[Fr], vk: &VerifyingKey<G1Affine>, param
         }
         // trailing bytes would make the same proof verify under many encodings
         if !transcript.rest.is_empty() {
-            return Err(format!("{} bytes after the end of the proof", transcript.rest.len()));
+            return Err(format!(
+                "{} bytes after the end of the proof",
+                transcript.rest.len()
+            ));
         }
         Ok(ok)
     })
@@ -109,7 +126,12 @@ struct CanonicalRead<'a> {
 
 impl<'a> CanonicalRead<'a> {
     fn new(proof: &'a [u8]) -> Self {
-        Self { hash: Blake2bRead::init(&[][..]), rest: proof, len: proof.len(), fault: None }
+        Self {
+            hash: Blake2bRead::init(&[][..]),
+            rest: proof,
+            len: proof.len(),
+            fault: None,
+        }
     }
 
     fn at(&self) -> usize {
@@ -124,7 +146,10 @@ impl<'a> CanonicalRead<'a> {
 
     fn take32(&mut self) -> io::Result<[u8; 32]> {
         if self.rest.len() < 32 {
-            let msg = format!("the proof ends early: {} bytes, more expected (truncated?)", self.len);
+            let msg = format!(
+                "the proof ends early: {} bytes, more expected (truncated?)",
+                self.len
+            );
             return Err(self.malformed(msg));
         }
         let (head, tail) = self.rest.split_at(32);
@@ -155,7 +180,10 @@ impl TranscriptRead<G1Affine, Challenge255<G1Affine>> for CanonicalRead<'_> {
             return Err(self.malformed(format!("bytes {at}..{}: not a curve point", at + 32)));
         };
         if point.to_bytes().as_ref() != bytes {
-            return Err(self.malformed(format!("bytes {at}..{}: non-canonical point encoding", at + 32)));
+            return Err(self.malformed(format!(
+                "bytes {at}..{}: non-canonical point encoding",
+                at + 32
+            )));
         }
         self.hash.common_point(point)?;
         Ok(point)
@@ -164,7 +192,10 @@ impl TranscriptRead<G1Affine, Challenge255<G1Affine>> for CanonicalRead<'_> {
         let at = self.at();
         let bytes = self.take32()?;
         let Some(scalar) = Option::<Fr>::from(Fr::from_repr(bytes)) else {
-            return Err(self.malformed(format!("bytes {at}..{}: not a field element (not below the modulus)", at + 32)));
+            return Err(self.malformed(format!(
+                "bytes {at}..{}: not a field element (not below the modulus)",
+                at + 32
+            )));
         };
         self.hash.common_scalar(scalar)?;
         Ok(scalar)

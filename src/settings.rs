@@ -26,7 +26,9 @@ impl std::str::FromStr for Visibility {
             "public" => Ok(Visibility::Public),
             "private" => Ok(Visibility::Private),
             "fixed" => Ok(Visibility::Fixed),
-            other => Err(format!("unsupported visibility `{other}` (zkonnx supports public, private and fixed)")),
+            other => Err(format!(
+                "unsupported visibility `{other}` (zkonnx supports public, private and fixed)"
+            )),
         }
     }
 }
@@ -130,45 +132,93 @@ impl RunArgs {
 
     /// `log2(2H)`: the bits a range-checked value spans.
     pub fn range_bits(&self) -> u32 {
-        (2 * self.range_half() as u64).next_power_of_two().trailing_zeros()
+        (2 * self.range_half() as u64)
+            .next_power_of_two()
+            .trailing_zeros()
+    }
+
+    /// Bits per digit of the range checks: a checked value `v ∈ [0, 2^(2·digit_bits))` is
+    /// `lo + 2^digit_bits·hi` with both digits looked up in the table `[0, 2^digit_bits)`.
+    /// Two digits span at least `[-H, H)` (shifted by `H`), so the digit table has about
+    /// `√(2H)` rows and the circuit's size follows the model, not the range.
+    pub fn digit_bits(&self) -> u32 {
+        self.range_bits().div_ceil(2)
     }
 
     pub fn batch_size(&self) -> usize {
-        self.variables.iter().find(|(n, _)| n == "batch_size").map(|v| v.1).unwrap_or(1)
+        self.variables
+            .iter()
+            .find(|(n, _)| n == "batch_size")
+            .map(|v| v.1)
+            .unwrap_or(1)
     }
 
     pub fn validate(&self) -> Result<(), SettingsError> {
         let bad = |field, msg: String| Err(SettingsError::Invalid { field, msg });
         if self.input_scale > 24 || self.param_scale > 24 {
-            return bad("input_scale/param_scale", "scales above 24 are not supported".into());
+            return bad(
+                "input_scale/param_scale",
+                "scales above 24 are not supported".into(),
+            );
         }
         let h = self.range_half();
         if self.lookup_range.0 != -h || self.lookup_range.1 != h || !(h as u64).is_power_of_two() {
-            return bad("lookup_range", format!("{:?}: must be [-H, H] with H a power of two", self.lookup_range));
+            return bad(
+                "lookup_range",
+                format!(
+                    "{:?}: must be [-H, H] with H a power of two",
+                    self.lookup_range
+                ),
+            );
         }
         if self.logrows < 4 || self.logrows > MAX_LOGROWS {
-            return bad("logrows", format!("{} is outside 4..={MAX_LOGROWS}", self.logrows));
-        }
-        if self.range_bits() + 1 > self.logrows {
-            return bad("lookup_range", format!("tables of 2^{} rows do not fit 2^{} rows: raise logrows", self.range_bits(), self.logrows));
+            return bad(
+                "logrows",
+                format!("{} is outside 4..={MAX_LOGROWS}", self.logrows),
+            );
         }
         if self.num_inner_cols == 0 || self.num_inner_cols > 16 {
-            return bad("num_inner_cols", format!("{} is outside 1..=16", self.num_inner_cols));
+            return bad(
+                "num_inner_cols",
+                format!("{} is outside 1..=16", self.num_inner_cols),
+            );
         }
         if (1u64 << self.param_scale.max(self.input_scale)) > 2 * h as u64 {
-            return bad("lookup_range", "the range must cover 2^scale (rescale remainders are range-checked)".into());
+            return bad(
+                "lookup_range",
+                "the range must cover 2^scale (rescale remainders are range-checked)".into(),
+            );
         }
-        if self.input_visibility == Visibility::Fixed || self.output_visibility == Visibility::Fixed {
-            return bad("input_visibility/output_visibility", "inputs and outputs can be public or private".into());
+        if self.input_visibility == Visibility::Fixed || self.output_visibility == Visibility::Fixed
+        {
+            return bad(
+                "input_visibility/output_visibility",
+                "inputs and outputs can be public or private".into(),
+            );
         }
         if self.param_visibility == Visibility::Public {
-            return bad("param_visibility", "params can be private or fixed, never public".into());
+            return bad(
+                "param_visibility",
+                "params can be private or fixed, never public".into(),
+            );
         }
         Ok(())
     }
 }
 
 impl Settings {
+    /// Rows the lookup tables take: the digit table `[0, 2^digit_bits)`, and the function
+    /// tables `(1 + 2H)` rows when the model has a tabled function.
+    pub fn table_rows(&self) -> usize {
+        let digits = 1usize << self.run_args.digit_bits();
+        let funcs = if self.required_lookups.is_empty() {
+            0
+        } else {
+            2 * self.run_args.range_half() as usize + 1
+        };
+        digits.max(funcs)
+    }
+
     pub fn from_json(bytes: &[u8]) -> Result<Self, SettingsError> {
         let s: Settings = serde_json::from_slice(bytes)?;
         s.run_args.validate()?;
@@ -181,6 +231,9 @@ impl Settings {
 
     /// Number of public field elements (instance column length).
     pub fn num_instances(&self) -> usize {
-        self.model_instance_shapes.iter().map(|s| s.iter().product::<usize>()).sum()
+        self.model_instance_shapes
+            .iter()
+            .map(|s| s.iter().product::<usize>())
+            .sum()
     }
 }

@@ -6,8 +6,8 @@ use halo2_proofs::poly::commitment::{Params, ParamsProver};
 use halo2_proofs::poly::kzg::commitment::ParamsKZG;
 use halo2_proofs::SerdeFormat;
 use halo2curves::bn256::{Bn256, Fr, G1Affine, G2Affine, G2};
-use halo2curves::serde::SerdeObject;
 use halo2curves::group::Group;
+use halo2curves::serde::SerdeObject;
 use halo2curves::CurveAffine;
 use rand::rngs::StdRng;
 use rand::SeedableRng;
@@ -43,7 +43,11 @@ pub fn header(bytes: &[u8]) -> Result<u32, SrsError> {
     }
     let expected = 4 + 2 * (1usize << k) * G1_BYTES + 2 * G2_BYTES;
     if bytes.len() != expected {
-        return Err(SrsError::Length { k, expected, got: bytes.len() });
+        return Err(SrsError::Length {
+            k,
+            expected,
+            got: bytes.len(),
+        });
     }
     Ok(k)
 }
@@ -85,7 +89,11 @@ pub fn verifier_params(bytes: &[u8], k: u32) -> Result<ParamsKZG<Bn256>, SrsErro
 }
 
 /// Build verifier params from `g[0]` (64 bytes) and `g2 ‖ s·g2` (256 bytes).
-pub fn verifier_params_from_parts(g0: &[u8], g2s: &[u8], k: u32) -> Result<ParamsKZG<Bn256>, SrsError> {
+pub fn verifier_params_from_parts(
+    g0: &[u8],
+    g2s: &[u8],
+    k: u32,
+) -> Result<ParamsKZG<Bn256>, SrsError> {
     if g0.len() != G1_BYTES || g2s.len() != 2 * G2_BYTES {
         return Err(SrsError::Point(format!(
             "verifier SRS parts: {} + {} bytes, expected {G1_BYTES} (g) + {} (g2, s_g2)",
@@ -114,7 +122,11 @@ fn check_points(body: &[u8], n: usize) -> Result<(), SrsError> {
     for (i, c) in body[..2 * n * G1_BYTES].chunks_exact(G1_BYTES).enumerate() {
         let ok = G1Affine::from_raw_bytes(c).is_some_and(|q| bool::from(q.is_on_curve()));
         if !ok {
-            let what = if i < n { format!("g[{i}]") } else { format!("g_lagrange[{}]", i - n) };
+            let what = if i < n {
+                format!("g[{i}]")
+            } else {
+                format!("g_lagrange[{}]", i - n)
+            };
             return Err(SrsError::Point(format!("{what} is not a point of G1")));
         }
     }
@@ -124,7 +136,10 @@ fn check_points(body: &[u8], n: usize) -> Result<(), SrsError> {
             bool::from(q.is_on_curve()) && bool::from((p * -Fr::one() + p).is_identity())
         });
         if !ok {
-            return Err(SrsError::Point(format!("{} is not a point of the G2 subgroup", ["g2", "s_g2"][i])));
+            return Err(SrsError::Point(format!(
+                "{} is not a point of the G2 subgroup",
+                ["g2", "s_g2"][i]
+            )));
         }
     }
     Ok(())
@@ -134,5 +149,8 @@ fn check_points(body: &[u8], n: usize) -> Result<(), SrsError> {
 pub fn verifier_parts(bytes: &[u8]) -> Result<(Vec<u8>, Vec<u8>), SrsError> {
     let have = header(bytes)?;
     let n = 1usize << have;
-    Ok((bytes[4..4 + G1_BYTES].to_vec(), bytes[4 + 2 * n * G1_BYTES..].to_vec()))
+    Ok((
+        bytes[4..4 + G1_BYTES].to_vec(),
+        bytes[4 + 2 * n * G1_BYTES..].to_vec(),
+    ))
 }

@@ -51,8 +51,13 @@ fn wrong_input_length_and_count() {
     let (_, c) = model();
     let e = pipeline::gen_witness(&c, &input_data(&values(1, 7, -1.0, 1.0))).unwrap_err();
     assert!(matches!(e, Error::Graph(_)), "{e:?}");
-    assert!(msg(&e).contains("7 values") && msg(&e).contains("expects 8"), "{e}");
-    let two = InputData { input_data: vec![vec![0.0; 8], vec![0.0; 8]] };
+    assert!(
+        msg(&e).contains("7 values") && msg(&e).contains("expects 8"),
+        "{e}"
+    );
+    let two = InputData {
+        input_data: vec![vec![0.0; 8], vec![0.0; 8]],
+    };
     let e = pipeline::gen_witness(&c, &two).unwrap_err();
     assert!(msg(&e).contains("expected 1 input tensor(s), got 2"), "{e}");
 }
@@ -63,7 +68,13 @@ fn nan_inf_and_out_of_range_inputs() {
     for bad in [f64::NAN, f64::INFINITY, f64::NEG_INFINITY] {
         let mut x = vec![0.1; 8];
         x[5] = bad;
-        let e = pipeline::gen_witness(&c, &InputData { input_data: vec![x] }).unwrap_err();
+        let e = pipeline::gen_witness(
+            &c,
+            &InputData {
+                input_data: vec![x],
+            },
+        )
+        .unwrap_err();
         assert!(matches!(e, Error::Quant(_) | Error::Graph(_)), "{e:?}");
         assert!(msg(&e).contains("position 5"), "{e}");
     }
@@ -75,12 +86,25 @@ fn nan_inf_and_out_of_range_inputs() {
     // a value far outside the quantized range: an error, never clamped or wrapped
     let mut x = vec![0.1; 8];
     x[2] = 1e12;
-    let e = pipeline::gen_witness(&c, &InputData { input_data: vec![x] }).unwrap_err();
+    let e = pipeline::gen_witness(
+        &c,
+        &InputData {
+            input_data: vec![x],
+        },
+    )
+    .unwrap_err();
     assert!(msg(&e).contains("position 2"), "{e}");
     // large enough to overflow an intermediate but not the input
-    let half = c.settings.run_args.range_half() as f64 / (1u64 << c.settings.run_args.input_scale) as f64;
+    let half =
+        c.settings.run_args.range_half() as f64 / (1u64 << c.settings.run_args.input_scale) as f64;
     let x = vec![half * 0.9; 8];
-    let e = pipeline::gen_witness(&c, &InputData { input_data: vec![x] }).unwrap_err();
+    let e = pipeline::gen_witness(
+        &c,
+        &InputData {
+            input_data: vec![x],
+        },
+    )
+    .unwrap_err();
     assert!(msg(&e).contains("range"), "{e}");
 }
 
@@ -101,7 +125,10 @@ fn truncated_keys_proof_and_srs() {
     }
     let mut long = keys.vk.clone();
     long.push(0);
-    assert!(matches!(pipeline::verify(&p, &c.settings, &long, &srs), Err(Error::Keys(_))));
+    assert!(matches!(
+        pipeline::verify(&p, &c.settings, &long, &srs),
+        Err(Error::Keys(_))
+    ));
     for cut in [0, 9, keys.pk.len() / 3, keys.pk.len() - 1] {
         let e = pipeline::prove(&c, &w, &keys.pk[..cut], &srs).unwrap_err();
         assert!(matches!(e, Error::Keys(_)), "pk cut at {cut}: {e:?}");
@@ -132,7 +159,10 @@ fn truncated_keys_proof_and_srs() {
     // not hex, wrong instance count
     let mut q = p.clone();
     q.hex_proof = "0xzz".into();
-    assert!(matches!(pipeline::verify(&q, &c.settings, &keys.vk, &srs), Err(Error::Format(_))));
+    assert!(matches!(
+        pipeline::verify(&q, &c.settings, &keys.vk, &srs),
+        Err(Error::Format(_))
+    ));
     let mut q = p.clone();
     q.instances[0].pop();
     assert!(pipeline::verify(&q, &c.settings, &keys.vk, &srs).is_err());
@@ -148,10 +178,24 @@ fn cli_prints_one_line_and_fails() {
     let cases: Vec<Vec<&str>> = vec![
         vec!["gen-settings", "-M", "bad.onnx", "-O", "settings.json"],
         vec!["gen-settings", "-M", "missing.onnx", "-O", "settings.json"],
-        vec!["verify", "--proof-path", "missing.json", "--settings-path", "s.json", "--vk-path", "vk.key", "--srs-path", "kzg.srs"],
+        vec![
+            "verify",
+            "--proof-path",
+            "missing.json",
+            "--settings-path",
+            "s.json",
+            "--vk-path",
+            "vk.key",
+            "--srs-path",
+            "kzg.srs",
+        ],
     ];
     for args in cases {
-        let out = Command::new(bin).args(&args).current_dir(&dir).output().unwrap();
+        let out = Command::new(bin)
+            .args(&args)
+            .current_dir(&dir)
+            .output()
+            .unwrap();
         let err = String::from_utf8_lossy(&out.stderr);
         assert!(!out.status.success(), "{args:?} succeeded");
         assert_eq!(err.trim_end().lines().count(), 1, "{args:?}: {err}");

@@ -18,10 +18,16 @@ fn check_op(name: &str, bytes: &[u8], shape: &[usize], ra: RunArgs) {
     // accuracy against tract
     let w = pipeline::gen_witness(&c, &input_data(&x)).unwrap();
     let reference = tract_run(bytes, shape, &x);
-    let got: Vec<f64> = w.pretty_elements.rescaled_outputs[0].iter().map(|s| s.parse().unwrap()).collect();
+    let got: Vec<f64> = w.pretty_elements.rescaled_outputs[0]
+        .iter()
+        .map(|s| s.parse().unwrap())
+        .collect();
     assert_eq!(got.len(), reference.len(), "{name}: output length");
     for (i, (g, r)) in got.iter().zip(&reference).enumerate() {
-        assert!((g - *r as f64).abs() < 0.03, "{name}: output {i} = {g}, tract says {r}");
+        assert!(
+            (g - *r as f64).abs() < 0.03,
+            "{name}: output {i} = {g}, tract says {r}"
+        );
     }
     // the honest witness satisfies the circuit
     pipeline::mock(&c, &w).unwrap_or_else(|e| panic!("{name}: honest witness rejected: {e}"));
@@ -32,7 +38,8 @@ fn check_op(name: &str, bytes: &[u8], shape: &[usize], ra: RunArgs) {
         // A gather (reshape, slice, concat...) lays out no cells of its own: its output cells are
         // copies of its input's, so a changed gather value is never read. It is covered when it
         // produces a public graph output: the copy constraint then binds the instance.
-        let public_out = c.graph.outputs.contains(&step.output) && c.settings.run_args.output_visibility == Visibility::Public;
+        let public_out = c.graph.outputs.contains(&step.output)
+            && c.settings.run_args.output_visibility == Visibility::Public;
         if matches!(step.op, zkonnx::quant::QOp::Gather(_)) && !public_out {
             continue;
         }
@@ -43,7 +50,11 @@ fn check_op(name: &str, bytes: &[u8], shape: &[usize], ra: RunArgs) {
                 let outs = tr.outputs(&c.graph);
                 let inst = pipeline::instances_of(&c.settings, &inputs, &outs);
                 let r = proof::mock(&c, &tr, inst);
-                assert!(r.is_err(), "{name}: step `{}` output[{pos}] moved by {delta} was accepted", step.node);
+                assert!(
+                    r.is_err(),
+                    "{name}: step `{}` output[{pos}] moved by {delta} was accepted",
+                    step.node
+                );
             }
         }
     }
@@ -58,7 +69,12 @@ fn every_op_public_output_private_params() {
 
 #[test]
 fn every_op_private_output_fixed_params() {
-    let ra = RunArgs { output_visibility: Visibility::Private, param_visibility: Visibility::Fixed, num_inner_cols: 3, ..RunArgs::default() };
+    let ra = RunArgs {
+        output_visibility: Visibility::Private,
+        param_visibility: Visibility::Fixed,
+        num_inner_cols: 3,
+        ..RunArgs::default()
+    };
     for (name, bytes, shape) in op_models() {
         check_op(name, &bytes, &shape, ra.clone());
     }

@@ -8,7 +8,15 @@ use zkonnx::formats::to_hex_bytes;
 use zkonnx::pipeline;
 use zkonnx::settings::{RunArgs, Visibility};
 
-fn setup(seed: u64, ra: RunArgs) -> (zkonnx::model::Compiled, Vec<u8>, pipeline::Keys, zkonnx::formats::Witness) {
+fn setup(
+    seed: u64,
+    ra: RunArgs,
+) -> (
+    zkonnx::model::Compiled,
+    Vec<u8>,
+    pipeline::Keys,
+    zkonnx::formats::Witness,
+) {
     let bytes = mlp(seed);
     let x = values(seed + 100, 8, -1.0, 1.0);
     let c = compile_at(&bytes, &x, 7, ra);
@@ -32,13 +40,34 @@ fn prove_verify_and_reject_tampering() {
 
     // another model's vk: with private params the vk commits to the architecture only, so the
     // other model differs in structure (the sigmoid op model) and must not verify
-    let other = op_models().into_iter().find(|m| m.0 == "sigmoid").expect("op model");
+    let other = op_models()
+        .into_iter()
+        .find(|m| m.0 == "sigmoid")
+        .expect("op model");
     let ox = values(7, other.2.iter().product(), -1.0, 1.0);
     let oc = compile_at(&other.1, &ox, 7, RunArgs::default());
-    let okeys = pipeline::setup(&oc, &srs).unwrap();
-    assert!(!pipeline::verify(&p, &oc.settings, &okeys.vk, &srs).unwrap_or(false));
+    // same seed: the same secret, so only the vk differs
+    let osrs = pipeline::gen_srs(
+        oc.settings
+            .run_args
+            .logrows
+            .max(c.settings.run_args.logrows),
+        7,
+    );
+    let okeys = pipeline::setup(&oc, &osrs).unwrap();
+    assert!(!pipeline::verify(&p, &oc.settings, &okeys.vk, &osrs).unwrap_or(false));
+    assert!(
+        pipeline::verify(&p, &c.settings, &keys.vk, &osrs).unwrap(),
+        "a larger SRS of the same secret verifies"
+    );
     // another SRS (other toxic waste)
-    assert!(!pipeline::verify(&p, &c.settings, &keys.vk, &pipeline::gen_srs(c.settings.run_args.logrows, 99)).unwrap_or(false));
+    assert!(!pipeline::verify(
+        &p,
+        &c.settings,
+        &keys.vk,
+        &pipeline::gen_srs(c.settings.run_args.logrows, 99)
+    )
+    .unwrap_or(false));
 
     // every single-byte flip is rejected or errors, never panics
     let proof = p.bytes().unwrap();

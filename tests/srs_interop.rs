@@ -11,7 +11,9 @@ use zkonnx::settings::RunArgs;
 use zkonnx::srs;
 
 fn env_path(var: &str) -> std::path::PathBuf {
-    std::env::var_os(var).unwrap_or_else(|| panic!("set {var} (see the header of this file)")).into()
+    std::env::var_os(var)
+        .unwrap_or_else(|| panic!("set {var} (see the header of this file)"))
+        .into()
 }
 
 #[test]
@@ -29,7 +31,10 @@ fn ezkl_test_files_load_and_downsize() {
         // a flipped byte in a point is an error, not a panic
         let mut bad = bytes.clone();
         bad[4 + 10] ^= 0x55;
-        assert!(srs::load_for_k(&bad, k).is_err(), "{file}: corrupted point accepted");
+        assert!(
+            srs::load_for_k(&bad, k).is_err(),
+            "{file}: corrupted point accepted"
+        );
     }
 }
 
@@ -42,7 +47,10 @@ fn proof_with_ezkl_written_srs_verifies() {
     let x = values(78, 8, -1.0, 1.0);
     let c = compile_at(&m, &x, 7, RunArgs::default());
     let k = c.settings.run_args.logrows;
-    assert!(k <= have, "the ezkl SRS has k = {have}, the test model needs {k}");
+    assert!(
+        k <= have,
+        "the ezkl SRS has k = {have}, the test model needs {k}"
+    );
     let keys = pipeline::setup(&c, &bytes).unwrap();
     let w = pipeline::gen_witness(&c, &input_data(&x)).unwrap();
     let p = pipeline::prove(&c, &w, &keys.pk, &bytes).unwrap();

@@ -3,32 +3,39 @@
 //!
 //! Layout of one row (L = lanes):
 //! ```text
-//!  a_0..a_{L-1} | b_0..b_{L-1} | acc | y | r || f_0..f_{L-1} m_0..m_{L-1} div half const || selectors
+//!  a_0..a_{L-1} | b_0..b_{L-1} | acc | y | r | y_lo y_hi r_lo r_hi s_lo s_hi
+//!    || f_0..f_{L-1} m_0..m_{L-1} div half y_off const || selectors
 //! ```
-//! Gates:
+//! Gates (`B = 2^digit_bits`, the digit base):
 //! - `dot_first`: `q_first · (acc − Σ a_j·b_j) = 0`
 //! - `dot_next`:  `q_next · (acc − acc_prev − Σ a_j·b_j) = 0`
 //! - `rescale`:   `q_rescale · (acc + half − y·div − r) = 0`, with `div = 2^d`, `half = ⌊div/2⌋`
+//! - `relu`:      `q_relu · y·(y − a_0) = 0` and `q_relu · (r − (y − a_0)) = 0`
 //! - `b_fixed_j`: `m_j · (b_j − f_j) = 0` (constants and fixed weights)
+//! - `range y`:   `q_range · (y + y_off − y_lo − B·y_hi) = 0`: `y ∈ [−y_off, B² − y_off)`
+//!   (`y_off = H` for values, `0` for relu outputs, which must be non-negative)
+//! - `remainder`: `q_rem · (r − r_lo − B·r_hi) = 0` and `q_rem · (div − 1 − r − s_lo − B·s_hi) = 0`:
+//!   `0 ≤ r < div` (on rescale rows; on relu rows `div = B²`, so `0 ≤ y − x`)
 //!
-//! Lookups (table `T = [-H, H)`):
-//! - `q_range · y ∈ T`
-//! - `q_rescale · (r − H) ∈ T` and `q_rescale · (r + H − div) ∈ T`, i.e. `0 ≤ r < div`
-//! - per function f: `(q_f, q_f·a_0, q_f·acc) ∈ {(0,0,0)} ∪ {(1, x, f_q(x)) : x ∈ T}`
+//! Lookups: each digit (`q · d` for its row selector) in the digit table `[0, B)`; per function
+//! f: `(q_f, q_f·a_0, q_f·acc) ∈ {(0,0,0)} ∪ {(1, x, f_q(x)) : x ∈ [−H, H)}`.
+//! All values stay far below the field's modulus (`B² ≤ 2^49`), so no relation wraps.
 
-use halo2_proofs::plonk::{Advice, Column, ConstraintSystem, Expression, Fixed, Instance, Selector, TableColumn};
+use halo2_proofs::plonk::{
+    Advice, Column, ConstraintSystem, Expression, Fixed, Instance, Selector, TableColumn,
+};
 use halo2_proofs::poly::Rotation;
 use halo2curves::bn256::Fr;
-
-use crate::felt;
 
 /// What the constraint system depends on.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct CircuitParams {
     /// Product lanes per row.
     pub lanes: usize,
-    /// Lookup range `[-H, H)`.
+    /// Lookup range `[-H, H)` (function tables; the offset of range checks).
     pub range_half: i64,
+    /// Bits per range-check digit.
+    pub digit_bits: u32,
     /// Number of function tables.
     pub num_funcs: usize,
 }
@@ -40,16 +47,21 @@ pub struct ModelConfig {
     pub acc: Column<Advice>,
     pub y: Column<Advice>,
     pub r: Column<Advice>,
+    /// digits of `y + y_off`, of `r`, and of the slack `div − 1 − r`
+    pub digits: [Column<Advice>; 6],
     pub f: Vec<Column<Fixed>>,
     pub m: Vec<Column<Fixed>>,
     pub div: Column<Fixed>,
     pub half: Column<Fixed>,
+    pub y_off: Column<Fixed>,
     pub q_first: Selector,
     pub q_next: Selector,
     pub q_rescale: Selector,
     pub q_range: Selector,
+    pub q_rem: Selector,
+    pub q_relu: Selector,
     pub q_func: Vec<Selector>,
-    pub t_range: TableColumn,
+    pub t_digit: TableColumn,
     /// (tag, x, f(x)) per function.
     pub t_func: Vec<[TableColumn; 3]>,
     pub instance: Column<Instance>,
@@ -64,6 +76,7 @@ impl ModelConfig {
         let acc = meta.advice_column();
         let y = meta.advice_column();
         let r = meta.advice_column();
+        let digits = [(); 6].map(|_| meta.advice_column());
         for c in a.iter().chain(&b).chain([&acc, &y]) {
             meta.enable_equality(*c);
         }
@@ -73,6 +86,7 @@ impl ModelConfig {
         let m: Vec<_> = (0..lanes).map(|_| meta.fixed_column()).collect();
         let div = meta.fixed_column();
         let half = meta.fixed_column();
+        let y_off = meta.fixed_column();
         let constants = meta.fixed_column();
         meta.enable_constant(constants);
 
@@ -80,11 +94,18 @@ impl ModelConfig {
         let q_next = meta.selector();
         let q_rescale = meta.complex_selector();
         let q_range = meta.complex_selector();
-        let q_func: Vec<_> = (0..params.num_funcs).map(|_| meta.complex_selector()).collect();
+        let q_rem = meta.complex_selector();
+        let q_relu = meta.selector();
+        let q_func: Vec<_> = (0..params.num_funcs)
+            .map(|_| meta.complex_selector())
+            .collect();
 
         let products = |meta: &mut halo2_proofs::plonk::VirtualCells<Fr>| -> Expression<Fr> {
             (0..lanes)
-                .map(|j| meta.query_advice(a[j], Rotation::cur()) * meta.query_advice(b[j], Rotation::cur()))
+                .map(|j| {
+                    meta.query_advice(a[j], Rotation::cur())
+                        * meta.query_advice(b[j], Rotation::cur())
+                })
                 .reduce(|x, y| x + y)
                 .unwrap()
         };
@@ -117,33 +138,60 @@ impl ModelConfig {
             });
         }
 
-        let h = params.range_half.max(1);
-        let t_range = meta.lookup_table_column();
-        meta.lookup("range y", |meta| {
+        meta.create_gate("relu", |meta| {
+            let q = meta.query_selector(q_relu);
+            let x = meta.query_advice(a[0], Rotation::cur());
+            let y = meta.query_advice(y, Rotation::cur());
+            let r = meta.query_advice(r, Rotation::cur());
+            let diff = y.clone() - x;
+            vec![q.clone() * y * diff.clone(), q * (r - diff)]
+        });
+
+        let base = Expression::Constant(Fr::from(1u64 << params.digit_bits));
+        let digit = |meta: &mut halo2_proofs::plonk::VirtualCells<Fr>, i: usize| {
+            meta.query_advice(digits[i], Rotation::cur())
+        };
+        meta.create_gate("range y", |meta| {
             let q = meta.query_selector(q_range);
             let y = meta.query_advice(y, Rotation::cur());
-            vec![(q * y, t_range)]
+            let off = meta.query_fixed(y_off, Rotation::cur());
+            let v = digit(meta, 0) + base.clone() * digit(meta, 1);
+            vec![q * (y + off - v)]
         });
-        let hh = Expression::Constant(felt::from_i64(h));
-        meta.lookup("remainder >= 0", |meta| {
-            let q = meta.query_selector(q_rescale);
-            let r = meta.query_advice(r, Rotation::cur());
-            vec![(q * (r - hh.clone()), t_range)]
-        });
-        meta.lookup("remainder < div", |meta| {
-            let q = meta.query_selector(q_rescale);
+        meta.create_gate("remainder", |meta| {
+            let q = meta.query_selector(q_rem);
             let r = meta.query_advice(r, Rotation::cur());
             let div = meta.query_fixed(div, Rotation::cur());
-            vec![(q * (r + hh.clone() - div), t_range)]
+            let rv = digit(meta, 2) + base.clone() * digit(meta, 3);
+            let sv = digit(meta, 4) + base.clone() * digit(meta, 5);
+            let one = Expression::Constant(Fr::one());
+            vec![q.clone() * (r.clone() - rv), q * (div - one - r - sv)]
         });
+        let t_digit = meta.lookup_table_column();
+        for (i, &col) in digits.iter().enumerate() {
+            let sel = if i < 2 { q_range } else { q_rem };
+            meta.lookup(format!("digit {i}"), |meta| {
+                let q = meta.query_selector(sel);
+                let d = meta.query_advice(col, Rotation::cur());
+                vec![(q * d, t_digit)]
+            });
+        }
         let mut t_func = vec![];
         for (k, &qf) in q_func.iter().enumerate() {
-            let cols = [meta.lookup_table_column(), meta.lookup_table_column(), meta.lookup_table_column()];
+            let cols = [
+                meta.lookup_table_column(),
+                meta.lookup_table_column(),
+                meta.lookup_table_column(),
+            ];
             meta.lookup(format!("function {k}"), |meta| {
                 let q = meta.query_selector(qf);
                 let x = meta.query_advice(a[0], Rotation::cur());
                 let fx = meta.query_advice(acc, Rotation::cur());
-                vec![(q.clone(), cols[0]), (q.clone() * x, cols[1]), (q * fx, cols[2])]
+                vec![
+                    (q.clone(), cols[0]),
+                    (q.clone() * x, cols[1]),
+                    (q * fx, cols[2]),
+                ]
             });
             t_func.push(cols);
         }
@@ -153,16 +201,20 @@ impl ModelConfig {
             acc,
             y,
             r,
+            digits,
             f,
             m,
             div,
             half,
+            y_off,
             q_first,
             q_next,
             q_rescale,
             q_range,
+            q_rem,
+            q_relu,
             q_func,
-            t_range,
+            t_digit,
             t_func,
             instance,
             params: CircuitParams { lanes, ..params },

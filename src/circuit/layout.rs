@@ -62,7 +62,9 @@ pub fn assign(
     trace: Option<&Trace>,
     vis: &Publics,
 ) -> Result<(usize, Vec<Cell>), Error> {
-    let one = region.assign_advice_from_constant(|| "one", cfg.y, 0, Fr::one())?.cell();
+    let one = region
+        .assign_advice_from_constant(|| "one", cfg.y, 0, Fr::one())?
+        .cell();
     let mut ctx = Ctx {
         cfg,
         region,
@@ -80,8 +82,9 @@ pub fn assign(
         let mut cells = Vec::with_capacity(n);
         for i in 0..n {
             let v = ctx.val(t, i);
-            cfg.q_range.enable(ctx.region, ctx.row)?;
-            cells.push(ctx.region.assign_advice(cfg.y, ctx.row, v).cell());
+            let row = ctx.row;
+            ctx.range_y(row, ctx.int(t, i), true)?;
+            cells.push(ctx.region.assign_advice(cfg.y, row, v).cell());
             ctx.row += 1;
         }
         if vis.inputs == Visibility::Public {
@@ -92,11 +95,19 @@ pub fn assign(
     for s in &q.steps {
         let out = match &s.op {
             QOp::Dot(d) => ctx.dot(d, &s.inputs, s.output)?,
+            QOp::Lookup(crate::ops::Func::Relu) => ctx.relu(s.inputs[0], s.output)?,
             QOp::Lookup(f) => {
-                let k = q.required_lookups().iter().position(|g| g == f).ok_or(Error::Synthesis)?;
+                let k = q
+                    .required_lookups()
+                    .iter()
+                    .position(|g| g == f)
+                    .ok_or(Error::Synthesis)?;
                 ctx.lookup(k, s.inputs[0], s.output)?
             }
-            QOp::Gather(map) => map.iter().map(|&(slot, i)| ctx.cells[s.inputs[slot as usize]][i as usize]).collect(),
+            QOp::Gather(map) => map
+                .iter()
+                .map(|&(slot, i)| ctx.cells[s.inputs[slot as usize]][i as usize])
+                .collect(),
         };
         ctx.cells[s.output] = out;
     }
@@ -161,8 +172,10 @@ impl Ctx<'_, '_> {
                             (av, bv)
                         }
                         None => {
-                            self.region.assign_advice(cfg.a[j], row, Value::known(Fr::zero()));
-                            self.region.assign_advice(cfg.b[j], row, Value::known(Fr::zero()));
+                            self.region
+                                .assign_advice(cfg.a[j], row, Value::known(Fr::zero()));
+                            self.region
+                                .assign_advice(cfg.b[j], row, Value::known(Fr::zero()));
                             self.region.assign_fixed(cfg.m[j], row, Fr::one());
                             (Some(0), Some(0))
                         }
@@ -171,34 +184,55 @@ impl Ctx<'_, '_> {
                         acc += a as i128 * b as i128;
                     }
                 }
-                self.region.assign_advice(cfg.acc, row, if has { Value::known(felt::from_i128(acc)) } else { Value::unknown() });
+                self.region.assign_advice(
+                    cfg.acc,
+                    row,
+                    if has {
+                        Value::known(felt::from_i128(acc))
+                    } else {
+                        Value::unknown()
+                    },
+                );
                 self.row += 1;
             }
             // rescale on the last row
             let row = self.row - 1;
             cfg.q_rescale.enable(self.region, row)?;
-            cfg.q_range.enable(self.region, row)?;
             self.region.assign_fixed(cfg.div, row, felt::from_i128(div));
-            self.region.assign_fixed(cfg.half, row, felt::from_i128(half));
+            self.region
+                .assign_fixed(cfg.half, row, felt::from_i128(half));
             let y = self.int(output, o);
             let y_cell = self.region.assign_advice(cfg.y, row, opt(y)).cell();
             let rem = y.map(|y| acc + half - y as i128 * div);
-            self.region.assign_advice(cfg.r, row, match rem {
-                Some(r) => Value::known(felt::from_i128(r)),
-                None => Value::unknown(),
-            });
+            self.range_y(row, y, true)?;
+            self.remainder(row, rem, div)?;
+            self.region.assign_advice(
+                cfg.r,
+                row,
+                match rem {
+                    Some(r) => Value::known(felt::from_i128(r)),
+                    None => Value::unknown(),
+                },
+            );
             out.push(y_cell);
         }
         Ok(out)
     }
 
-    fn b_lane(&mut self, j: usize, row: usize, b: TermB, inputs: &[usize]) -> Result<Option<i64>, Error> {
+    fn b_lane(
+        &mut self,
+        j: usize,
+        row: usize,
+        b: TermB,
+        inputs: &[usize],
+    ) -> Result<Option<i64>, Error> {
         let cfg = self.cfg;
         Ok(match b {
             TermB::Coef(c) => {
                 self.region.assign_fixed(cfg.m[j], row, Fr::one());
                 self.region.assign_fixed(cfg.f[j], row, felt::from_i64(c));
-                self.region.assign_advice(cfg.b[j], row, Value::known(felt::from_i64(c)));
+                self.region
+                    .assign_advice(cfg.b[j], row, Value::known(felt::from_i64(c)));
                 Some(c)
             }
             TermB::Param { id, idx } => {
@@ -206,10 +240,15 @@ impl Ctx<'_, '_> {
                 if self.fixed_params {
                     self.region.assign_fixed(cfg.m[j], row, Fr::one());
                     self.region.assign_fixed(cfg.f[j], row, felt::from_i64(v));
-                    self.region.assign_advice(cfg.b[j], row, Value::known(felt::from_i64(v)));
+                    self.region
+                        .assign_advice(cfg.b[j], row, Value::known(felt::from_i64(v)));
                 } else {
                     // private: the value is a witness; every use is tied to its first use
-                    let val = if self.trace.is_some() { Value::known(felt::from_i64(v)) } else { Value::unknown() };
+                    let val = if self.trace.is_some() {
+                        Value::known(felt::from_i64(v))
+                    } else {
+                        Value::unknown()
+                    };
                     let cell = self.region.assign_advice(cfg.b[j], row, val).cell();
                     match self.param_home.get(&(id, idx)) {
                         Some(&home) => self.eq(cell, home),
@@ -230,6 +269,79 @@ impl Ctx<'_, '_> {
         })
     }
 
+    /// Range-check the `y` cell of `row`: `y + H ∈ [0, B²)` for a signed value, `y ∈ [0, B²)`
+    /// when `signed` is false.
+    fn range_y(&mut self, row: usize, y: Option<i64>, signed: bool) -> Result<(), Error> {
+        let cfg = self.cfg;
+        cfg.q_range.enable(self.region, row)?;
+        let off = if signed {
+            cfg.params.range_half as i128
+        } else {
+            0
+        };
+        self.region
+            .assign_fixed(cfg.y_off, row, felt::from_i128(off));
+        self.digits(row, 0, y.map(|y| y as i128 + off));
+        Ok(())
+    }
+
+    /// Constrain `0 ≤ r < div` on `row` through the digits of `r` and of `div − 1 − r`.
+    fn remainder(&mut self, row: usize, r: Option<i128>, div: i128) -> Result<(), Error> {
+        self.cfg.q_rem.enable(self.region, row)?;
+        self.digits(row, 2, r);
+        self.digits(row, 4, r.map(|r| div - 1 - r));
+        Ok(())
+    }
+
+    /// Assign the two base-`B` digits of `v` to digit columns `first` and `first + 1`. A value
+    /// outside `[0, B²)` (never produced by an honest trace) gets digits that fail the lookup.
+    fn digits(&mut self, row: usize, first: usize, v: Option<i128>) {
+        let b = 1i128 << self.cfg.params.digit_bits;
+        let (lo, hi) = match v {
+            Some(v) => (
+                Value::known(felt::from_i128(v.rem_euclid(b))),
+                Value::known(felt::from_i128(v.div_euclid(b))),
+            ),
+            None => (Value::unknown(), Value::unknown()),
+        };
+        self.region.assign_advice(self.cfg.digits[first], row, lo);
+        self.region
+            .assign_advice(self.cfg.digits[first + 1], row, hi);
+    }
+
+    /// `y = max(x, 0)` without a table: `y·(y − x) = 0`, `y ≥ 0` and `y − x ≥ 0`.
+    fn relu(&mut self, input: usize, output: usize) -> Result<Vec<Cell>, Error> {
+        let cfg = self.cfg;
+        let n = self.q.len_of(output);
+        let b2 = 1i128 << (2 * cfg.params.digit_bits);
+        let mut out = Vec::with_capacity(n);
+        for i in 0..n {
+            let row = self.row;
+            cfg.q_relu.enable(self.region, row)?;
+            let x = self
+                .region
+                .assign_advice(cfg.a[0], row, self.val(input, i))
+                .cell();
+            let src = self.cells[input][i];
+            self.eq(x, src);
+            let y = self.int(output, i);
+            out.push(self.region.assign_advice(cfg.y, row, opt(y)).cell());
+            let diff = y
+                .zip(self.int(input, i))
+                .map(|(y, x)| y as i128 - x as i128);
+            self.region.assign_advice(
+                cfg.r,
+                row,
+                diff.map_or(Value::unknown(), |d| Value::known(felt::from_i128(d))),
+            );
+            self.region.assign_fixed(cfg.div, row, felt::from_i128(b2));
+            self.range_y(row, y, false)?;
+            self.remainder(row, diff, b2)?;
+            self.row += 1;
+        }
+        Ok(out)
+    }
+
     fn lookup(&mut self, k: usize, input: usize, output: usize) -> Result<Vec<Cell>, Error> {
         let cfg = self.cfg;
         let n = self.q.len_of(output);
@@ -237,10 +349,17 @@ impl Ctx<'_, '_> {
         for i in 0..n {
             let row = self.row;
             cfg.q_func[k].enable(self.region, row)?;
-            let x = self.region.assign_advice(cfg.a[0], row, self.val(input, i)).cell();
+            let x = self
+                .region
+                .assign_advice(cfg.a[0], row, self.val(input, i))
+                .cell();
             let src = self.cells[input][i];
             self.eq(x, src);
-            out.push(self.region.assign_advice(cfg.acc, row, self.val(output, i)).cell());
+            out.push(
+                self.region
+                    .assign_advice(cfg.acc, row, self.val(output, i))
+                    .cell(),
+            );
             self.row += 1;
         }
         Ok(out)

@@ -26,6 +26,7 @@ impl CircuitParams {
         CircuitParams {
             lanes: s.run_args.num_inner_cols,
             range_half: s.run_args.range_half(),
+            digit_bits: s.run_args.digit_bits(),
             num_funcs: s.required_lookups.len(),
         }
     }
@@ -51,14 +52,20 @@ impl Circuit<Fr> for ModelCircuit<'_> {
     type Params = CircuitParams;
 
     fn without_witnesses(&self) -> Self {
-        ModelCircuit { model: self.model, trace: None }
+        ModelCircuit {
+            model: self.model,
+            trace: None,
+        }
     }
 
     fn params(&self) -> CircuitParams {
         CircuitParams::from_settings(&self.model.settings)
     }
 
-    fn configure_with_params(meta: &mut ConstraintSystem<Fr>, params: CircuitParams) -> ModelConfig {
+    fn configure_with_params(
+        meta: &mut ConstraintSystem<Fr>,
+        params: CircuitParams,
+    ) -> ModelConfig {
         ModelConfig::configure(meta, params)
     }
 
@@ -69,12 +76,22 @@ impl Circuit<Fr> for ModelCircuit<'_> {
     fn synthesize(&self, cfg: ModelConfig, mut layouter: impl Layouter<Fr>) -> Result<(), Error> {
         let m = self.model;
         let ra = &m.settings.run_args;
-        tables::load(&mut layouter, &cfg, &m.settings.required_lookups, m.graph.act_scale)?;
-        let vis = layout::Publics { inputs: ra.input_visibility, outputs: ra.output_visibility, params: ra.param_visibility };
+        tables::load(
+            &mut layouter,
+            &cfg,
+            &m.settings.required_lookups,
+            m.graph.act_scale,
+        )?;
+        let vis = layout::Publics {
+            inputs: ra.input_visibility,
+            outputs: ra.output_visibility,
+            params: ra.param_visibility,
+        };
         let public = layouter.assign_region(
             || "model",
             |mut region| {
-                let (_rows, public) = layout::assign(&cfg, &mut region, &m.graph, self.trace, &vis)?;
+                let (_rows, public) =
+                    layout::assign(&cfg, &mut region, &m.graph, self.trace, &vis)?;
                 Ok(public)
             },
         )?;

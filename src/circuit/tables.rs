@@ -1,4 +1,5 @@
-//! The fixed lookup tables: the range table `[-H, H)` and one `(tag, x, f_q(x))` table per function.
+//! The fixed lookup tables: the digit table `[0, 2^digit_bits)` of the range checks and one
+//! `(tag, x, f_q(x))` table per function over `[-H, H)`.
 
 use halo2_proofs::circuit::{Layouter, Value};
 use halo2_proofs::plonk::Error;
@@ -8,13 +9,18 @@ use super::config::ModelConfig;
 use crate::felt;
 use crate::ops::Func;
 
-pub fn load(layouter: &mut impl Layouter<Fr>, cfg: &ModelConfig, funcs: &[Func], scale: u32) -> Result<(), Error> {
+pub fn load(
+    layouter: &mut impl Layouter<Fr>,
+    cfg: &ModelConfig,
+    funcs: &[Func],
+    scale: u32,
+) -> Result<(), Error> {
     let h = cfg.params.range_half;
     layouter.assign_table(
-        || "range",
+        || "digits",
         |mut t| {
-            for (i, x) in (-h..h).enumerate() {
-                t.assign_cell(|| "", cfg.t_range, i, || Value::known(felt::from_i64(x)))?;
+            for x in 0..1u64 << cfg.params.digit_bits {
+                t.assign_cell(|| "", cfg.t_digit, x as usize, || Value::known(Fr::from(x)))?;
             }
             Ok(())
         },

@@ -40,10 +40,23 @@ pub struct Graph {
 pub enum GraphError {
     #[error("expected {expected} input tensor(s), got {got}")]
     InputCount { expected: usize, got: usize },
-    #[error("input {index} (`{name}`) has {got} values, the model expects {expected} (shape {shape:?})")]
-    InputLength { index: usize, name: String, expected: usize, got: usize, shape: Vec<usize> },
+    #[error(
+        "input {index} (`{name}`) has {got} values, the model expects {expected} (shape {shape:?})"
+    )]
+    InputLength {
+        index: usize,
+        name: String,
+        expected: usize,
+        got: usize,
+        shape: Vec<usize>,
+    },
     #[error("input {index} (`{name}`) holds a non-finite value ({value}) at position {pos}")]
-    NonFinite { index: usize, name: String, value: f64, pos: usize },
+    NonFinite {
+        index: usize,
+        name: String,
+        value: f64,
+        pos: usize,
+    },
     #[error("node `{node}` ({op}): {source}")]
     Op {
         node: String,
@@ -55,17 +68,26 @@ pub enum GraphError {
 
 impl Graph {
     pub fn input_shapes(&self) -> Vec<Vec<usize>> {
-        self.inputs.iter().map(|&i| self.values[i].shape.clone()).collect()
+        self.inputs
+            .iter()
+            .map(|&i| self.values[i].shape.clone())
+            .collect()
     }
 
     pub fn output_shapes(&self) -> Vec<Vec<usize>> {
-        self.outputs.iter().map(|&i| self.values[i].shape.clone()).collect()
+        self.outputs
+            .iter()
+            .map(|&i| self.values[i].shape.clone())
+            .collect()
     }
 
     /// Check flat input vectors against the model's inputs (count, length, finiteness).
     pub fn check_inputs(&self, inputs: &[Vec<f64>]) -> Result<(), GraphError> {
         if inputs.len() != self.inputs.len() {
-            return Err(GraphError::InputCount { expected: self.inputs.len(), got: inputs.len() });
+            return Err(GraphError::InputCount {
+                expected: self.inputs.len(),
+                got: inputs.len(),
+            });
         }
         for (index, (x, &id)) in inputs.iter().zip(&self.inputs).enumerate() {
             let v = &self.values[id];
@@ -80,7 +102,12 @@ impl Graph {
                 });
             }
             if let Some((pos, &value)) = x.iter().enumerate().find(|(_, v)| !v.is_finite()) {
-                return Err(GraphError::NonFinite { index, name: v.name.clone(), value, pos });
+                return Err(GraphError::NonFinite {
+                    index,
+                    name: v.name.clone(),
+                    value,
+                    pos,
+                });
             }
         }
         Ok(())
@@ -98,7 +125,12 @@ impl Graph {
             let args: Vec<&Tensor> = n
                 .inputs
                 .iter()
-                .map(|&i| vals[i].as_ref().or(self.values[i].constant.as_ref()).expect("topological order"))
+                .map(|&i| {
+                    vals[i]
+                        .as_ref()
+                        .or(self.values[i].constant.as_ref())
+                        .expect("topological order")
+                })
                 .collect();
             let out = n.op.eval(&args).map_err(|source| GraphError::Op {
                 node: n.name.clone(),
@@ -113,6 +145,10 @@ impl Graph {
     /// Float inference: the flat outputs.
     pub fn eval(&self, inputs: &[Vec<f64>]) -> Result<Vec<Vec<f64>>, GraphError> {
         let vals = self.eval_all(inputs)?;
-        Ok(self.outputs.iter().map(|&o| vals[o].as_ref().expect("output computed").data.clone()).collect())
+        Ok(self
+            .outputs
+            .iter()
+            .map(|&o| vals[o].as_ref().expect("output computed").data.clone())
+            .collect())
     }
 }

@@ -37,7 +37,8 @@ impl<'a> Attrs<'a> {
     }
 
     pub fn string(&self, name: &str) -> Option<String> {
-        self.get(name).map(|a| String::from_utf8_lossy(&a.s).into_owned())
+        self.get(name)
+            .map(|a| String::from_utf8_lossy(&a.s).into_owned())
     }
 
     pub fn tensor(&self, name: &str) -> Option<&'a tract_onnx::pb::TensorProto> {
@@ -45,12 +46,20 @@ impl<'a> Attrs<'a> {
     }
 
     /// An attribute that must hold one of `allowed` values.
-    pub fn string_in(&self, name: &str, default: &str, allowed: &[&str]) -> Result<String, OpError> {
+    pub fn string_in(
+        &self,
+        name: &str,
+        default: &str,
+        allowed: &[&str],
+    ) -> Result<String, OpError> {
         let s = self.string(name).unwrap_or_else(|| default.to_string());
         if allowed.contains(&s.as_str()) {
             Ok(s)
         } else {
-            Err(OpError::Attribute { name: name.to_string(), msg: format!("`{s}` is not supported (supported: {allowed:?})") })
+            Err(OpError::Attribute {
+                name: name.to_string(),
+                msg: format!("`{s}` is not supported (supported: {allowed:?})"),
+            })
         }
     }
 }

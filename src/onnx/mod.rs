@@ -34,7 +34,11 @@ pub enum OnnxError {
         source: OpError,
     },
     #[error("node `{node}` ({op}) reads `{value}`, which no earlier node or initializer defines")]
-    UnknownValue { node: String, op: String, value: String },
+    UnknownValue {
+        node: String,
+        op: String,
+        value: String,
+    },
     #[error("tensor `{name}`: {msg}")]
     Tensor { name: String, msg: String },
     #[error("graph input `{name}`: {msg}")]
@@ -76,7 +80,11 @@ struct Builder {
 impl Builder {
     fn add_value(&mut self, name: &str, shape: Vec<usize>, constant: Option<Tensor>) -> ValueId {
         let id = self.values.len();
-        self.values.push(ValueInfo { name: name.to_string(), shape, constant });
+        self.values.push(ValueInfo {
+            name: name.to_string(),
+            shape,
+            constant,
+        });
         self.by_name.insert(name.to_string(), id);
         id
     }
@@ -104,10 +112,13 @@ impl Builder {
         }
         let mut outputs = vec![];
         for vo in &g.output {
-            let id = *self.by_name.get(&vo.name).ok_or_else(|| OnnxError::Output {
-                name: vo.name.clone(),
-                msg: "is not produced by any node".into(),
-            })?;
+            let id = *self
+                .by_name
+                .get(&vo.name)
+                .ok_or_else(|| OnnxError::Output {
+                    name: vo.name.clone(),
+                    msg: "is not produced by any node".into(),
+                })?;
             if self.values[id].constant.is_some() {
                 return Err(OnnxError::Output {
                     name: vo.name.clone(),
@@ -116,14 +127,30 @@ impl Builder {
             }
             outputs.push(id);
         }
-        Ok(Graph { values: self.values, inputs, outputs, nodes: self.nodes })
+        Ok(Graph {
+            values: self.values,
+            inputs,
+            outputs,
+            nodes: self.nodes,
+        })
     }
 
     fn node(&mut self, index: usize, n: &pb::NodeProto) -> Result<(), OnnxError> {
-        let name = if n.name.is_empty() { format!("{}_{}", n.op_type, index) } else { n.name.clone() };
-        let op_err = |source: OpError| OnnxError::Op { node: name.clone(), op: n.op_type.clone(), source };
+        let name = if n.name.is_empty() {
+            format!("{}_{}", n.op_type, index)
+        } else {
+            n.name.clone()
+        };
+        let op_err = |source: OpError| OnnxError::Op {
+            node: name.clone(),
+            op: n.op_type.clone(),
+            source,
+        };
         if !n.domain.is_empty() && n.domain != "ai.onnx" {
-            return Err(OnnxError::UnsupportedOp { op: format!("{}:{}", n.domain, n.op_type), node: name });
+            return Err(OnnxError::UnsupportedOp {
+                op: format!("{}:{}", n.domain, n.op_type),
+                node: name,
+            });
         }
         let out_name = n
             .output
@@ -150,30 +177,53 @@ impl Builder {
             })?;
             ins.push(Some(id));
         }
-        let consts: Vec<Option<&Tensor>> =
-            ins.iter().map(|i| i.and_then(|id| self.values[id].constant.as_ref())).collect();
-        let shapes: Vec<Option<&[usize]>> =
-            ins.iter().map(|i| i.map(|id| self.values[id].shape.as_slice())).collect();
+        let consts: Vec<Option<&Tensor>> = ins
+            .iter()
+            .map(|i| i.and_then(|id| self.values[id].constant.as_ref()))
+            .collect();
+        let shapes: Vec<Option<&[usize]>> = ins
+            .iter()
+            .map(|i| i.map(|id| self.values[id].shape.as_slice()))
+            .collect();
         let built = ops::build(&n.op_type, &attrs, &consts, &shapes).map_err(|e| match e {
-            OpError::Unsupported => OnnxError::UnsupportedOp { op: n.op_type.clone(), node: name.clone() },
+            OpError::Unsupported => OnnxError::UnsupportedOp {
+                op: n.op_type.clone(),
+                node: name.clone(),
+            },
             other => op_err(other),
         })?;
         let data_ids: Vec<ValueId> = built
             .data_inputs
             .iter()
-            .map(|&k| ins.get(k).copied().flatten().ok_or_else(|| op_err(OpError::MissingInput(k))))
+            .map(|&k| {
+                ins.get(k)
+                    .copied()
+                    .flatten()
+                    .ok_or_else(|| op_err(OpError::MissingInput(k)))
+            })
             .collect::<Result<_, _>>()?;
-        let all_const = data_ids.iter().all(|id| self.values[*id].constant.is_some());
+        let all_const = data_ids
+            .iter()
+            .all(|id| self.values[*id].constant.is_some());
         if all_const {
             // constant folding
-            let args: Vec<&Tensor> = data_ids.iter().map(|id| self.values[*id].constant.as_ref().unwrap()).collect();
+            let args: Vec<&Tensor> = data_ids
+                .iter()
+                .map(|id| self.values[*id].constant.as_ref().unwrap())
+                .collect();
             let t = built.op.eval(&args).map_err(op_err)?;
             self.add_value(&out_name, t.shape.clone(), Some(t));
             return Ok(());
         }
         let args: Vec<&Tensor> = data_ids
             .iter()
-            .map(|id| self.values[*id].constant.as_ref().or_else(|| self.probe.get(id)).unwrap())
+            .map(|id| {
+                self.values[*id]
+                    .constant
+                    .as_ref()
+                    .or_else(|| self.probe.get(id))
+                    .unwrap()
+            })
             .collect();
         let probe = built.op.eval(&args).map_err(op_err)?;
         let out = self.add_value(&out_name, probe.shape.clone(), None);
@@ -183,7 +233,13 @@ impl Builder {
             return Ok(());
         }
         self.probe.insert(out, probe);
-        self.nodes.push(Node { name, op_type: n.op_type.clone(), op: built.op, inputs: data_ids, output: out });
+        self.nodes.push(Node {
+            name,
+            op_type: n.op_type.clone(),
+            op: built.op,
+            inputs: data_ids,
+            output: out,
+        });
         Ok(())
     }
 }

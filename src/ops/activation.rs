@@ -31,6 +31,12 @@ pub enum Func {
 }
 
 impl Func {
+    /// Whether the circuit evaluates the function through a lookup table. Relu has a gate of
+    /// its own instead (`y·(y − x) = 0` with `y ≥ 0` and `y − x ≥ 0` range-checked).
+    pub fn tabled(&self) -> bool {
+        !matches!(self, Func::Relu)
+    }
+
     pub fn name(&self) -> &'static str {
         match self {
             Func::Relu => "relu",
@@ -102,23 +108,36 @@ pub fn build(
             None => Ok(None),
             Some(None) => Err(OpError::NotConstant { input: i, what }),
             Some(Some(t)) if t.data.len() == 1 => Ok(Some(t.data[0])),
-            Some(Some(t)) => Err(OpError::Shape(format!("{what} must be a scalar, got shape {:?}", t.shape))),
+            Some(Some(t)) => Err(OpError::Shape(format!(
+                "{what} must be a scalar, got shape {:?}",
+                t.shape
+            ))),
         }
     };
     Ok(Some(match op_type {
         "Relu" => Func::Relu,
         "Sigmoid" => Func::Sigmoid,
         "Tanh" => Func::Tanh,
-        "LeakyRelu" => Func::LeakyRelu { alpha: a.float("alpha", 0.01) as f64 },
-        "HardSigmoid" => Func::HardSigmoid { alpha: a.float("alpha", 0.2) as f64, beta: a.float("beta", 0.5) as f64 },
+        "LeakyRelu" => Func::LeakyRelu {
+            alpha: a.float("alpha", 0.01) as f64,
+        },
+        "HardSigmoid" => Func::HardSigmoid {
+            alpha: a.float("alpha", 0.2) as f64,
+            beta: a.float("beta", 0.5) as f64,
+        },
         "HardSwish" => Func::HardSwish,
         "Softplus" => Func::Softplus,
         "Softsign" => Func::Softsign,
-        "Elu" => Func::Elu { alpha: a.float("alpha", 1.0) as f64 },
+        "Elu" => Func::Elu {
+            alpha: a.float("alpha", 1.0) as f64,
+        },
         "Erf" => Func::Erf,
         "Gelu" => {
             if a.string("approximate").is_some_and(|s| s != "none") {
-                return Err(OpError::Attribute { name: "approximate".into(), msg: "only the exact (erf) form is supported".into() });
+                return Err(OpError::Attribute {
+                    name: "approximate".into(),
+                    msg: "only the exact (erf) form is supported".into(),
+                });
             }
             Func::Gelu
         }

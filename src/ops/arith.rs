@@ -39,22 +39,48 @@ impl Arith {
     pub fn eval(&self, ins: &[&Tensor]) -> Result<Tensor, OpError> {
         if *self == Arith::Neg {
             need(ins, 1)?;
-            return Ok(Tensor::new(ins[0].shape.clone(), ins[0].data.iter().map(|v| -v).collect()));
+            return Ok(Tensor::new(
+                ins[0].shape.clone(),
+                ins[0].data.iter().map(|v| -v).collect(),
+            ));
         }
         need(ins, 2)?;
-        let shape = broadcast_shape(&ins[0].shape, &ins[1].shape)
-            .ok_or_else(|| OpError::Shape(format!("{:?} and {:?} do not broadcast", ins[0].shape, ins[1].shape)))?;
+        let shape = broadcast_shape(&ins[0].shape, &ins[1].shape).ok_or_else(|| {
+            OpError::Shape(format!(
+                "{:?} and {:?} do not broadcast",
+                ins[0].shape, ins[1].shape
+            ))
+        })?;
         let ma = broadcast_index_map(&ins[0].shape, &shape);
         let mb = broadcast_index_map(&ins[1].shape, &shape);
-        let data = ma.iter().zip(&mb).map(|(&i, &j)| self.f(ins[0].data[i], ins[1].data[j])).collect();
+        let data = ma
+            .iter()
+            .zip(&mb)
+            .map(|(&i, &j)| self.f(ins[0].data[i], ins[1].data[j]))
+            .collect();
         Ok(Tensor::new(shape, data))
     }
 
-    pub fn lower(&self, ctx: &mut LowerCtx, ins: &[Operand], out: &[usize]) -> Result<QOp, QuantError> {
+    pub fn lower(
+        &self,
+        ctx: &mut LowerCtx,
+        ins: &[Operand],
+        out: &[usize],
+    ) -> Result<QOp, QuantError> {
         let len: usize = out.iter().product();
-        let map = |o: &Operand| -> Vec<u32> { broadcast_index_map(o.shape(), out).into_iter().map(|i| i as u32).collect() };
+        let map = |o: &Operand| -> Vec<u32> {
+            broadcast_index_map(o.shape(), out)
+                .into_iter()
+                .map(|i| i as u32)
+                .collect()
+        };
         let (s, p) = (ctx.act_scale, ctx.param_scale);
-        let dot = |rescale, parts| Ok(QOp::Dot(Dot { rescale, kind: DotKind::Elementwise { len, parts } }));
+        let dot = |rescale, parts| {
+            Ok(QOp::Dot(Box::new(Dot {
+                rescale,
+                kind: DotKind::Elementwise { len, parts },
+            })))
+        };
         let act = |o: &Operand| -> Option<usize> {
             match o {
                 Operand::Act { slot, .. } => Some(*slot),
@@ -62,8 +88,18 @@ impl Arith {
             }
         };
         if *self == Arith::Neg {
-            let slot = act(&ins[0]).ok_or_else(|| QuantError::Internal("Neg of a constant".into()))?;
-            return dot(0, vec![ElemPart { a: ASrc::Act { slot, map: map(&ins[0]) }, b: BSrc::Coef(-1) }]);
+            let slot =
+                act(&ins[0]).ok_or_else(|| QuantError::Internal("Neg of a constant".into()))?;
+            return dot(
+                0,
+                vec![ElemPart {
+                    a: ASrc::Act {
+                        slot,
+                        map: map(&ins[0]),
+                    },
+                    b: BSrc::Coef(-1),
+                }],
+            );
         }
         let (x, y) = (&ins[0], &ins[1]);
         match (*self, act(x), act(y)) {
@@ -72,13 +108,30 @@ impl Arith {
                 dot(
                     0,
                     vec![
-                        ElemPart { a: ASrc::Act { slot: sx, map: map(x) }, b: BSrc::Coef(1) },
-                        ElemPart { a: ASrc::Act { slot: sy, map: map(y) }, b: BSrc::Coef(sign) },
+                        ElemPart {
+                            a: ASrc::Act {
+                                slot: sx,
+                                map: map(x),
+                            },
+                            b: BSrc::Coef(1),
+                        },
+                        ElemPart {
+                            a: ASrc::Act {
+                                slot: sy,
+                                map: map(y),
+                            },
+                            b: BSrc::Coef(sign),
+                        },
                     ],
                 )
             }
-            (Arith::Add | Arith::Sub, Some(sx), None) | (Arith::Add | Arith::Sub, None, Some(sx)) => {
-                let (a_op, c_op, act_first) = if act(x).is_some() { (x, y, true) } else { (y, x, false) };
+            (Arith::Add | Arith::Sub, Some(sx), None)
+            | (Arith::Add | Arith::Sub, None, Some(sx)) => {
+                let (a_op, c_op, act_first) = if act(x).is_some() {
+                    (x, y, true)
+                } else {
+                    (y, x, false)
+                };
                 let c = match c_op {
                     Operand::Const(t) => *t,
                     _ => unreachable!(),
@@ -93,15 +146,36 @@ impl Arith {
                 dot(
                     0,
                     vec![
-                        ElemPart { a: ASrc::Act { slot: sx, map: map(a_op) }, b: BSrc::Coef(a_sign) },
-                        ElemPart { a: ASrc::One, b: BSrc::Param { id, map: map(c_op) } },
+                        ElemPart {
+                            a: ASrc::Act {
+                                slot: sx,
+                                map: map(a_op),
+                            },
+                            b: BSrc::Coef(a_sign),
+                        },
+                        ElemPart {
+                            a: ASrc::One,
+                            b: BSrc::Param { id, map: map(c_op) },
+                        },
                     ],
                 )
             }
-            (Arith::Mul, Some(sx), Some(sy)) => {
-                dot(s, vec![ElemPart { a: ASrc::Act { slot: sx, map: map(x) }, b: BSrc::Act { slot: sy, map: map(y) } }])
-            }
-            (Arith::Mul, Some(sx), None) | (Arith::Mul, None, Some(sx)) | (Arith::Div, Some(sx), None) => {
+            (Arith::Mul, Some(sx), Some(sy)) => dot(
+                s,
+                vec![ElemPart {
+                    a: ASrc::Act {
+                        slot: sx,
+                        map: map(x),
+                    },
+                    b: BSrc::Act {
+                        slot: sy,
+                        map: map(y),
+                    },
+                }],
+            ),
+            (Arith::Mul, Some(sx), None)
+            | (Arith::Mul, None, Some(sx))
+            | (Arith::Div, Some(sx), None) => {
                 let (a_op, c_op) = if act(x).is_some() { (x, y) } else { (y, x) };
                 let c = match c_op {
                     Operand::Const(t) => *t,
@@ -109,14 +183,33 @@ impl Arith {
                 };
                 if *self == Arith::Div {
                     if let Some(pos) = c.data.iter().position(|&v| v == 0.0) {
-                        return Err(QuantError::Unsupported(format!("division by zero (constant divisor at position {pos})")));
+                        return Err(QuantError::Unsupported(format!(
+                            "division by zero (constant divisor at position {pos})"
+                        )));
                     }
                 }
                 let div = *self == Arith::Div;
-                let id = ctx.param(c, p, if div { "divisor" } else { "factor" }, move |v| if div { 1.0 / v } else { v })?;
-                dot(p, vec![ElemPart { a: ASrc::Act { slot: sx, map: map(a_op) }, b: BSrc::Param { id, map: map(c_op) } }])
+                let id = ctx.param(c, p, if div { "divisor" } else { "factor" }, move |v| {
+                    if div {
+                        1.0 / v
+                    } else {
+                        v
+                    }
+                })?;
+                dot(
+                    p,
+                    vec![ElemPart {
+                        a: ASrc::Act {
+                            slot: sx,
+                            map: map(a_op),
+                        },
+                        b: BSrc::Param { id, map: map(c_op) },
+                    }],
+                )
             }
-            (Arith::Div, _, Some(_)) => Err(QuantError::Unsupported("division by an activation is not supported".into())),
+            (Arith::Div, _, Some(_)) => Err(QuantError::Unsupported(
+                "division by an activation is not supported".into(),
+            )),
             _ => Err(QuantError::Internal("arithmetic on constants only".into())),
         }
     }

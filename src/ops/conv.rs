@@ -5,7 +5,10 @@ use serde::{Deserialize, Serialize};
 
 use super::{need, OpError, Operand};
 use crate::onnx::Attrs;
-use crate::quant::{quantize_value, ASrc, BSrc, Dot, DotKind, ElemPart, LowerCtx, QOp, QuantError, Term, TermA, TermB};
+use crate::quant::{
+    quantize_value, ASrc, BSrc, Dot, DotKind, ElemPart, LowerCtx, QOp, QuantError, Term, TermA,
+    TermB,
+};
 use crate::tensor::{broadcast_index_map, Tensor};
 
 /// Geometry of a 2-D window op.
@@ -23,18 +26,34 @@ impl Window {
         let two = |name: &str, default: usize| -> Result<[usize; 2], OpError> {
             match a.ints(name) {
                 None => Ok([default, default]),
-                Some(v) if v.len() == 2 && v.iter().all(|&x| x >= 1) => Ok([v[0] as usize, v[1] as usize]),
-                Some(v) => Err(OpError::Attribute { name: name.into(), msg: format!("{v:?}: expected two positive values (2-D only)") }),
+                Some(v) if v.len() == 2 && v.iter().all(|&x| x >= 1) => {
+                    Ok([v[0] as usize, v[1] as usize])
+                }
+                Some(v) => Err(OpError::Attribute {
+                    name: name.into(),
+                    msg: format!("{v:?}: expected two positive values (2-D only)"),
+                }),
             }
         };
         let strides = two("strides", 1)?;
         let dilations = two("dilations", 1)?;
-        let auto_pad = a.string_in("auto_pad", "NOTSET", &["NOTSET", "VALID", "SAME_UPPER", "SAME_LOWER"])?;
+        let auto_pad = a.string_in(
+            "auto_pad",
+            "NOTSET",
+            &["NOTSET", "VALID", "SAME_UPPER", "SAME_LOWER"],
+        )?;
         let pads = match auto_pad.as_str() {
             "NOTSET" => match a.ints("pads") {
                 None => [0; 4],
-                Some(v) if v.len() == 4 && v.iter().all(|&x| x >= 0) => [v[0] as usize, v[1] as usize, v[2] as usize, v[3] as usize],
-                Some(v) => return Err(OpError::Attribute { name: "pads".into(), msg: format!("{v:?}: expected four non-negative values") }),
+                Some(v) if v.len() == 4 && v.iter().all(|&x| x >= 0) => {
+                    [v[0] as usize, v[1] as usize, v[2] as usize, v[3] as usize]
+                }
+                Some(v) => {
+                    return Err(OpError::Attribute {
+                        name: "pads".into(),
+                        msg: format!("{v:?}: expected four non-negative values"),
+                    })
+                }
             },
             "VALID" => [0; 4],
             same => {
@@ -55,7 +74,12 @@ impl Window {
                 p
             }
         };
-        Ok(Window { kernel, strides, pads, dilations })
+        Ok(Window {
+            kernel,
+            strides,
+            pads,
+            dilations,
+        })
     }
 
     fn out_hw(&self, h: usize, w: usize) -> Result<[usize; 2], OpError> {
@@ -64,7 +88,10 @@ impl Window {
             let eff = (self.kernel[ax] - 1) * self.dilations[ax] + 1;
             let padded = len + self.pads[ax] + self.pads[ax + 2];
             if padded < eff {
-                return Err(OpError::Shape(format!("kernel {:?} larger than padded input {h}x{w}", self.kernel)));
+                return Err(OpError::Shape(format!(
+                    "kernel {:?} larger than padded input {h}x{w}",
+                    self.kernel
+                )));
             }
             o[ax] = (padded - eff) / self.strides[ax] + 1;
         }
@@ -72,7 +99,15 @@ impl Window {
     }
 
     /// Input position read by output `(oy, ox)` at kernel offset `(ky, kx)`, if not padding.
-    fn at(&self, oy: usize, ox: usize, ky: usize, kx: usize, h: usize, w: usize) -> Option<(usize, usize)> {
+    fn at(
+        &self,
+        oy: usize,
+        ox: usize,
+        ky: usize,
+        kx: usize,
+        h: usize,
+        w: usize,
+    ) -> Option<(usize, usize)> {
         let iy = (oy * self.strides[0] + ky * self.dilations[0]) as isize - self.pads[0] as isize;
         let ix = (ox * self.strides[1] + kx * self.dilations[1]) as isize - self.pads[1] as isize;
         if iy < 0 || ix < 0 || iy >= h as isize || ix >= w as isize {
@@ -85,7 +120,9 @@ impl Window {
 
 fn nchw(s: &[usize]) -> Result<[usize; 4], OpError> {
     if s.len() != 4 {
-        return Err(OpError::Shape(format!("expected an NCHW (4-D) input, got {s:?}")));
+        return Err(OpError::Shape(format!(
+            "expected an NCHW (4-D) input, got {s:?}"
+        )));
     }
     Ok([s[0], s[1], s[2], s[3]])
 }
@@ -99,16 +136,31 @@ pub struct Conv {
 
 impl Conv {
     pub fn build(a: &Attrs, shapes: &[Option<&[usize]>]) -> Result<Self, OpError> {
-        let x = nchw(shapes.first().copied().flatten().ok_or(OpError::MissingInput(0))?)?;
-        let w = shapes.get(1).copied().flatten().ok_or(OpError::MissingInput(1))?;
+        let x = nchw(
+            shapes
+                .first()
+                .copied()
+                .flatten()
+                .ok_or(OpError::MissingInput(0))?,
+        )?;
+        let w = shapes
+            .get(1)
+            .copied()
+            .flatten()
+            .ok_or(OpError::MissingInput(1))?;
         if w.len() != 4 {
-            return Err(OpError::Unsupported2(format!("only 2-D convolutions are supported (weight shape {w:?})")));
+            return Err(OpError::Unsupported2(format!(
+                "only 2-D convolutions are supported (weight shape {w:?})"
+            )));
         }
         let group = a.int("group", 1).max(1) as usize;
         let window = Window::build(a, [w[2], w[3]], [x[2], x[3]])?;
         if let Some(k) = a.ints("kernel_shape") {
             if k != [w[2] as i64, w[3] as i64] {
-                return Err(OpError::Attribute { name: "kernel_shape".into(), msg: format!("{k:?} differs from the weight's {w:?}") });
+                return Err(OpError::Attribute {
+                    name: "kernel_shape".into(),
+                    msg: format!("{k:?} differs from the weight's {w:?}"),
+                });
             }
         }
         Ok(Conv { window, group })
@@ -116,11 +168,24 @@ impl Conv {
 
     fn geometry(&self, x: &[usize], w: &[usize]) -> Result<Geometry, OpError> {
         let [n, c, h, wd] = nchw(x)?;
-        if w.len() != 4 || w[1] * self.group != c || w[0] % self.group != 0 {
-            return Err(OpError::Shape(format!("weight {w:?} does not fit input {x:?} with group {}", self.group)));
+        if w.len() != 4 || w[1] * self.group != c || !w[0].is_multiple_of(self.group) {
+            return Err(OpError::Shape(format!(
+                "weight {w:?} does not fit input {x:?} with group {}",
+                self.group
+            )));
         }
         let [oh, ow] = self.window.out_hw(h, wd)?;
-        Ok(Geometry { n, c, h, w: wd, m: w[0], oh, ow, group: self.group, window: self.window.clone() })
+        Ok(Geometry {
+            n,
+            c,
+            h,
+            w: wd,
+            m: w[0],
+            oh,
+            ow,
+            group: self.group,
+            window: self.window.clone(),
+        })
     }
 
     pub fn eval(&self, ins: &[&Tensor]) -> Result<Tensor, OpError> {
@@ -128,14 +193,21 @@ impl Conv {
         let g = self.geometry(&ins[0].shape, &ins[1].shape)?;
         if let Some(b) = ins.get(2) {
             if b.data.len() != g.m {
-                return Err(OpError::Shape(format!("bias has {} values, expected {}", b.data.len(), g.m)));
+                return Err(OpError::Shape(format!(
+                    "bias has {} values, expected {}",
+                    b.data.len(),
+                    g.m
+                )));
             }
         }
         let mut out = Vec::with_capacity(g.out_len());
         let mut taps = vec![];
         for o in 0..g.out_len() {
             g.taps(o, &mut taps);
-            let mut s: f64 = taps.iter().map(|&(xi, wi)| ins[0].data[xi] * ins[1].data[wi]).sum();
+            let mut s: f64 = taps
+                .iter()
+                .map(|&(xi, wi)| ins[0].data[xi] * ins[1].data[wi])
+                .sum();
             if let Some(b) = ins.get(2) {
                 s += b.data[(o / (g.oh * g.ow)) % g.m];
             }
@@ -144,27 +216,57 @@ impl Conv {
         Ok(Tensor::new(g.out_shape(), out))
     }
 
-    pub fn lower(&self, ctx: &mut LowerCtx, ins: &[Operand], _out: &[usize]) -> Result<QOp, QuantError> {
-        let g = self.geometry(ins[0].shape(), ins[1].shape()).map_err(|e| QuantError::Internal(e.to_string()))?;
+    pub fn lower(
+        &self,
+        ctx: &mut LowerCtx,
+        ins: &[Operand],
+        _out: &[usize],
+    ) -> Result<QOp, QuantError> {
+        let g = self
+            .geometry(ins[0].shape(), ins[1].shape())
+            .map_err(|e| QuantError::Internal(e.to_string()))?;
         let slot = match ins[0] {
             Operand::Act { slot, .. } => slot,
-            Operand::Const(_) => return Err(QuantError::Unsupported("Conv of a constant input".into())),
+            Operand::Const(_) => {
+                return Err(QuantError::Unsupported("Conv of a constant input".into()))
+            }
         };
         let weight = match ins[1] {
             Operand::Const(t) => WSrc::Param(ctx.param(t, ctx.param_scale, "weight", |v| v)?),
-            Operand::Act { .. } => return Err(QuantError::Unsupported("Conv weights must be constants".into())),
+            Operand::Act { .. } => {
+                return Err(QuantError::Unsupported(
+                    "Conv weights must be constants".into(),
+                ))
+            }
         };
         let bias = match ins.get(2) {
             None => None,
             Some(Operand::Const(t)) => {
                 let id = ctx.param(t, ctx.act_scale + ctx.param_scale, "bias", |v| v)?;
-                let map = broadcast_index_map(&[g.m, 1, 1], &g.out_shape()[1..]).into_iter().map(|i| i as u32);
+                let map = broadcast_index_map(&[g.m, 1, 1], &g.out_shape()[1..])
+                    .into_iter()
+                    .map(|i| i as u32);
                 let map: Vec<u32> = (0..g.n).flat_map(|_| map.clone()).collect();
-                Some(ElemPart { a: ASrc::One, b: BSrc::Param { id, map } })
+                Some(ElemPart {
+                    a: ASrc::One,
+                    b: BSrc::Param { id, map },
+                })
             }
-            Some(Operand::Act { .. }) => return Err(QuantError::Unsupported("Conv bias must be a constant".into())),
+            Some(Operand::Act { .. }) => {
+                return Err(QuantError::Unsupported(
+                    "Conv bias must be a constant".into(),
+                ))
+            }
         };
-        Ok(QOp::Dot(Dot { rescale: ctx.param_scale, kind: DotKind::Conv(QConv { geo: g, x: slot, weight, bias }) }))
+        Ok(QOp::Dot(Box::new(Dot {
+            rescale: ctx.param_scale,
+            kind: DotKind::Conv(QConv {
+                geo: g,
+                x: slot,
+                weight,
+                bias,
+            }),
+        })))
     }
 }
 
@@ -195,7 +297,10 @@ impl Geometry {
     pub fn taps(&self, o: usize, taps: &mut Vec<(usize, usize)>) {
         taps.clear();
         let (ox, oy) = (o % self.ow, (o / self.ow) % self.oh);
-        let (mo, b) = ((o / (self.ow * self.oh)) % self.m, o / (self.ow * self.oh * self.m));
+        let (mo, b) = (
+            (o / (self.ow * self.oh)) % self.m,
+            o / (self.ow * self.oh * self.m),
+        );
         let cg = self.c / self.group;
         let g = mo / (self.m / self.group);
         let [kh, kw] = self.window.kernel;
@@ -243,7 +348,13 @@ impl QConv {
                 WSrc::Param(id) => TermB::Param { id, idx: wi },
                 WSrc::Coef(c) => TermB::Coef(c),
             };
-            terms.push(Term(TermA::Act { slot: self.x, idx: xi }, b));
+            terms.push(Term(
+                TermA::Act {
+                    slot: self.x,
+                    idx: xi,
+                },
+                b,
+            ));
         }
         if let Some(p) = &self.bias {
             terms.push(p.term(out));
@@ -260,32 +371,68 @@ pub struct Pool {
 
 impl Pool {
     pub fn build(op_type: &str, a: &Attrs, shapes: &[Option<&[usize]>]) -> Result<Self, OpError> {
-        let x = nchw(shapes.first().copied().flatten().ok_or(OpError::MissingInput(0))?)?;
+        let x = nchw(
+            shapes
+                .first()
+                .copied()
+                .flatten()
+                .ok_or(OpError::MissingInput(0))?,
+        )?;
         if op_type == "GlobalAveragePool" {
             return Ok(Pool {
-                window: Window { kernel: [x[2], x[3]], strides: [1, 1], pads: [0; 4], dilations: [1, 1] },
+                window: Window {
+                    kernel: [x[2], x[3]],
+                    strides: [1, 1],
+                    pads: [0; 4],
+                    dilations: [1, 1],
+                },
                 count_include_pad: true,
             });
         }
         if a.int("ceil_mode", 0) != 0 {
-            return Err(OpError::Attribute { name: "ceil_mode".into(), msg: "ceil_mode = 1 is not supported".into() });
+            return Err(OpError::Attribute {
+                name: "ceil_mode".into(),
+                msg: "ceil_mode = 1 is not supported".into(),
+            });
         }
-        let k = a.ints("kernel_shape").ok_or_else(|| OpError::Attribute { name: "kernel_shape".into(), msg: "missing".into() })?;
+        let k = a.ints("kernel_shape").ok_or_else(|| OpError::Attribute {
+            name: "kernel_shape".into(),
+            msg: "missing".into(),
+        })?;
         if k.len() != 2 || k.iter().any(|&v| v < 1) {
-            return Err(OpError::Attribute { name: "kernel_shape".into(), msg: format!("{k:?}: only 2-D pooling is supported") });
+            return Err(OpError::Attribute {
+                name: "kernel_shape".into(),
+                msg: format!("{k:?}: only 2-D pooling is supported"),
+            });
         }
         let window = Window::build(a, [k[0] as usize, k[1] as usize], [x[2], x[3]])?;
         let count_include_pad = a.int("count_include_pad", 0) != 0;
         if !count_include_pad && window.pads.iter().any(|&p| p > 0) {
-            return Err(OpError::Attribute { name: "count_include_pad".into(), msg: "padded average pooling must count the padding".into() });
+            return Err(OpError::Attribute {
+                name: "count_include_pad".into(),
+                msg: "padded average pooling must count the padding".into(),
+            });
         }
-        Ok(Pool { window, count_include_pad })
+        Ok(Pool {
+            window,
+            count_include_pad,
+        })
     }
 
     fn geometry(&self, x: &[usize]) -> Result<Geometry, OpError> {
         let [n, c, h, w] = nchw(x)?;
         let [oh, ow] = self.window.out_hw(h, w)?;
-        Ok(Geometry { n, c, h, w, m: c, oh, ow, group: c, window: self.window.clone() })
+        Ok(Geometry {
+            n,
+            c,
+            h,
+            w,
+            m: c,
+            oh,
+            ow,
+            group: c,
+            window: self.window.clone(),
+        })
     }
 
     fn area(&self) -> usize {
@@ -306,8 +453,15 @@ impl Pool {
         Ok(Tensor::new(g.out_shape(), out))
     }
 
-    pub fn lower(&self, ctx: &mut LowerCtx, ins: &[Operand], _out: &[usize]) -> Result<QOp, QuantError> {
-        let g = self.geometry(ins[0].shape()).map_err(|e| QuantError::Internal(e.to_string()))?;
+    pub fn lower(
+        &self,
+        ctx: &mut LowerCtx,
+        ins: &[Operand],
+        _out: &[usize],
+    ) -> Result<QOp, QuantError> {
+        let g = self
+            .geometry(ins[0].shape())
+            .map_err(|e| QuantError::Internal(e.to_string()))?;
         let slot = match ins[0] {
             Operand::Act { slot, .. } => slot,
             Operand::Const(_) => return Err(QuantError::Internal("pool of a constant".into())),
@@ -315,6 +469,14 @@ impl Pool {
         let coef = quantize_value(1.0 / self.area() as f64, ctx.param_scale)
             .ok_or_else(|| QuantError::Internal("pool coefficient".into()))?;
         let _ = self.count_include_pad;
-        Ok(QOp::Dot(Dot { rescale: ctx.param_scale, kind: DotKind::Conv(QConv { geo: g, x: slot, weight: WSrc::Coef(coef), bias: None }) }))
+        Ok(QOp::Dot(Box::new(Dot {
+            rescale: ctx.param_scale,
+            kind: DotKind::Conv(QConv {
+                geo: g,
+                x: slot,
+                weight: WSrc::Coef(coef),
+                bias: None,
+            }),
+        })))
     }
 }

@@ -4,7 +4,9 @@ use serde::{Deserialize, Serialize};
 
 use super::{need, OpError, Operand};
 use crate::onnx::Attrs;
-use crate::quant::{ASrc, BSrc, Dot, DotKind, ElemPart, LowerCtx, QOp, QuantError, Term, TermA, TermB};
+use crate::quant::{
+    ASrc, BSrc, Dot, DotKind, ElemPart, LowerCtx, QOp, QuantError, Term, TermA, TermB,
+};
 use crate::tensor::{broadcast_index_map, broadcast_shape, Tensor};
 
 /// ONNX Gemm: `alpha · A' · B' + beta · C` (A', B' optionally transposed, C broadcast).
@@ -32,12 +34,24 @@ impl Gemm {
 
     fn dims(&self, sa: &[usize], sb: &[usize]) -> Result<(usize, usize, usize), OpError> {
         if sa.len() != 2 || sb.len() != 2 {
-            return Err(OpError::Shape(format!("Gemm needs 2-D A and B, got {sa:?} and {sb:?}")));
+            return Err(OpError::Shape(format!(
+                "Gemm needs 2-D A and B, got {sa:?} and {sb:?}"
+            )));
         }
-        let (m, k) = if self.trans_a { (sa[1], sa[0]) } else { (sa[0], sa[1]) };
-        let (kb, n) = if self.trans_b { (sb[1], sb[0]) } else { (sb[0], sb[1]) };
+        let (m, k) = if self.trans_a {
+            (sa[1], sa[0])
+        } else {
+            (sa[0], sa[1])
+        };
+        let (kb, n) = if self.trans_b {
+            (sb[1], sb[0])
+        } else {
+            (sb[0], sb[1])
+        };
         if k != kb {
-            return Err(OpError::Shape(format!("Gemm inner dimensions differ: A {sa:?}, B {sb:?}")));
+            return Err(OpError::Shape(format!(
+                "Gemm inner dimensions differ: A {sa:?}, B {sb:?}"
+            )));
         }
         Ok((m, k, n))
     }
@@ -55,7 +69,9 @@ impl Gemm {
         let mut out = vec![0.0; m * n];
         for i in 0..m {
             for j in 0..n {
-                let s: f64 = (0..k).map(|kk| ins[0].data[i * ars + kk * acs] * ins[1].data[kk * brs + j * bcs]).sum();
+                let s: f64 = (0..k)
+                    .map(|kk| ins[0].data[i * ars + kk * acs] * ins[1].data[kk * brs + j * bcs])
+                    .sum();
                 out[i * n + j] = self.alpha * s;
             }
         }
@@ -68,37 +84,92 @@ impl Gemm {
         Ok(Tensor::new(vec![m, n], out))
     }
 
-    pub fn lower(&self, ctx: &mut LowerCtx, ins: &[Operand], out_shape: &[usize]) -> Result<QOp, QuantError> {
-        let (m, k, n) = self.dims(ins[0].shape(), ins[1].shape()).map_err(|e| QuantError::Internal(e.to_string()))?;
+    pub fn lower(
+        &self,
+        ctx: &mut LowerCtx,
+        ins: &[Operand],
+        out_shape: &[usize],
+    ) -> Result<QOp, QuantError> {
+        let (m, k, n) = self
+            .dims(ins[0].shape(), ins[1].shape())
+            .map_err(|e| QuantError::Internal(e.to_string()))?;
         let ((ars, acs), (brs, bcs)) = self.srcs(m, k, n);
-        let a = MatOperand { op: ins[0], offs: vec![0], rs: ars, cs: acs };
-        let b = MatOperand { op: ins[1], offs: vec![0], rs: brs, cs: bcs };
-        lower_matmul(ctx, 1, m, k, n, a, b, self.alpha, ins.get(2).map(|c| (*c, self.beta)), out_shape)
+        let a = MatOperand {
+            op: ins[0],
+            offs: vec![0],
+            rs: ars,
+            cs: acs,
+        };
+        let b = MatOperand {
+            op: ins[1],
+            offs: vec![0],
+            rs: brs,
+            cs: bcs,
+        };
+        lower_matmul(
+            ctx,
+            1,
+            m,
+            k,
+            n,
+            a,
+            b,
+            self.alpha,
+            ins.get(2).map(|c| (*c, self.beta)),
+            out_shape,
+        )
     }
 }
 
 fn bias_map(c: &[usize], out: &[usize]) -> Result<Vec<u32>, OpError> {
     match broadcast_shape(c, out) {
-        Some(s) if s == out => Ok(broadcast_index_map(c, out).into_iter().map(|i| i as u32).collect()),
-        _ => Err(OpError::Shape(format!("bias of shape {c:?} does not broadcast to {out:?}"))),
+        Some(s) if s == out => Ok(broadcast_index_map(c, out)
+            .into_iter()
+            .map(|i| i as u32)
+            .collect()),
+        _ => Err(OpError::Shape(format!(
+            "bias of shape {c:?} does not broadcast to {out:?}"
+        ))),
     }
 }
 
+/// MatMul dimensions: (batch shape, m, k, n, and three per-batch offset lists).
+type MatMulDims = (
+    Vec<usize>,
+    usize,
+    usize,
+    usize,
+    Vec<usize>,
+    Vec<usize>,
+    Vec<usize>,
+);
+
 /// MatMul shapes: (batch shape, m, k, n, per-batch offsets of a and b).
-fn matmul_dims(sa: &[usize], sb: &[usize]) -> Result<(Vec<usize>, usize, usize, usize, Vec<usize>, Vec<usize>, Vec<usize>), OpError> {
+fn matmul_dims(sa: &[usize], sb: &[usize]) -> Result<MatMulDims, OpError> {
     if sa.is_empty() || sb.is_empty() {
         return Err(OpError::Shape("MatMul of a scalar".into()));
     }
-    let a2: Vec<usize> = if sa.len() == 1 { vec![1, sa[0]] } else { sa.to_vec() };
-    let b2: Vec<usize> = if sb.len() == 1 { vec![sb[0], 1] } else { sb.to_vec() };
+    let a2: Vec<usize> = if sa.len() == 1 {
+        vec![1, sa[0]]
+    } else {
+        sa.to_vec()
+    };
+    let b2: Vec<usize> = if sb.len() == 1 {
+        vec![sb[0], 1]
+    } else {
+        sb.to_vec()
+    };
     let (m, k) = (a2[a2.len() - 2], a2[a2.len() - 1]);
     let (kb, n) = (b2[b2.len() - 2], b2[b2.len() - 1]);
     if k != kb {
-        return Err(OpError::Shape(format!("MatMul inner dimensions differ: {sa:?} x {sb:?}")));
+        return Err(OpError::Shape(format!(
+            "MatMul inner dimensions differ: {sa:?} x {sb:?}"
+        )));
     }
     let ba = &a2[..a2.len() - 2];
     let bb = &b2[..b2.len() - 2];
-    let batch = broadcast_shape(ba, bb).ok_or_else(|| OpError::Shape(format!("MatMul batch dims {ba:?} vs {bb:?}")))?;
+    let batch = broadcast_shape(ba, bb)
+        .ok_or_else(|| OpError::Shape(format!("MatMul batch dims {ba:?} vs {bb:?}")))?;
     let amap = broadcast_index_map(ba, &batch);
     let bmap = broadcast_index_map(bb, &batch);
     let offs_a = amap.iter().map(|i| i * m * k).collect();
@@ -122,19 +193,40 @@ impl MatMul {
         for bi in 0..nb {
             for i in 0..m {
                 for j in 0..n {
-                    out.push((0..k).map(|kk| ins[0].data[oa[bi] + i * k + kk] * ins[1].data[ob[bi] + kk * n + j]).sum());
+                    out.push(
+                        (0..k)
+                            .map(|kk| {
+                                ins[0].data[oa[bi] + i * k + kk] * ins[1].data[ob[bi] + kk * n + j]
+                            })
+                            .sum(),
+                    );
                 }
             }
         }
         Ok(Tensor::new(out_shape, out))
     }
 
-    pub fn lower(&self, ctx: &mut LowerCtx, ins: &[Operand], out_shape: &[usize]) -> Result<QOp, QuantError> {
-        let (batch, m, k, n, oa, ob, _) =
-            matmul_dims(ins[0].shape(), ins[1].shape()).map_err(|e| QuantError::Internal(e.to_string()))?;
+    pub fn lower(
+        &self,
+        ctx: &mut LowerCtx,
+        ins: &[Operand],
+        out_shape: &[usize],
+    ) -> Result<QOp, QuantError> {
+        let (batch, m, k, n, oa, ob, _) = matmul_dims(ins[0].shape(), ins[1].shape())
+            .map_err(|e| QuantError::Internal(e.to_string()))?;
         let nb = batch.iter().product();
-        let a = MatOperand { op: ins[0], offs: oa, rs: k, cs: 1 };
-        let b = MatOperand { op: ins[1], offs: ob, rs: n, cs: 1 };
+        let a = MatOperand {
+            op: ins[0],
+            offs: oa,
+            rs: k,
+            cs: 1,
+        };
+        let b = MatOperand {
+            op: ins[1],
+            offs: ob,
+            rs: n,
+            cs: 1,
+        };
         lower_matmul(ctx, nb, m, k, n, a, b, 1.0, None, out_shape)
     }
 }
@@ -182,15 +274,46 @@ impl QMatMul {
     }
 
     pub fn terms(&self, out: usize, terms: &mut Vec<Term>) {
-        let (bi, i, j) = (out / (self.m * self.n), (out / self.n) % self.m, out % self.n);
+        let (bi, i, j) = (
+            out / (self.m * self.n),
+            (out / self.n) % self.m,
+            out % self.n,
+        );
         for kk in 0..self.k {
             let ai = self.a.idx(bi, i, kk);
             let bj = self.b.idx(bi, kk, j);
             // the activation always sits on the left (the circuit's copy-constrained lane)
             let t = match (self.a.act, self.b.act) {
-                (true, true) => Term(TermA::Act { slot: self.a.id, idx: ai }, TermB::Act { slot: self.b.id, idx: bj }),
-                (true, false) => Term(TermA::Act { slot: self.a.id, idx: ai }, TermB::Param { id: self.b.id, idx: bj }),
-                (false, _) => Term(TermA::Act { slot: self.b.id, idx: bj }, TermB::Param { id: self.a.id, idx: ai }),
+                (true, true) => Term(
+                    TermA::Act {
+                        slot: self.a.id,
+                        idx: ai,
+                    },
+                    TermB::Act {
+                        slot: self.b.id,
+                        idx: bj,
+                    },
+                ),
+                (true, false) => Term(
+                    TermA::Act {
+                        slot: self.a.id,
+                        idx: ai,
+                    },
+                    TermB::Param {
+                        id: self.b.id,
+                        idx: bj,
+                    },
+                ),
+                (false, _) => Term(
+                    TermA::Act {
+                        slot: self.b.id,
+                        idx: bj,
+                    },
+                    TermB::Param {
+                        id: self.a.id,
+                        idx: ai,
+                    },
+                ),
             };
             terms.push(t);
         }
@@ -216,17 +339,31 @@ fn lower_matmul(
     let (s, p) = (ctx.act_scale, ctx.param_scale);
     let both_act = matches!((a.op, b.op), (Operand::Act { .. }, Operand::Act { .. }));
     if both_act && alpha != 1.0 {
-        return Err(QuantError::Unsupported(format!("alpha = {alpha} on a product of two activations")));
+        return Err(QuantError::Unsupported(format!(
+            "alpha = {alpha} on a product of two activations"
+        )));
     }
     // scale of the products, and the rescale back to the activation scale
     let (prod_scale, rescale) = if both_act { (2 * s, s) } else { (s + p, p) };
     let src = |o: &MatOperand, what: &str, ctx: &mut LowerCtx| -> Result<MatSrc, QuantError> {
         let offs = o.offs.iter().map(|&x| x as u32).collect();
         Ok(match o.op {
-            Operand::Act { slot, .. } => MatSrc { act: true, id: slot, offs, rs: o.rs as u32, cs: o.cs as u32 },
+            Operand::Act { slot, .. } => MatSrc {
+                act: true,
+                id: slot,
+                offs,
+                rs: o.rs as u32,
+                cs: o.cs as u32,
+            },
             Operand::Const(t) => {
                 let id = ctx.param(t, p, what, |v| v * alpha)?;
-                MatSrc { act: false, id, offs, rs: o.rs as u32, cs: o.cs as u32 }
+                MatSrc {
+                    act: false,
+                    id,
+                    offs,
+                    rs: o.rs as u32,
+                    cs: o.cs as u32,
+                }
             }
         })
     };
@@ -235,22 +372,42 @@ fn lower_matmul(
     let qbias = match bias {
         None => None,
         Some((c, beta)) => {
-            let map = bias_map(c.shape(), &[batch * m, n]).map_err(|e| QuantError::Internal(e.to_string()))?;
+            let map = bias_map(c.shape(), &[batch * m, n])
+                .map_err(|e| QuantError::Internal(e.to_string()))?;
             Some(match c {
                 Operand::Const(t) => {
                     let id = ctx.param(t, prod_scale, "bias", |v| v * beta)?;
-                    ElemPart { a: ASrc::One, b: BSrc::Param { id, map } }
+                    ElemPart {
+                        a: ASrc::One,
+                        b: BSrc::Param { id, map },
+                    }
                 }
                 Operand::Act { slot, .. } => {
                     if beta != 1.0 {
-                        return Err(QuantError::Unsupported(format!("beta = {beta} on an activation bias")));
+                        return Err(QuantError::Unsupported(format!(
+                            "beta = {beta} on an activation bias"
+                        )));
                     }
-                    ElemPart { a: ASrc::Act { slot, map }, b: BSrc::Coef(1i64 << rescale) }
+                    ElemPart {
+                        a: ASrc::Act { slot, map },
+                        b: BSrc::Coef(1i64 << rescale),
+                    }
                 }
             })
         }
     };
-    let q = QMatMul { batch, m, k, n, a: qa, b: qb, bias: qbias };
+    let q = QMatMul {
+        batch,
+        m,
+        k,
+        n,
+        a: qa,
+        b: qb,
+        bias: qbias,
+    };
     debug_assert_eq!(q.out_len(), out_shape.iter().product::<usize>());
-    Ok(QOp::Dot(Dot { rescale, kind: DotKind::MatMul(q) }))
+    Ok(QOp::Dot(Box::new(Dot {
+        rescale,
+        kind: DotKind::MatMul(q),
+    })))
 }

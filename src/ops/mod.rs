@@ -77,15 +77,27 @@ pub fn build(
     consts: &[Option<&Tensor>],
     shapes: &[Option<&[usize]>],
 ) -> Result<Built, OpError> {
-    let present: Vec<usize> = shapes.iter().enumerate().filter(|(_, s)| s.is_some()).map(|(i, _)| i).collect();
+    let present: Vec<usize> = shapes
+        .iter()
+        .enumerate()
+        .filter(|(_, s)| s.is_some())
+        .map(|(i, _)| i)
+        .collect();
     Ok(match op_type {
         "Gemm" => Built::new(Op::Gemm(linear::Gemm::build(a)?), present),
         "MatMul" => Built::new(Op::MatMul(linear::MatMul), vec![0, 1]),
         "Conv" => Built::new(Op::Conv(conv::Conv::build(a, shapes)?), present),
-        "AveragePool" | "GlobalAveragePool" => Built::new(Op::Pool(conv::Pool::build(op_type, a, shapes)?), vec![0]),
-        "Add" | "Sub" | "Mul" | "Div" => Built::new(Op::Arith(arith::Arith::build(op_type)?), vec![0, 1]),
+        "AveragePool" | "GlobalAveragePool" => {
+            Built::new(Op::Pool(conv::Pool::build(op_type, a, shapes)?), vec![0])
+        }
+        "Add" | "Sub" | "Mul" | "Div" => {
+            Built::new(Op::Arith(arith::Arith::build(op_type)?), vec![0, 1])
+        }
         "Neg" => Built::new(Op::Arith(arith::Arith::Neg), vec![0]),
-        "BatchNormalization" => Built::new(Op::BatchNorm(norm::BatchNorm::build(a)?), vec![0, 1, 2, 3, 4]),
+        "BatchNormalization" => Built::new(
+            Op::BatchNorm(norm::BatchNorm::build(a)?),
+            vec![0, 1, 2, 3, 4],
+        ),
         _ => {
             if let Some(f) = activation::build(op_type, a, consts, shapes)? {
                 return Ok(Built::new(Op::Act(f), vec![0]));
@@ -126,13 +138,21 @@ impl Op {
             Op::Pool(o) => o.eval(ins),
             Op::Arith(o) => o.eval(ins),
             Op::BatchNorm(o) => o.eval(ins),
-            Op::Act(f) => Ok(Tensor::new(ins[0].shape.clone(), ins[0].data.iter().map(|&x| f.apply(x)).collect())),
+            Op::Act(f) => Ok(Tensor::new(
+                ins[0].shape.clone(),
+                ins[0].data.iter().map(|&x| f.apply(x)).collect(),
+            )),
             Op::Shape(o) => o.eval(ins),
         }
     }
 
     /// Quantized semantics: lower onto the circuit's primitives.
-    pub fn lower(&self, ctx: &mut LowerCtx, ins: &[Operand], out_shape: &[usize]) -> Result<QOp, QuantError> {
+    pub fn lower(
+        &self,
+        ctx: &mut LowerCtx,
+        ins: &[Operand],
+        out_shape: &[usize],
+    ) -> Result<QOp, QuantError> {
         match self {
             Op::Gemm(o) => o.lower(ctx, ins, out_shape),
             Op::MatMul(o) => o.lower(ctx, ins, out_shape),
@@ -149,7 +169,7 @@ impl Op {
     }
 }
 
-pub(crate) fn need<'a>(ins: &[&'a Tensor], n: usize) -> Result<(), OpError> {
+pub(crate) fn need(ins: &[&Tensor], n: usize) -> Result<(), OpError> {
     if ins.len() < n {
         Err(OpError::MissingInput(ins.len()))
     } else {

@@ -51,12 +51,21 @@ pub struct ElemPart {
 impl ElemPart {
     pub fn term(&self, i: usize) -> Term {
         let a = match &self.a {
-            ASrc::Act { slot, map } => TermA::Act { slot: *slot, idx: map[i] as usize },
+            ASrc::Act { slot, map } => TermA::Act {
+                slot: *slot,
+                idx: map[i] as usize,
+            },
             ASrc::One => TermA::One,
         };
         let b = match &self.b {
-            BSrc::Act { slot, map } => TermB::Act { slot: *slot, idx: map[i] as usize },
-            BSrc::Param { id, map } => TermB::Param { id: *id, idx: map[i] as usize },
+            BSrc::Act { slot, map } => TermB::Act {
+                slot: *slot,
+                idx: map[i] as usize,
+            },
+            BSrc::Param { id, map } => TermB::Param {
+                id: *id,
+                idx: map[i] as usize,
+            },
             BSrc::Coef(c) => TermB::Coef(*c),
         };
         Term(a, b)
@@ -69,7 +78,10 @@ pub enum DotKind {
     MatMul(QMatMul),
     Conv(QConv),
     /// `out[i] = Σ_parts a[i]·b[i]` (Add, Sub, Mul, Div by a constant, BatchNorm, ...).
-    Elementwise { len: usize, parts: Vec<ElemPart> },
+    Elementwise {
+        len: usize,
+        parts: Vec<ElemPart>,
+    },
 }
 
 /// A sum of products per output element, then `y = floor((acc + 2^(d-1)) / 2^d)`, `d = rescale`.
@@ -100,7 +112,10 @@ impl Dot {
 
     /// Integer semantics of one output: the accumulator and the rescaled value.
     pub fn eval_one(&self, terms: &[Term], ins: &[&[i64]], params: &[QParam]) -> (i128, i128) {
-        let acc: i128 = terms.iter().map(|t| term_a(t.0, ins) * term_b(t.1, ins, params)).sum();
+        let acc: i128 = terms
+            .iter()
+            .map(|t| term_a(t.0, ins) * term_b(t.1, ins, params))
+            .sum();
         (acc, rescale(acc, self.rescale))
     }
 }
@@ -129,20 +144,6 @@ pub fn rescale(acc: i128, d: u32) -> i128 {
     }
 }
 
-#[cfg(test)]
-mod tests {
-    use super::rescale;
-
-    #[test]
-    fn rescale_rounds_half_up() {
-        assert_eq!(rescale(5, 1), 3); // 2.5 -> 3
-        assert_eq!(rescale(-5, 1), -2); // -2.5 -> -2
-        assert_eq!(rescale(-6, 2), -1); // -1.5 -> -1
-        assert_eq!(rescale(7, 0), 7);
-        assert_eq!(rescale(383, 7), 3); // 2.99 -> 3
-    }
-}
-
 impl ElemPart {
     fn map_len_ok(&self, len: usize) -> bool {
         let ok = |m: &Vec<u32>| m.len() >= len;
@@ -159,15 +160,28 @@ impl ElemPart {
 impl Dot {
     /// [`Dot::terms`] on an untrusted (deserialized) op: checks every index against the input
     /// lengths `lens` and the parameters instead of panicking.
-    pub fn terms_checked(&self, out: usize, terms: &mut Vec<Term>, lens: &[usize], params: &[QParam]) -> Result<(), String> {
+    pub fn terms_checked(
+        &self,
+        out: usize,
+        terms: &mut Vec<Term>,
+        lens: &[usize],
+        params: &[QParam],
+    ) -> Result<(), String> {
         let n = self.out_len();
         let structural = match &self.kind {
             DotKind::MatMul(m) => {
-                m.a.offs.len() >= m.batch && m.b.offs.len() >= m.batch && m.bias.as_ref().is_none_or(|p| p.map_len_ok(n))
+                m.a.offs.len() >= m.batch
+                    && m.b.offs.len() >= m.batch
+                    && m.bias.as_ref().is_none_or(|p| p.map_len_ok(n))
             }
             DotKind::Conv(c) => {
                 let g = &c.geo;
-                g.ow > 0 && g.oh > 0 && g.m > 0 && g.group > 0 && g.m % g.group == 0 && g.c % g.group == 0
+                g.ow > 0
+                    && g.oh > 0
+                    && g.m > 0
+                    && g.group > 0
+                    && g.m % g.group == 0
+                    && g.c % g.group == 0
                     && c.bias.as_ref().is_none_or(|p| p.map_len_ok(n))
             }
             DotKind::Elementwise { len, parts } => parts.iter().all(|p| p.map_len_ok(*len)),
@@ -191,5 +205,19 @@ impl Dot {
             }
         }
         Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::rescale;
+
+    #[test]
+    fn rescale_rounds_half_up() {
+        assert_eq!(rescale(5, 1), 3); // 2.5 -> 3
+        assert_eq!(rescale(-5, 1), -2); // -2.5 -> -2
+        assert_eq!(rescale(-6, 2), -1); // -1.5 -> -1
+        assert_eq!(rescale(7, 0), 7);
+        assert_eq!(rescale(383, 7), 3); // 2.99 -> 3
     }
 }

@@ -28,16 +28,33 @@ pub type TensorId = usize;
 #[derive(Debug, thiserror::Error)]
 pub enum QuantError {
     #[error("node `{node}` ({op}): {msg}")]
-    Node { node: String, op: String, msg: String },
+    Node {
+        node: String,
+        op: String,
+        msg: String,
+    },
     #[error("parameter `{name}`: {msg}")]
     Param { name: String, msg: String },
     #[error("input {index}: value {value} at position {pos} is {why}")]
-    Input { index: usize, pos: usize, value: f64, why: String },
+    Input {
+        index: usize,
+        pos: usize,
+        value: f64,
+        why: String,
+    },
     #[error(
         "node `{node}` ({op}): value {value} at position {pos} is outside the lookup range [{lo}, {hi}) \
          (scale {scale}); re-run calibrate-settings with this data or use a smaller scale"
     )]
-    OutOfRange { node: String, op: String, pos: usize, value: i128, lo: i64, hi: i64, scale: u32 },
+    OutOfRange {
+        node: String,
+        op: String,
+        pos: usize,
+        value: i128,
+        lo: i64,
+        hi: i64,
+        scale: u32,
+    },
     #[error("{0}")]
     Internal(String),
     #[error("{0}")]
@@ -57,7 +74,7 @@ pub struct QParam {
 #[derive(Clone, Debug, Serialize, Deserialize, PartialEq)]
 pub enum QOp {
     /// Sums of products, rescaled and range-checked.
-    Dot(Dot),
+    Dot(Box<Dot>),
     /// An element-wise function through a lookup table.
     Lookup(Func),
     /// A re-indexing: output element `i` is element `.1` of input slot `.0` (copy constraints only).
@@ -97,7 +114,7 @@ impl QGraph {
         let mut v: Vec<Func> = vec![];
         for s in &self.steps {
             if let QOp::Lookup(f) = &s.op {
-                if !v.contains(f) {
+                if f.tabled() && !v.contains(f) {
                     v.push(*f);
                 }
             }
@@ -135,7 +152,13 @@ pub fn quantize_value(v: f64, scale: u32) -> Option<i64> {
 
 impl LowerCtx<'_> {
     /// Register a constant (quantized at `scale`, after `map` is applied to each value).
-    pub fn param(&mut self, t: &Tensor, scale: u32, what: &str, map: impl Fn(f64) -> f64) -> Result<usize, QuantError> {
+    pub fn param(
+        &mut self,
+        t: &Tensor,
+        scale: u32,
+        what: &str,
+        map: impl Fn(f64) -> f64,
+    ) -> Result<usize, QuantError> {
         let cid = self.const_ids.get(&(t as *const Tensor)).copied();
         let name = format!("{}.{what}", self.node);
         // the same constant used the same way at the same scale is one parameter
@@ -147,12 +170,19 @@ impl LowerCtx<'_> {
         for (i, &v) in t.data.iter().enumerate() {
             let q = quantize_value(map(v), scale).ok_or_else(|| QuantError::Param {
                 name: name.clone(),
-                msg: format!("value {v} at position {i} is not finite or too large for scale {scale}"),
+                msg: format!(
+                    "value {v} at position {i} is not finite or too large for scale {scale}"
+                ),
             })?;
             values.push(q);
         }
         let id = self.params.len();
-        self.params.push(QParam { name, scale, shape: t.shape.clone(), values });
+        self.params.push(QParam {
+            name,
+            scale,
+            shape: t.shape.clone(),
+            values,
+        });
         if let Some(k) = key {
             self.dedup.insert(k, id);
         }
@@ -190,8 +220,13 @@ pub fn quantize(g: &Graph, spec: QuantSpec) -> Result<QGraph, QuantError> {
             match &info.constant {
                 Some(t) => operands.push(Operand::Const(t)),
                 None => {
-                    let tid = *ids.get(&v).ok_or_else(|| QuantError::Internal(format!("value `{}` not lowered", info.name)))?;
-                    operands.push(Operand::Act { slot: act_inputs.len(), shape: &info.shape });
+                    let tid = *ids.get(&v).ok_or_else(|| {
+                        QuantError::Internal(format!("value `{}` not lowered", info.name))
+                    })?;
+                    operands.push(Operand::Act {
+                        slot: act_inputs.len(),
+                        shape: &info.shape,
+                    });
                     act_inputs.push(tid);
                 }
             }
@@ -205,19 +240,36 @@ pub fn quantize(g: &Graph, spec: QuantSpec) -> Result<QGraph, QuantError> {
             const_ids: &const_ids,
             node: &n.name,
         };
-        let op = n.op.lower(&mut ctx, &operands, &out_shape).map_err(|e| match e {
-            QuantError::Unsupported(msg) | QuantError::Internal(msg) => {
-                QuantError::Node { node: n.name.clone(), op: n.op_type.clone(), msg }
-            }
-            other => other,
-        })?;
+        let op =
+            n.op.lower(&mut ctx, &operands, &out_shape)
+                .map_err(|e| match e {
+                    QuantError::Unsupported(msg) | QuantError::Internal(msg) => QuantError::Node {
+                        node: n.name.clone(),
+                        op: n.op_type.clone(),
+                        msg,
+                    },
+                    other => other,
+                })?;
         let output = shapes.len();
         shapes.push(out_shape);
         ids.insert(n.output, output);
-        steps.push(QStep { node: n.name.clone(), op_type: n.op_type.clone(), op, inputs: act_inputs, output });
+        steps.push(QStep {
+            node: n.name.clone(),
+            op_type: n.op_type.clone(),
+            op,
+            inputs: act_inputs,
+            output,
+        });
     }
     let outputs = g.outputs.iter().map(|o| ids[o]).collect();
-    Ok(QGraph { act_scale: spec.act_scale, shapes, params, inputs, outputs, steps })
+    Ok(QGraph {
+        act_scale: spec.act_scale,
+        shapes,
+        params,
+        inputs,
+        outputs,
+        steps,
+    })
 }
 
 /// Quantize float inputs at the activation scale; errors name the input and position.
@@ -230,10 +282,19 @@ pub fn quantize_inputs(inputs: &[Vec<f64>], scale: u32) -> Result<Vec<Vec<i64>>,
                 .enumerate()
                 .map(|(pos, &value)| {
                     if !value.is_finite() {
-                        return Err(QuantError::Input { index, pos, value, why: "not a finite number".into() });
+                        return Err(QuantError::Input {
+                            index,
+                            pos,
+                            value,
+                            why: "not a finite number".into(),
+                        });
                     }
-                    quantize_value(value, scale)
-                        .ok_or_else(|| QuantError::Input { index, pos, value, why: format!("too large for scale {scale}") })
+                    quantize_value(value, scale).ok_or_else(|| QuantError::Input {
+                        index,
+                        pos,
+                        value,
+                        why: format!("too large for scale {scale}"),
+                    })
                 })
                 .collect()
         })

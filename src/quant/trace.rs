@@ -18,14 +18,26 @@ impl Trace {
 /// circuit range-checks (inputs, rescaled outputs, lookup inputs) must lie in it.
 pub fn run(q: &QGraph, inputs: &[Vec<i64>], range: i64) -> Result<Trace, QuantError> {
     if inputs.len() != q.inputs.len() {
-        return Err(QuantError::Internal(format!("expected {} inputs, got {}", q.inputs.len(), inputs.len())));
+        return Err(QuantError::Internal(format!(
+            "expected {} inputs, got {}",
+            q.inputs.len(),
+            inputs.len()
+        )));
     }
     let mut values: Vec<Vec<i64>> = vec![vec![]; q.shapes.len()];
     for (index, (x, &t)) in inputs.iter().zip(&q.inputs).enumerate() {
         if x.len() != q.len_of(t) {
-            return Err(QuantError::Internal(format!("input {index}: {} values, expected {}", x.len(), q.len_of(t))));
+            return Err(QuantError::Internal(format!(
+                "input {index}: {} values, expected {}",
+                x.len(),
+                q.len_of(t)
+            )));
         }
-        if let Some((pos, &v)) = x.iter().enumerate().find(|(_, v)| **v < -range || **v >= range) {
+        if let Some((pos, &v)) = x
+            .iter()
+            .enumerate()
+            .find(|(_, v)| **v < -range || **v >= range)
+        {
             return Err(QuantError::OutOfRange {
                 node: format!("input {index}"),
                 op: "input".into(),
@@ -75,7 +87,10 @@ pub fn run(q: &QGraph, inputs: &[Vec<i64>], range: i64) -> Result<Trace, QuantEr
                 }
                 out
             }
-            QOp::Gather(map) => map.iter().map(|&(slot, idx)| ins[slot as usize][idx as usize]).collect(),
+            QOp::Gather(map) => map
+                .iter()
+                .map(|&(slot, idx)| ins[slot as usize][idx as usize])
+                .collect(),
         };
         values[s.output] = out;
     }

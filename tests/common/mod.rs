@@ -12,10 +12,14 @@ use zkonnx::settings::RunArgs;
 
 /// Deterministic pseudo-random values in [lo, hi).
 pub fn values(seed: u64, n: usize, lo: f32, hi: f32) -> Vec<f32> {
-    let mut s = seed.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+    let mut s = seed
+        .wrapping_mul(6364136223846793005)
+        .wrapping_add(1442695040888963407);
     (0..n)
         .map(|_| {
-            s = s.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+            s = s
+                .wrapping_mul(6364136223846793005)
+                .wrapping_add(1442695040888963407);
             let u = (s >> 40) as f32 / (1u64 << 24) as f32;
             lo + (hi - lo) * u
         })
@@ -39,15 +43,30 @@ pub fn tensor(name: &str, dims: &[usize], data: &[f32]) -> pb::TensorProto {
 }
 
 pub fn int_attr(name: &str, i: i64) -> pb::AttributeProto {
-    pb::AttributeProto { name: name.into(), i, r#type: pb::attribute_proto::AttributeType::Int as i32, ..Default::default() }
+    pb::AttributeProto {
+        name: name.into(),
+        i,
+        r#type: pb::attribute_proto::AttributeType::Int as i32,
+        ..Default::default()
+    }
 }
 
 pub fn ints_attr(name: &str, v: &[i64]) -> pb::AttributeProto {
-    pb::AttributeProto { name: name.into(), ints: v.to_vec(), r#type: pb::attribute_proto::AttributeType::Ints as i32, ..Default::default() }
+    pb::AttributeProto {
+        name: name.into(),
+        ints: v.to_vec(),
+        r#type: pb::attribute_proto::AttributeType::Ints as i32,
+        ..Default::default()
+    }
 }
 
 pub fn float_attr(name: &str, f: f32) -> pb::AttributeProto {
-    pb::AttributeProto { name: name.into(), f, r#type: pb::attribute_proto::AttributeType::Float as i32, ..Default::default() }
+    pb::AttributeProto {
+        name: name.into(),
+        f,
+        r#type: pb::attribute_proto::AttributeType::Float as i32,
+        ..Default::default()
+    }
 }
 
 fn value_info(name: &str, shape: &[usize]) -> pb::ValueInfoProto {
@@ -58,7 +77,13 @@ fn value_info(name: &str, shape: &[usize]) -> pb::ValueInfoProto {
             value: Some(pb::type_proto::Value::TensorType(pb::type_proto::Tensor {
                 elem_type: pb::tensor_proto::DataType::Float as i32,
                 shape: Some(pb::TensorShapeProto {
-                    dim: shape.iter().map(|&d| Dimension { value: Some(dimension::Value::DimValue(d as i64)), ..Default::default() }).collect(),
+                    dim: shape
+                        .iter()
+                        .map(|&d| Dimension {
+                            value: Some(dimension::Value::DimValue(d as i64)),
+                            ..Default::default()
+                        })
+                        .collect(),
                 }),
             })),
             ..Default::default()
@@ -69,7 +94,11 @@ fn value_info(name: &str, shape: &[usize]) -> pb::ValueInfoProto {
 
 impl G {
     pub fn new() -> Self {
-        G { nodes: vec![], inits: vec![], n: 0 }
+        G {
+            nodes: vec![],
+            inits: vec![],
+            n: 0,
+        }
     }
 
     /// A constant initializer; returns its name.
@@ -127,7 +156,10 @@ impl G {
         };
         let model = pb::ModelProto {
             ir_version: 8,
-            opset_import: vec![pb::OperatorSetIdProto { domain: String::new(), version: 13 }],
+            opset_import: vec![pb::OperatorSetIdProto {
+                domain: String::new(),
+                version: 13,
+            }],
             producer_name: "zkonnx-tests".into(),
             graph: Some(graph),
             ..Default::default()
@@ -148,17 +180,28 @@ pub fn tract_run(bytes: &[u8], shape: &[usize], x: &[f32]) -> Vec<f32> {
         .unwrap();
     let t = Tensor::from_shape(shape, x).unwrap();
     let out = model.run(tvec!(t.into())).unwrap();
-    out[0].to_plain_array_view::<f32>().unwrap().iter().copied().collect()
+    out[0]
+        .to_plain_array_view::<f32>()
+        .unwrap()
+        .iter()
+        .copied()
+        .collect()
 }
 
 pub fn input_data(x: &[f32]) -> InputData {
-    InputData { input_data: vec![x.iter().map(|&v| v as f64).collect()] }
+    InputData {
+        input_data: vec![x.iter().map(|&v| v as f64).collect()],
+    }
 }
 
 /// gen-settings + calibrate (at `scale`) + compile.
 pub fn compile_at(bytes: &[u8], x: &[f32], scale: u32, ra: RunArgs) -> Compiled {
     let s = pipeline::gen_settings(bytes, ra).expect("gen-settings");
-    let opts = CalibrateOptions { target: Target::Resources, scales: Some(vec![scale]), ..Default::default() };
+    let opts = CalibrateOptions {
+        target: Target::Resources,
+        scales: Some(vec![scale]),
+        ..Default::default()
+    };
     let (s, _) = calibrate(bytes, &s, &input_data(x), &opts).expect("calibrate");
     pipeline::compile_circuit(bytes, &s).expect("compile")
 }
@@ -180,22 +223,50 @@ pub fn op_models() -> Vec<(&'static str, Vec<u8>, Vec<usize>)> {
     // Conv (stride 2, pad 1, bias)
     let mut g = G::new();
     let (w, b) = (g.rc(&[3, 2, 3, 3], 5), g.rc(&[3], 6));
-    let y = g.node("Conv", &["input", &w, &b], vec![ints_attr("strides", &[2, 2]), ints_attr("pads", &[1, 1, 1, 1]), ints_attr("kernel_shape", &[3, 3])]);
-    v.push(("conv", g.build(&[1, 2, 5, 5], &y, &[1, 3, 3, 3]), vec![1, 2, 5, 5]));
+    let y = g.node(
+        "Conv",
+        &["input", &w, &b],
+        vec![
+            ints_attr("strides", &[2, 2]),
+            ints_attr("pads", &[1, 1, 1, 1]),
+            ints_attr("kernel_shape", &[3, 3]),
+        ],
+    );
+    v.push((
+        "conv",
+        g.build(&[1, 2, 5, 5], &y, &[1, 3, 3, 3]),
+        vec![1, 2, 5, 5],
+    ));
     // Add / Sub / Mul of two activations
     for op in ["Add", "Sub", "Mul"] {
         let mut g = G::new();
         let c = g.rc(&[1, 6], 7);
         let h = g.node("Add", &["input", &c], vec![]);
         let y = g.node(op, &[&h, "input"], vec![]);
-        v.push((match op { "Add" => "add_act", "Sub" => "sub_act", _ => "mul_act" }, g.build(&[1, 6], &y, &[1, 6]), vec![1, 6]));
+        v.push((
+            match op {
+                "Add" => "add_act",
+                "Sub" => "sub_act",
+                _ => "mul_act",
+            },
+            g.build(&[1, 6], &y, &[1, 6]),
+            vec![1, 6],
+        ));
     }
     // Mul / Div / Sub by constants (broadcast)
     for op in ["Mul", "Div", "Sub"] {
         let mut g = G::new();
         let c = g.c(&[6], &[0.5, -1.25, 2.0, 0.75, -0.3, 1.5]);
         let y = g.node(op, &["input", &c], vec![]);
-        v.push((match op { "Mul" => "mul_const", "Div" => "div_const", _ => "sub_const" }, g.build(&[1, 6], &y, &[1, 6]), vec![1, 6]));
+        v.push((
+            match op {
+                "Mul" => "mul_const",
+                "Div" => "div_const",
+                _ => "sub_const",
+            },
+            g.build(&[1, 6], &y, &[1, 6]),
+            vec![1, 6],
+        ));
     }
     // activations
     for (name, op, attrs) in [
@@ -215,11 +286,26 @@ pub fn op_models() -> Vec<(&'static str, Vec<u8>, Vec<usize>)> {
     let me = g.c(&[2], &[0.05, -0.1]);
     let va = g.c(&[2], &[0.9, 1.2]);
     let y = g.node("BatchNormalization", &["input", &sc, &bi, &me, &va], vec![]);
-    v.push(("batchnorm", g.build(&[1, 2, 2, 2], &y, &[1, 2, 2, 2]), vec![1, 2, 2, 2]));
+    v.push((
+        "batchnorm",
+        g.build(&[1, 2, 2, 2], &y, &[1, 2, 2, 2]),
+        vec![1, 2, 2, 2],
+    ));
     // AveragePool
     let mut g = G::new();
-    let y = g.node("AveragePool", &["input"], vec![ints_attr("kernel_shape", &[2, 2]), ints_attr("strides", &[2, 2])]);
-    v.push(("avgpool", g.build(&[1, 1, 4, 4], &y, &[1, 1, 2, 2]), vec![1, 1, 4, 4]));
+    let y = g.node(
+        "AveragePool",
+        &["input"],
+        vec![
+            ints_attr("kernel_shape", &[2, 2]),
+            ints_attr("strides", &[2, 2]),
+        ],
+    );
+    v.push((
+        "avgpool",
+        g.build(&[1, 1, 4, 4], &y, &[1, 1, 2, 2]),
+        vec![1, 1, 4, 4],
+    ));
     // shape ops: Transpose -> Flatten -> Slice -> Concat
     let mut g = G::new();
     let t = g.node("Transpose", &["input"], vec![ints_attr("perm", &[0, 2, 1])]);
@@ -229,7 +315,11 @@ pub fn op_models() -> Vec<(&'static str, Vec<u8>, Vec<usize>)> {
     let axes = g.ci(&[1]);
     let s = g.node("Slice", &[&f, &starts, &ends, &axes], vec![]);
     let y = g.node("Concat", &[&s, &f], vec![int_attr("axis", 1)]);
-    v.push(("shape_ops", g.build(&[1, 2, 3], &y, &[1, 10]), vec![1, 2, 3]));
+    v.push((
+        "shape_ops",
+        g.build(&[1, 2, 3], &y, &[1, 10]),
+        vec![1, 2, 3],
+    ));
     v
 }
 

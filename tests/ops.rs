@@ -92,3 +92,29 @@ fn moved_output_in_witness_file_fails_mock() {
     bad.outputs[0][1] = zkonnx::felt::to_hex(&zkonnx::felt::from_i64(v + 1));
     assert!(pipeline::mock(&c, &bad).is_err());
 }
+
+/// Relu is a gate, not a table: both wrong branches fail, passing a negative input through and
+/// zeroing a positive one (each with the public output following the change).
+#[test]
+fn relu_gate_rejects_both_wrong_branches() {
+    let mut g = G::new();
+    let y = g.node("Relu", &["input"], vec![]);
+    let bytes = g.build(&[1, 4], &y, &[1, 4]);
+    let x = [-0.5f32, 0.25, -0.125, 0.75];
+    let c = compile_at(&bytes, &x, SCALE, RunArgs::default());
+    let inputs = pipeline::quantize_input(&c, &input_data(&x)).unwrap();
+    let honest = pipeline::trace(&c, &inputs).unwrap();
+    let out = c.graph.outputs[0];
+    assert_eq!(honest.values[out], vec![0, 64, 0, 192]);
+    let inst = pipeline::instances_of(&c.settings, &inputs, &honest.outputs(&c.graph));
+    proof::mock(&c, &honest, inst).unwrap();
+    for (pos, wrong) in [(0, inputs[0][0]), (2, inputs[0][2]), (1, 0), (3, 0)] {
+        let mut tr = honest.clone();
+        tr.values[out][pos] = wrong;
+        let inst = pipeline::instances_of(&c.settings, &inputs, &tr.outputs(&c.graph));
+        assert!(
+            proof::mock(&c, &tr, inst).is_err(),
+            "relu output {pos} = {wrong} was accepted"
+        );
+    }
+}

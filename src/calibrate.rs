@@ -211,7 +211,7 @@ pub fn calibrate(
         ra.lookup_range = (-h, h);
         let mut st = settings_for(&g, &q, ra);
         let reserved = circuit::reserved_rows(&CircuitParams::from_settings(&st));
-        let k = ceil_log2(st.num_rows.max(st.table_rows()) + reserved).max(ra_min_k());
+        let k = ceil_log2(st.rows_needed() + reserved).max(ra_min_k());
         if k > max_k {
             continue;
         }

@@ -1,6 +1,7 @@
 //! Proving and verifying keys: generation and (de)serialization in halo2's raw byte format.
 
 use std::panic::{catch_unwind, AssertUnwindSafe};
+use std::sync::atomic::{AtomicUsize, Ordering};
 
 use halo2_proofs::plonk::{keygen_pk, keygen_vk, ProvingKey, VerifyingKey};
 use halo2_proofs::poly::kzg::commitment::ParamsKZG;
@@ -23,8 +24,26 @@ pub enum KeyError {
 }
 
 /// Run `f`, turning a panic inside halo2 (e.g. on malformed bytes) into an error message.
+/// Calls running under [`guarded`] right now (on any thread, rayon workers included).
+static GUARDS: AtomicUsize = AtomicUsize::new(0);
+
+/// Install a panic hook that stays silent for panics [`guarded`] turns into errors (their
+/// message travels in the error) and prints any other panic as usual. For the CLI and the
+/// WebAssembly bindings.
+pub fn install_panic_hook() {
+    let default = std::panic::take_hook();
+    std::panic::set_hook(Box::new(move |info| {
+        if GUARDS.load(Ordering::SeqCst) == 0 {
+            default(info);
+        }
+    }));
+}
+
 pub(crate) fn guarded<T>(what: &str, f: impl FnOnce() -> Result<T, String>) -> Result<T, String> {
-    match catch_unwind(AssertUnwindSafe(f)) {
+    GUARDS.fetch_add(1, Ordering::SeqCst);
+    let r = catch_unwind(AssertUnwindSafe(f));
+    GUARDS.fetch_sub(1, Ordering::SeqCst);
+    match r {
         Ok(r) => r,
         Err(p) => {
             let msg = p

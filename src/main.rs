@@ -585,6 +585,7 @@ fn e2e(
 }
 
 fn main() -> ExitCode {
+    zkonnx::keys::install_panic_hook();
     let cli = Cli::parse();
     match run(cli.cmd) {
         Ok(()) => ExitCode::SUCCESS,

@@ -121,7 +121,7 @@ pub fn usable_rows(settings: &Settings) -> usize {
 /// Error if the layout or the tables do not fit `2^logrows` rows.
 pub fn check_fits(settings: &Settings) -> Result<()> {
     let have = usable_rows(settings);
-    let need = settings.num_rows.max(settings.table_rows());
+    let need = settings.rows_needed();
     if need > have {
         return Err(ProofError::TooManyRows {
             need,

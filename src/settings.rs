@@ -230,6 +230,13 @@ impl Settings {
     }
 
     /// Number of public field elements (instance column length).
+    /// Usable rows the circuit needs: its layout, its tables, and one per public value.
+    pub fn rows_needed(&self) -> usize {
+        self.num_rows
+            .max(self.table_rows())
+            .max(self.num_instances())
+    }
+
     pub fn num_instances(&self) -> usize {
         self.model_instance_shapes
             .iter()

@@ -111,3 +111,29 @@ fn larger_srs_is_downsized() {
     let p = pipeline::prove(&c, &w, &keys.pk, &big).unwrap();
     assert!(pipeline::verify(&p, &c.settings, &keys.vk, &big).unwrap());
 }
+
+/// More public values than layout rows (a concat of the input with itself): calibration sizes
+/// the circuit for the instance column too, and the proof verifies.
+#[test]
+fn more_public_values_than_rows() {
+    let mut g = G::new();
+    let y = g.node(
+        "Concat",
+        &["input", "input", "input"],
+        vec![int_attr("axis", 1)],
+    );
+    let bytes = g.build(&[1, 40], &y, &[1, 120]);
+    let x = values(3, 40, -1.0, 1.0);
+    let ra = RunArgs {
+        input_visibility: Visibility::Public,
+        ..RunArgs::default()
+    };
+    let c = compile_at(&bytes, &x, 7, ra);
+    assert!(c.settings.num_instances() > c.settings.num_rows);
+    let w = pipeline::gen_witness(&c, &input_data(&x)).unwrap();
+    pipeline::mock(&c, &w).unwrap();
+    let srs = pipeline::gen_srs(c.settings.run_args.logrows, 1);
+    let keys = pipeline::setup(&c, &srs).unwrap();
+    let p = pipeline::prove(&c, &w, &keys.pk, &srs).unwrap();
+    assert!(pipeline::verify(&p, &c.settings, &keys.vk, &srs).unwrap());
+}

@@ -27,4 +27,8 @@ python3 -c 'import ezkl' 2>/dev/null || python3 -m pip install -q ezkl==23.0.5
 python3 -c 'import ezkl; ezkl.gen_srs("target/ezkl-k14.srs", 14)'
 ZKONNX_SHARED=../shared ZKONNX_EZKL_SRS=target/ezkl-k14.srs cargo test --release --test srs_interop -- --include-ignored
 
+step "WebAssembly: single-threaded build (scripts/wasm.sh), the whole pipeline in Node"
+bash scripts/wasm.sh
+node tests/js/node_pipeline.cjs examples/lenet
+
 step "all tests passed"

@@ -22,6 +22,8 @@ pub mod quant;
 pub mod settings;
 pub mod srs;
 pub mod tensor;
+#[cfg(all(feature = "wasm", target_arch = "wasm32"))]
+pub mod wasm;
 
 pub use error::{Error, Result};
 

@@ -1,0 +1,197 @@
+//! WebAssembly bindings: the pipeline on `Uint8Array`s and plain JS objects, thin over
+//! [`crate::pipeline`]. Every error reaches JS as an `Error` whose message names the cause.
+//!
+//! Objects (settings, run-args, input data, witness, proof) cross as plain JS objects with the
+//! same fields as the JSON files; binary artifacts (compiled circuit, keys, SRS) as bytes.
+
+use serde::de::DeserializeOwned;
+use serde::Serialize;
+use wasm_bindgen::prelude::*;
+
+use crate::calibrate::{self, CalibrateOptions, Target};
+use crate::formats::{InputData, Proof, Witness};
+use crate::model::Compiled;
+use crate::settings::{RunArgs, Settings};
+use crate::{felt, pipeline, quant, srs};
+
+#[cfg(feature = "threads")]
+pub use wasm_bindgen_rayon::init_thread_pool;
+
+type JsResult<T> = Result<T, JsError>;
+
+fn err(e: impl std::fmt::Display) -> JsError {
+    JsError::new(&e.to_string())
+}
+
+fn from_js<T: DeserializeOwned>(v: JsValue, what: &str) -> JsResult<T> {
+    serde_wasm_bindgen::from_value(v).map_err(|e| JsError::new(&format!("{what}: {e}")))
+}
+
+fn to_js<T: Serialize>(v: &T) -> JsResult<JsValue> {
+    // maps as plain objects, 64-bit integers as numbers
+    let ser = serde_wasm_bindgen::Serializer::json_compatible();
+    v.serialize(&ser).map_err(err)
+}
+
+/// Input data from a JS object: parsed through JSON so that `"NaN"` strings and non-numbers get
+/// the same checks and messages as `input.json`.
+fn input_data(v: JsValue, what: &str) -> JsResult<InputData> {
+    let json = js_sys::JSON::stringify(&v)
+        .map_err(|_| JsError::new(&format!("{what}: not serializable to JSON")))?;
+    InputData::from_json(String::from(json).as_bytes()).map_err(err)
+}
+
+fn compiled(bytes: &[u8]) -> JsResult<Compiled> {
+    Compiled::from_bytes(bytes).map_err(err)
+}
+
+#[wasm_bindgen(start)]
+pub fn start() {
+    crate::keys::install_panic_hook();
+}
+
+/// `gen-settings`: `runArgs` is a (partial) `run_args` object; omitted fields take ezkl's defaults.
+#[wasm_bindgen(js_name = genSettings)]
+pub fn gen_settings(onnx: &[u8], run_args: JsValue) -> JsResult<JsValue> {
+    let ra: RunArgs = if run_args.is_undefined() || run_args.is_null() {
+        RunArgs::default()
+    } else {
+        from_js(run_args, "runArgs")?
+    };
+    to_js(&pipeline::gen_settings(onnx, ra).map_err(err)?)
+}
+
+/// `calibrate-settings`: `data` is calibration data in `input.json` form; `target` is
+/// `"resources"` or `"accuracy"`.
+#[wasm_bindgen(js_name = calibrateSettings)]
+pub fn calibrate_settings(
+    onnx: &[u8],
+    settings: JsValue,
+    data: JsValue,
+    target: Option<String>,
+) -> JsResult<JsValue> {
+    let s: Settings = from_js(settings, "settings")?;
+    let data = input_data(data, "data")?;
+    let target: Target = target
+        .as_deref()
+        .unwrap_or("resources")
+        .parse()
+        .map_err(|e: String| JsError::new(&e))?;
+    let opts = CalibrateOptions {
+        target,
+        ..Default::default()
+    };
+    let (best, _) = calibrate::calibrate(onnx, &s, &data, &opts).map_err(err)?;
+    to_js(&best)
+}
+
+/// `compile-circuit`: the compiled circuit's bytes (`model.compiled`).
+#[wasm_bindgen(js_name = compileCircuit)]
+pub fn compile_circuit(onnx: &[u8], settings: JsValue) -> JsResult<Vec<u8>> {
+    let s: Settings = from_js(settings, "settings")?;
+    Ok(pipeline::compile_circuit(onnx, &s).map_err(err)?.to_bytes())
+}
+
+/// The settings inside a compiled circuit.
+#[wasm_bindgen(js_name = compiledSettings)]
+pub fn compiled_settings(compiled_circuit: &[u8]) -> JsResult<JsValue> {
+    to_js(&compiled(compiled_circuit)?.settings)
+}
+
+/// An UNSAFE seeded SRS (tests and development only).
+#[wasm_bindgen(js_name = genSrs)]
+pub fn gen_srs(logrows: u32, seed: Option<u32>) -> JsResult<Vec<u8>> {
+    if !(1..=crate::settings::MAX_LOGROWS).contains(&logrows) {
+        return Err(JsError::new(&format!(
+            "logrows {logrows} is outside 1..={}",
+            crate::settings::MAX_LOGROWS
+        )));
+    }
+    Ok(pipeline::gen_srs(logrows, seed.map_or(0x5eed, u64::from)))
+}
+
+/// Check an SRS file and downsize it to `logrows` (bytes in the same layout).
+#[wasm_bindgen(js_name = loadSrs)]
+pub fn load_srs(srs_bytes: &[u8], logrows: u32) -> JsResult<Vec<u8>> {
+    let params = srs::load_for_k(srs_bytes, logrows).map_err(err)?;
+    let mut out = vec![];
+    halo2_proofs::poly::kzg::commitment::ParamsKZG::write_custom(
+        &params,
+        &mut out,
+        halo2_proofs::SerdeFormat::RawBytes,
+    )
+    .map_err(err)?;
+    Ok(out)
+}
+
+/// Proving and verifying keys.
+#[wasm_bindgen(getter_with_clone)]
+pub struct Keys {
+    pub vk: Vec<u8>,
+    pub pk: Vec<u8>,
+}
+
+#[wasm_bindgen]
+pub fn setup(compiled_circuit: &[u8], srs_bytes: &[u8]) -> JsResult<Keys> {
+    let k = pipeline::setup(&compiled(compiled_circuit)?, srs_bytes).map_err(err)?;
+    Ok(Keys { vk: k.vk, pk: k.pk })
+}
+
+/// `gen-witness`: `input` in `input.json` form; returns the witness object.
+#[wasm_bindgen(js_name = genWitness)]
+pub fn gen_witness(compiled_circuit: &[u8], input: JsValue) -> JsResult<JsValue> {
+    let w = pipeline::gen_witness(&compiled(compiled_circuit)?, &input_data(input, "input")?)
+        .map_err(err)?;
+    to_js(&w)
+}
+
+/// `mock`: `true`, or an `Error` naming the failing constraints.
+#[wasm_bindgen]
+pub fn mock(compiled_circuit: &[u8], witness: JsValue) -> JsResult<bool> {
+    let w: Witness = from_js(witness, "witness")?;
+    pipeline::mock(&compiled(compiled_circuit)?, &w).map_err(err)?;
+    Ok(true)
+}
+
+/// `prove`: returns the proof object (`proof.json`).
+#[wasm_bindgen]
+pub fn prove(
+    compiled_circuit: &[u8],
+    witness: JsValue,
+    pk: &[u8],
+    srs_bytes: &[u8],
+) -> JsResult<JsValue> {
+    let w: Witness = from_js(witness, "witness")?;
+    to_js(&pipeline::prove(&compiled(compiled_circuit)?, &w, pk, srs_bytes).map_err(err)?)
+}
+
+/// `verify`: `true` for a valid proof, `false` for an invalid one, an `Error` for malformed bytes.
+#[wasm_bindgen]
+pub fn verify(proof: JsValue, settings: JsValue, vk: &[u8], srs_bytes: &[u8]) -> JsResult<bool> {
+    let p: Proof = from_js(proof, "proof")?;
+    let s: Settings = from_js(settings, "settings")?;
+    pipeline::verify(&p, &s, vk, srs_bytes).map_err(err)
+}
+
+/// A float as the field element (64 hex digits, little-endian) of its quantization at `scale`.
+#[wasm_bindgen(js_name = floatToFelt)]
+pub fn float_to_felt(x: f64, scale: u32) -> JsResult<String> {
+    let q = quant::quantize_value(x, scale)
+        .ok_or_else(|| JsError::new(&format!("{x} cannot be quantized at scale {scale}")))?;
+    Ok(felt::to_hex(&felt::from_i64(q)))
+}
+
+/// A field element (64 hex digits, little-endian) as the float it encodes at `scale`.
+#[wasm_bindgen(js_name = feltToFloat)]
+pub fn felt_to_float(hex: &str, scale: u32) -> JsResult<f64> {
+    let f = felt::from_hex(hex).map_err(|e| JsError::new(&e))?;
+    let q = felt::to_i64(&f)
+        .ok_or_else(|| JsError::new("the field element is not a small signed integer"))?;
+    Ok(quant::dequantize(q, scale))
+}
+
+/// Threads rayon uses (1 in the single-threaded build).
+#[wasm_bindgen(js_name = numThreads)]
+pub fn num_threads() -> usize {
+    rayon::current_num_threads()
+}

@@ -27,8 +27,13 @@ python3 -c 'import ezkl' 2>/dev/null || python3 -m pip install -q ezkl==23.0.5
 python3 -c 'import ezkl; ezkl.gen_srs("target/ezkl-k14.srs", 14)'
 ZKONNX_SHARED=../shared ZKONNX_EZKL_SRS=target/ezkl-k14.srs cargo test --release --test srs_interop -- --include-ignored
 
-step "WebAssembly: single-threaded build (scripts/wasm.sh), the whole pipeline in Node"
+step "WebAssembly: builds (scripts/wasm.sh), the whole pipeline in Node"
 bash scripts/wasm.sh
 node tests/js/node_pipeline.cjs examples/lenet
+
+step "WebAssembly: the whole pipeline in Debian's Chromium, threaded (COOP/COEP), cross-checked with the CLI"
+[ -x /usr/bin/chromium ] || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; }
+npm install --no-audit --no-fund --silent
+node tests/js/browser_pipeline.mjs examples/lenet
 
 step "all tests passed"

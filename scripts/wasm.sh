@@ -2,6 +2,7 @@
 # Build the WebAssembly packages into pkg/ (installs the toolchain pieces it needs).
 #   pkg/web     browser, single-threaded   (stable, wasm32-unknown-unknown)
 #   pkg/node    Node, single-threaded      (stable)
+#   pkg/mt      browser, threaded          (nightly: atomics, build-std, wasm-bindgen-rayon)
 # Usage: bash scripts/wasm.sh
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -19,4 +20,13 @@ wasm=target-st/wasm32-unknown-unknown/release/zkonnx.wasm
 rm -rf pkg/web pkg/node
 wasm-bindgen --target web --out-dir pkg/web "$wasm"
 wasm-bindgen --target nodejs --out-dir pkg/node "$wasm"
-ls -l pkg/web/*.wasm pkg/node/*.wasm
+
+# threaded: nightly with rust-src; link arguments for shared memory come from build.rs
+rustup component add rust-src --toolchain nightly >/dev/null
+rustup target add wasm32-unknown-unknown --toolchain nightly >/dev/null
+CARGO_TARGET_DIR=target-mt cargo +nightly rustc --config .cargo/threads.toml --release \
+  --target wasm32-unknown-unknown --lib --no-default-features --features threads --crate-type cdylib
+rm -rf pkg/mt
+wasm-bindgen --target web --out-dir pkg/mt target-mt/wasm32-unknown-unknown/release/zkonnx.wasm
+grep -q 'shared: *true' pkg/mt/zkonnx.js || { echo "pkg/mt is not a shared-memory build" >&2; exit 1; }
+ls -l pkg/*/*.wasm

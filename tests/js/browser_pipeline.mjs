@@ -1,0 +1,53 @@
+// The whole pipeline in Debian's Chromium (headless, playwright-core), page served with
+// COOP/COEP: asserts cross-origin isolation, more than one worker thread, a verified proof,
+// outputs equal to the native CLI's, clear Errors for bad input; then the browser's proof
+// verifies with the native CLI.
+// Usage: node tests/js/browser_pipeline.mjs [examples/lenet]
+import { chromium } from 'playwright-core';
+import assert from 'node:assert';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { execFileSync } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import { serve } from './serve.mjs';
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
+const model = process.argv[2] || 'examples/lenet';
+const { server, url } = await serve(root, { isolate: true });
+const udd = fs.mkdtempSync(path.join(os.tmpdir(), 'zkonnx-chromium-'));
+const ctx = await chromium.launchPersistentContext(udd, {
+  executablePath: '/usr/bin/chromium', headless: true,
+  args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+});
+try {
+  const page = ctx.pages()[0] || await ctx.newPage();
+  page.on('console', (m) => console.log('[page]', m.text()));
+  await page.goto(`${url}/tests/js/www/prove.html?pkg=mt&threads=2&model=/${model}`);
+  await page.waitForFunction(() => window.__done === true, null, { timeout: 600_000, polling: 500 });
+  const r = await page.evaluate(() => window.__result);
+  assert.ok(!r.error, r.error);
+  console.log(JSON.stringify({ kind: r.kind, threads: r.threads, threadsUsed: r.threadsUsed, times: r.times, outputs: r.outputs }));
+  assert.strictEqual(r.crossOriginIsolated, true);
+  assert.strictEqual(r.threads, 2);
+  assert.ok(r.threadsUsed > 1, `only ${r.threadsUsed} worker thread(s) took part`);
+  assert.strictEqual(r.verified, true);
+  assert.strictEqual(r.verifiedAgain, true);
+  assert.match(r.errors.onnx, /ONNX/);
+  assert.match(r.errors.length, /values, the model expects/);
+  assert.match(r.errors.pk, /proving key/);
+
+  // cross-check with the native CLI: same outputs, and the browser's proof verifies natively
+  const work = fs.mkdtempSync(path.join(os.tmpdir(), 'zkonnx-browser-'));
+  fs.writeFileSync(path.join(work, 'proof.json'), JSON.stringify(r.proof));
+  fs.writeFileSync(path.join(work, 'settings.json'), JSON.stringify(r.settings));
+  fs.writeFileSync(path.join(work, 'vk.key'), Buffer.from(r.vk));
+  const bin = path.join(root, 'target/release/zkonnx');
+  execFileSync(bin, ['gen-srs', '--srs-path', 'kzg.srs', '--logrows', String(r.settings.run_args.logrows), '--seed', '1'], { cwd: work });
+  const out = execFileSync(bin, ['verify', '-S', 'settings.json', '--proof-path', 'proof.json', '--vk-path', 'vk.key', '--srs-path', 'kzg.srs'], { cwd: work }).toString();
+  assert.match(out, /verified/);
+  console.log('browser pipeline: ok (threaded, verified natively too)');
+} finally {
+  await ctx.close();
+  server.close();
+}

@@ -31,6 +31,10 @@ step "WebAssembly: builds (scripts/wasm.sh), the whole pipeline in Node"
 bash scripts/wasm.sh
 node tests/js/node_pipeline.cjs examples/lenet
 
+step "npm package: pack (pkg-config/), install into an empty project, prove + verify in Node"
+bash scripts/pack.sh
+bash tests/js/npm_install.sh
+
 step "WebAssembly: the whole pipeline in Debian's Chromium, threaded (COOP/COEP), cross-checked with the CLI"
 [ -x /usr/bin/chromium ] || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; }
 npm install --no-audit --no-fund --silent

@@ -196,24 +196,13 @@ pub fn num_threads() -> usize {
     rayon::current_num_threads()
 }
 
-/// How many distinct rayon workers take part in a parallel loop (a check that threads work).
+/// How many distinct rayon worker threads run a task broadcast to the pool (a check that the
+/// Web Workers are alive and execute WebAssembly; 1 in the single-threaded build).
 #[wasm_bindgen(js_name = threadsUsed)]
 pub fn threads_used() -> usize {
-    use rayon::prelude::*;
-    use std::collections::HashSet;
-    use std::sync::Mutex;
-    let seen = Mutex::new(HashSet::new());
-    (0..256u64).into_par_iter().for_each(|i| {
-        let mut x = i;
-        for _ in 0..20_000 {
-            x = x
-                .wrapping_mul(6364136223846793005)
-                .wrapping_add(1442695040888963407);
-        }
-        std::hint::black_box(x);
-        if let Ok(mut s) = seen.lock() {
-            s.insert(rayon::current_thread_index());
-        }
-    });
-    seen.into_inner().map(|s| s.len()).unwrap_or(0)
+    let ids = rayon::broadcast(|ctx| ctx.index());
+    let mut ids: Vec<usize> = ids.into_iter().collect();
+    ids.sort_unstable();
+    ids.dedup();
+    ids.len()
 }

@@ -47,6 +47,23 @@ try {
   const out = execFileSync(bin, ['verify', '-S', 'settings.json', '--proof-path', 'proof.json', '--vk-path', 'vk.key', '--srs-path', 'kzg.srs'], { cwd: work }).toString();
   assert.match(out, /verified/);
   console.log('browser pipeline: ok (threaded, verified natively too)');
+
+  // the npm package's loader on a page WITHOUT cross-origin isolation: single-threaded, same outputs
+  const plain = await serve(root, { isolate: false });
+  try {
+    const p2 = await ctx.newPage();
+    await p2.goto(`${plain.url}/tests/js/www/prove.html?loader=npm&model=/${model}`);
+    await p2.waitForFunction(() => window.__done === true, null, { timeout: 600_000, polling: 500 });
+    const s = await p2.evaluate(() => window.__result);
+    assert.ok(!s.error, s.error);
+    assert.strictEqual(s.crossOriginIsolated, false);
+    assert.strictEqual(s.threads, 1);
+    assert.strictEqual(s.verified, true);
+    assert.deepStrictEqual(s.outputs, r.outputs);
+    console.log(`npm loader without COOP/COEP: single-threaded, prove ${s.times.prove.toFixed(2)} s: ok`);
+  } finally {
+    plain.server.close();
+  }
 } finally {
   await ctx.close();
   server.close();

@@ -5,7 +5,7 @@
 const fs = require('fs');
 const path = require('path');
 const assert = require('assert');
-const zk = require('../../pkg/node/zkonnx.js');
+const zk = require(process.env.ZKONNX_PKG || "../../pkg/node/zkonnx.js");
 
 const dir = process.argv[2] || path.join(__dirname, '../../examples/lenet');
 const onnx = fs.readFileSync(path.join(dir, 'network.onnx'));

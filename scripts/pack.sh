@@ -1,0 +1,19 @@
+#!/usr/bin/env bash
+# Assemble the npm package `zkonnx` from pkg/{web,mt,node} (built by scripts/wasm.sh) and
+# pkg-config/, then `npm pack` it into pkg/. Usage: bash scripts/pack.sh
+set -euo pipefail
+cd "$(dirname "$0")/.."
+version=$(sed -n 's/^version = "\(.*\)"/\1/p' Cargo.toml | head -1)
+out=pkg/npm
+rm -rf "$out" && mkdir -p "$out"
+cp pkg-config/package.json pkg-config/browser.js pkg-config/browser.d.ts pkg-config/README.md "$out/"
+for k in web mt node; do
+  mkdir -p "$out/$k"
+  cp pkg/$k/zkonnx.js pkg/$k/zkonnx.d.ts pkg/$k/zkonnx_bg.wasm "$out/$k/"
+  [ -d pkg/$k/snippets ] && cp -r pkg/$k/snippets "$out/$k/"
+done
+# the Node build is CommonJS inside a "type": "module" package
+echo '{"type": "commonjs"}' > "$out/node/package.json"
+sed -i "s/\"version\": \"0.0.0\"/\"version\": \"$version\"/" "$out/package.json"
+(cd pkg && npm pack ./npm --silent)
+ls -l pkg/zkonnx-*.tgz

@@ -10,3 +10,5 @@ export async function load({ threads } = {}) {
   }
   return zk;
 }
+
+export { Prover } from './prover.js';

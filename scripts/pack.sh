@@ -6,7 +6,7 @@ cd "$(dirname "$0")/.."
 version=$(sed -n 's/^version = "\(.*\)"/\1/p' Cargo.toml | head -1)
 out=pkg/npm
 rm -rf "$out" && mkdir -p "$out"
-cp pkg-config/package.json pkg-config/browser.js pkg-config/browser.d.ts pkg-config/README.md "$out/"
+cp pkg-config/package.json pkg-config/browser.js pkg-config/prover.js pkg-config/browser.d.ts pkg-config/README.md "$out/"
 for k in web mt node; do
   mkdir -p "$out/$k"
   cp pkg/$k/zkonnx.js pkg/$k/zkonnx.d.ts pkg/$k/zkonnx_bg.wasm "$out/$k/"

@@ -60,6 +60,12 @@ try {
     assert.strictEqual(s.threads, 1);
     assert.strictEqual(s.verified, true);
     assert.deepStrictEqual(s.outputs, r.outputs);
+    // the Prover API: progress reaches 1 for every stage, cancel stops before `prove`
+    const st = s.prover.stages;
+    assert.deepStrictEqual(st.filter(([, f]) => f === 1).map(([n]) => n), ['setup', 'prove']);
+    assert.ok(st.some(([n]) => n === 'calibrate'));
+    assert.strictEqual(s.prover.cancelled, 'AbortError');
+    assert.strictEqual(s.prover.verified, true);
     console.log(`npm loader without COOP/COEP: single-threaded, prove ${s.times.prove.toFixed(2)} s: ok`);
   } finally {
     plain.server.close();

@@ -1,0 +1,53 @@
+// A high-level prover for web apps: made once from ONNX bytes (+ calibration data, SRS bytes),
+// then proves inputs one after another. Progress goes to `onProgress(stage, fraction)`; an
+// AbortSignal cancels between stages (a stage itself runs to its end).
+export class Prover {
+  constructor(zk, state) {
+    this.zk = zk;
+    Object.assign(this, state);
+  }
+
+  /**
+   * @param zk the loaded module (`await load()`)
+   * @param onnx Uint8Array of the model
+   * @param opts { calibration, target, srs, runArgs, keys: {vk, pk}, onProgress, signal }
+   */
+  static async create(zk, onnx, opts = {}) {
+    const steps = ['settings', 'calibrate', 'compile', 'srs', 'setup'];
+    const stage = stager(steps, opts);
+    let settings = await stage('settings', () => zk.genSettings(onnx, opts.runArgs || {}));
+    if (opts.calibration) {
+      settings = await stage('calibrate', () => zk.calibrateSettings(onnx, settings, opts.calibration, opts.target || 'resources'));
+    }
+    const compiled = await stage('compile', () => zk.compileCircuit(onnx, settings));
+    if (!opts.srs) throw new Error('Prover.create: `srs` (the SRS file bytes) is required');
+    const srs = await stage('srs', () => zk.loadSrs(opts.srs, settings.run_args.logrows));
+    const keys = opts.keys || await stage('setup', () => zk.setup(compiled, srs));
+    return new Prover(zk, { settings, compiled, srs, vk: keys.vk, pk: keys.pk });
+  }
+
+  /** Prove one input ({input_data: [[...]]}); returns { proof, witness, outputs }. */
+  async prove(input, opts = {}) {
+    const stage = stager(['witness', 'prove'], opts);
+    const witness = await stage('witness', () => this.zk.genWitness(this.compiled, input));
+    const proof = await stage('prove', () => this.zk.prove(this.compiled, witness, this.pk, this.srs));
+    return { proof, witness, outputs: witness.pretty_elements.rescaled_outputs.map((o) => o.map(Number)) };
+  }
+
+  verify(proof) {
+    return this.zk.verify(proof, this.settings, this.vk, this.srs);
+  }
+}
+
+function stager(steps, { onProgress, signal } = {}) {
+  let done = 0;
+  return async (name, f) => {
+    if (signal?.aborted) throw new DOMException('zkonnx: cancelled before ' + name, 'AbortError');
+    onProgress?.(name, done / steps.length);
+    await new Promise((r) => setTimeout(r, 0)); // let the page paint the progress
+    const out = f();
+    done += 1;
+    onProgress?.(name, done / steps.length);
+    return out;
+  };
+}

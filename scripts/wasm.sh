@@ -20,6 +20,8 @@ wasm=target-st/wasm32-unknown-unknown/release/zkonnx.wasm
 rm -rf pkg/web pkg/node
 wasm-bindgen --target web --out-dir pkg/web "$wasm"
 wasm-bindgen --target nodejs --out-dir pkg/node "$wasm"
+# CommonJS glue: keep it CommonJS whatever the enclosing package.json says
+echo '{"type": "commonjs"}' > pkg/node/package.json
 
 # threaded: nightly with rust-src; link arguments for shared memory come from build.rs
 rustup component add rust-src --toolchain nightly >/dev/null

@@ -46,7 +46,20 @@ try {
   execFileSync(bin, ['gen-srs', '--srs-path', 'kzg.srs', '--logrows', String(r.settings.run_args.logrows), '--seed', '1'], { cwd: work });
   const out = execFileSync(bin, ['verify', '-S', 'settings.json', '--proof-path', 'proof.json', '--vk-path', 'vk.key', '--srs-path', 'kzg.srs'], { cwd: work }).toString();
   assert.match(out, /verified/);
-  console.log('browser pipeline: ok (threaded, verified natively too)');
+  // and the other way: a proof made by the native CLI verifies in the page
+  const nat = fs.mkdtempSync(path.join(os.tmpdir(), 'zkonnx-native-'));
+  execFileSync(bin, ['e2e', path.join(root, model), '--work-dir', nat]);
+  const nsettings = JSON.parse(fs.readFileSync(path.join(nat, 'settings.json'), 'utf8'));
+  const read = (f) => Array.from(fs.readFileSync(path.join(nat, f)));
+  const nargs = [JSON.parse(fs.readFileSync(path.join(nat, 'proof.json'), 'utf8')), nsettings, read('vk.key'), read(`kzg${nsettings.run_args.logrows}.srs`)];
+  const inPage = await page.evaluate(async ([p, s, vk, srs]) => {
+    const zk = await import('/pkg/mt/zkonnx.js');
+    const good = zk.verify(p, s, new Uint8Array(vk), new Uint8Array(srs));
+    p.instances[0][0] = zk.floatToFelt(zk.feltToFloat(p.instances[0][0], s.run_args.input_scale) + 1, s.run_args.input_scale);
+    return [good, zk.verify(p, s, new Uint8Array(vk), new Uint8Array(srs))];
+  }, nargs);
+  assert.deepStrictEqual(inPage, [true, false], 'native proof in the page: [valid, tampered]');
+  console.log('browser pipeline: ok (threaded; the browser proof verifies natively, the native proof in the page)');
 
   // the npm package's loader on a page WITHOUT cross-origin isolation: single-threaded, same outputs
   const plain = await serve(root, { isolate: false });

@@ -6,12 +6,15 @@ cd "$(dirname "$0")/.."
 version=$(sed -n 's/^version = "\(.*\)"/\1/p' Cargo.toml | head -1)
 out=pkg/npm
 rm -rf "$out" && mkdir -p "$out"
-cp pkg-config/package.json pkg-config/browser.js pkg-config/prover.js pkg-config/browser.d.ts pkg-config/README.md "$out/"
+cp pkg-config/package.json pkg-config/*.js pkg-config/index.d.ts pkg-config/README.md "$out/"
 for k in web mt node; do
   mkdir -p "$out/$k"
   cp pkg/$k/zkonnx.js pkg/$k/zkonnx.d.ts pkg/$k/zkonnx_bg.wasm "$out/$k/"
   [ -d pkg/$k/snippets ] && cp -r pkg/$k/snippets "$out/$k/"
 done
+# the light verifier: module + glue, and its JS API (zkonnx/verifier)
+mkdir -p "$out/verifier"
+cp pkg/verifier/zkonnx_verifier.js pkg/verifier/zkonnx_verifier_bg.wasm pkg-config/verifier/* "$out/verifier/"
 # the Node build is CommonJS inside a "type": "module" package
 echo '{"type": "commonjs"}' > "$out/node/package.json"
 sed -i "s/\"version\": \"0.0.0\"/\"version\": \"$version\"/" "$out/package.json"

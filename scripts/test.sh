@@ -27,17 +27,27 @@ python3 -c 'import ezkl' 2>/dev/null || python3 -m pip install -q ezkl==23.0.5
 python3 -c 'import ezkl; ezkl.gen_srs("target/ezkl-k14.srs", 14)'
 ZKONNX_SHARED=../shared ZKONNX_EZKL_SRS=target/ezkl-k14.srs cargo test --release --test srs_interop -- --include-ignored
 
-step "WebAssembly: builds (scripts/wasm.sh), the whole pipeline in Node"
-bash scripts/wasm.sh
-node tests/js/node_pipeline.cjs examples/lenet
+step "benchmark models for the JavaScript suites (../shared/bench/make_models.py: numpy + onnx)"
+python3 -c 'import onnx, numpy' 2>/dev/null || python3 -m pip install -q onnx numpy
+python3 ../shared/bench/make_models.py target/bench/models --only mlp_small,mlp_medium,cnn_mnist,sigmoid_mlp --no-check >/dev/null
 
-step "npm package: pack (pkg-config/), install into an empty project, prove + verify in Node"
-bash scripts/pack.sh
-bash tests/js/npm_install.sh
-
-step "WebAssembly: the whole pipeline in Debian's Chromium, threaded (COOP/COEP), cross-checked with the CLI"
+step "WebAssembly builds (scripts/wasm.sh) and the npm package (scripts/pack.sh)"
 [ -x /usr/bin/chromium ] || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; }
-npm install --no-audit --no-fund --silent
-node tests/js/browser_pipeline.mjs examples/lenet
+npm install --no-audit --no-fund --silent   # playwright-core, binaryen (wasm-opt)
+bash scripts/wasm.sh
+bash scripts/pack.sh
+
+step "Light verifier (zkonnx/verifier): the CLI's proofs of every supported bench model, in Node and in Chromium without COOP/COEP"
+m=target/bench/models
+node tests/js/verifier.mjs $m/mlp_small $m/mlp_medium $m/cnn_mnist $m/sigmoid_mlp
+
+step "Node: the packed package in an empty project, mlp_small, 1 and 2 threads, cross-checked with the CLI"
+bash tests/js/npm_install.sh target/bench/models/mlp_small
+
+step "Vite: the packed package in a Vite project, built, in Chromium with and without COOP/COEP"
+node tests/js/vite_project.mjs target/bench/models/mlp_small
+
+step "Chromium (Debian, playwright-core): cnn_mnist's whole pipeline in the page, threaded (COOP/COEP), cross-checked with the CLI"
+node tests/js/browser_pipeline.mjs target/bench/models/cnn_mnist
 
 step "all tests passed"

@@ -3,7 +3,8 @@
 #   pkg/web     browser, single-threaded   (stable, wasm32-unknown-unknown)
 #   pkg/node    Node, single-threaded      (stable)
 #   pkg/mt      browser, threaded          (nightly: atomics, build-std, wasm-bindgen-rayon)
-# Usage: bash scripts/wasm.sh
+#   pkg/verifier  the light verifier       (stable, size profile, wasm-opt from npm's binaryen)
+# Usage: bash scripts/wasm.sh   (after `npm install`: wasm-opt comes from node_modules)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 WB_VERSION=$(sed -n 's/^wasm-bindgen = { version = "=\([0-9.]*\)".*/\1/p' Cargo.toml)
@@ -18,8 +19,9 @@ CARGO_TARGET_DIR=target-st cargo rustc --release --target wasm32-unknown-unknown
   --no-default-features --features wasm --crate-type cdylib
 wasm=target-st/wasm32-unknown-unknown/release/zkonnx.wasm
 rm -rf pkg/web pkg/node
-wasm-bindgen --target web --out-dir pkg/web "$wasm"
-wasm-bindgen --target nodejs --out-dir pkg/node "$wasm"
+# reset-state: after an abort (panic), pkg-config/guard.js restarts the instance
+wasm-bindgen --target web --experimental-reset-state-function --out-dir pkg/web "$wasm"
+wasm-bindgen --target nodejs --experimental-reset-state-function --out-dir pkg/node "$wasm"
 # CommonJS glue: keep it CommonJS whatever the enclosing package.json says
 echo '{"type": "commonjs"}' > pkg/node/package.json
 
@@ -31,4 +33,15 @@ CARGO_TARGET_DIR=target-mt cargo +nightly rustc --config .cargo/threads.toml --r
 rm -rf pkg/mt
 wasm-bindgen --target web --out-dir pkg/mt target-mt/wasm32-unknown-unknown/release/zkonnx.wasm
 grep -q 'shared: *true' pkg/mt/zkonnx.js || { echo "pkg/mt is not a shared-memory build" >&2; exit 1; }
+
+# verify-only: no tract, no halo2-axiom (so no 2 MiB bn256 table), opt-level z, fat LTO
+CARGO_TARGET_DIR=target-st cargo rustc --profile verifier --target wasm32-unknown-unknown --lib \
+  --no-default-features --features verifier-wasm --crate-type cdylib
+rm -rf pkg/verifier
+wasm-bindgen --target web --out-name zkonnx_verifier --out-dir pkg/verifier \
+  target-st/wasm32-unknown-unknown/verifier/zkonnx.wasm
+# npm's binaryen (Debian's 108 breaks wasm-bindgen's externref tables)
+node_modules/.bin/wasm-opt -Oz --strip-debug --strip-producers --enable-bulk-memory --enable-nontrapping-float-to-int \
+  --enable-sign-ext --enable-mutable-globals --enable-reference-types --enable-multivalue \
+  pkg/verifier/zkonnx_verifier_bg.wasm -o pkg/verifier/zkonnx_verifier_bg.wasm
 ls -l pkg/*/*.wasm

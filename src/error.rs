@@ -9,6 +9,7 @@ use crate::proof::ProofError;
 use crate::quant::QuantError;
 use crate::settings::SettingsError;
 use crate::srs::SrsError;
+use crate::verifier::VerifyError;
 
 #[derive(Debug, thiserror::Error)]
 pub enum Error {
@@ -30,6 +31,8 @@ pub enum Error {
     Keys(#[from] KeyError),
     #[error(transparent)]
     Proof(#[from] ProofError),
+    #[error(transparent)]
+    Light(#[from] VerifyError),
 }
 
 pub type Result<T, E = Error> = std::result::Result<T, E>;

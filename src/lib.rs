@@ -4,27 +4,50 @@
 //! ONNX bytes ([`onnx`]) -> graph IR ([`graph`], ops in [`ops`]) -> quantized graph ([`quant`])
 //! -> circuit ([`circuit`]) -> keys ([`keys`], SRS in [`srs`]) -> witness -> proof ([`proof`]).
 //! [`pipeline`] strings the stages together on bytes and values; the CLI and the WebAssembly
-//! bindings are thin layers over it.
+//! bindings are thin layers over it. `setup` also writes a verification bundle ([`bundle`]) that
+//! the light verifier ([`verifier`]: BN254 + Blake2b only, no halo2) checks proofs against.
 
+#[cfg(feature = "prover")]
+pub mod bundle;
+#[cfg(feature = "prover")]
 pub mod calibrate;
+#[cfg(feature = "prover")]
 pub mod circuit;
+#[cfg(feature = "prover")]
 pub mod error;
+#[cfg(feature = "prover")]
 pub mod felt;
+#[cfg(feature = "prover")]
 pub mod formats;
+#[cfg(feature = "prover")]
 pub mod graph;
+#[cfg(feature = "prover")]
 pub mod keys;
+#[cfg(feature = "prover")]
 pub mod model;
+#[cfg(feature = "prover")]
 pub mod onnx;
+#[cfg(feature = "prover")]
 pub mod ops;
+#[cfg(feature = "prover")]
 pub mod pipeline;
+#[cfg(feature = "prover")]
 pub mod proof;
+#[cfg(feature = "prover")]
 pub mod quant;
+#[cfg(feature = "prover")]
 pub mod settings;
+#[cfg(feature = "prover")]
 pub mod srs;
+#[cfg(feature = "prover")]
 pub mod tensor;
+pub mod verifier;
 #[cfg(all(feature = "wasm", target_arch = "wasm32"))]
 pub mod wasm;
+#[cfg(all(feature = "verifier-wasm", target_arch = "wasm32"))]
+pub mod wasm_verifier;
 
+#[cfg(feature = "prover")]
 pub use error::{Error, Result};
 
 /// The zkonnx version written into settings and proofs.

@@ -125,6 +125,9 @@ enum Cmd {
         vk_path: PathBuf,
         #[arg(long, default_value = "pk.key")]
         pk_path: PathBuf,
+        /// the light verifier's bundle (default: verifier.bundle beside the vk)
+        #[arg(long)]
+        bundle_path: Option<PathBuf>,
         #[arg(short = 'W', long)]
         witness: Option<PathBuf>,
         #[arg(long)]
@@ -173,8 +176,12 @@ enum Cmd {
         proof_path: PathBuf,
         #[arg(long, default_value = "vk.key")]
         vk_path: PathBuf,
-        #[arg(long)]
-        srs_path: PathBuf,
+        /// the SRS (with settings and vk); not needed with --bundle-path
+        #[arg(long, required_unless_present = "bundle_path")]
+        srs_path: Option<PathBuf>,
+        /// verify with the light verifier against this bundle (written by setup) instead
+        #[arg(long, conflicts_with = "srs_path")]
+        bundle_path: Option<PathBuf>,
         #[arg(long)]
         reduced_srs: bool,
     },
@@ -362,18 +369,24 @@ fn run(cmd: Cmd) -> Res<()> {
             srs_path,
             vk_path,
             pk_path,
+            bundle_path,
             ..
         } => {
             let keys = pipeline::setup(&compiled_file(&compiled_circuit)?, &read(&srs_path)?)
                 .map_err(e)?;
+            let bundle_path =
+                bundle_path.unwrap_or_else(|| vk_path.with_file_name("verifier.bundle"));
             write(&vk_path, &keys.vk)?;
             write(&pk_path, &keys.pk)?;
+            write(&bundle_path, &keys.bundle)?;
             eprintln!(
-                "wrote {} ({} bytes) and {} ({} bytes)",
+                "wrote {} ({} bytes), {} ({} bytes) and {} ({} bytes)",
                 vk_path.display(),
                 keys.vk.len(),
                 pk_path.display(),
-                keys.pk.len()
+                keys.pk.len(),
+                bundle_path.display(),
+                keys.bundle.len()
             );
         }
         Cmd::GenWitness {
@@ -414,15 +427,20 @@ fn run(cmd: Cmd) -> Res<()> {
             proof_path,
             vk_path,
             srs_path,
+            bundle_path,
             ..
         } => {
             let p = Proof::from_json(&read(&proof_path)?).map_err(|err| err.to_string())?;
-            let ok = pipeline::verify(
-                &p,
-                &settings_file(&settings_path)?,
-                &read(&vk_path)?,
-                &read(&srs_path)?,
-            )
+            let ok = match (bundle_path, srs_path) {
+                (Some(b), _) => pipeline::verify_bundle(&p, &read(&b)?),
+                (None, Some(srs)) => pipeline::verify(
+                    &p,
+                    &settings_file(&settings_path)?,
+                    &read(&vk_path)?,
+                    &read(&srs)?,
+                ),
+                (None, None) => return Err("verify: give --srs-path or --bundle-path".into()),
+            }
             .map_err(e)?;
             if !ok {
                 return Err("verify: the proof is INVALID".into());
@@ -547,10 +565,16 @@ fn e2e(
     let keys = pipeline::setup(&c, &srs).map_err(e)?;
     write(&work.join("vk.key"), &keys.vk)?;
     write(&work.join("pk.key"), &keys.pk)?;
+    write(&work.join("verifier.bundle"), &keys.bundle)?;
     done(
         "setup",
         t,
-        format!("vk {} B, pk {} B", keys.vk.len(), keys.pk.len()),
+        format!(
+            "vk {} B, pk {} B, bundle {} B",
+            keys.vk.len(),
+            keys.pk.len(),
+            keys.bundle.len()
+        ),
     );
     let t = step("gen-witness");
     let w = pipeline::gen_witness(&c, &input).map_err(e)?;
@@ -567,7 +591,10 @@ fn e2e(
     let t = step("verify");
     let ok = pipeline::verify(&p, &s, &keys.vk, &srs).map_err(e)?;
     done("verify", t, format!("valid: {ok}"));
-    if !ok {
+    let t = step("verify (light, bundle)");
+    let light = pipeline::verify_bundle(&p, &keys.bundle).map_err(e)?;
+    done("verify (light, bundle)", t, format!("valid: {light}"));
+    if !ok || !light {
         return Err("e2e: the proof did not verify".into());
     }
     println!(

@@ -143,15 +143,19 @@ pub fn gen_srs(logrows: u32, seed: u64) -> Vec<u8> {
 pub struct Keys {
     pub vk: Vec<u8>,
     pub pk: Vec<u8>,
+    /// the light verifier's bundle ([`crate::verifier::Bundle`]): proof + bundle is all a
+    /// verifier needs
+    pub bundle: Vec<u8>,
 }
 
 impl std::fmt::Debug for Keys {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         write!(
             f,
-            "Keys {{ vk: {} bytes, pk: {} bytes }}",
+            "Keys {{ vk: {} bytes, pk: {} bytes, bundle: {} bytes }}",
             self.vk.len(),
-            self.pk.len()
+            self.pk.len(),
+            self.bundle.len()
         )
     }
 }
@@ -161,9 +165,12 @@ pub fn setup(model: &Compiled, srs_bytes: &[u8]) -> Result<Keys> {
     check_fits(&model.settings)?;
     let params = srs::load_for_k(srs_bytes, model.settings.run_args.logrows)?;
     let (vk, pk) = keys::keygen(model, &params)?;
+    let bundle = crate::bundle::export(&vk, &params, &model.settings)
+        .map_err(|m| crate::keys::KeyError::Vk(format!("verification bundle: {m}")))?;
     Ok(Keys {
         vk: keys::vk_to_bytes(&vk),
         pk: keys::pk_to_bytes(&pk),
+        bundle: bundle.to_bytes(),
     })
 }
 
@@ -439,4 +446,26 @@ pub fn verify(
     let inst = proof_instances(settings, proof)?;
     let bytes = proof.bytes()?;
     Ok(proof::verify(&bytes, &inst, &vk, &params)?)
+}
+
+/// `verify` with the light verifier: proof.json + the verification bundle, no vk/SRS files.
+pub fn verify_bundle(proof: &Proof, bundle_bytes: &[u8]) -> Result<bool> {
+    use crate::verifier::{self, Bundle, VerifyError};
+    let bundle = Bundle::from_bytes(bundle_bytes)?;
+    if proof.instances.len() != 1 {
+        return Err(VerifyError::Instances(format!(
+            "{} instance columns, expected 1",
+            proof.instances.len()
+        ))
+        .into());
+    }
+    let inst = proof.instances[0]
+        .iter()
+        .enumerate()
+        .map(|(i, h)| {
+            verifier::from_hex(h)
+                .map_err(|m| VerifyError::Instances(format!("instances[0][{i}]: {m}")))
+        })
+        .collect::<std::result::Result<Vec<_>, _>>()?;
+    Ok(verifier::verify(&bundle, &proof.bytes()?, &inst)?)
 }

@@ -48,6 +48,38 @@ fn compiled(bytes: &[u8]) -> JsResult<Compiled> {
 #[wasm_bindgen(start)]
 pub fn start() {
     crate::keys::install_panic_hook();
+    // wasm32 aborts on panic: the call traps (`RuntimeError: unreachable`). Leave the panic's
+    // message where the npm package's wrapper finds it, so that it can throw an `Error` naming
+    // the cause and start a fresh instance (pkg-config/guard.js).
+    let hook = std::panic::take_hook();
+    std::panic::set_hook(Box::new(move |info| {
+        let msg = info.to_string();
+        let _ = js_sys::Reflect::set(
+            &js_sys::global(),
+            &JsValue::from_str("__zkonnxPanic"),
+            &JsValue::from_str(&msg),
+        );
+        hook(info);
+    }));
+}
+
+/// Bytes of WebAssembly linear memory (it never shrinks: after a call, the peak so far).
+#[wasm_bindgen(js_name = memoryBytes)]
+pub fn memory_bytes() -> f64 {
+    let mem: js_sys::WebAssembly::Memory = wasm_bindgen::memory().unchecked_into();
+    let buf = mem.buffer();
+    // a SharedArrayBuffer in the threaded build, an ArrayBuffer otherwise
+    js_sys::Reflect::get(&buf, &JsValue::from_str("byteLength"))
+        .ok()
+        .and_then(|v| v.as_f64())
+        .unwrap_or(0.0)
+}
+
+/// For the package's tests only: panics, so that the JS wrapper's recovery can be checked.
+#[doc(hidden)]
+#[wasm_bindgen(js_name = __panicForTests)]
+pub fn panic_for_tests(message: &str) {
+    panic!("{message}");
 }
 
 /// `gen-settings`: `runArgs` is a (partial) `run_args` object; omitted fields take ezkl's defaults.
@@ -125,16 +157,22 @@ pub fn load_srs(srs_bytes: &[u8], logrows: u32) -> JsResult<Vec<u8>> {
 }
 
 /// Proving and verifying keys.
+/// Keys from `setup`, and the verification bundle for `zkonnx/verifier`.
 #[wasm_bindgen(getter_with_clone)]
 pub struct Keys {
     pub vk: Vec<u8>,
     pub pk: Vec<u8>,
+    pub bundle: Vec<u8>,
 }
 
 #[wasm_bindgen]
 pub fn setup(compiled_circuit: &[u8], srs_bytes: &[u8]) -> JsResult<Keys> {
     let k = pipeline::setup(&compiled(compiled_circuit)?, srs_bytes).map_err(err)?;
-    Ok(Keys { vk: k.vk, pk: k.pk })
+    Ok(Keys {
+        vk: k.vk,
+        pk: k.pk,
+        bundle: k.bundle,
+    })
 }
 
 /// `gen-witness`: `input` in `input.json` form; returns the witness object.

@@ -2,8 +2,8 @@
 // COOP/COEP: asserts cross-origin isolation, more than one worker thread, a verified proof,
 // outputs equal to the native CLI's, clear Errors for bad input; then the browser's proof
 // verifies with the native CLI.
-// Usage: node tests/js/browser_pipeline.mjs [examples/lenet]
-import { chromium } from 'playwright-core';
+// Usage: node tests/js/browser_pipeline.mjs MODEL_DIR   (inside the repository, e.g.
+// target/bench/models/cnn_mnist)
 import assert from 'node:assert';
 import fs from 'node:fs';
 import os from 'node:os';
@@ -11,24 +11,22 @@ import path from 'node:path';
 import { execFileSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { serve } from './serve.mjs';
+import { launch } from './chromium.mjs';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
-const model = process.argv[2] || 'examples/lenet';
+const model = path.relative(root, path.resolve(process.argv[2] || 'examples/lenet'));
 const { server, url } = await serve(root, { isolate: true });
-const udd = fs.mkdtempSync(path.join(os.tmpdir(), 'zkonnx-chromium-'));
-const ctx = await chromium.launchPersistentContext(udd, {
-  executablePath: '/usr/bin/chromium', headless: true,
-  args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-});
+const ctx = await launch();
 try {
   const page = ctx.pages()[0] || await ctx.newPage();
   page.on('console', (m) => console.log('[page]', m.text()));
-  await page.goto(`${url}/tests/js/www/prove.html?pkg=mt&threads=2&model=/${model}`);
+  await page.goto(`${url}/tests/js/www/prove.html?pkg=mt&threads=2&worker=1&model=/${model}`);
   await page.waitForFunction(() => window.__done === true, null, { timeout: 600_000, polling: 500 });
   const r = await page.evaluate(() => window.__result);
   assert.ok(!r.error, r.error);
-  console.log(JSON.stringify({ kind: r.kind, threads: r.threads, threadsUsed: r.threadsUsed, times: r.times, outputs: r.outputs }));
+  console.log(JSON.stringify({ kind: r.kind, threads: r.threads, threadsUsed: r.threadsUsed, times: r.times, memoryMB: r.memoryBytes / 2 ** 20, outputs: r.outputs }));
   assert.strictEqual(r.crossOriginIsolated, true);
+  assert.strictEqual(r.inWorker, true);
   assert.strictEqual(r.threads, 2);
   assert.ok(r.threadsUsed > 1, `only ${r.threadsUsed} worker thread(s) took part`);
   assert.strictEqual(r.verified, true);
@@ -50,10 +48,14 @@ try {
   const nat = fs.mkdtempSync(path.join(os.tmpdir(), 'zkonnx-native-'));
   execFileSync(bin, ['e2e', path.join(root, model), '--work-dir', nat]);
   const nsettings = JSON.parse(fs.readFileSync(path.join(nat, 'settings.json'), 'utf8'));
+  const nwitness = JSON.parse(fs.readFileSync(path.join(nat, 'witness.json'), 'utf8'));
+  assert.deepStrictEqual(r.settings.run_args, nsettings.run_args, 'calibrated run_args: browser = CLI');
+  assert.deepStrictEqual(r.outputs, nwitness.pretty_elements.rescaled_outputs, 'outputs: browser = CLI');
   const read = (f) => Array.from(fs.readFileSync(path.join(nat, f)));
   const nargs = [JSON.parse(fs.readFileSync(path.join(nat, 'proof.json'), 'utf8')), nsettings, read('vk.key'), read(`kzg${nsettings.run_args.logrows}.srs`)];
   const inPage = await page.evaluate(async ([p, s, vk, srs]) => {
-    const zk = await import('/pkg/mt/zkonnx.js');
+    const zk = await import('/pkg/web/zkonnx.js');
+    await zk.default();
     const good = zk.verify(p, s, new Uint8Array(vk), new Uint8Array(srs));
     p.instances[0][0] = zk.floatToFelt(zk.feltToFloat(p.instances[0][0], s.run_args.input_scale) + 1, s.run_args.input_scale);
     return [good, zk.verify(p, s, new Uint8Array(vk), new Uint8Array(srs))];
@@ -79,6 +81,8 @@ try {
     assert.ok(st.some(([n]) => n === 'calibrate'));
     assert.strictEqual(s.prover.cancelled, 'AbortError');
     assert.strictEqual(s.prover.verified, true);
+    assert.match(s.panic, /internal error in __panicForTests: panic: .*deliberate test panic.*restarted/);
+    assert.strictEqual(s.verifiedAfterPanic, true);
     console.log(`npm loader without COOP/COEP: single-threaded, prove ${s.times.prove.toFixed(2)} s: ok`);
   } finally {
     plain.server.close();

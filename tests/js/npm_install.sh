@@ -1,12 +1,23 @@
 #!/usr/bin/env bash
-# The packed npm package installs into an empty project and proves + verifies there (Node).
+# The packed npm package installs into an empty project and works there in Node: the whole
+# pipeline on MODEL_DIR, single-threaded and threaded (worker_threads), the README's verification
+# page in Chromium, a CommonJS require.
+# Usage: bash tests/js/npm_install.sh MODEL_DIR   (after scripts/pack.sh)
 set -euo pipefail
 root=$(cd "$(dirname "$0")/../.." && pwd)
+model=$(cd "$1" && pwd)
 tgz=$(ls "$root"/pkg/zkonnx-*.tgz | head -1)
 proj=$(mktemp -d)
 cd "$proj"
 npm init -y >/dev/null
 npm install --no-audit --no-fund --silent "$tgz"
-ZKONNX_PKG="$proj/node_modules/zkonnx/node/zkonnx.js" node "$root/tests/js/node_pipeline.cjs" "$root/examples/lenet"
-node -e "const zk = require('zkonnx/node'); if (typeof zk.prove !== 'function') process.exit(1); console.log('require(\"zkonnx/node\") ok')"
-rm -rf "$proj"
+for threads in 1 2; do
+  ZKONNX_PKG="$proj/node_modules/zkonnx" node "$root/tests/js/node_pipeline.mjs" "$model" "$threads"
+done
+# the README's ten-line verification page, with the installed package
+work=$(mktemp -d)
+"$root/target/release/zkonnx" e2e "$model" --work-dir "$work" >/dev/null
+node "$root/tests/js/readme_page.mjs" "$proj" "$work"
+rm -rf "$work"
+node -e "require('zkonnx').load({ threads: 1 }).then((zk) => { if (zk.numThreads() !== 1) process.exit(1); console.log('require(\"zkonnx\") from CommonJS: ok'); })"
+cd / && rm -rf "$proj"

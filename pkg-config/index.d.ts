@@ -1,0 +1,33 @@
+type Raw = typeof import('./web/zkonnx.js');
+/** The loaded module: the pipeline's functions (see the package README). */
+export type Zkonnx = Omit<Raw, 'default' | 'initSync' | 'setup' | 'Keys'> & {
+  /** Proving and verifying keys, and the verification bundle (for `zkonnx/verifier`), as bytes. */
+  setup(compiledCircuit: Uint8Array, srs: Uint8Array): { vk: Uint8Array; pk: Uint8Array; bundle: Uint8Array };
+  /** Resolves when the module takes calls again after an internal error restarted it. */
+  ready(): Promise<void>;
+};
+/**
+ * Load zkonnx. Browser: threaded when the page is cross-origin isolated (unless `single`),
+ * single-threaded otherwise. Node: threaded over worker_threads unless `threads: 1`.
+ * `threads` defaults to the machine's logical cores.
+ */
+export function load(options?: { threads?: number; single?: boolean }): Promise<Zkonnx>;
+
+export interface ProverOptions {
+  calibration?: { input_data: number[][] };
+  target?: 'resources' | 'accuracy';
+  srs: Uint8Array;
+  runArgs?: Record<string, unknown>;
+  keys?: { vk: Uint8Array; pk: Uint8Array };
+  onProgress?: (stage: string, fraction: number) => void;
+  signal?: AbortSignal;
+}
+/** Made once per model; proves inputs one after another. */
+export class Prover {
+  static create(zk: Zkonnx, onnx: Uint8Array, opts: ProverOptions): Promise<Prover>;
+  prove(input: { input_data: number[][] }, opts?: { onProgress?: (stage: string, fraction: number) => void; signal?: AbortSignal }): Promise<{ proof: any; witness: any; outputs: number[][] }>;
+  verify(proof: any): boolean;
+  readonly settings: any;
+  readonly vk: Uint8Array;
+  readonly pk: Uint8Array;
+}

@@ -1,0 +1,12 @@
+/** proof.json: the parsed object, its text, or its bytes. */
+export type ProofInput = { hex_proof: string; instances: string[][] } | string | Uint8Array | ArrayBuffer;
+/** The verification bundle file's bytes (written by `zkonnx setup`). */
+export type BundleInput = Uint8Array | ArrayBuffer;
+/** true if the proof verifies against the bundle, false if not; throws an Error for malformed input. */
+export function verify(proof: ProofInput, bundle: BundleInput): boolean;
+/** The public values, dequantized, one array per public tensor; and the bundle's fingerprint. */
+export function inspect(proof: ProofInput, bundle: BundleInput): {
+  fingerprint: string; inputs: number[][]; outputs: number[][]; logrows: number; version: string;
+};
+/** The bundle's fingerprint (64 hex digits, Blake2b-256 over the model's verification data). */
+export function fingerprint(bundle: BundleInput): string;

@@ -1,0 +1,219 @@
+//! vk + SRS + settings -> the light verifier's bundle ([`crate::verifier::Bundle`]): halo2's
+//! constraint system flattened into expressions over resolved query indices, the vk's
+//! commitments, the three KZG points, and the public values' layout. Written by `setup`.
+
+use crate::settings::{Settings, Visibility};
+use crate::verifier::bundle::{ColumnKind, Lookup, PermColumn, PublicTensor, Query, Role};
+use crate::verifier::encoding::{g1_from_bytes, g2_from_bytes};
+use crate::verifier::expr::Expr;
+use crate::verifier::{self, Bundle};
+use halo2_proofs::plonk::{Any, ConstraintSystem, Expression, VerifyingKey};
+use halo2_proofs::poly::commitment::ParamsProver;
+use halo2_proofs::poly::kzg::commitment::ParamsKZG;
+use halo2curves::bn256::{Bn256, Fr, G1Affine, G2Affine};
+use halo2curves::ff::PrimeField;
+use halo2curves::CurveAffine;
+
+fn fr(f: &Fr) -> verifier::Fr {
+    verifier::encoding::fr_from_bytes(&f.to_repr()).expect("the same field")
+}
+
+fn g1(p: &G1Affine) -> bn254::bn256::G1Affine {
+    let mut b = [0u8; 64];
+    if let Some(c) = Option::<halo2curves::Coordinates<G1Affine>>::from(p.coordinates()) {
+        b[..32].copy_from_slice(c.x().to_repr().as_ref());
+        b[32..].copy_from_slice(c.y().to_repr().as_ref());
+    }
+    g1_from_bytes(&b).expect("the same curve")
+}
+
+fn g2(p: &G2Affine) -> bn254::bn256::G2Affine {
+    let mut b = [0u8; 128];
+    let c = Option::<halo2curves::Coordinates<G2Affine>>::from(p.coordinates())
+        .expect("KZG's G2 points are not the identity");
+    for (i, f) in [c.x().c0, c.x().c1, c.y().c0, c.y().c1].iter().enumerate() {
+        b[32 * i..32 * i + 32].copy_from_slice(f.to_repr().as_ref());
+    }
+    g2_from_bytes(&b).expect("the same curve")
+}
+
+fn expr(cs: &ConstraintSystem<Fr>, e: &Expression<Fr>) -> Result<Expr, String> {
+    let b = |e: &Expression<Fr>| expr(cs, e).map(Box::new);
+    Ok(match e {
+        Expression::Constant(c) => Expr::Constant(fr(c)),
+        Expression::Fixed(q) => Expr::Fixed(
+            cs.fixed_queries()
+                .iter()
+                .position(|(c, r)| c.index() == q.column_index() && *r == q.rotation())
+                .ok_or("a fixed query missing from the constraint system")? as u32,
+        ),
+        Expression::Advice(q) => Expr::Advice(
+            cs.advice_queries()
+                .iter()
+                .position(|(c, r)| c.index() == q.column_index() && *r == q.rotation())
+                .ok_or("an advice query missing from the constraint system")? as u32,
+        ),
+        Expression::Instance(q) => Expr::Instance(
+            cs.instance_queries()
+                .iter()
+                .position(|(c, r)| c.index() == q.column_index() && *r == q.rotation())
+                .ok_or("an instance query missing from the constraint system")? as u32,
+        ),
+        Expression::Negated(a) => Expr::Negated(b(a)?),
+        Expression::Sum(x, y) => Expr::Sum(b(x)?, b(y)?),
+        Expression::Product(x, y) => Expr::Product(b(x)?, b(y)?),
+        Expression::Scaled(a, c) => Expr::Scaled(b(a)?, fr(c)),
+        Expression::Selector(_) => return Err("a selector left in the verifying key".into()),
+        Expression::Challenge(_) => return Err("challenges are not supported".into()),
+    })
+}
+
+/// The layout of the public values, in instance order (public inputs, then public outputs).
+fn public_tensors(s: &Settings) -> Vec<PublicTensor> {
+    let shape = |sh: &Vec<usize>| sh.iter().map(|&d| d as u32).collect();
+    let mut v = vec![];
+    if s.run_args.input_visibility == Visibility::Public {
+        for (i, sh) in s.model_input_shapes.iter().enumerate() {
+            v.push(PublicTensor {
+                role: Role::Input,
+                index: i as u32,
+                scale: s
+                    .model_input_scales
+                    .get(i)
+                    .copied()
+                    .unwrap_or(s.run_args.input_scale),
+                shape: shape(sh),
+            });
+        }
+    }
+    if s.run_args.output_visibility == Visibility::Public {
+        for (i, sh) in s.model_output_shapes.iter().enumerate() {
+            v.push(PublicTensor {
+                role: Role::Output,
+                index: i as u32,
+                scale: s
+                    .model_output_scales
+                    .get(i)
+                    .copied()
+                    .unwrap_or(s.run_args.input_scale),
+                shape: shape(sh),
+            });
+        }
+    }
+    v
+}
+
+/// The bundle for `vk`, made with `params` (the SRS the keys came from), for `settings`.
+pub fn export(
+    vk: &VerifyingKey<G1Affine>,
+    params: &ParamsKZG<Bn256>,
+    settings: &Settings,
+) -> Result<Bundle, String> {
+    let cs = vk.cs();
+    if cs.num_challenges() != 0 || cs.advice_column_phase().iter().any(|&p| p != 0) {
+        return Err("circuits with several phases are not supported by the light verifier".into());
+    }
+    let q = |qs: Vec<(usize, i32)>| {
+        qs.into_iter()
+            .map(|(c, r)| Query {
+                column: c as u32,
+                rotation: r,
+            })
+            .collect::<Vec<_>>()
+    };
+    let gates = cs
+        .gates()
+        .iter()
+        .flat_map(|g| g.polynomials())
+        .map(|p| expr(cs, p))
+        .collect::<Result<Vec<_>, _>>()?;
+    let lookups = cs
+        .lookups()
+        .iter()
+        .map(|l| {
+            Ok(Lookup {
+                input: l
+                    .input_expressions()
+                    .iter()
+                    .map(|e| expr(cs, e))
+                    .collect::<Result<_, String>>()?,
+                table: l
+                    .table_expressions()
+                    .iter()
+                    .map(|e| expr(cs, e))
+                    .collect::<Result<_, String>>()?,
+            })
+        })
+        .collect::<Result<Vec<_>, String>>()?;
+    let permutation = cs
+        .permutation()
+        .get_columns()
+        .iter()
+        .map(|c| {
+            let i = c.index();
+            let (kind, query) = match c.column_type() {
+                Any::Advice(_) => (
+                    ColumnKind::Advice,
+                    cs.advice_queries()
+                        .iter()
+                        .position(|(a, r)| a.index() == i && r.0 == 0),
+                ),
+                Any::Fixed => (
+                    ColumnKind::Fixed,
+                    cs.fixed_queries()
+                        .iter()
+                        .position(|(a, r)| a.index() == i && r.0 == 0),
+                ),
+                Any::Instance => (
+                    ColumnKind::Instance,
+                    cs.instance_queries()
+                        .iter()
+                        .position(|(a, r)| a.index() == i && r.0 == 0),
+                ),
+            };
+            let query = query.ok_or("a permutation column without a rotation-0 query")? as u32;
+            Ok(PermColumn { kind, query })
+        })
+        .collect::<Result<Vec<_>, String>>()?;
+    let domain = vk.get_domain();
+    let bundle = Bundle {
+        k: domain.k(),
+        omega: fr(&domain.get_omega()),
+        delta: fr(&Fr::DELTA),
+        num_instance_columns: cs.num_instance_columns() as u32,
+        num_advice_columns: cs.num_advice_columns() as u32,
+        num_fixed_columns: cs.num_fixed_columns() as u32,
+        advice_queries: q(cs
+            .advice_queries()
+            .iter()
+            .map(|(c, r)| (c.index(), r.0))
+            .collect()),
+        instance_queries: q(cs
+            .instance_queries()
+            .iter()
+            .map(|(c, r)| (c.index(), r.0))
+            .collect()),
+        fixed_queries: q(cs
+            .fixed_queries()
+            .iter()
+            .map(|(c, r)| (c.index(), r.0))
+            .collect()),
+        blinding_factors: cs.blinding_factors() as u32,
+        cs_degree: cs.degree() as u32,
+        quotient_degree: domain.get_quotient_poly_degree() as u32,
+        gates,
+        lookups,
+        permutation,
+        fixed_commitments: vk.fixed_commitments().iter().map(g1).collect(),
+        permutation_commitments: vk.permutation().commitments().iter().map(g1).collect(),
+        transcript_repr: fr(&vk.transcript_repr()),
+        g1: g1(&params.get_g()[0]),
+        g2: g2(&params.g2()),
+        s_g2: g2(&params.s_g2()),
+        public: public_tensors(settings),
+        version: crate::VERSION.into(),
+    };
+    // what the verifier will read back must be what was meant
+    debug_assert_eq!(Bundle::from_bytes(&bundle.to_bytes()).as_ref(), Ok(&bundle));
+    Ok(bundle)
+}

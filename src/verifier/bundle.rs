@@ -1,0 +1,469 @@
+//! The verification bundle: everything a verifier needs besides the proof, in one small byte
+//! string. Layout (all integers u32 little-endian; see [`super::encoding`] for points/scalars):
+//!
+//! ```text
+//! "ZKONNXVB" version(1)
+//! k omega delta | #instance #advice #fixed columns | advice, instance, fixed queries (col, rot)
+//! blinding_factors cs_degree quotient_degree
+//! gates: [expr] | lookups: [([input expr], [table expr])] | permutation: [(kind, eval index)]
+//! fixed commitments [G1] | permutation commitments [G1] | transcript_repr
+//! g1 g2 s_g2                      (the KZG verifier's points)
+//! public values: [(role, tensor index, scale, shape)]   in instance order
+//! zkonnx version (string)         (not part of the fingerprint)
+//! ```
+//!
+//! The fingerprint is Blake2b-256 over every byte before the version string: the same model,
+//! settings and keys give the same fingerprint, any change to them another.
+
+use super::encoding::{Reader, Res, Writer};
+use super::expr::Expr;
+use super::VerifyError;
+use bn254::bn256::{Fr, G1Affine, G2Affine};
+use bn254::ff::Field;
+
+const MAGIC: &[u8; 8] = b"ZKONNXVB";
+const FORMAT: u8 = 1;
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Query {
+    pub column: u32,
+    pub rotation: i32,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ColumnKind {
+    Advice,
+    Fixed,
+    Instance,
+}
+
+/// A column of the permutation argument, by the index of its rotation-0 query.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct PermColumn {
+    pub kind: ColumnKind,
+    pub query: u32,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Lookup {
+    pub input: Vec<Expr>,
+    pub table: Vec<Expr>,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Role {
+    Input,
+    Output,
+}
+
+/// A public tensor, as laid out in the instance column.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct PublicTensor {
+    pub role: Role,
+    /// which model input or output
+    pub index: u32,
+    /// fixed-point scale: value = integer / 2^scale
+    pub scale: u32,
+    pub shape: Vec<u32>,
+}
+
+impl PublicTensor {
+    pub fn len(&self) -> usize {
+        self.shape.iter().map(|&d| d as usize).product()
+    }
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Bundle {
+    pub k: u32,
+    pub omega: Fr,
+    /// the multiplicative generator's 2^S-th power (halo2's DELTA), for permutation cosets
+    pub delta: Fr,
+    pub num_instance_columns: u32,
+    pub num_advice_columns: u32,
+    pub num_fixed_columns: u32,
+    pub advice_queries: Vec<Query>,
+    pub instance_queries: Vec<Query>,
+    pub fixed_queries: Vec<Query>,
+    pub blinding_factors: u32,
+    pub cs_degree: u32,
+    pub quotient_degree: u32,
+    pub gates: Vec<Expr>,
+    pub lookups: Vec<Lookup>,
+    pub permutation: Vec<PermColumn>,
+    pub fixed_commitments: Vec<G1Affine>,
+    pub permutation_commitments: Vec<G1Affine>,
+    pub transcript_repr: Fr,
+    pub g1: G1Affine,
+    pub g2: G2Affine,
+    pub s_g2: G2Affine,
+    pub public: Vec<PublicTensor>,
+    pub version: String,
+}
+
+fn write_queries(w: &mut Writer, qs: &[Query]) {
+    w.len(qs.len());
+    for q in qs {
+        w.u32(q.column);
+        w.i32(q.rotation);
+    }
+}
+
+fn read_queries(r: &mut Reader, what: &str) -> Res<Vec<Query>> {
+    let n = r.count(8, what)?;
+    (0..n)
+        .map(|_| {
+            Ok(Query {
+                column: r.u32(what)?,
+                rotation: r.i32(what)?,
+            })
+        })
+        .collect()
+}
+
+fn write_exprs(w: &mut Writer, es: &[Expr]) {
+    w.len(es.len());
+    for e in es {
+        e.write(w);
+    }
+}
+
+fn read_exprs(r: &mut Reader, what: &str) -> Res<Vec<Expr>> {
+    let n = r.count(5, what)?;
+    (0..n).map(|_| Expr::read(r, what)).collect()
+}
+
+fn read_points(r: &mut Reader, what: &str) -> Res<Vec<G1Affine>> {
+    let n = r.count(64, what)?;
+    (0..n).map(|_| r.g1(what)).collect()
+}
+
+impl Bundle {
+    /// The bundle's bytes and where the version string starts (the fingerprint's end).
+    fn encode(&self) -> (Vec<u8>, usize) {
+        let mut w = Writer::default();
+        w.0.extend_from_slice(MAGIC);
+        w.u8(FORMAT);
+        w.u32(self.k);
+        w.fr(&self.omega);
+        w.fr(&self.delta);
+        w.u32(self.num_instance_columns);
+        w.u32(self.num_advice_columns);
+        w.u32(self.num_fixed_columns);
+        write_queries(&mut w, &self.advice_queries);
+        write_queries(&mut w, &self.instance_queries);
+        write_queries(&mut w, &self.fixed_queries);
+        w.u32(self.blinding_factors);
+        w.u32(self.cs_degree);
+        w.u32(self.quotient_degree);
+        write_exprs(&mut w, &self.gates);
+        w.len(self.lookups.len());
+        for l in &self.lookups {
+            write_exprs(&mut w, &l.input);
+            write_exprs(&mut w, &l.table);
+        }
+        w.len(self.permutation.len());
+        for c in &self.permutation {
+            w.u8(match c.kind {
+                ColumnKind::Advice => 0,
+                ColumnKind::Fixed => 1,
+                ColumnKind::Instance => 2,
+            });
+            w.u32(c.query);
+        }
+        for points in [&self.fixed_commitments, &self.permutation_commitments] {
+            w.len(points.len());
+            for p in points {
+                w.g1(p);
+            }
+        }
+        w.fr(&self.transcript_repr);
+        w.g1(&self.g1);
+        w.g2(&self.g2);
+        w.g2(&self.s_g2);
+        w.len(self.public.len());
+        for t in &self.public {
+            w.u8(match t.role {
+                Role::Input => 0,
+                Role::Output => 1,
+            });
+            w.u32(t.index);
+            w.u32(t.scale);
+            w.len(t.shape.len());
+            for &d in &t.shape {
+                w.u32(d);
+            }
+        }
+        let end = w.0.len();
+        w.len(self.version.len());
+        w.0.extend_from_slice(self.version.as_bytes());
+        (w.0, end)
+    }
+
+    pub fn to_bytes(&self) -> Vec<u8> {
+        self.encode().0
+    }
+
+    /// Blake2b-256 over the bundle's bytes up to the version string, as 64 hex digits.
+    pub fn fingerprint(&self) -> String {
+        let (bytes, end) = self.encode();
+        let h = blake2b_simd::Params::new()
+            .hash_length(32)
+            .personal(b"zkonnx-bundle-fp")
+            .hash(&bytes[..end]);
+        h.as_bytes().iter().map(|b| format!("{b:02x}")).collect()
+    }
+
+    pub fn from_bytes(bytes: &[u8]) -> Result<Bundle, VerifyError> {
+        Self::parse(bytes).map_err(VerifyError::Bundle)
+    }
+
+    fn parse(bytes: &[u8]) -> Res<Bundle> {
+        let mut r = Reader::new(bytes);
+        if r.take(8, "header")? != MAGIC {
+            return Err("not a zkonnx verification bundle (bad magic bytes)".into());
+        }
+        let format = r.u8("format version")?;
+        if format != FORMAT {
+            return Err(format!(
+                "format version {format}, this verifier reads {FORMAT}"
+            ));
+        }
+        let k = r.u32("k")?;
+        let omega = r.fr("omega")?;
+        let delta = r.fr("delta")?;
+        let num_instance_columns = r.u32("instance columns")?;
+        let num_advice_columns = r.u32("advice columns")?;
+        let num_fixed_columns = r.u32("fixed columns")?;
+        let advice_queries = read_queries(&mut r, "advice queries")?;
+        let instance_queries = read_queries(&mut r, "instance queries")?;
+        let fixed_queries = read_queries(&mut r, "fixed queries")?;
+        let blinding_factors = r.u32("blinding factors")?;
+        let cs_degree = r.u32("constraint degree")?;
+        let quotient_degree = r.u32("quotient degree")?;
+        let gates = read_exprs(&mut r, "gates")?;
+        let nl = r.count(8, "lookups")?;
+        let lookups = (0..nl)
+            .map(|_| {
+                Ok(Lookup {
+                    input: read_exprs(&mut r, "lookup input")?,
+                    table: read_exprs(&mut r, "lookup table")?,
+                })
+            })
+            .collect::<Res<Vec<_>>>()?;
+        let np = r.count(5, "permutation columns")?;
+        let permutation = (0..np)
+            .map(|_| {
+                let kind = match r.u8("permutation column kind")? {
+                    0 => ColumnKind::Advice,
+                    1 => ColumnKind::Fixed,
+                    2 => ColumnKind::Instance,
+                    t => return Err(format!("permutation column kind {t}")),
+                };
+                Ok(PermColumn {
+                    kind,
+                    query: r.u32("permutation column")?,
+                })
+            })
+            .collect::<Res<Vec<_>>>()?;
+        let fixed_commitments = read_points(&mut r, "fixed commitments")?;
+        let permutation_commitments = read_points(&mut r, "permutation commitments")?;
+        let transcript_repr = r.fr("transcript_repr")?;
+        let g1 = r.g1("g1")?;
+        let g2 = r.g2("g2")?;
+        let s_g2 = r.g2("s_g2")?;
+        let nt = r.count(13, "public tensors")?;
+        let public = (0..nt)
+            .map(|_| {
+                let role = match r.u8("public tensor role")? {
+                    0 => Role::Input,
+                    1 => Role::Output,
+                    t => return Err(format!("public tensor role {t}")),
+                };
+                let index = r.u32("public tensor index")?;
+                let scale = r.u32("public tensor scale")?;
+                let nd = r.count(4, "public tensor shape")?;
+                let shape = (0..nd)
+                    .map(|_| r.u32("public tensor shape"))
+                    .collect::<Res<Vec<_>>>()?;
+                Ok(PublicTensor {
+                    role,
+                    index,
+                    scale,
+                    shape,
+                })
+            })
+            .collect::<Res<Vec<_>>>()?;
+        let nv = r.count(1, "version")?;
+        let version = String::from_utf8(r.take(nv, "version")?.to_vec())
+            .map_err(|_| "version: not UTF-8".to_string())?;
+        if r.remaining() != 0 {
+            return Err(format!("{} bytes after the end", r.remaining()));
+        }
+        let b = Bundle {
+            k,
+            omega,
+            delta,
+            num_instance_columns,
+            num_advice_columns,
+            num_fixed_columns,
+            advice_queries,
+            instance_queries,
+            fixed_queries,
+            blinding_factors,
+            cs_degree,
+            quotient_degree,
+            gates,
+            lookups,
+            permutation,
+            fixed_commitments,
+            permutation_commitments,
+            transcript_repr,
+            g1,
+            g2,
+            s_g2,
+            public,
+            version,
+        };
+        b.check()?;
+        Ok(b)
+    }
+
+    /// Internal consistency: every index in range, the domain a real one.
+    fn check(&self) -> Res<()> {
+        if !(1..=28).contains(&self.k) {
+            return Err(format!("k = {}: outside 1..=28", self.k));
+        }
+        let mut w = self.omega;
+        for _ in 0..self.k - 1 {
+            w = w.square();
+        }
+        if w == Fr::ONE || w.square() != Fr::ONE {
+            return Err(format!(
+                "omega is not a primitive 2^{}-th root of unity",
+                self.k
+            ));
+        }
+        let cols = |qs: &[Query], n: u32, what: &str| -> Res<()> {
+            match qs
+                .iter()
+                .find(|q| q.column >= n || q.rotation.unsigned_abs() > 1 << 20)
+            {
+                Some(q) => Err(format!("{what} query on column {} of {n}", q.column)),
+                None => Ok(()),
+            }
+        };
+        cols(&self.advice_queries, self.num_advice_columns, "advice")?;
+        cols(
+            &self.instance_queries,
+            self.num_instance_columns,
+            "instance",
+        )?;
+        cols(&self.fixed_queries, self.num_fixed_columns, "fixed")?;
+        if self.fixed_commitments.len() != self.num_fixed_columns as usize {
+            return Err("fixed commitments do not match the fixed columns".into());
+        }
+        if self.permutation_commitments.len() != self.permutation.len() {
+            return Err("permutation commitments do not match the permutation columns".into());
+        }
+        if !(3..=64).contains(&self.cs_degree) || !(1..=64).contains(&self.quotient_degree) {
+            return Err(format!(
+                "constraint degree {} / quotient degree {}",
+                self.cs_degree, self.quotient_degree
+            ));
+        }
+        if self.blinding_factors as u64 + 2 >= 1u64 << self.k {
+            return Err("more blinding rows than rows".into());
+        }
+        let n = (
+            self.fixed_queries.len(),
+            self.advice_queries.len(),
+            self.instance_queries.len(),
+        );
+        for e in self.gates.iter().chain(
+            self.lookups
+                .iter()
+                .flat_map(|l| l.input.iter().chain(&l.table)),
+        ) {
+            e.check(n).map_err(|m| format!("expression: {m}"))?;
+        }
+        if let Some(l) = self
+            .lookups
+            .iter()
+            .find(|l| l.input.len() != l.table.len() || l.input.is_empty())
+        {
+            return Err(format!(
+                "a lookup with {} input and {} table expressions",
+                l.input.len(),
+                l.table.len()
+            ));
+        }
+        for c in &self.permutation {
+            let qs = match c.kind {
+                ColumnKind::Advice => &self.advice_queries,
+                ColumnKind::Fixed => &self.fixed_queries,
+                ColumnKind::Instance => &self.instance_queries,
+            };
+            if qs.get(c.query as usize).map(|q| q.rotation) != Some(0) {
+                return Err(format!(
+                    "permutation column query {} is not a rotation-0 query",
+                    c.query
+                ));
+            }
+        }
+        let total: u64 = self.public.iter().map(|t| t.len() as u64).sum();
+        if total + self.blinding_factors as u64 + 1 > 1u64 << self.k {
+            return Err("more public values than rows".into());
+        }
+        Ok(())
+    }
+
+    /// Number of public values a proof must carry.
+    pub fn num_public(&self) -> usize {
+        self.public.iter().map(|t| t.len()).sum()
+    }
+
+    pub(crate) fn check_instances(&self, instances: &[Fr]) -> Result<(), VerifyError> {
+        if self.num_instance_columns != 1 {
+            return Err(VerifyError::Bundle(format!(
+                "{} instance columns (zkonnx circuits have 1)",
+                self.num_instance_columns
+            )));
+        }
+        if instances.len() != self.num_public() {
+            return Err(VerifyError::Instances(format!(
+                "{} public values, the bundle's model has {}",
+                instances.len(),
+                self.num_public()
+            )));
+        }
+        Ok(())
+    }
+
+    /// The public values as numbers, per tensor: (role, index, values).
+    pub fn dequantize(&self, instances: &[Fr]) -> Result<Vec<(Role, u32, Vec<f64>)>, VerifyError> {
+        self.check_instances(instances)?;
+        let mut it = instances.iter();
+        self.public
+            .iter()
+            .map(|t| {
+                let vals = (0..t.len())
+                    .map(|_| {
+                        let f = it.next().expect("counted above");
+                        super::to_i64(f)
+                            .map(|q| q as f64 / (1u64 << t.scale.min(62)) as f64)
+                            .ok_or_else(|| {
+                                VerifyError::Instances(
+                                    "a public value is not a small integer".into(),
+                                )
+                            })
+                    })
+                    .collect::<Result<Vec<_>, _>>()?;
+                Ok((t.role, t.index, vals))
+            })
+            .collect()
+    }
+}

@@ -1,0 +1,90 @@
+//! The light verifier: checks a zkonnx proof against a verification bundle with nothing but
+//! BN254 arithmetic (`halo2curves` 0.10, no precomputed tables) and Blake2b. No halo2, no
+//! tract, no SRS file: the bundle carries the verification protocol (the constraint system's
+//! gates, lookups and permutation as expressions over queried evaluations), the vk's
+//! commitments and the three KZG points verification needs. `setup` writes the bundle
+//! ([`crate::bundle`], native side); this module reads it, replays halo2's Blake2b transcript
+//! over the proof, checks the vanishing argument at the challenge point and the SHPLONK
+//! multi-opening with one pairing check.
+//!
+//! - [`encoding`]: the byte formats (bundle fields, proof points and scalars), strict.
+//! - [`expr`]: constraint expressions over evaluations.
+//! - [`bundle`]: the bundle itself, its fingerprint, the public values' layout.
+//! - [`transcript`]: halo2's Blake2b transcript, reading only canonical encodings.
+//! - [`plonk`]: the PLONK argument (gates, permutation, lookups, vanishing) at `x`.
+//! - [`shplonk`]: the multi-open argument and the final pairing.
+//!
+//! A wrong proof verifies as `Ok(false)`; bytes that are not a proof or a bundle at all are
+//! `Err` naming what is wrong.
+
+pub mod bundle;
+pub mod encoding;
+pub mod expr;
+pub mod plonk;
+pub mod shplonk;
+pub mod transcript;
+
+pub use bn254::bn256::Fr;
+pub use bundle::{Bundle, PublicTensor, Role};
+
+/// Errors of the light verifier: malformed input, never a wrong proof (that is `Ok(false)`).
+#[derive(Debug, thiserror::Error, PartialEq, Eq)]
+pub enum VerifyError {
+    #[error("verification bundle: {0}")]
+    Bundle(String),
+    #[error("proof: {0}")]
+    Proof(String),
+    #[error("public values: {0}")]
+    Instances(String),
+}
+
+/// Verify `proof` (the raw proof bytes) with public values `instances` against `bundle`. A
+/// proof with another number of public values than the bundle's model has is not this model's
+/// proof: `Ok(false)`.
+pub fn verify(bundle: &Bundle, proof: &[u8], instances: &[Fr]) -> Result<bool, VerifyError> {
+    match bundle.check_instances(instances) {
+        Err(VerifyError::Instances(_)) => return Ok(false),
+        r => r?,
+    }
+    plonk::verify(bundle, proof, &[instances.to_vec()])
+}
+
+/// A public value as a signed integer (values above (p-1)/2 are negative), if it fits in i64.
+pub fn to_i64(f: &Fr) -> Option<i64> {
+    use bn254::ff::PrimeField;
+    let neg = -*f;
+    let small = |x: &Fr| -> Option<i64> {
+        let r = x.to_repr();
+        let b = r.as_ref();
+        if b[8..].iter().any(|&v| v != 0) {
+            return None;
+        }
+        let v = u64::from_le_bytes(b[..8].try_into().ok()?);
+        i64::try_from(v).ok()
+    };
+    small(f).or_else(|| small(&neg).map(|v| -v))
+}
+
+/// Parse a field element written as 64 hex digits, little-endian (proof.json's `instances`).
+pub fn from_hex(s: &str) -> Result<Fr, String> {
+    let h = s.strip_prefix("0x").unwrap_or(s);
+    if h.len() != 64 || !h.bytes().all(|b| b.is_ascii_hexdigit()) {
+        return Err(format!("`{s}` is not a 64-hex-digit field element"));
+    }
+    let mut bytes = [0u8; 32];
+    for (i, b) in bytes.iter_mut().enumerate() {
+        *b = u8::from_str_radix(&h[2 * i..2 * i + 2], 16).map_err(|e| e.to_string())?;
+    }
+    encoding::fr_from_bytes(&bytes).ok_or_else(|| format!("`{s}` is not below the field modulus"))
+}
+
+/// Bytes from a hex string with an optional `0x` (proof.json's `hex_proof`).
+pub fn hex_bytes(s: &str) -> Result<Vec<u8>, String> {
+    let h = s.strip_prefix("0x").unwrap_or(s);
+    if !h.len().is_multiple_of(2) || !h.bytes().all(|b| b.is_ascii_hexdigit()) {
+        return Err("hex_proof is not an even-length hex string".into());
+    }
+    (0..h.len() / 2)
+        .map(|i| u8::from_str_radix(&h[2 * i..2 * i + 2], 16).map_err(|e| e.to_string()))
+        .collect()
+}

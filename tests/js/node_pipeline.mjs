@@ -1,0 +1,87 @@
+// The whole pipeline in Node through the npm package's loader: ONNX -> settings -> calibrate ->
+// compile -> setup -> witness -> mock -> prove -> verify, threaded (worker_threads) or not.
+// Cross-checked with the native CLI on the same model: same settings and outputs, the Node
+// proof verifies natively, the native proof verifies in Node. Then bad input gives Errors with
+// clear messages, and an internal abort (a panic) becomes an Error too.
+// Usage: node tests/js/node_pipeline.mjs MODEL_DIR THREADS   (ZKONNX_PKG: the package folder,
+// default pkg/npm)
+import assert from 'node:assert';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { execFileSync } from 'node:child_process';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
+const dir = path.resolve(process.argv[2] || path.join(root, 'examples/lenet'));
+const threads = Number(process.argv[3] || 1);
+const pkg = path.resolve(process.env.ZKONNX_PKG || path.join(root, 'pkg/npm'));
+const { load, Prover } = await import(pathToFileURL(path.join(pkg, 'node.js')).href);
+const zk = await load({ threads });
+assert.strictEqual(zk.numThreads(), threads);
+assert.strictEqual(zk.threadsUsed(), threads, 'every worker thread runs WebAssembly');
+
+// native reference: the CLI's whole pipeline on the same model
+const bin = path.join(root, 'target/release/zkonnx');
+const nat = fs.mkdtempSync(path.join(os.tmpdir(), 'zkonnx-native-'));
+execFileSync(bin, ['e2e', dir, '--work-dir', nat, '--input-visibility', 'private', '--output-visibility', 'public'], { stdio: 'ignore' });
+const natJson = (f) => JSON.parse(fs.readFileSync(path.join(nat, f), 'utf8'));
+const natSettings = natJson('settings.json');
+const srs = new Uint8Array(fs.readFileSync(path.join(nat, `kzg${natSettings.run_args.logrows}.srs`)));
+
+const onnx = new Uint8Array(fs.readFileSync(path.join(dir, 'network.onnx')));
+const input = JSON.parse(fs.readFileSync(path.join(dir, 'input.json'), 'utf8'));
+const t0 = performance.now();
+const lap = (what) => console.log(`  ${what.padEnd(10)} ${((performance.now() - t0) / 1000).toFixed(2)} s`);
+let settings = zk.genSettings(onnx, { input_visibility: 'Private', output_visibility: 'Public' });
+settings = zk.calibrateSettings(onnx, settings, input, 'resources');
+assert.deepStrictEqual(settings.run_args, natSettings.run_args, 'calibrated run_args equal the CLI\'s');
+const compiled = zk.compileCircuit(onnx, settings);
+const keys = zk.setup(compiled, zk.loadSrs(srs, settings.run_args.logrows));
+lap('setup');
+const witness = zk.genWitness(compiled, input);
+assert.deepStrictEqual(witness.pretty_elements.rescaled_outputs, natJson('witness.json').pretty_elements.rescaled_outputs, 'outputs equal the CLI\'s');
+assert.strictEqual(zk.mock(compiled, witness), true);
+const proof = zk.prove(compiled, witness, keys.pk, srs);
+lap('prove');
+assert.strictEqual(zk.verify(proof, settings, keys.vk, srs), true);
+const bad = structuredClone(proof);
+const os_ = settings.model_output_scales[0];
+bad.instances[0][0] = zk.floatToFelt(zk.feltToFloat(bad.instances[0][0], os_) + 1, os_);
+assert.strictEqual(zk.verify(bad, settings, keys.vk, srs), false, 'a changed public output does not verify');
+
+// the Node proof verifies with the CLI; the CLI's proof verifies here
+fs.writeFileSync(path.join(nat, 'node-proof.json'), JSON.stringify(proof));
+fs.writeFileSync(path.join(nat, 'node-vk.key'), keys.vk);
+const out = execFileSync(bin, ['verify', '-S', path.join(nat, 'settings.json'), '--proof-path', path.join(nat, 'node-proof.json'),
+  '--vk-path', path.join(nat, 'node-vk.key'), '--srs-path', path.join(nat, `kzg${natSettings.run_args.logrows}.srs`)]).toString();
+assert.match(out, /verified/);
+assert.strictEqual(zk.verify(natJson('proof.json'), natSettings, new Uint8Array(fs.readFileSync(path.join(nat, 'vk.key'))), srs), true);
+
+// bad input: an Error naming the cause, and the module keeps working
+const throwsWith = (f, re) => assert.throws(f, (e) => e instanceof Error && re.test(e.message));
+throwsWith(() => zk.genSettings(new Uint8Array([1, 2, 3]), undefined), /ONNX/);
+throwsWith(() => zk.genWitness(compiled, { input_data: [[0.5, 0.25]] }), /values, the model expects/);
+throwsWith(() => zk.prove(compiled, witness, keys.pk.slice(0, 100), srs), /proving key/);
+throwsWith(() => zk.verify(proof, settings, keys.vk.slice(0, 10), srs), /verifying key/);
+throwsWith(() => zk.loadSrs(srs.slice(0, 1000), settings.run_args.logrows), /SRS/);
+assert.strictEqual(zk.verify(proof, settings, keys.vk, srs), true);
+
+// the high-level Prover: progress per stage, keys reused
+const stages = [];
+const prover = await Prover.create(zk, onnx, { calibration: input, srs, keys, onProgress: (s, f) => stages.push([s, f]) });
+const again = await prover.prove(input, { onProgress: (s, f) => stages.push([s, f]) });
+assert.strictEqual(prover.verify(again.proof), true);
+assert.ok(stages.some(([s, f]) => s === 'prove' && f === 1));
+
+// an internal abort: a clear Error, never a bare `RuntimeError: unreachable`
+assert.throws(() => zk.__panicForTests('deliberate test panic'), (e) => e instanceof Error && !(e instanceof WebAssembly.RuntimeError) && /deliberate test panic/.test(e.message));
+if (threads === 1) {
+  // the single-threaded module restarts and works on
+  await zk.ready();
+  assert.strictEqual(zk.verify(proof, settings, keys.vk, srs), true);
+} else {
+  assert.throws(() => zk.numThreads(), /load it again/);
+}
+console.log(`node pipeline (${threads} thread${threads > 1 ? 's' : ''}): ok, outputs ${JSON.stringify(witness.pretty_elements.rescaled_outputs)}`);
+fs.rmSync(nat, { recursive: true, force: true });

@@ -1,0 +1,37 @@
+// The README's ten-line verification page (examples/verify.html), as a user deploys it: in a
+// project with the npm package installed, beside a proof.json and verifier.bundle, served
+// without COOP/COEP. It must say "valid", and "INVALID" for a changed output.
+// Usage: node tests/js/readme_page.mjs PROJECT_DIR WORK_DIR   (WORK_DIR: `zkonnx e2e` output)
+import assert from 'node:assert';
+import fs from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { serve } from './serve.mjs';
+import { launch } from './chromium.mjs';
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
+const [proj, work] = process.argv.slice(2).map((p) => path.resolve(p));
+fs.copyFileSync(path.join(root, 'examples/verify.html'), path.join(proj, 'index.html'));
+fs.copyFileSync(path.join(work, 'verifier.bundle'), path.join(proj, 'verifier.bundle'));
+const proof = JSON.parse(fs.readFileSync(path.join(work, 'proof.json'), 'utf8'));
+const { server, url } = await serve(proj, { isolate: false });
+const ctx = await launch();
+try {
+  const text = async (p) => {
+    fs.writeFileSync(path.join(proj, 'proof.json'), JSON.stringify(p));
+    const page = await ctx.newPage();
+    await page.goto(`${url}/index.html`);
+    await page.waitForFunction(() => document.body && document.body.textContent.length > 0, null, { timeout: 60_000 });
+    return page.evaluate(() => document.body.textContent);
+  };
+  const ok = await text(proof);
+  assert.match(ok, /^valid: outputs \[\[.*\]\], model [0-9a-f]{64}$/);
+  const bad = structuredClone(proof);
+  const h = bad.instances[0][0];
+  bad.instances[0][0] = (h.startsWith('0x') ? '0x' : '') + h.replace(/^0x/, '').replace(/^./, (c) => (parseInt(c, 16) ^ 1).toString(16));
+  assert.strictEqual(await text(bad), 'INVALID proof');
+  console.log(`README page: "${ok.slice(0, 60)}...", changed output: INVALID`);
+} finally {
+  await ctx.close();
+  server.close();
+}

@@ -1,0 +1,82 @@
+// zkonnx/verifier (the light verifier module) in Node and in Debian's Chromium on a page served
+// WITHOUT COOP/COEP: for each model, the native CLI's proof verifies against the bundle `zkonnx
+// setup` wrote; a tampered proof, a changed public output and another model's bundle are
+// rejected; malformed bytes give Errors (and the module works on); `inspect` gives the outputs.
+// Usage: node tests/js/verifier.mjs MODEL_DIR [MODEL_DIR ...]   (after scripts/pack.sh)
+import assert from 'node:assert';
+import fs from 'node:fs';
+import path from 'node:path';
+import { execFileSync } from 'node:child_process';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { serve } from './serve.mjs';
+import { launch, run } from './chromium.mjs';
+import { checks } from './verifier_checks.js';
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
+const models = process.argv.slice(2).map((d) => path.resolve(d));
+const works = [];
+for (const dir of models) {
+  const work = path.join(root, 'target/verifier-js', path.basename(dir));
+  fs.rmSync(work, { recursive: true, force: true });
+  execFileSync(path.join(root, 'target/release/zkonnx'), ['e2e', dir, '--work-dir', work], { stdio: 'ignore' });
+  works.push(work);
+}
+
+function assertChecks(name, r) {
+  const fail = (o) => o.value === false || (o.error !== undefined && !/^not an Error/.test(o.error));
+  assert.strictEqual(r.valid, true, `${name}: valid proof`);
+  assert.strictEqual(r.validFromText, true, `${name}: proof.json as text`);
+  assert.strictEqual(r.validFromBytes, true, `${name}: proof.json as bytes`);
+  assert.deepStrictEqual(r.tampered, { value: false }, `${name}: tampered proof`);
+  assert.deepStrictEqual(r.changedOutput, { value: false }, `${name}: changed public output`);
+  assert.deepStrictEqual(r.otherBundle, { value: false }, `${name}: another model's bundle`);
+  assert.match(r.fingerprint, /^[0-9a-f]{64}$/);
+  assert.strictEqual(r.info.fingerprint, r.fingerprint);
+  assert.deepStrictEqual(r.info.outputs, r.expectedOutputs, `${name}: inspect's outputs`);
+  const m = r.malformed;
+  assert.match(m.truncatedBundle.error, /^verification bundle: .*truncated/, name);
+  assert.match(m.garbageBundle.error, /^verification bundle: not a zkonnx verification bundle/, name);
+  assert.match(m.truncatedProof.error, /^proof: the proof ends early/, name);
+  assert.match(m.notJson.error, /^proof: not JSON/, name);
+  assert.match(m.noProof.error, /hex_proof/, name);
+  assert.ok(Object.values(m).every(fail));
+  assert.strictEqual(r.validAfterErrors, true);
+}
+
+// Node
+const pkg = path.resolve(process.env.ZKONNX_PKG || path.join(root, 'pkg/npm'));
+const zk = await import(pathToFileURL(path.join(pkg, 'verifier/node.js')).href);
+const load = (w) => ({
+  proof: JSON.parse(fs.readFileSync(path.join(w, 'proof.json'), 'utf8')),
+  bundle: new Uint8Array(fs.readFileSync(path.join(w, 'verifier.bundle'))),
+});
+const all = works.map(load);
+const summary = {};
+all.forEach((m, i) => {
+  const name = path.basename(works[i]);
+  const r = checks(zk, m, all[(i + 1) % all.length]);
+  assertChecks(`node ${name}`, r);
+  summary[name] = { node_ms: Number(r.medianMs.toFixed(2)) };
+});
+console.log('light verifier in Node: ok');
+
+// Chromium, page without COOP/COEP
+const { server, url } = await serve(root, { isolate: false });
+const ctx = await launch();
+try {
+  const rel = works.map((w) => '/' + path.relative(root, w)).join(',');
+  const { result: r } = await run(ctx, `${url}/tests/js/www/verify.html?work=${rel}`);
+  assert.ok(!r.error, r.error);
+  assert.strictEqual(r.crossOriginIsolated, false);
+  for (const [w, c] of Object.entries(r.models)) {
+    const name = path.basename(w);
+    assertChecks(`browser ${name}`, c);
+    summary[name].browser_ms = Number(c.medianMs.toFixed(2));
+    summary[name].fingerprint = c.fingerprint.slice(0, 16);
+  }
+} finally {
+  await ctx.close();
+  server.close();
+}
+console.log(JSON.stringify(summary));
+console.log('light verifier in Chromium without COOP/COEP: ok');

@@ -29,7 +29,7 @@ ZKONNX_SHARED=../shared ZKONNX_EZKL_SRS=target/ezkl-k14.srs cargo test --release
 
 step "benchmark models for the JavaScript suites (../shared/bench/make_models.py: numpy + onnx)"
 python3 -c 'import onnx, numpy' 2>/dev/null || python3 -m pip install -q onnx numpy
-python3 ../shared/bench/make_models.py target/bench/models --only mlp_small,mlp_medium,cnn_mnist,sigmoid_mlp --no-check >/dev/null
+python3 ../shared/bench/make_models.py target/bench/models --only mlp_small,mlp_medium,cnn_mnist,sigmoid_mlp,softmax_head --no-check >/dev/null
 
 step "WebAssembly builds (scripts/wasm.sh) and the npm package (scripts/pack.sh)"
 [ -x /usr/bin/chromium ] || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; }
@@ -49,5 +49,9 @@ node tests/js/vite_project.mjs target/bench/models/mlp_small
 
 step "Chromium (Debian, playwright-core): cnn_mnist's whole pipeline in the page, threaded (COOP/COEP), cross-checked with the CLI"
 node tests/js/browser_pipeline.mjs target/bench/models/cnn_mnist
+
+step "Web app (www/, scripts/www.sh): prover page from dropped files (no request leaves the app), cancel, unsupported op; verify page without COOP/COEP; screenshots"
+bash scripts/www.sh
+node tests/js/www_app.mjs target/bench/models/cnn_mnist target/bench/models/softmax_head
 
 step "all tests passed"

@@ -25,7 +25,11 @@ wasm-bindgen --target nodejs --experimental-reset-state-function --out-dir pkg/n
 # CommonJS glue: keep it CommonJS whatever the enclosing package.json says
 echo '{"type": "commonjs"}' > pkg/node/package.json
 
-# threaded: nightly with rust-src; link arguments for shared memory come from build.rs
+# threaded: nightly with rust-src; link arguments for shared memory come from build.rs.
+# Tested with this nightly (the machine's; rustup cannot fetch toolchains here):
+NIGHTLY_TESTED="1.97.0-nightly (e50aa6fba 2026-05-19)"
+have=$(rustc +nightly --version 2>/dev/null | sed 's/^rustc //')
+[ "$have" = "$NIGHTLY_TESTED" ] || echo "warning: nightly is '$have', zkonnx's threaded build was tested with '$NIGHTLY_TESTED'" >&2
 rustup component add rust-src --toolchain nightly >/dev/null
 rustup target add wasm32-unknown-unknown --toolchain nightly >/dev/null
 CARGO_TARGET_DIR=target-mt cargo +nightly rustc --config .cargo/threads.toml --release \

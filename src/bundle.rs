@@ -210,6 +210,7 @@ pub fn export(
         g1: g1(&params.get_g()[0]),
         g2: g2(&params.g2()),
         s_g2: g2(&params.s_g2()),
+        dev_srs_seed: crate::srs::dev_seed(&params.s_g2()),
         public: public_tensors(settings),
         version: crate::VERSION.into(),
     };

@@ -112,7 +112,7 @@ enum Cmd {
         srs_path: PathBuf,
         #[arg(long)]
         logrows: u32,
-        #[arg(long, default_value_t = 0x5eed)]
+        #[arg(long, default_value_t = zkonnx::srs::DEFAULT_DEV_SEED as u64)]
         seed: u64,
     },
     /// Generate the proving and verifying keys
@@ -548,7 +548,7 @@ fn e2e(
         Some(p) => read(p)?,
         None => {
             eprintln!("warning: no --srs-path: generating an UNSAFE development SRS (k = {k})");
-            pipeline::gen_srs(k, 0x5eed)
+            pipeline::gen_srs(k, zkonnx::srs::DEFAULT_DEV_SEED as u64)
         }
     };
     write(&work.join(format!("kzg{k}.srs")), &srs)?;

@@ -62,6 +62,30 @@ pub fn gen_settings(onnx_bytes: &[u8], run_args: RunArgs) -> Result<Settings> {
     Ok(settings_for(&g, &q, run_args))
 }
 
+/// The model's float outputs on the first sample of `data` (the float reference the quantized
+/// outputs are compared with), one vector per model output.
+pub fn float_outputs(
+    onnx_bytes: &[u8],
+    settings: &Settings,
+    data: &InputData,
+) -> Result<Vec<Vec<f64>>> {
+    let g = load_graph(onnx_bytes, &settings.run_args)?;
+    let lens: Vec<usize> = g
+        .input_shapes()
+        .iter()
+        .map(|s| s.iter().product())
+        .collect();
+    let samples = crate::calibrate::samples(data, &lens)?;
+    let first = samples
+        .first()
+        .ok_or(crate::graph::GraphError::InputCount {
+            expected: lens.len(),
+            got: 0,
+        })?;
+    g.check_inputs(first)?;
+    Ok(g.eval(first)?)
+}
+
 /// `compile-circuit`: the quantized model plus its settings.
 pub fn compile_circuit(onnx_bytes: &[u8], settings: &Settings) -> Result<Compiled> {
     let ra = settings.run_args.clone();

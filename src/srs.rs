@@ -52,6 +52,22 @@ pub fn header(bytes: &[u8]) -> Result<u32, SrsError> {
     Ok(k)
 }
 
+/// The CLI's default `gen-srs` seed.
+pub const DEFAULT_DEV_SEED: u32 = 0x5eed;
+
+/// The seed `s_g2` comes from if it is that of a development SRS made by [`gen_srs_unsafe`]
+/// with a seed below 256 or the CLI's default (its secret is the first draw of
+/// `StdRng::seed_from_u64(seed)`).
+pub fn dev_seed(s_g2: &halo2curves::bn256::G2Affine) -> Option<u32> {
+    use halo2curves::bn256::{Fr, G2Affine};
+    use halo2curves::ff::Field;
+    use halo2curves::group::Curve;
+    (0..256).chain([DEFAULT_DEV_SEED]).find(|&seed| {
+        let s = Fr::random(StdRng::seed_from_u64(seed as u64));
+        (G2Affine::generator() * s).to_affine() == *s_g2
+    })
+}
+
 /// Generate an SRS from a seed. **Unsafe**: anyone who knows the seed can forge proofs.
 /// For tests and development only.
 pub fn gen_srs_unsafe(k: u32, seed: u64) -> Vec<u8> {

@@ -175,6 +175,14 @@ pub fn setup(compiled_circuit: &[u8], srs_bytes: &[u8]) -> JsResult<Keys> {
     })
 }
 
+/// The float model's outputs on `input` (the first sample), to show beside the proven ones.
+#[wasm_bindgen(js_name = floatOutputs)]
+pub fn float_outputs(onnx: &[u8], settings: JsValue, input: JsValue) -> JsResult<JsValue> {
+    let s: Settings = from_js(settings, "settings")?;
+    let out = pipeline::float_outputs(onnx, &s, &input_data(input, "input")?).map_err(err)?;
+    to_js(&out)
+}
+
 /// `gen-witness`: `input` in `input.json` form; returns the witness object.
 #[wasm_bindgen(js_name = genWitness)]
 pub fn gen_witness(compiled_circuit: &[u8], input: JsValue) -> JsResult<JsValue> {

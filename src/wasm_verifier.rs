@@ -39,7 +39,7 @@ fn set(o: &Object, k: &str, v: &JsValue) {
 }
 
 /// The bundle's fingerprint and the public values as numbers: `{ fingerprint, inputs,
-/// outputs, logrows, version }` (inputs/outputs: one array per public tensor).
+/// outputs, logrows, version, devSrsSeed }` (inputs/outputs: one array per public tensor).
 #[wasm_bindgen(js_name = inspectRaw)]
 pub fn inspect_raw(public: Vec<String>, bundle_bytes: &[u8]) -> Result<JsValue, JsError> {
     let b = bundle(bundle_bytes)?;
@@ -60,6 +60,11 @@ pub fn inspect_raw(public: Vec<String>, bundle_bytes: &[u8]) -> Result<JsValue, 
     set(&o, "inputs", &inputs);
     set(&o, "outputs", &outputs);
     set(&o, "logrows", &JsValue::from_f64(b.k as f64));
+    // `devSrsSeed`: the seed of zkonnx's UNSAFE development SRS the keys were made with, or null
+    let seed = b
+        .dev_srs_seed
+        .map_or(JsValue::NULL, |s| JsValue::from_f64(s as f64));
+    set(&o, "devSrsSeed", &seed);
     set(&o, "version", &JsValue::from_str(&b.version));
     Ok(o.into())
 }

@@ -76,6 +76,11 @@ fn agrees_with_halo2_on_every_op_model() {
         );
         let b = Bundle::from_bytes(&c.keys.bundle).unwrap();
         assert_eq!(b.to_bytes(), c.keys.bundle, "{name}: bundle round trip");
+        assert_eq!(
+            b.dev_srs_seed,
+            Some(3),
+            "{name}: a development SRS is recognised"
+        );
     }
 }
 
@@ -235,10 +240,10 @@ fn malformed_bundles_are_errors_naming_the_field() {
         .unwrap_err()
         .to_string()
         .contains("not a zkonnx verification bundle"));
-    // a G1 point off the curve: the fixed commitments start after the header and expressions,
-    // so corrupt the last 64-byte point before transcript_repr's neighbours: g1's y coordinate
+    // a G1 point off the curve: g1, counted back from the end (version, public layout, dev SRS
+    // seed, s_g2, g2), its y coordinate changed
     let b = Bundle::from_bytes(good).unwrap();
-    let g1_at = good.len() - b.version.len() - 4 - public_len(&b) - 128 - 128 - 64;
+    let g1_at = good.len() - b.version.len() - 4 - public_len(&b) - 4 - 128 - 128 - 64;
     let mut off = good.clone();
     off[g1_at + 40] ^= 1;
     let e = Bundle::from_bytes(&off).unwrap_err().to_string();

@@ -7,6 +7,9 @@ export function verify(proof: ProofInput, bundle: BundleInput): boolean;
 /** The public values, dequantized, one array per public tensor; and the bundle's fingerprint. */
 export function inspect(proof: ProofInput, bundle: BundleInput): {
   fingerprint: string; inputs: number[][]; outputs: number[][]; logrows: number; version: string;
+  /** The seed of zkonnx's UNSAFE development SRS the keys were made with (anyone can forge
+   * proofs for them), or null: not a development SRS zkonnx knows. */
+  devSrsSeed: number | null;
 };
 /** The bundle's fingerprint (64 hex digits, Blake2b-256 over the model's verification data). */
 export function fingerprint(bundle: BundleInput): string;

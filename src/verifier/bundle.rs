@@ -8,6 +8,7 @@
 //! gates: [expr] | lookups: [([input expr], [table expr])] | permutation: [(kind, eval index)]
 //! fixed commitments [G1] | permutation commitments [G1] | transcript_repr
 //! g1 g2 s_g2                      (the KZG verifier's points)
+//! dev SRS seed: 0, or 1 + seed    (setup found s·G2 to be that of `gen-srs --seed`: UNSAFE)
 //! public values: [(role, tensor index, scale, shape)]   in instance order
 //! zkonnx version (string)         (not part of the fingerprint)
 //! ```
@@ -100,6 +101,10 @@ pub struct Bundle {
     pub g1: G1Affine,
     pub g2: G2Affine,
     pub s_g2: G2Affine,
+    /// `Some(seed)` if the keys were made with zkonnx's seeded development SRS (`gen-srs
+    /// --seed`): anyone can forge proofs for such keys. `None`: not a development SRS zkonnx
+    /// knows (a ceremony's, or another one; compare the fingerprint with the published one).
+    pub dev_srs_seed: Option<u32>,
     pub public: Vec<PublicTensor>,
     pub version: String,
 }
@@ -184,6 +189,7 @@ impl Bundle {
         w.g1(&self.g1);
         w.g2(&self.g2);
         w.g2(&self.s_g2);
+        w.u32(self.dev_srs_seed.map_or(0, |s| s + 1));
         w.len(self.public.len());
         for t in &self.public {
             w.u8(match t.role {
@@ -275,6 +281,7 @@ impl Bundle {
         let g1 = r.g1("g1")?;
         let g2 = r.g2("g2")?;
         let s_g2 = r.g2("s_g2")?;
+        let dev_srs_seed = r.u32("dev SRS seed")?.checked_sub(1);
         let nt = r.count(13, "public tensors")?;
         let public = (0..nt)
             .map(|_| {
@@ -325,6 +332,7 @@ impl Bundle {
             g1,
             g2,
             s_g2,
+            dev_srs_seed,
             public,
             version,
         };

@@ -4,7 +4,10 @@ import http from 'node:http';
 import fs from 'node:fs';
 import path from 'node:path';
 
-const types = { '.html': 'text/html', '.js': 'text/javascript', '.mjs': 'text/javascript', '.wasm': 'application/wasm', '.json': 'application/json' };
+const types = {
+  '.html': 'text/html', '.js': 'text/javascript', '.mjs': 'text/javascript', '.wasm': 'application/wasm',
+  '.json': 'application/json', '.css': 'text/css', '.png': 'image/png', '.svg': 'image/svg+xml',
+};
 
 export function serve(root, { isolate = true, port = 0 } = {}) {
   const requests = [];

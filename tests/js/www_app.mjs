@@ -1,0 +1,132 @@
+// The web app (www/, built by scripts/www.sh) in Debian's Chromium:
+// - prover page, served by `npm run serve` (vite preview, COOP/COEP): a model and input dropped
+//   on the page prove end to end; every network request is recorded: all go to the app's own
+//   origin, all are GETs of its static files (none carries the model); the proof verifies with
+//   the native CLI; keys come from IndexedDB the second time; cancel during `prove` leaves a
+//   usable page; a model with an unsupported op names the op;
+// - verify page, served WITHOUT COOP/COEP: the proof + bundle dropped -> VALID, a tampered
+//   proof -> INVALID. Screenshots of both pages go to target/screenshots/.
+// Usage: node tests/js/www_app.mjs MODEL_DIR UNSUPPORTED_MODEL_DIR
+import assert from 'node:assert';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { spawn, execFileSync } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import { serve } from './serve.mjs';
+import { launch } from './chromium.mjs';
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
+const [model, unsupported] = process.argv.slice(2).map((p) => path.resolve(p));
+const shots = path.join(root, 'target/screenshots');
+fs.mkdirSync(shots, { recursive: true });
+
+// `npm run serve` in www/: vite preview with COOP/COEP
+const port = 5180;
+const preview = spawn('npm', ['run', 'serve'], { cwd: path.join(root, 'www'), stdio: 'ignore', detached: true });
+const app = `http://127.0.0.1:${port}`;
+for (let i = 0; ; i++) {
+  try { if ((await fetch(`${app}/index.html`)).ok) break; } catch { /* not up yet */ }
+  if (i > 100) throw new Error('vite preview did not start');
+  await new Promise((r) => setTimeout(r, 200));
+}
+
+async function dropFiles(page, selector, files) {
+  const dt = await page.evaluateHandle((fs) => {
+    const d = new DataTransfer();
+    for (const [name, bytes] of fs) d.items.add(new File([new Uint8Array(bytes)], name));
+    return d;
+  }, files.map(([name, p]) => [name, Array.from(fs.readFileSync(p))]));
+  await page.dispatchEvent(selector, 'drop', { dataTransfer: dt });
+}
+const text = (page, sel) => page.$eval(sel, (e) => e.textContent);
+const visible = (page, sel) => page.$eval(sel, (e) => !e.classList.contains('hidden'));
+
+const ctx = await launch();
+const requests = [];
+ctx.on('request', (r) => requests.push({ url: r.url(), method: r.method(), body: r.postDataBuffer() }));
+try {
+  const page = await ctx.newPage();
+  page.on('console', (m) => console.log('  [page]', m.text()));
+  await page.goto(`${app}/index.html`);
+  assert.strictEqual(await page.evaluate(() => self.crossOriginIsolated), true);
+
+  // 1. prove from dropped files
+  await dropFiles(page, '#drop', [['network.onnx', path.join(model, 'network.onnx')], ['input.json', path.join(model, 'input.json')]]);
+  await page.waitForFunction(() => document.getElementById('picked').textContent.includes('input: loaded'));
+  await page.click('#prove');
+  await page.waitForFunction(() => window.__zkonnxResult || !document.getElementById('error').classList.contains('hidden'), null, { timeout: 900_000, polling: 500 });
+  assert.ok(!(await visible(page, '#error')), await text(page, '#error'));
+  const r = await page.evaluate(() => window.__zkonnxResult);
+  assert.match(await text(page, '#verdict'), /verified in this tab/);
+  assert.ok(r.outputs.flat().every((v, i) => Math.abs(v - r.floats.flat()[i]) < 0.05), 'proven outputs near the float model\'s');
+  assert.match(await text(page, '#mode'), /2 threads/);
+  await page.screenshot({ path: path.join(shots, 'prove.png'), fullPage: true });
+
+  // the proof and bundle verify with the native CLI
+  const work = fs.mkdtempSync(path.join(os.tmpdir(), 'zkonnx-www-'));
+  fs.writeFileSync(path.join(work, 'proof.json'), JSON.stringify(r.proof));
+  fs.writeFileSync(path.join(work, 'verifier.bundle'), Buffer.from(r.bundle));
+  const out = execFileSync(path.join(root, 'target/release/zkonnx'), ['verify', '--proof-path', 'proof.json', '--bundle-path', 'verifier.bundle'], { cwd: work }).toString();
+  assert.match(out, /verified: true/);
+
+  // 2. again: keys from IndexedDB (calibrate + setup cached); cancel during `prove`
+  await page.evaluate(() => { window.__zkonnxResult = undefined; });
+  await page.click('#prove');
+  await page.waitForFunction(() => document.querySelector('#st_prove .t').textContent === '…', null, { timeout: 300_000, polling: 100 });
+  assert.strictEqual(await text(page, '#st_setup .t'), 'cached');
+  await page.click('#cancel');
+  assert.match(await text(page, '#error'), /Cancelled/);
+  assert.strictEqual(await page.$eval('#prove', (b) => b.disabled), false);
+  // the page is usable: a bundled example proves
+  await page.selectOption('#example', 'mlp');
+  await page.waitForFunction(() => document.getElementById('picked').textContent.includes('example'));
+  await page.click('#prove');
+  await page.waitForFunction(() => window.__zkonnxResult, null, { timeout: 600_000, polling: 500 });
+  assert.ok(!(await visible(page, '#error')));
+
+  // 3. a model with an unsupported op: the op is named
+  await dropFiles(page, '#drop', [['model.onnx', path.join(unsupported, 'network.onnx')], ['input.json', path.join(unsupported, 'input.json')]]);
+  await page.click('#prove');
+  await page.waitForFunction(() => !document.getElementById('error').classList.contains('hidden'), null, { timeout: 300_000, polling: 200 });
+  const unsup = await text(page, '#error');
+  assert.match(unsup, /Softmax/, unsup);
+  console.log(`unsupported op shown: ${unsup.split('\n')[0]}`);
+
+  // nothing left the machine: every request went to the app's origin, as a GET
+  for (const q of requests) {
+    assert.ok(q.url.startsWith(app + '/') || q.url.startsWith('blob:') || q.url.startsWith('data:'), `request to ${q.url}`);
+    assert.ok(['GET', 'HEAD'].includes(q.method) && !q.body, `${q.method} ${q.url} carries a body`);
+  }
+  console.log(`prover page: ok (${requests.length} requests, all same-origin GETs of static files)`);
+
+  // 4. verify page, on a static host without COOP/COEP
+  const plain = await serve(path.join(root, 'www/dist'), { isolate: false });
+  try {
+    const v = await ctx.newPage();
+    await v.goto(`${plain.url}/verify.html`);
+    assert.strictEqual(await v.evaluate(() => self.crossOriginIsolated), false);
+    await dropFiles(v, '#drop', [['proof.json', path.join(work, 'proof.json')], ['verifier.bundle', path.join(work, 'verifier.bundle')]]);
+    await v.waitForFunction(() => window.__zkonnxVerify, null, { timeout: 60_000 });
+    assert.deepStrictEqual(await v.evaluate(() => window.__zkonnxVerify.ok), true);
+    assert.match(await text(v, '#verdict'), /VALID/);
+    assert.match(await text(v, '#srs'), /UNSAFE development SRS/);
+    await v.screenshot({ path: path.join(shots, 'verify.png'), fullPage: true });
+    const bad = structuredClone(r.proof);
+    const h = bad.instances[0][0];
+    bad.instances[0][0] = h.replace(/^(0x)?./, (m) => m.slice(0, -1) + (parseInt(m.slice(-1), 16) ^ 1).toString(16));
+    fs.writeFileSync(path.join(work, 'tampered.json'), JSON.stringify(bad));
+    await v.evaluate(() => { window.__zkonnxVerify = undefined; });
+    await dropFiles(v, '#drop', [['tampered.json', path.join(work, 'tampered.json')]]);
+    await v.waitForFunction(() => window.__zkonnxVerify, null, { timeout: 60_000 });
+    assert.strictEqual(await v.evaluate(() => window.__zkonnxVerify.ok), false);
+    assert.match(await text(v, '#verdict'), /INVALID/);
+    console.log('verify page without COOP/COEP: valid proof VALID, tampered INVALID');
+  } finally {
+    plain.server.close();
+  }
+} finally {
+  await ctx.close();
+  process.kill(-preview.pid);
+}
+console.log(`www app: ok; screenshots in ${path.relative(root, shots)}/`);

@@ -1,0 +1,61 @@
+// The prover, off the page's main thread: loads zkonnx (threaded when the page is
+// cross-origin isolated), runs one job and reports each stage. Cancel = the page terminates
+// this worker.
+import { load } from 'zkonnx';
+
+let zk;
+const post = (m) => self.postMessage(m);
+
+async function stage(name, f) {
+  post({ type: 'stage', name, state: 'running' });
+  const t = performance.now();
+  await new Promise((r) => setTimeout(r, 0)); // let the page show it
+  const out = await f();
+  post({ type: 'stage', name, state: 'done', seconds: (performance.now() - t) / 1000 });
+  return out;
+}
+
+self.onmessage = async ({ data }) => {
+  const { onnx, input, runArgs, target, cached } = data;
+  try {
+    zk ??= await stage('load', () => load());
+    post({ type: 'info', threads: zk.numThreads(), isolated: self.crossOriginIsolated === true });
+    let settings = cached?.settings;
+    if (settings) {
+      post({ type: 'stage', name: 'calibrate', state: 'cached' });
+    } else {
+      settings = await stage('calibrate', () =>
+        zk.calibrateSettings(onnx, zk.genSettings(onnx, runArgs), input, target));
+    }
+    const compiled = await stage('compile', () => zk.compileCircuit(onnx, settings));
+    const k = settings.run_args.logrows;
+    const params = await stage('srs', async () => {
+      // the development SRS is served per k (no downsizing: that recomputes the Lagrange
+      // basis, slow in WebAssembly); a user's file is downsized to k
+      let srs = data.srs;
+      if (!srs) {
+        const r = await fetch(`${data.devSrsBase}dev-unsafe-k${k}.srs`);
+        if (!r.ok) throw new Error(`this model needs 2^${k} rows: no development SRS for k = ${k} is served with the app`);
+        srs = new Uint8Array(await r.arrayBuffer());
+      }
+      return zk.loadSrs(srs, k);
+    });
+    let keys = cached?.keys;
+    if (keys) {
+      post({ type: 'stage', name: 'setup', state: 'cached' });
+    } else {
+      keys = await stage('setup', () => zk.setup(compiled, params));
+    }
+    const witness = await stage('witness', () => zk.genWitness(compiled, input));
+    const floats = zk.floatOutputs(onnx, settings, input);
+    const proof = await stage('prove', () => zk.prove(compiled, witness, keys.pk, params));
+    const verified = await stage('verify', () => zk.verify(proof, settings, keys.vk, params));
+    post({
+      type: 'done', proof, settings, keys, verified, floats,
+      outputs: witness.pretty_elements.rescaled_outputs.map((r) => r.map(Number)),
+      memoryBytes: zk.memoryBytes(),
+    });
+  } catch (e) {
+    post({ type: 'error', message: e instanceof Error ? e.message : String(e) });
+  }
+};

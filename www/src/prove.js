@@ -1,0 +1,155 @@
+// The prover page: gathers the model, input and options, runs the pipeline in a Web Worker
+// (prove-worker.js), shows each stage, the outputs next to the float model's, and offers the
+// proof and the verification bundle for download.
+import { fingerprint } from 'zkonnx/verifier';
+import { cacheKey, getKeys, putKeys } from './keys.js';
+
+const $ = (id) => document.getElementById(id);
+const STAGES = ['load', 'calibrate', 'compile', 'srs', 'setup', 'witness', 'prove', 'verify'];
+const state = { onnx: null, input: null, onnxName: '', worker: null, running: false, timer: null };
+
+$('mode').textContent = self.crossOriginIsolated
+  ? 'This page is cross-origin isolated: proving uses every core.'
+  : 'This page is not cross-origin isolated: proving runs on one thread.';
+
+// ---- inputs: dropped or picked files, or a bundled example
+async function takeFiles(files) {
+  for (const f of files) {
+    const bytes = new Uint8Array(await f.arrayBuffer());
+    if (f.name.endsWith('.json')) {
+      try {
+        state.input = JSON.parse(new TextDecoder().decode(bytes));
+      } catch (e) {
+        return showError(`${f.name} is not valid JSON: ${e.message}`);
+      }
+      if (!Array.isArray(state.input?.input_data)) return showError(`${f.name}: no "input_data" array (expected ezkl's input.json format)`);
+    } else {
+      state.onnx = bytes;
+      state.onnxName = f.name;
+    }
+  }
+  $('example').value = '';
+  showPicked();
+}
+function showPicked() {
+  $('picked').textContent = `model: ${state.onnxName || '—'} · input: ${state.input ? 'loaded' : '—'}`;
+}
+const drop = $('drop');
+drop.addEventListener('dragover', (e) => { e.preventDefault(); drop.classList.add('over'); });
+drop.addEventListener('dragleave', () => drop.classList.remove('over'));
+drop.addEventListener('drop', (e) => { e.preventDefault(); drop.classList.remove('over'); takeFiles(e.dataTransfer.files); });
+$('files').addEventListener('change', (e) => takeFiles(e.target.files));
+$('example').addEventListener('change', async (e) => {
+  const name = e.target.value;
+  if (!name) return;
+  state.onnx = new Uint8Array(await (await fetch(`./examples/${name}/network.onnx`)).arrayBuffer());
+  state.input = await (await fetch(`./examples/${name}/input.json`)).json();
+  state.onnxName = `${name}/network.onnx (example)`;
+  showPicked();
+});
+$('srs_choice').addEventListener('change', (e) => $('srs_file').classList.toggle('hidden', e.target.value !== 'file'));
+
+// ---- stages
+function resetStages() {
+  $('stages').innerHTML = STAGES.map((s) => `<div class="stage" id="st_${s}"><span>${s}</span><div class="bar"><div></div></div><span class="t"></span></div>`).join('');
+}
+function setStage(name, st, seconds) {
+  const el = $(`st_${name}`);
+  if (!el) return;
+  const bar = el.querySelector('.bar > div');
+  const t = el.querySelector('.t');
+  if (st === 'running') { bar.style.width = '50%'; t.textContent = '…'; el.dataset.start = performance.now(); }
+  if (st === 'done') { bar.style.width = '100%'; el.classList.add('done'); t.textContent = `${seconds.toFixed(2)} s`; }
+  if (st === 'cached') { bar.style.width = '100%'; el.classList.add('done'); t.textContent = 'cached'; }
+}
+
+function showError(msg) {
+  $('error').textContent = msg;
+  $('error').classList.remove('hidden');
+}
+
+function setRunning(on) {
+  state.running = on;
+  $('prove').disabled = on;
+  $('cancel').disabled = !on;
+  clearInterval(state.timer);
+  if (on) {
+    const t0 = performance.now();
+    state.timer = setInterval(() => { $('elapsed').textContent = `${((performance.now() - t0) / 1000).toFixed(1)} s`; }, 200);
+  }
+}
+
+function worker() {
+  state.worker ??= new Worker(new URL('./prove-worker.js', import.meta.url), { type: 'module' });
+  return state.worker;
+}
+
+$('cancel').addEventListener('click', () => {
+  // a stage runs to its end inside WebAssembly: stop the worker itself, start afresh next time
+  state.worker?.terminate();
+  state.worker = null;
+  setRunning(false);
+  showError('Cancelled. Nothing was kept from this run; press Prove to start again.');
+});
+
+$('prove').addEventListener('click', async () => {
+  $('error').classList.add('hidden');
+  $('result').classList.add('hidden');
+  if (!state.onnx || !state.input) return showError('Pick an ONNX model and an input.json first (or a bundled example).');
+  let srs = null; // null: the development SRS, fetched by the worker at the model's k
+  if ($('srs_choice').value === 'file') {
+    const f = $('srs_file').files[0];
+    if (!f) return showError('Pick the SRS file, or choose the development SRS.');
+    srs = new Uint8Array(await f.arrayBuffer());
+  }
+  const runArgs = {
+    input_visibility: cap($('input_visibility').value),
+    output_visibility: cap($('output_visibility').value),
+    param_visibility: cap($('param_visibility').value),
+  };
+  const target = $('target').value;
+  const key = await cacheKey(state.onnx, { runArgs, target }, srs ?? new TextEncoder().encode('dev-unsafe'));
+  const cached = $('keep_keys').checked ? await getKeys(key) : null;
+  resetStages();
+  setRunning(true);
+  const w = worker();
+  w.onmessage = async ({ data: m }) => {
+    if (m.type === 'stage') setStage(m.name, m.state, m.seconds);
+    if (m.type === 'info') $('mode').textContent += ` (${m.threads} thread${m.threads > 1 ? 's' : ''})`;
+    if (m.type === 'error') {
+      setRunning(false);
+      showError(m.message);
+    }
+    if (m.type === 'done') {
+      setRunning(false);
+      if ($('keep_keys').checked && !cached) await putKeys(key, { settings: m.settings, keys: m.keys });
+      showResult(m);
+    }
+  };
+  w.onerror = (e) => { setRunning(false); showError(`The prover stopped: ${e.message || 'out of memory?'}`); state.worker = null; };
+  const devSrsBase = new URL('./srs/', location.href).href;
+  w.postMessage({ onnx: state.onnx, input: state.input, srs, devSrsBase, runArgs, target, cached });
+});
+
+const cap = (s) => s[0].toUpperCase() + s.slice(1);
+
+function showResult(m) {
+  $('result').classList.remove('hidden');
+  $('verdict').textContent = m.verified
+    ? `Proof made and verified in this tab (linear memory ${(m.memoryBytes / 2 ** 20).toFixed(0)} MB).`
+    : 'The proof did not verify: this is a bug, please report it.';
+  const rows = [];
+  m.outputs.forEach((out, i) => out.forEach((v, j) => {
+    const f = m.floats[i]?.[j];
+    rows.push(`<tr><td>output ${i}[${j}]</td><td>${v.toPrecision(6)}</td><td>${f === undefined ? '' : f.toPrecision(6)}</td><td>${f === undefined ? '' : Math.abs(v - f).toExponential(1)}</td></tr>`);
+  }));
+  $('outputs').innerHTML = '<tr><th></th><th>proven</th><th>float model</th><th>|difference|</th></tr>' + rows.join('');
+  $('fingerprint').textContent = fingerprint(m.keys.bundle);
+  const link = (id, bytes, type) => { $(id).href = URL.createObjectURL(new Blob([bytes], { type })); };
+  link('dl_proof', JSON.stringify(m.proof), 'application/json');
+  link('dl_bundle', m.keys.bundle, 'application/octet-stream');
+  window.__zkonnxResult = { proof: m.proof, bundle: Array.from(m.keys.bundle), outputs: m.outputs, floats: m.floats };
+}
+
+resetStages();
+showPicked();

@@ -43,7 +43,29 @@ fn lagrange(b: &Bundle, omega_inv: &Fr, x: Fr, xn: Fr, rotations: std::ops::Rang
         .collect()
 }
 
+/// The exact length of a proof for this bundle's circuit: its points and scalars, 32 bytes each.
+pub fn proof_len(b: &Bundle) -> usize {
+    let sets = b.permutation.len().div_ceil((b.cs_degree - 2) as usize);
+    let lookups = b.lookups.len();
+    let points =
+        b.num_advice_columns as usize + 3 * lookups + sets + 1 + b.quotient_degree as usize + 2;
+    let scalars = b.advice_queries.len()
+        + b.fixed_queries.len()
+        + 1
+        + b.permutation.len()
+        + (3 * sets).saturating_sub(1)
+        + 5 * lookups;
+    32 * (points + scalars)
+}
+
 pub fn verify(b: &Bundle, proof: &[u8], instances: &[Vec<Fr>]) -> Result<bool, VerifyError> {
+    let expected = proof_len(b);
+    if proof.len() != expected {
+        return Err(VerifyError::Proof(format!(
+            "{} bytes, while proofs of this bundle's model have {expected}: a proof of another model, or a truncated or extended one",
+            proof.len()
+        )));
+    }
     let omega_inv = b.omega.invert().unwrap();
     let n = 1u64 << b.k;
     let mut t = Transcript::new(proof);

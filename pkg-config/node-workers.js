@@ -13,23 +13,27 @@ import fs from 'node:fs';
 import { fileURLToPath } from 'node:url';
 
 // runs inside each worker_thread: a `self` with message events, then the helper module
+// (no `require`: the eval'd code is ES module code when Node runs with --input-type=module;
+// messages sent before the listener is attached wait in the port)
 const BOOT = `
-const { parentPort, workerData } = require('node:worker_threads');
-const listeners = new Set();
-const early = [];
-globalThis.self = globalThis;
-globalThis.postMessage = (m) => parentPort.postMessage(m);
-globalThis.addEventListener = (type, f) => {
-  if (type !== 'message') return;
-  listeners.add(f);
-  while (early.length) f({ data: early.shift() });
-};
-globalThis.removeEventListener = (type, f) => listeners.delete(f);
-parentPort.on('message', (data) => {
-  if (listeners.size === 0) early.push(data);
-  for (const f of [...listeners]) f({ data });
-});
-import(workerData.url);
+(async () => {
+  const { parentPort, workerData } = await import('node:worker_threads');
+  const listeners = new Set();
+  const early = [];
+  globalThis.self = globalThis;
+  globalThis.postMessage = (m) => parentPort.postMessage(m);
+  globalThis.addEventListener = (type, f) => {
+    if (type !== 'message') return;
+    listeners.add(f);
+    while (early.length) f({ data: early.shift() });
+  };
+  globalThis.removeEventListener = (type, f) => listeners.delete(f);
+  parentPort.on('message', (data) => {
+    if (listeners.size === 0) early.push(data);
+    for (const f of [...listeners]) f({ data });
+  });
+  await import(workerData.url);
+})();
 `;
 
 if (typeof globalThis.Worker === 'undefined') {

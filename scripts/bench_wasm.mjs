@@ -3,7 +3,7 @@
 // Worker at 1 and 2 threads, and Node (the npm package's loader) at 1 and 2 threads. The
 // WebAssembly runs calibrate and compile themselves and load the CLI's keys and SRS (KZG setup
 // belongs native). Prints one JSON line per model, then the module sizes.
-// Usage: node scripts/bench_wasm.mjs DIR [DIR ...]   (model folders inside the repository,
+// Usage: node scripts/bench_wasm.mjs [--no-node] DIR [DIR ...]   (model folders inside the repository,
 // e.g. target/bench/models/cnn_mnist; after scripts/wasm.sh, scripts/pack.sh, cargo build --release)
 import fs from 'node:fs';
 import path from 'node:path';
@@ -18,7 +18,8 @@ const { server, url } = await serve(root, { isolate: true });
 const rel = (p) => path.relative(root, p);
 const round = (x) => Math.round(x * 1000) / 1000;
 
-for (const dir of process.argv.slice(2).map((d) => path.resolve(d))) {
+const noNode = process.argv.includes('--no-node');
+for (const dir of process.argv.slice(2).filter((a) => !a.startsWith('--')).map((d) => path.resolve(d))) {
   const name = path.basename(dir);
   const row = { model: name };
   const work = path.join(root, 'target/bench/wasm', name);
@@ -46,7 +47,7 @@ for (const dir of process.argv.slice(2).map((d) => path.resolve(d))) {
       await ctx.close();
     }
   }
-  for (const threads of [1, 2]) {
+  for (const threads of noNode ? [] : [1, 2]) {
     const script = `
       const fs = await import('node:fs');
       const { load } = await import(${JSON.stringify(pathToFileURL(path.join(root, 'pkg/npm/node.js')).href)});

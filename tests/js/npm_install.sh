@@ -19,5 +19,7 @@ work=$(mktemp -d)
 "$root/target/release/zkonnx" e2e "$model" --work-dir "$work" >/dev/null
 node "$root/tests/js/readme_page.mjs" "$proj" "$work"
 rm -rf "$work"
+# threads when Node evaluates ES module code (the workers' bootstrap must not need `require`)
+node --input-type=module -e "const { load } = await import('zkonnx'); const zk = await load({ threads: 2 }); if (zk.threadsUsed() !== 2) process.exit(1); console.log('threads under --input-type=module: ok');"
 node -e "require('zkonnx').load({ threads: 1 }).then((zk) => { if (zk.numThreads() !== 1) process.exit(1); console.log('require(\"zkonnx\") from CommonJS: ok'); })"
 cd / && rm -rf "$proj"

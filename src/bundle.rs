@@ -2,8 +2,8 @@
 //! constraint system flattened into expressions over resolved query indices, the vk's
 //! commitments, the three KZG points, and the public values' layout. Written by `setup`.
 
-use crate::settings::{Settings, Visibility};
-use crate::verifier::bundle::{ColumnKind, Lookup, PermColumn, PublicTensor, Query, Role};
+use crate::settings::Settings;
+use crate::verifier::bundle::{ColumnKind, Lookup, PermColumn, Query};
 use crate::verifier::encoding::{g1_from_bytes, g2_from_bytes};
 use crate::verifier::expr::Expr;
 use crate::verifier::{self, Bundle};
@@ -66,41 +66,6 @@ fn expr(cs: &ConstraintSystem<Fr>, e: &Expression<Fr>) -> Result<Expr, String> {
         Expression::Selector(_) => return Err("a selector left in the verifying key".into()),
         Expression::Challenge(_) => return Err("challenges are not supported".into()),
     })
-}
-
-/// The layout of the public values, in instance order (public inputs, then public outputs).
-fn public_tensors(s: &Settings) -> Vec<PublicTensor> {
-    let shape = |sh: &Vec<usize>| sh.iter().map(|&d| d as u32).collect();
-    let mut v = vec![];
-    if s.run_args.input_visibility == Visibility::Public {
-        for (i, sh) in s.model_input_shapes.iter().enumerate() {
-            v.push(PublicTensor {
-                role: Role::Input,
-                index: i as u32,
-                scale: s
-                    .model_input_scales
-                    .get(i)
-                    .copied()
-                    .unwrap_or(s.run_args.input_scale),
-                shape: shape(sh),
-            });
-        }
-    }
-    if s.run_args.output_visibility == Visibility::Public {
-        for (i, sh) in s.model_output_shapes.iter().enumerate() {
-            v.push(PublicTensor {
-                role: Role::Output,
-                index: i as u32,
-                scale: s
-                    .model_output_scales
-                    .get(i)
-                    .copied()
-                    .unwrap_or(s.run_args.input_scale),
-                shape: shape(sh),
-            });
-        }
-    }
-    v
 }
 
 /// The bundle for `vk`, made with `params` (the SRS the keys came from), for `settings`.
@@ -211,7 +176,7 @@ pub fn export(
         g2: g2(&params.g2()),
         s_g2: g2(&params.s_g2()),
         dev_srs_seed: crate::srs::dev_seed(&params.s_g2()),
-        public: public_tensors(settings),
+        public: crate::publics::layout(settings),
         version: crate::VERSION.into(),
     };
     // what the verifier will read back must be what was meant

@@ -1,5 +1,6 @@
 //! The library's error: one variant per layer, each wrapping that layer's typed error.
 
+use crate::commitment::CommitError;
 use crate::formats::FormatError;
 use crate::graph::GraphError;
 use crate::keys::KeyError;
@@ -33,6 +34,8 @@ pub enum Error {
     Proof(#[from] ProofError),
     #[error(transparent)]
     Light(#[from] VerifyError),
+    #[error(transparent)]
+    Commit(#[from] CommitError),
 }
 
 pub type Result<T, E = Error> = std::result::Result<T, E>;

@@ -36,6 +36,34 @@ pub fn to_i64(f: &Fr) -> Option<i64> {
     }
 }
 
+/// The field element of canonical little-endian bytes (the caller guarantees `< p`).
+pub fn from_repr(b: [u8; 32]) -> Fr {
+    let mut repr = <Fr as PrimeField>::Repr::default();
+    repr.as_mut().copy_from_slice(&b);
+    Option::from(Fr::from_repr(repr)).expect("canonical bytes")
+}
+
+/// As the light verifier's field element (the same field, another crate).
+pub fn to_verifier(f: &Fr) -> crate::verifier::Fr {
+    let mut b = [0u8; 32];
+    b.copy_from_slice(f.to_repr().as_ref());
+    crate::verifier::encoding::fr_from_bytes(&b).expect("the same field")
+}
+
+/// Big-endian `0x…` hex, how commitments are printed.
+pub fn to_hex_be(f: &Fr) -> String {
+    crate::verifier::publics::fr_hex_be(&to_verifier(f))
+}
+
+/// Parse a commitment or salt in `0x…` big-endian hex.
+pub fn from_hex_be(s: &str) -> Result<Fr, String> {
+    let v = crate::verifier::publics::fr_from_hex_be(s)?;
+    use bn254::ff::PrimeField as _;
+    let mut b = [0u8; 32];
+    b.copy_from_slice(v.to_repr().as_ref());
+    Ok(from_repr(b))
+}
+
 /// 64 hex digits, little-endian bytes (ezkl's witness and proof encoding).
 pub fn to_hex(f: &Fr) -> String {
     f.to_repr()

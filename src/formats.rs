@@ -86,6 +86,13 @@ pub struct PrettyElements {
 }
 
 /// `witness.json`: field elements as 64-hex-digit little-endian strings.
+/// A `hashed` tensor's commitment as ezkl's witness files show it.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct Processed {
+    /// the commitments (`0x…`, big-endian hex), one per tensor
+    pub poseidon_hash: Vec<String>,
+}
+
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Witness {
     pub inputs: Vec<Vec<String>>,
@@ -93,6 +100,18 @@ pub struct Witness {
     pub pretty_elements: PrettyElements,
     pub max_lookup_inputs: i64,
     pub min_lookup_inputs: i64,
+    /// commitments of `hashed` tensors (informative: the prover recomputes them)
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub processed_params: Option<Processed>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub processed_inputs: Option<Processed>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub processed_outputs: Option<Processed>,
+    /// salts of hashed inputs/outputs (`0x…`; absent: unsalted), one per tensor
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub input_salts: Vec<String>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub output_salts: Vec<String>,
 }
 
 /// Decoded public values of a proof.
@@ -102,6 +121,13 @@ pub struct PrettyPublicInputs {
     pub inputs: Vec<Vec<String>>,
     pub rescaled_outputs: Vec<Vec<String>>,
     pub outputs: Vec<Vec<String>>,
+    /// commitments of hashed tensors (`0x…`)
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub param_commitment: Option<String>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub input_commitments: Vec<String>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub output_commitments: Vec<String>,
 }
 
 /// `proof.json`.

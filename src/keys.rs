@@ -62,7 +62,11 @@ pub fn keygen(
     model: &Compiled,
     params: &ParamsKZG<Bn256>,
 ) -> Result<(VerifyingKey<G1Affine>, ProvingKey<G1Affine>), KeyError> {
-    let circuit = ModelCircuit { model, trace: None };
+    let circuit = ModelCircuit {
+        model,
+        trace: None,
+        salts: None,
+    };
     let vk = keygen_vk(params, &circuit).map_err(|e| KeyError::Keygen(format!("{e:?}")))?;
     let pk =
         keygen_pk(params, vk.clone(), &circuit).map_err(|e| KeyError::Keygen(format!("{e:?}")))?;

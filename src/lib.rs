@@ -11,6 +11,7 @@
 pub mod bundle;
 #[cfg(feature = "prover")]
 pub mod calibrate;
+pub mod commitment;
 #[cfg(feature = "prover")]
 pub mod circuit;
 #[cfg(feature = "prover")]
@@ -31,8 +32,11 @@ pub mod onnx;
 pub mod ops;
 #[cfg(feature = "prover")]
 pub mod pipeline;
+pub mod poseidon;
 #[cfg(feature = "prover")]
 pub mod proof;
+#[cfg(feature = "prover")]
+pub mod publics;
 #[cfg(feature = "prover")]
 pub mod quant;
 #[cfg(feature = "prover")]

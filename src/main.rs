@@ -48,12 +48,18 @@ struct RunArgsFlags {
     /// name->value, comma separated (batch_size->1)
     #[arg(short = 'V', long, default_value = "batch_size->1")]
     variables: String,
-    #[arg(long, default_value = "private")]
+    /// public (values in the proof), hashed (a Poseidon commitment in the proof) or private
+    /// (proves "for some input")
+    #[arg(long, default_value = "public")]
     input_visibility: Visibility,
+    /// public, hashed or private
     #[arg(long, default_value = "public")]
     output_visibility: Visibility,
-    #[arg(long, default_value = "private")]
+    /// hashed (a salted commitment binds the weights; they stay private), fixed (in the vk)
+    /// or private (NOT bound: any weights verify)
+    #[arg(long, default_value = "hashed")]
     param_visibility: Visibility,
+    /// safe (verify each proof after proving) or unsafe
     #[arg(long, default_value = "unsafe")]
     check_mode: String,
     #[arg(long, default_value_t = 16384)]
@@ -105,6 +111,21 @@ enum Cmd {
         compiled_circuit: PathBuf,
         #[arg(short = 'S', long, default_value = "settings.json")]
         settings_path: PathBuf,
+        /// the params commitment's secret salt (hashed params), created if absent
+        /// (default: beside the model, MODEL with extension .salt)
+        #[arg(long)]
+        salt_path: Option<PathBuf>,
+    },
+    /// Print the params commitment of a model (hashed params): what verifiers check proofs
+    /// against (`verify --param-commitment`)
+    Commit {
+        #[arg(short = 'M', long, default_value = "network.onnx")]
+        model: PathBuf,
+        #[arg(short = 'S', long, default_value = "settings.json")]
+        settings_path: PathBuf,
+        /// the secret salt, created if absent (default: MODEL with extension .salt)
+        #[arg(long)]
+        salt_path: Option<PathBuf>,
     },
     /// Generate an UNSAFE seeded SRS (tests and development only)
     GenSrs {
@@ -184,6 +205,18 @@ enum Cmd {
         bundle_path: Option<PathBuf>,
         #[arg(long)]
         reduced_srs: bool,
+        /// fail unless the proof commits to these params (0x… from `zkonnx commit`)
+        #[arg(long)]
+        param_commitment: Option<String>,
+        /// fail unless the proof's (first) input commitment is this
+        #[arg(long)]
+        input_commitment: Option<String>,
+        /// fail unless the proof's (first) output commitment is this
+        #[arg(long)]
+        output_commitment: Option<String>,
+        /// fail unless the keys' fingerprint (the verification bundle's) is this
+        #[arg(long)]
+        fingerprint: Option<String>,
     },
     /// Every step on DIR/network.onnx and DIR/input.json, timed
     E2e {
@@ -196,15 +229,55 @@ enum Cmd {
         /// a ceremony SRS; without it an UNSAFE development SRS is generated
         #[arg(long)]
         srs_path: Option<PathBuf>,
-        #[arg(long, default_value = "private")]
+        /// public, hashed or private
+        #[arg(long, default_value = "public")]
         input_visibility: Visibility,
+        /// public, hashed or private
         #[arg(long, default_value = "public")]
         output_visibility: Visibility,
-        #[arg(long, default_value = "private")]
+        /// hashed, fixed or private
+        #[arg(long, default_value = "hashed")]
         param_visibility: Visibility,
         #[arg(short = 'N', long, default_value_t = 2)]
         num_inner_cols: usize,
     },
+    /// Ceremony SRS files: import a snarkjs .ptau, tell which ceremony an SRS is
+    Srs {
+        #[command(subcommand)]
+        cmd: SrsCmd,
+    },
+    /// Download the Perpetual Powers of Tau file for K (PSE's ppot_0080_K.ptau), check its
+    /// SHA-256, cache it and import it as an SRS of k = K
+    GetSrs {
+        #[arg(long)]
+        logrows: u32,
+        #[arg(long)]
+        srs_path: PathBuf,
+        /// where the ppot_0080_*.ptau files are (the file name is appended)
+        #[arg(long, default_value = zkonnx::srs::ptau::ppot::BASE_URL)]
+        url: String,
+        /// the downloaded .ptau files' cache (default: $XDG_CACHE_HOME/zkonnx or ~/.cache/zkonnx)
+        #[arg(long)]
+        cache_dir: Option<PathBuf>,
+        /// expect this SHA-256 (hex) instead of the pinned one (another mirror, tests)
+        #[arg(long)]
+        sha256: Option<String>,
+    },
+}
+
+#[derive(Subcommand)]
+enum SrsCmd {
+    /// Convert a snarkjs .ptau (BN254) into a halo2 KZG SRS of k = LOGROWS, checked with pairings
+    Import {
+        #[arg(long)]
+        ptau: PathBuf,
+        #[arg(long)]
+        logrows: u32,
+        #[arg(long)]
+        srs_path: PathBuf,
+    },
+    /// Print an SRS's (or a .ptau's) size, τ·G2 fingerprint and which ceremony it is
+    Info { file: PathBuf },
 }
 
 type Res<T> = Result<T, String>;
@@ -288,6 +361,72 @@ fn input_file(p: &Path) -> Res<InputData> {
     InputData::from_json(&read(p)?).map_err(|err| format!("{}: {err}", p.display()))
 }
 
+/// The params salt at `p`: read it, or create a fresh random one there.
+fn salt_file(p: &Path) -> Res<halo2curves::bn256::Fr> {
+    use zkonnx::felt::{from_hex_be, to_hex_be};
+    match std::fs::read_to_string(p) {
+        Ok(s) => from_hex_be(s.trim()).map_err(|m| format!("{}: {m}", p.display())),
+        Err(err) if err.kind() == std::io::ErrorKind::NotFound => {
+            let salt = pipeline::random_salt();
+            write(p, format!("{}\n", to_hex_be(&salt)).as_bytes())?;
+            eprintln!(
+                "made a new params salt in {} (keep it secret, beside the model: proving needs it)",
+                p.display()
+            );
+            Ok(salt)
+        }
+        Err(err) => Err(format!("cannot read {}: {err}", p.display())),
+    }
+}
+
+/// Warnings for visibilities under which a proof proves less than users may think.
+fn warn_visibility(s: &Settings) {
+    let ra = &s.run_args;
+    if ra.param_visibility == Visibility::Private {
+        eprintln!("warning: {}", ra.param_visibility.meaning("params"));
+    }
+    if ra.input_visibility == Visibility::Private {
+        eprintln!("warning: {}", ra.input_visibility.meaning("input"));
+    }
+}
+
+/// What a verification established, as the verifier read it from the instances.
+fn print_report(r: &pipeline::Report) {
+    use zkonnx::verifier::{publics::fr_hex_be, Decoded, Role};
+    let name = |role: Role, i: u32| match role {
+        Role::Params => "params".to_string(),
+        Role::Input => format!("input {i}"),
+        Role::Output => format!("output {i}"),
+    };
+    let mut seen = [false; 3];
+    for (t, d) in &r.public {
+        seen[t.role as usize] = true;
+        match d {
+            Decoded::Values(v) => {
+                let f: Vec<f64> = v
+                    .iter()
+                    .map(|&q| q as f64 / (1u64 << t.scale) as f64)
+                    .collect();
+                println!("{:<10} public {:?} (scale 2^{}): {:?}", name(t.role, t.index), t.shape, t.scale, f);
+            }
+            Decoded::Commitment(c) => {
+                println!("{:<10} hashed: commitment {}", name(t.role, t.index), fr_hex_be(c));
+            }
+        }
+    }
+    if !seen[Role::Params as usize] {
+        println!("params     NOT bound by this proof (private params): any weights of this architecture verify");
+    }
+    if !seen[Role::Input as usize] {
+        println!("input      private: the proof holds for some input it does not identify");
+    }
+    if !seen[Role::Output as usize] {
+        println!("output     private: not revealed");
+    }
+    println!("fingerprint {}", r.fingerprint);
+    println!("srs        k = {}, {}", r.logrows, r.srs);
+}
+
 fn run(cmd: Cmd) -> Res<()> {
     match cmd {
         Cmd::GenSettings {
@@ -344,11 +483,44 @@ fn run(cmd: Cmd) -> Res<()> {
             model,
             compiled_circuit,
             settings_path,
+            salt_path,
         } => {
-            let c = pipeline::compile_circuit(&read(&model)?, &settings_file(&settings_path)?)
-                .map_err(e)?;
+            let s = settings_file(&settings_path)?;
+            let salt = if s.run_args.param_visibility == Visibility::Hashed {
+                Some(salt_file(&salt_path.unwrap_or_else(|| model.with_extension("salt")))?)
+            } else {
+                None
+            };
+            let c = pipeline::compile_circuit_with_salt(&read(&model)?, &s, salt).map_err(e)?;
             write(&compiled_circuit, &c.to_bytes())?;
             eprintln!("wrote {}", compiled_circuit.display());
+            if salt.is_some() {
+                println!(
+                    "param commitment: {}",
+                    zkonnx::felt::to_hex_be(&pipeline::param_commitment(&c).map_err(e)?)
+                );
+            }
+        }
+        Cmd::Commit {
+            model,
+            settings_path,
+            salt_path,
+        } => {
+            let s = settings_file(&settings_path)?;
+            if s.run_args.param_visibility != Visibility::Hashed {
+                return Err(format!(
+                    "commit: {} has param_visibility {:?}: only hashed params have a commitment",
+                    settings_path.display(),
+                    s.run_args.param_visibility
+                ));
+            }
+            let salt = salt_file(&salt_path.unwrap_or_else(|| model.with_extension("salt")))?;
+            let c = pipeline::compile_circuit_with_salt(&read(&model)?, &s, Some(salt))
+                .map_err(e)?;
+            println!(
+                "{}",
+                zkonnx::felt::to_hex_be(&pipeline::param_commitment(&c).map_err(e)?)
+            );
         }
         Cmd::GenSrs {
             srs_path,
@@ -372,8 +544,9 @@ fn run(cmd: Cmd) -> Res<()> {
             bundle_path,
             ..
         } => {
-            let keys = pipeline::setup(&compiled_file(&compiled_circuit)?, &read(&srs_path)?)
-                .map_err(e)?;
+            let c = compiled_file(&compiled_circuit)?;
+            warn_visibility(&c.settings);
+            let keys = pipeline::setup(&c, &read(&srs_path)?).map_err(e)?;
             let bundle_path =
                 bundle_path.unwrap_or_else(|| vk_path.with_file_name("verifier.bundle"));
             write(&vk_path, &keys.vk)?;
@@ -417,6 +590,7 @@ fn run(cmd: Cmd) -> Res<()> {
             if let Some(m) = check_mode {
                 c.settings.run_args.check_mode = parse_check_mode(&m)?;
             }
+            warn_visibility(&c.settings);
             let w = Witness::from_json(&read(&witness)?).map_err(|err| err.to_string())?;
             let p = pipeline::prove(&c, &w, &read(&pk_path)?, &read(&srs_path)?).map_err(e)?;
             write(&proof_path, &p.to_json())?;
@@ -428,12 +602,16 @@ fn run(cmd: Cmd) -> Res<()> {
             vk_path,
             srs_path,
             bundle_path,
+            param_commitment,
+            input_commitment,
+            output_commitment,
+            fingerprint,
             ..
         } => {
             let p = Proof::from_json(&read(&proof_path)?).map_err(|err| err.to_string())?;
-            let ok = match (bundle_path, srs_path) {
-                (Some(b), _) => pipeline::verify_bundle(&p, &read(&b)?),
-                (None, Some(srs)) => pipeline::verify(
+            let report = match (bundle_path, srs_path) {
+                (Some(b), _) => pipeline::verify_bundle_report(&p, &read(&b)?),
+                (None, Some(srs)) => pipeline::verify_report(
                     &p,
                     &settings_file(&settings_path)?,
                     &read(&vk_path)?,
@@ -442,9 +620,19 @@ fn run(cmd: Cmd) -> Res<()> {
                 (None, None) => return Err("verify: give --srs-path or --bundle-path".into()),
             }
             .map_err(e)?;
-            if !ok {
-                return Err("verify: the proof is INVALID".into());
+            print_report(&report);
+            if !report.valid {
+                return Err(format!(
+                    "verify: the proof is INVALID{}",
+                    report.reason.as_deref().map(|r| format!(": {r}")).unwrap_or_default()
+                ));
             }
+            report.check(&pipeline::Expect {
+                param_commitment,
+                input_commitment,
+                output_commitment,
+                fingerprint,
+            })?;
             println!("verified: true");
         }
         Cmd::E2e {
@@ -468,6 +656,14 @@ fn run(cmd: Cmd) -> Res<()> {
                 num_inner_cols,
             )?;
         }
+        Cmd::Srs { cmd } => srs_cmd(cmd)?,
+        Cmd::GetSrs {
+            logrows,
+            srs_path,
+            url,
+            cache_dir,
+            sha256,
+        } => get_srs(logrows, &srs_path, &url, cache_dir, sha256)?,
     }
     Ok(())
 }
@@ -539,9 +735,26 @@ fn e2e(
         ),
     );
     let t = step("compile-circuit");
-    let c = pipeline::compile_circuit(&onnx, &s).map_err(e)?;
+    let salt = if pv == Visibility::Hashed {
+        Some(salt_file(&work.join("network.salt"))?)
+    } else {
+        None
+    };
+    let c = pipeline::compile_circuit_with_salt(&onnx, &s, salt).map_err(e)?;
     write(&work.join("model.compiled"), &c.to_bytes())?;
-    done("compile-circuit", t, String::new());
+    let commitment = match salt {
+        Some(_) => Some(zkonnx::felt::to_hex_be(&pipeline::param_commitment(&c).map_err(e)?)),
+        None => None,
+    };
+    done(
+        "compile-circuit",
+        t,
+        commitment
+            .as_ref()
+            .map(|c| format!("param commitment {c}"))
+            .unwrap_or_default(),
+    );
+    warn_visibility(&c.settings);
     let k = s.run_args.logrows;
     let t = step("srs");
     let srs = match &srs_path {
@@ -589,14 +802,24 @@ fn e2e(
     let proof_len = p.bytes().map_err(|err| err.to_string())?.len();
     done("prove", t, format!("proof {proof_len} B"));
     let t = step("verify");
-    let ok = pipeline::verify(&p, &s, &keys.vk, &srs).map_err(e)?;
+    let report = pipeline::verify_report(&p, &c.settings, &keys.vk, &srs).map_err(e)?;
+    let expect = pipeline::Expect {
+        param_commitment: commitment.clone(),
+        ..Default::default()
+    };
+    report.check(&expect)?;
+    let ok = report.valid;
     done("verify", t, format!("valid: {ok}"));
     let t = step("verify (light, bundle)");
-    let light = pipeline::verify_bundle(&p, &keys.bundle).map_err(e)?;
+    let light_report = pipeline::verify_bundle_report(&p, &keys.bundle).map_err(e)?;
+    light_report.check(&expect)?;
+    let light = light_report.valid;
     done("verify (light, bundle)", t, format!("valid: {light}"));
     if !ok || !light {
         return Err("e2e: the proof did not verify".into());
     }
+    println!("\nthe verifier's report (decoded from the proof's instances):");
+    print_report(&light_report);
     println!(
         "total                {:>9.3} s",
         total.elapsed().as_secs_f64()
@@ -608,6 +831,182 @@ fn e2e(
         &p.pretty_public_inputs.rescaled_outputs
     };
     println!("verified outputs: {:?}", outs);
+    Ok(())
+}
+
+fn hex(b: &[u8]) -> String {
+    b.iter().map(|x| format!("{x:02x}")).collect()
+}
+
+fn print_srs_info(i: &zkonnx::srs::SrsInfo) {
+    let f = hex(&i.fingerprint);
+    println!("k: {}", i.k);
+    println!("tau_g2 fingerprint: {} (blake2b-256 {f})", &f[..16]);
+    println!("label: {}", i.label);
+}
+
+fn srs_cmd(cmd: SrsCmd) -> Res<()> {
+    use zkonnx::srs::{self, ptau};
+    match cmd {
+        SrsCmd::Import {
+            ptau: path,
+            logrows,
+            srs_path,
+        } => {
+            let t = Instant::now();
+            let bytes = ptau::import(&read(&path)?, logrows)
+                .map_err(|err| format!("{}: {err}", path.display()))?;
+            write(&srs_path, &bytes)?;
+            eprintln!(
+                "wrote {} ({} bytes, {:.1} s)",
+                srs_path.display(),
+                bytes.len(),
+                t.elapsed().as_secs_f64()
+            );
+            print_srs_info(&srs::info(&bytes).map_err(|err| err.to_string())?);
+        }
+        SrsCmd::Info { file } => {
+            let bytes = read(&file)?;
+            let at = |err: zkonnx::srs::SrsError| format!("{}: {err}", file.display());
+            if ptau::is_ptau(&bytes) {
+                let p = ptau::parse(&bytes).map_err(at)?;
+                let s_g2 = p.s_g2_raw();
+                let f = hex(&srs::fingerprint(&s_g2));
+                println!(
+                    "snarkjs .ptau: power {} (ceremony power {}): an SRS of k <= {}",
+                    p.power, p.ceremony_power, p.power
+                );
+                println!("tau_g2 fingerprint: {} (blake2b-256 {f})", &f[..16]);
+                println!("label: {}", srs::label_of(&s_g2));
+            } else {
+                let i = srs::info(&bytes).map_err(at)?;
+                print_srs_info(&i);
+                if i.label == srs::SrsLabel::Development {
+                    let seed = zkonnx::srs::dev_seed_of_raw(&i.s_g2);
+                    match seed {
+                        Some(s) => println!("development seed: {s}"),
+                        None => println!("development seed: not one below 256 or the default"),
+                    }
+                }
+            }
+        }
+    }
+    Ok(())
+}
+
+/// The cache of downloaded .ptau files.
+fn ptau_cache_dir(cache_dir: Option<PathBuf>) -> PathBuf {
+    let env = |v: &str| std::env::var_os(v).filter(|s| !s.is_empty()).map(PathBuf::from);
+    cache_dir
+        .or_else(|| env("XDG_CACHE_HOME").map(|d| d.join("zkonnx")))
+        .or_else(|| env("HOME").map(|d| d.join(".cache").join("zkonnx")))
+        .unwrap_or_else(|| std::env::temp_dir().join("zkonnx-cache"))
+}
+
+fn sha256_file(p: &Path) -> Res<String> {
+    use sha2::Digest;
+    let mut f = std::fs::File::open(p).map_err(|err| format!("cannot read {}: {err}", p.display()))?;
+    let mut h = sha2::Sha256::new();
+    std::io::copy(&mut f, &mut h).map_err(|err| format!("cannot read {}: {err}", p.display()))?;
+    Ok(hex(&h.finalize()))
+}
+
+/// Download `url` to `to` (through `to.part`), returning the SHA-256 of what came.
+fn download(url: &str, to: &Path) -> Res<String> {
+    use sha2::Digest;
+    use std::io::{Read, Write};
+    let resp = minreq::get(url).send_lazy().map_err(|err| match err {
+        minreq::Error::HttpsFeatureNotEnabled => format!(
+            "{url}: this zkonnx was built without https (cargo feature `https`): rebuild with \
+             --features https, or fetch the file yourself and run `zkonnx srs import`"
+        ),
+        other => format!("{url}: {other}"),
+    })?;
+    if resp.status_code != 200 {
+        return Err(format!(
+            "{url}: HTTP {} {}",
+            resp.status_code, resp.reason_phrase
+        ));
+    }
+    let part = to.with_extension("ptau.part");
+    let mut out = std::fs::File::create(&part)
+        .map_err(|err| format!("cannot write {}: {err}", part.display()))?;
+    let mut h = sha2::Sha256::new();
+    let (mut resp, mut buf, mut total) = (resp, vec![0u8; 1 << 16], 0u64);
+    loop {
+        let n = resp
+            .read(&mut buf)
+            .map_err(|err| format!("{url}: download interrupted after {total} bytes: {err}"))?;
+        if n == 0 {
+            break;
+        }
+        h.update(&buf[..n]);
+        out.write_all(&buf[..n])
+            .map_err(|err| format!("cannot write {}: {err}", part.display()))?;
+        total += n as u64;
+    }
+    drop(out);
+    std::fs::rename(&part, to).map_err(|err| format!("cannot write {}: {err}", to.display()))?;
+    eprintln!("downloaded {url} ({total} bytes)");
+    Ok(hex(&h.finalize()))
+}
+
+/// `get-srs`: the Perpetual Powers of Tau file for `logrows`, pinned by SHA-256, cached, imported.
+fn get_srs(
+    logrows: u32,
+    srs_path: &Path,
+    base: &str,
+    cache_dir: Option<PathBuf>,
+    sha256: Option<String>,
+) -> Res<()> {
+    use zkonnx::srs::{self, ptau::ppot};
+    if logrows > zkonnx::settings::MAX_LOGROWS {
+        return Err(format!(
+            "logrows {logrows} is above the supported maximum {}",
+            zkonnx::settings::MAX_LOGROWS
+        ));
+    }
+    let power = logrows.max(1);
+    let file = ppot::file_name(power);
+    let want = match &sha256 {
+        Some(h) => h.trim().to_ascii_lowercase(),
+        None => ppot::sha256(power)
+            .ok_or_else(|| {
+                format!("no pinned SHA-256 for {file}: give --sha256 (and check where it came from)")
+            })?
+            .to_string(),
+    };
+    if want.len() != 64 || !want.bytes().all(|b| b.is_ascii_hexdigit()) {
+        return Err(format!("--sha256 `{want}`: expected 64 hex digits"));
+    }
+    let dir = ptau_cache_dir(cache_dir);
+    std::fs::create_dir_all(&dir)
+        .map_err(|err| format!("cannot create {}: {err}", dir.display()))?;
+    let path = dir.join(&file);
+    let cached = path.exists() && sha256_file(&path)? == want;
+    if cached {
+        eprintln!("using the cached {}", path.display());
+    } else {
+        let url = format!("{}/{file}", base.trim_end_matches('/'));
+        let got = download(&url, &path)?;
+        if got != want {
+            let _ = std::fs::remove_file(&path);
+            return Err(format!(
+                "{url}: SHA-256 {got}, expected {want}: not the pinned file (removed)"
+            ));
+        }
+    }
+    let t = Instant::now();
+    let bytes = srs::ptau::import(&read(&path)?, logrows)
+        .map_err(|err| format!("{}: {err}", path.display()))?;
+    write(srs_path, &bytes)?;
+    eprintln!(
+        "wrote {} ({} bytes, imported in {:.1} s)",
+        srs_path.display(),
+        bytes.len(),
+        t.elapsed().as_secs_f64()
+    );
+    print_srs_info(&srs::info(&bytes).map_err(|err| err.to_string())?);
     Ok(())
 }
 

@@ -9,6 +9,9 @@ use crate::settings::Settings;
 pub struct Compiled {
     pub settings: Settings,
     pub graph: QGraph,
+    /// the params commitment's salt (`0x…`), with `hashed` params: secret, like the weights
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub param_salt: Option<String>,
 }
 
 /// Errors reading a compiled circuit.
@@ -32,6 +35,16 @@ impl Compiled {
             .validate()
             .map_err(|e| ModelError::Invalid(e.to_string()))?;
         c.check().map_err(ModelError::Invalid)?;
+        if let Some(s) = &c.param_salt {
+            crate::felt::from_hex_be(s).map_err(|m| ModelError::Invalid(format!("param_salt: {m}")))?;
+        }
+        if c.settings.run_args.param_visibility == crate::settings::Visibility::Hashed
+            && c.param_salt.is_none()
+        {
+            return Err(ModelError::Invalid(
+                "params are hashed but the file has no param_salt: compile the circuit again".into(),
+            ));
+        }
         Ok(c)
     }
 

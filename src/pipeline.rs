@@ -23,29 +23,60 @@ pub fn load_graph(onnx_bytes: &[u8], ra: &RunArgs) -> Result<Graph> {
     Ok(onnx::parse(onnx_bytes, ra.batch_size())?)
 }
 
+/// Digits per packed value that commitments need: every activation (`[-H, H)`) and, with
+/// hashed params, every parameter must fit `W = digits·digit_bits` signed bits.
+fn commit_digits(q: &QGraph, ra: &RunArgs) -> usize {
+    let hashes = [ra.input_visibility, ra.output_visibility, ra.param_visibility]
+        .contains(&Visibility::Hashed);
+    if !hashes {
+        return 0;
+    }
+    // signed bits: v ∈ [-2^(b-1), 2^(b-1))
+    let bits_of = |v: i64| -> u32 {
+        let m = if v < 0 { (-(v as i128) - 1) as u128 } else { v as u128 };
+        129 - m.leading_zeros().min(128)
+    };
+    let mut bits = ra.range_bits();
+    if ra.param_visibility == Visibility::Hashed {
+        for p in &q.params {
+            for &v in &p.values {
+                bits = bits.max(bits_of(v));
+            }
+        }
+    }
+    (bits.div_ceil(ra.digit_bits()) as usize).max(2)
+}
+
 /// Settings for `q` under `ra` (shapes, lookups, row counts).
 pub(crate) fn settings_for(g: &Graph, q: &QGraph, ra: RunArgs) -> Settings {
-    let mut instance_shapes = vec![];
-    if ra.input_visibility == Visibility::Public {
-        instance_shapes.extend(g.input_shapes());
-    }
-    if ra.output_visibility == Visibility::Public {
-        instance_shapes.extend(g.output_shapes());
-    }
-    let num_rows = circuit::layout::count_rows(q, ra.num_inner_cols.max(1));
-    Settings {
-        num_rows,
-        total_assignments: num_rows * (2 * ra.num_inner_cols + 3),
+    let model_rows = circuit::layout::count_rows(q, ra.num_inner_cols.max(1));
+    let mut s = Settings {
+        num_rows: model_rows,
+        total_assignments: model_rows * (2 * ra.num_inner_cols + 3),
         total_const_size: q.params.iter().map(|p| p.values.len()).sum(),
-        model_instance_shapes: instance_shapes,
+        model_instance_shapes: vec![],
         model_input_shapes: g.input_shapes(),
         model_output_shapes: g.output_shapes(),
         model_input_scales: vec![q.act_scale; g.inputs.len()],
         model_output_scales: vec![q.act_scale; g.outputs.len()],
         required_lookups: q.required_lookups(),
+        commit_digits: commit_digits(q, &ra),
+        commit_rows: 0,
         version: VERSION.to_string(),
         run_args: ra,
-    }
+    };
+    let layout = crate::publics::layout(&s);
+    s.model_instance_shapes = layout
+        .tensors
+        .iter()
+        .map(|t| match t.encoding {
+            crate::verifier::Encoding::Values => t.shape.iter().map(|&d| d as usize).collect(),
+            crate::verifier::Encoding::Commitment => vec![1],
+        })
+        .collect();
+    s.commit_rows = circuit::layout::count_commit_rows(q, &layout);
+    s.num_rows = model_rows.max(s.commit_rows);
+    s
 }
 
 /// `gen-settings`: read the model and describe its circuit under `run_args`.
@@ -86,8 +117,24 @@ pub fn float_outputs(
     Ok(g.eval(first)?)
 }
 
-/// `compile-circuit`: the quantized model plus its settings.
+/// A fresh random salt (for a params commitment).
+pub fn random_salt() -> Fr {
+    use halo2curves::ff::Field;
+    Fr::random(rand::rngs::OsRng)
+}
+
+/// `compile-circuit` with a fresh random params salt (when params are hashed).
 pub fn compile_circuit(onnx_bytes: &[u8], settings: &Settings) -> Result<Compiled> {
+    compile_circuit_with_salt(onnx_bytes, settings, None)
+}
+
+/// `compile-circuit`: the quantized model plus its settings, and the params salt (`None`: a
+/// fresh random one, when params are hashed).
+pub fn compile_circuit_with_salt(
+    onnx_bytes: &[u8],
+    settings: &Settings,
+    salt: Option<Fr>,
+) -> Result<Compiled> {
     let ra = settings.run_args.clone();
     ra.validate()?;
     let g = load_graph(onnx_bytes, &ra)?;
@@ -115,9 +162,12 @@ pub fn compile_circuit(onnx_bytes: &[u8], settings: &Settings) -> Result<Compile
             }
         }
     }
-    let fresh = settings_for(&g, &q, ra);
+    let fresh = settings_for(&g, &q, ra.clone());
     if fresh.required_lookups != settings.required_lookups
         || fresh.model_instance_shapes != settings.model_instance_shapes
+        || fresh.model_input_shapes != settings.model_input_shapes
+        || fresh.model_output_shapes != settings.model_output_shapes
+        || fresh.total_const_size != settings.total_const_size
     {
         return Err(crate::settings::SettingsError::Invalid {
             field: "required_lookups/model_instance_shapes",
@@ -125,12 +175,29 @@ pub fn compile_circuit(onnx_bytes: &[u8], settings: &Settings) -> Result<Compile
         }
         .into());
     }
+    if fresh.limb_bits() > crate::commitment::MAX_LIMB_BITS {
+        return Err(crate::settings::SettingsError::Invalid {
+            field: "param_scale",
+            msg: format!(
+                "a parameter needs {} bits, more than a commitment packs ({}): lower param_scale",
+                fresh.limb_bits(),
+                crate::commitment::MAX_LIMB_BITS
+            ),
+        }
+        .into());
+    }
+    let param_salt = (ra.param_visibility == Visibility::Hashed)
+        .then(|| felt::to_hex_be(&salt.unwrap_or_else(random_salt)));
     let c = Compiled {
         settings: Settings {
             num_rows: fresh.num_rows,
+            commit_digits: fresh.commit_digits,
+            commit_rows: fresh.commit_rows,
+            model_instance_shapes: fresh.model_instance_shapes.clone(),
             ..settings.clone()
         },
         graph: q,
+        param_salt,
     };
     check_fits(&c.settings)?;
     Ok(c)
@@ -269,7 +336,7 @@ pub fn gen_witness(model: &Compiled, data: &InputData) -> Result<Witness> {
         lo = lo.min(*v);
         hi = hi.max(*v);
     }
-    Ok(Witness {
+    let mut w = Witness {
         inputs: hex_rows(&inputs),
         outputs: hex_rows(&outputs),
         pretty_elements: PrettyElements {
@@ -280,7 +347,111 @@ pub fn gen_witness(model: &Compiled, data: &InputData) -> Result<Witness> {
         },
         max_lookup_inputs: hi,
         min_lookup_inputs: lo,
+        processed_params: None,
+        processed_inputs: None,
+        processed_outputs: None,
+        input_salts: vec![],
+        output_salts: vec![],
+    };
+    fill_commitments(model, &mut w)?;
+    Ok(w)
+}
+
+/// The params' values in commitment order (every tensor, flattened, in the model's order).
+pub fn param_values(model: &Compiled) -> Vec<i64> {
+    model
+        .graph
+        .params
+        .iter()
+        .flat_map(|p| p.values.iter().copied())
+        .collect()
+}
+
+/// The params salt of a compiled model.
+pub fn param_salt(model: &Compiled) -> Result<Option<Fr>> {
+    model
+        .param_salt
+        .as_deref()
+        .map(|s| {
+            felt::from_hex_be(s).map_err(|msg| {
+                FormatError::Invalid {
+                    file: "model.compiled",
+                    msg: format!("param_salt: {msg}"),
+                }
+                .into()
+            })
+        })
+        .transpose()
+}
+
+fn salts_of(model: &Compiled, w: &Witness) -> Result<crate::publics::Salts> {
+    let parse = |v: &[String], what: &str| -> Result<Vec<Option<Fr>>> {
+        v.iter()
+            .enumerate()
+            .map(|(i, s)| {
+                felt::from_hex_be(s).map(Some).map_err(|msg| {
+                    FormatError::Invalid {
+                        file: "witness.json",
+                        msg: format!("{what}[{i}]: {msg}"),
+                    }
+                    .into()
+                })
+            })
+            .collect()
+    };
+    Ok(crate::publics::Salts {
+        params: param_salt(model)?,
+        inputs: parse(&w.input_salts, "input_salts")?,
+        outputs: parse(&w.output_salts, "output_salts")?,
     })
+}
+
+/// Write the commitments of hashed tensors into the witness (ezkl's `processed_*` fields).
+pub fn fill_commitments(model: &Compiled, w: &mut Witness) -> Result<()> {
+    let (_, inst) = witness_trace(model, w)?;
+    let layout = crate::publics::layout(&model.settings);
+    let decoded = layout
+        .decode(&inst.iter().map(felt::to_verifier).collect::<Vec<_>>())
+        .map_err(crate::verifier::VerifyError::from)?;
+    let (mut pp, mut pi, mut po) = (vec![], vec![], vec![]);
+    for (t, d) in decoded {
+        if let crate::verifier::Decoded::Commitment(c) = d {
+            let h = crate::verifier::publics::fr_hex_be(&c);
+            match t.role {
+                crate::verifier::Role::Params => pp.push(h),
+                crate::verifier::Role::Input => pi.push(h),
+                crate::verifier::Role::Output => po.push(h),
+            }
+        }
+    }
+    let p = |v: Vec<String>| (!v.is_empty()).then_some(crate::formats::Processed { poseidon_hash: v });
+    w.processed_params = p(pp);
+    w.processed_inputs = p(pi);
+    w.processed_outputs = p(po);
+    Ok(())
+}
+
+/// `commit`: the params commitment of a compiled model (with its salt).
+pub fn param_commitment(model: &Compiled) -> Result<Fr> {
+    let salt = param_salt(model)?.ok_or_else(|| FormatError::Invalid {
+        file: "model.compiled",
+        msg: "no param_salt (params are not hashed)".into(),
+    })?;
+    let limb_bits = if model.settings.commit_digits > 0 {
+        model.settings.limb_bits()
+    } else {
+        return Err(FormatError::Invalid {
+            file: "model.compiled",
+            msg: "params are not hashed in these settings".into(),
+        }
+        .into());
+    };
+    Ok(crate::commitment::commit(
+        crate::commitment::Kind::Params,
+        &param_values(model),
+        salt,
+        limb_bits,
+    )?)
 }
 
 fn parse_rows(rows: &[Vec<String>], file: &'static str, what: &str) -> Result<Vec<Vec<i64>>> {
@@ -342,26 +513,34 @@ pub fn witness_trace(model: &Compiled, w: &Witness) -> Result<(Trace, Vec<Fr>)> 
     for (o, &t) in outputs.iter().zip(&q.outputs) {
         tr.values[t] = o.clone();
     }
-    let instances = instances_of(&model.settings, &inputs, &outputs);
+    let salts = salts_of(model, w)?;
+    let instances = instances_of(model, &inputs, &outputs, &salts)?;
     Ok((tr, instances))
 }
 
-pub fn instances_of(s: &Settings, inputs: &[Vec<i64>], outputs: &[Vec<i64>]) -> Vec<Fr> {
-    let mut v = vec![];
-    if s.run_args.input_visibility == Visibility::Public {
-        v.extend(inputs.iter().flatten().map(|&x| felt::from_i64(x)));
-    }
-    if s.run_args.output_visibility == Visibility::Public {
-        v.extend(outputs.iter().flatten().map(|&x| felt::from_i64(x)));
-    }
-    v
+/// The public instances for these inputs and outputs ([`crate::publics`] decides the layout).
+pub fn instances_of(
+    model: &Compiled,
+    inputs: &[Vec<i64>],
+    outputs: &[Vec<i64>],
+    salts: &crate::publics::Salts,
+) -> Result<Vec<Fr>> {
+    let layout = crate::publics::layout(&model.settings);
+    Ok(crate::publics::instances(
+        &layout,
+        &param_values(model),
+        inputs,
+        outputs,
+        salts,
+    )?)
 }
 
 /// `mock`: check the witness against the circuit without a proof.
 pub fn mock(model: &Compiled, w: &Witness) -> Result<()> {
     check_fits(&model.settings)?;
     let (tr, instances) = witness_trace(model, w)?;
-    Ok(proof::mock(model, &tr, instances)?)
+    let salts = salts_of(model, w)?;
+    Ok(proof::mock(model, &tr, &salts, instances)?)
 }
 
 /// `prove`: a proof for the witness.
@@ -370,7 +549,8 @@ pub fn prove(model: &Compiled, w: &Witness, pk_bytes: &[u8], srs_bytes: &[u8]) -
     let pk = keys::pk_from_bytes(pk_bytes, s)?;
     let params = srs::load_for_k(srs_bytes, s.run_args.logrows)?;
     let (tr, instances) = witness_trace(model, w)?;
-    let bytes = proof::prove(model, &tr, &instances, &pk, &params)?;
+    let salts = salts_of(model, w)?;
+    let bytes = proof::prove(model, &tr, &salts, &instances, &pk, &params)?;
     let proof = proof_file(s, &instances, &bytes);
     if s.run_args.check_mode == crate::settings::CheckMode::SAFE
         && !proof::verify(&bytes, &instances, pk.get_vk(), &params)?
@@ -384,48 +564,60 @@ pub fn prove(model: &Compiled, w: &Witness, pk_bytes: &[u8], srs_bytes: &[u8]) -
 }
 
 fn proof_file(s: &Settings, instances: &[Fr], bytes: &[u8]) -> Proof {
-    let (ins, outs) = split_public(s, instances);
-    let scale = s.run_args.input_scale;
+    let layout = crate::publics::layout(s);
+    let inst: Vec<_> = instances.iter().map(felt::to_verifier).collect();
     Proof {
         instances: vec![instances.iter().map(felt::to_hex).collect()],
         hex_proof: to_hex_bytes(bytes),
-        pretty_public_inputs: PrettyPublicInputs {
-            rescaled_inputs: dec_rows(&ins, scale),
-            inputs: int_rows(&ins),
-            rescaled_outputs: dec_rows(&outs, scale),
-            outputs: int_rows(&outs),
-        },
+        pretty_public_inputs: pretty_public(&layout, &inst).unwrap_or_default(),
         transcript_type: "Blake2b".into(),
         protocol: "halo2-kzg-bn254-shplonk".into(),
         version: VERSION.into(),
     }
 }
 
-/// Split public instances into (public inputs, public outputs) per tensor.
+/// `pretty_public_inputs` as the instances say (never as a file says).
+pub fn pretty_public(
+    layout: &crate::verifier::PublicLayout,
+    instances: &[crate::verifier::Fr],
+) -> std::result::Result<PrettyPublicInputs, crate::verifier::VerifyError> {
+    use crate::verifier::{publics::fr_hex_be, Decoded, Role};
+    let mut p = PrettyPublicInputs::default();
+    for (t, d) in layout.decode(instances)? {
+        match (t.role, d) {
+            (Role::Input, Decoded::Values(v)) => {
+                p.rescaled_inputs.push(dec_rows(std::slice::from_ref(&v), t.scale).remove(0));
+                p.inputs.push(int_rows(&[v]).remove(0));
+            }
+            (Role::Output, Decoded::Values(v)) => {
+                p.rescaled_outputs.push(dec_rows(std::slice::from_ref(&v), t.scale).remove(0));
+                p.outputs.push(int_rows(&[v]).remove(0));
+            }
+            (Role::Params, Decoded::Commitment(c)) => p.param_commitment = Some(fr_hex_be(&c)),
+            (Role::Input, Decoded::Commitment(c)) => p.input_commitments.push(fr_hex_be(&c)),
+            (Role::Output, Decoded::Commitment(c)) => p.output_commitments.push(fr_hex_be(&c)),
+            (Role::Params, Decoded::Values(_)) => {}
+        }
+    }
+    Ok(p)
+}
+
+/// Split public instances into (public inputs, public outputs) per tensor (values only).
 pub fn split_public(s: &Settings, instances: &[Fr]) -> (Vec<Vec<i64>>, Vec<Vec<i64>>) {
-    let mut it = instances
-        .iter()
-        .map(|f| felt::to_i64(f).unwrap_or(i64::MAX));
-    let mut take = |shapes: &[Vec<usize>]| -> Vec<Vec<i64>> {
-        shapes
-            .iter()
-            .map(|sh| {
-                (0..sh.iter().product::<usize>())
-                    .map(|_| it.next().unwrap_or(0))
-                    .collect()
-            })
-            .collect()
-    };
-    let ins = if s.run_args.input_visibility == Visibility::Public {
-        take(&s.model_input_shapes)
-    } else {
-        vec![]
-    };
-    let outs = if s.run_args.output_visibility == Visibility::Public {
-        take(&s.model_output_shapes)
-    } else {
-        vec![]
-    };
+    let layout = crate::publics::layout(s);
+    let inst: Vec<_> = instances.iter().map(felt::to_verifier).collect();
+    let (mut ins, mut outs) = (vec![], vec![]);
+    if let Ok(d) = layout.decode(&inst) {
+        for (t, d) in d {
+            if let crate::verifier::Decoded::Values(v) = d {
+                match t.role {
+                    crate::verifier::Role::Input => ins.push(v),
+                    crate::verifier::Role::Output => outs.push(v),
+                    crate::verifier::Role::Params => {}
+                }
+            }
+        }
+    }
     (ins, outs)
 }
 
@@ -458,24 +650,106 @@ pub fn proof_instances(s: &Settings, proof: &Proof) -> Result<Vec<Fr>> {
     Ok(inst)
 }
 
-/// `verify`: `Ok(true)` iff the proof is valid for its public values, the vk and the SRS.
-pub fn verify(
-    proof: &Proof,
-    settings: &Settings,
-    vk_bytes: &[u8],
-    srs_bytes: &[u8],
-) -> Result<bool> {
-    let vk = keys::vk_from_bytes(vk_bytes, settings)?;
-    let params = srs::verifier_params(srs_bytes, settings.run_args.logrows)?;
-    let inst = proof_instances(settings, proof)?;
-    let bytes = proof.bytes()?;
-    Ok(proof::verify(&bytes, &inst, &vk, &params)?)
+/// What a verification established, decoded from the instances (never from the fields the
+/// prover wrote beside them).
+#[derive(Clone, Debug)]
+pub struct Report {
+    pub valid: bool,
+    /// every public tensor: its values or its commitment
+    pub public: Vec<(crate::verifier::PublicTensor, crate::verifier::Decoded)>,
+    /// the verification bundle's fingerprint (the model's published identity)
+    pub fingerprint: String,
+    /// what the SRS the keys rest on is
+    pub srs: crate::verifier::srs_label::SrsLabel,
+    pub logrows: u32,
+    /// why the proof is invalid
+    pub reason: Option<String>,
 }
 
-/// `verify` with the light verifier: proof.json + the verification bundle, no vk/SRS files.
-pub fn verify_bundle(proof: &Proof, bundle_bytes: &[u8]) -> Result<bool> {
-    use crate::verifier::{self, Bundle, VerifyError};
-    let bundle = Bundle::from_bytes(bundle_bytes)?;
+/// What a verifier expects; any mismatch is an error.
+#[derive(Clone, Debug, Default)]
+pub struct Expect {
+    pub param_commitment: Option<String>,
+    pub input_commitment: Option<String>,
+    pub output_commitment: Option<String>,
+    pub fingerprint: Option<String>,
+}
+
+impl Report {
+    /// The commitment of `role`'s tensor `index`, if it is hashed.
+    pub fn commitment(&self, role: crate::verifier::Role, index: u32) -> Option<crate::verifier::Fr> {
+        self.public.iter().find_map(|(t, d)| match d {
+            crate::verifier::Decoded::Commitment(c) if t.role == role && t.index == index => Some(*c),
+            _ => None,
+        })
+    }
+
+    /// Error unless every expectation holds.
+    pub fn check(&self, e: &Expect) -> std::result::Result<(), String> {
+        use crate::verifier::{publics::fr_from_hex_be, publics::fr_hex_be, Role};
+        for (flag, want, role) in [
+            ("--param-commitment", &e.param_commitment, Role::Params),
+            ("--input-commitment", &e.input_commitment, Role::Input),
+            ("--output-commitment", &e.output_commitment, Role::Output),
+        ] {
+            if let Some(want) = want {
+                let w = fr_from_hex_be(want).map_err(|m| format!("{flag}: {m}"))?;
+                match self.commitment(role, 0) {
+                    None => {
+                        return Err(format!(
+                            "{flag}: this proof has no {} commitment (that tensor is not hashed)",
+                            match role {
+                                Role::Params => "params",
+                                Role::Input => "input",
+                                Role::Output => "output",
+                            }
+                        ))
+                    }
+                    Some(c) if c != w => {
+                        return Err(format!(
+                            "{flag}: MISMATCH: the proof commits to {}, expected {}",
+                            fr_hex_be(&c),
+                            fr_hex_be(&w)
+                        ))
+                    }
+                    Some(_) => {}
+                }
+            }
+        }
+        if let Some(f) = &e.fingerprint {
+            let f = f.trim().trim_start_matches("0x").to_ascii_lowercase();
+            if f != self.fingerprint {
+                return Err(format!(
+                    "--fingerprint: MISMATCH: the keys' fingerprint is {}, expected {f}",
+                    self.fingerprint
+                ));
+            }
+        }
+        Ok(())
+    }
+}
+
+/// Check the proof file's `pretty_public_inputs` against what the instances say.
+fn check_pretty(
+    proof: &Proof,
+    layout: &crate::verifier::PublicLayout,
+    inst: &[crate::verifier::Fr],
+) -> Result<()> {
+    let truth = pretty_public(layout, inst)?;
+    if proof.pretty_public_inputs != truth {
+        return Err(FormatError::Invalid {
+            file: "proof.json",
+            msg: "`pretty_public_inputs` disagree with the proof's instances (edited?): only the \
+                  instances are proven"
+                .into(),
+        }
+        .into());
+    }
+    Ok(())
+}
+
+fn light_instances(proof: &Proof) -> Result<Vec<crate::verifier::Fr>> {
+    use crate::verifier::{self, VerifyError};
     if proof.instances.len() != 1 {
         return Err(VerifyError::Instances(format!(
             "{} instance columns, expected 1",
@@ -483,13 +757,96 @@ pub fn verify_bundle(proof: &Proof, bundle_bytes: &[u8]) -> Result<bool> {
         ))
         .into());
     }
-    let inst = proof.instances[0]
+    Ok(proof.instances[0]
         .iter()
         .enumerate()
         .map(|(i, h)| {
             verifier::from_hex(h)
                 .map_err(|m| VerifyError::Instances(format!("instances[0][{i}]: {m}")))
         })
-        .collect::<std::result::Result<Vec<_>, _>>()?;
-    Ok(verifier::verify(&bundle, &proof.bytes()?, &inst)?)
+        .collect::<std::result::Result<Vec<_>, _>>()?)
+}
+
+/// `verify` with halo2's verifier: settings + vk + SRS. Errors for malformed files, a settings
+/// file whose layout is not the keys' (the layout digest), or edited `pretty_public_inputs`.
+pub fn verify_report(
+    proof: &Proof,
+    settings: &Settings,
+    vk_bytes: &[u8],
+    srs_bytes: &[u8],
+) -> Result<Report> {
+    let vk = keys::vk_from_bytes(vk_bytes, settings)?;
+    let params = srs::verifier_params(srs_bytes, settings.run_args.logrows)?;
+    let inst = proof_instances(settings, proof)?;
+    let layout = crate::publics::layout(settings);
+    let vinst: Vec<_> = inst.iter().map(felt::to_verifier).collect();
+    let public = layout.decode(&vinst)?;
+    check_pretty(proof, &layout, &vinst)?;
+    let bytes = proof.bytes()?;
+    let valid = proof::verify(&bytes, &inst, &vk, &params)?;
+    let bundle = crate::bundle::export(&vk, &params, settings)
+        .map_err(|m| crate::keys::KeyError::Vk(format!("verification bundle: {m}")))?;
+    Ok(Report {
+        reason: (!valid).then(|| "the proof does not verify against these keys".into()),
+        valid,
+        public,
+        fingerprint: bundle.fingerprint(),
+        srs: crate::verifier::srs_label::label_of_canonical(&crate::verifier::encoding::g2_bytes(
+            &bundle.s_g2,
+        ))
+        .unwrap_or(crate::verifier::srs_label::SrsLabel::Unrecognised),
+        logrows: settings.run_args.logrows,
+    })
+}
+
+/// `verify` with the light verifier: proof.json + the verification bundle.
+pub fn verify_bundle_report(proof: &Proof, bundle_bytes: &[u8]) -> Result<Report> {
+    use crate::verifier::{self, Bundle};
+    let bundle = Bundle::from_bytes(bundle_bytes)?;
+    let inst = light_instances(proof)?;
+    let srs = crate::verifier::srs_label::label_of_canonical(&crate::verifier::encoding::g2_bytes(
+        &bundle.s_g2,
+    ))
+    .unwrap_or(crate::verifier::srs_label::SrsLabel::Unrecognised);
+    // a proof laid out for another model (another count or layout digest) is not this
+    // model's proof: invalid, with the reason
+    let public = match bundle.decode(&inst) {
+        Ok(p) => p,
+        Err(verifier::VerifyError::Instances(why)) => {
+            return Ok(Report {
+                valid: false,
+                public: vec![],
+                fingerprint: bundle.fingerprint(),
+                srs,
+                logrows: bundle.k,
+                reason: Some(why),
+            })
+        }
+        Err(e) => return Err(e.into()),
+    };
+    check_pretty(proof, &bundle.public, &inst)?;
+    let valid = verifier::verify(&bundle, &proof.bytes()?, &inst)?;
+    Ok(Report {
+        reason: (!valid).then(|| "the proof does not verify against these keys".into()),
+        valid,
+        public,
+        fingerprint: bundle.fingerprint(),
+        srs,
+        logrows: bundle.k,
+    })
+}
+
+/// `verify`: `Ok(true)` iff the proof is valid for its public values, the vk and the SRS.
+pub fn verify(
+    proof: &Proof,
+    settings: &Settings,
+    vk_bytes: &[u8],
+    srs_bytes: &[u8],
+) -> Result<bool> {
+    Ok(verify_report(proof, settings, vk_bytes, srs_bytes)?.valid)
+}
+
+/// `verify` with the light verifier: proof.json + the verification bundle, no vk/SRS files.
+pub fn verify_bundle(proof: &Proof, bundle_bytes: &[u8]) -> Result<bool> {
+    Ok(verify_bundle_report(proof, bundle_bytes)?.valid)
 }

@@ -19,6 +19,7 @@ use std::io;
 use crate::circuit::ModelCircuit;
 use crate::keys::guarded;
 use crate::model::Compiled;
+use crate::publics::Salts;
 use crate::quant::Trace;
 
 /// Errors of mock proving, proving and verification.
@@ -37,10 +38,16 @@ pub enum ProofError {
 }
 
 /// Run the mock prover; `Err` lists the first failing constraints.
-pub fn mock(model: &Compiled, trace: &Trace, instances: Vec<Fr>) -> Result<(), ProofError> {
+pub fn mock(
+    model: &Compiled,
+    trace: &Trace,
+    salts: &Salts,
+    instances: Vec<Fr>,
+) -> Result<(), ProofError> {
     let circuit = ModelCircuit {
         model,
         trace: Some(trace),
+        salts: Some(salts),
     };
     let k = model.settings.run_args.logrows;
     let prover = guarded("mock prover", || {
@@ -57,6 +64,7 @@ pub fn mock(model: &Compiled, trace: &Trace, instances: Vec<Fr>) -> Result<(), P
 pub fn prove(
     model: &Compiled,
     trace: &Trace,
+    salts: &Salts,
     instances: &[Fr],
     pk: &ProvingKey<G1Affine>,
     params: &ParamsKZG<Bn256>,
@@ -64,6 +72,7 @@ pub fn prove(
     let circuit = ModelCircuit {
         model,
         trace: Some(trace),
+        salts: Some(salts),
     };
     let mut transcript = Blake2bWrite::<_, G1Affine, Challenge255<_>>::init(vec![]);
     create_proof::<KZGCommitmentScheme<Bn256>, ProverSHPLONK<'_, Bn256>, _, _, _, _>(

@@ -17,6 +17,26 @@ pub enum Visibility {
     /// Baked into the verifying key (params only).
     #[serde(alias = "fixed")]
     Fixed,
+    /// A Poseidon commitment of the quantized tensor is public (salted for params); the values
+    /// stay private.
+    #[serde(alias = "hashed")]
+    Hashed,
+}
+
+impl Visibility {
+    /// What a proof with this visibility establishes about `what` ("input", "output", "params").
+    pub fn meaning(self, what: &str) -> String {
+        match (self, what) {
+            (Visibility::Public, "params") => "params: public (rejected)".into(),
+            (Visibility::Public, _) => format!("{what}: public: its values are in the proof"),
+            (Visibility::Private, "params") => "params: private: the proof does NOT bind the model: any weights of this architecture verify".into(),
+            (Visibility::Private, "input") => "input: private: the proof holds for SOME input, which it does not identify".into(),
+            (Visibility::Private, _) => format!("{what}: private: not revealed and not bound"),
+            (Visibility::Fixed, _) => format!("{what}: fixed: the values are in the verifying key (anyone with the vk can test a guessed model against it)"),
+            (Visibility::Hashed, "params") => "params: hashed: the proof binds the weights to the published salted commitment; the weights stay private".into(),
+            (Visibility::Hashed, _) => format!("{what}: hashed: the proof binds the values to the published commitment; the values stay private"),
+        }
+    }
 }
 
 impl std::str::FromStr for Visibility {
@@ -26,8 +46,9 @@ impl std::str::FromStr for Visibility {
             "public" => Ok(Visibility::Public),
             "private" => Ok(Visibility::Private),
             "fixed" => Ok(Visibility::Fixed),
+            "hashed" => Ok(Visibility::Hashed),
             other => Err(format!(
-                "unsupported visibility `{other}` (zkonnx supports public, private and fixed)"
+                "unsupported visibility `{other}` (zkonnx supports public, private, hashed and fixed)"
             )),
         }
     }
@@ -81,9 +102,9 @@ impl Default for RunArgs {
             logrows: 17,
             num_inner_cols: 2,
             variables: vec![("batch_size".into(), 1)],
-            input_visibility: Visibility::Private,
+            input_visibility: Visibility::Public,
             output_visibility: Visibility::Public,
-            param_visibility: Visibility::Private,
+            param_visibility: Visibility::Hashed,
             check_mode: CheckMode::UNSAFE,
             decomp_base: 16384,
             decomp_legs: 2,
@@ -109,6 +130,12 @@ pub struct Settings {
     pub model_output_scales: Vec<u32>,
     /// Functions with a lookup table, in the circuit's order.
     pub required_lookups: Vec<Func>,
+    /// Digits (of `digit_bits`) per value packed into commitments: 0 when nothing is `hashed`.
+    #[serde(default)]
+    pub commit_digits: usize,
+    /// Rows of the commitment chip (in parallel with the model's rows; included in `num_rows`).
+    #[serde(default)]
+    pub commit_rows: usize,
     pub version: String,
 }
 
@@ -193,13 +220,13 @@ impl RunArgs {
         {
             return bad(
                 "input_visibility/output_visibility",
-                "inputs and outputs can be public or private".into(),
+                "inputs and outputs can be public, hashed or private".into(),
             );
         }
         if self.param_visibility == Visibility::Public {
             return bad(
                 "param_visibility",
-                "params can be private or fixed, never public".into(),
+                "params can be hashed, fixed or private, never public".into(),
             );
         }
         Ok(())
@@ -238,9 +265,17 @@ impl Settings {
     }
 
     pub fn num_instances(&self) -> usize {
-        self.model_instance_shapes
-            .iter()
-            .map(|s| s.iter().product::<usize>())
-            .sum()
+        crate::publics::layout(self).num_instances()
+    }
+
+    /// Bits per packed value in commitments (`W`), 0 without commitments.
+    pub fn limb_bits(&self) -> u32 {
+        self.commit_digits as u32 * self.run_args.digit_bits()
+    }
+
+    /// Whether anything is `hashed`.
+    pub fn hashes(&self) -> bool {
+        let ra = &self.run_args;
+        [ra.input_visibility, ra.output_visibility, ra.param_visibility].contains(&Visibility::Hashed)
     }
 }

@@ -117,11 +117,34 @@ pub fn calibrate_settings(
     to_js(&best)
 }
 
-/// `compile-circuit`: the compiled circuit's bytes (`model.compiled`).
+/// `compile-circuit`: the compiled circuit's bytes (`model.compiled`). With hashed params,
+/// `salt` (`0x…`, 64 hex digits) is the params commitment's salt; omitted, a fresh random one
+/// (read it back with `paramSalt`, keep it secret beside the model).
 #[wasm_bindgen(js_name = compileCircuit)]
-pub fn compile_circuit(onnx: &[u8], settings: JsValue) -> JsResult<Vec<u8>> {
+pub fn compile_circuit(onnx: &[u8], settings: JsValue, salt: Option<String>) -> JsResult<Vec<u8>> {
     let s: Settings = from_js(settings, "settings")?;
-    Ok(pipeline::compile_circuit(onnx, &s).map_err(err)?.to_bytes())
+    let salt = salt
+        .map(|h| crate::felt::from_hex_be(&h).map_err(|m| JsError::new(&format!("salt: {m}"))))
+        .transpose()?;
+    Ok(pipeline::compile_circuit_with_salt(onnx, &s, salt)
+        .map_err(err)?
+        .to_bytes())
+}
+
+/// The params commitment (`0x…`) of a compiled circuit with hashed params: publish it; verifiers
+/// check proofs against it.
+#[wasm_bindgen]
+pub fn commit(compiled_circuit: &[u8]) -> JsResult<String> {
+    let c = compiled(compiled_circuit)?;
+    Ok(crate::felt::to_hex_be(
+        &pipeline::param_commitment(&c).map_err(err)?,
+    ))
+}
+
+/// The params salt (`0x…`) inside a compiled circuit, or `undefined` (params not hashed).
+#[wasm_bindgen(js_name = paramSalt)]
+pub fn param_salt(compiled_circuit: &[u8]) -> JsResult<Option<String>> {
+    Ok(compiled(compiled_circuit)?.param_salt)
 }
 
 /// The settings inside a compiled circuit.

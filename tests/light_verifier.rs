@@ -44,11 +44,10 @@ fn light(c: &Case, p: &Proof) -> Option<bool> {
     pipeline::verify_bundle(p, &c.keys.bundle).ok()
 }
 
-fn bump_first_public(p: &Proof) -> Proof {
-    let mut bad = p.clone();
-    let v = zkonnx::felt::from_hex(&bad.instances[0][0]).unwrap();
-    bad.instances[0][0] = zkonnx::felt::to_hex(&(v + halo2curves::bn256::Fr::one()));
-    bad
+/// The proof with its first public value after the layout digest changed, and its
+/// `pretty_public_inputs` following (so that only the proof itself can object).
+fn bump_first_public(p: &Proof, bundle: &[u8]) -> Proof {
+    bump_public(p, &Bundle::from_bytes(bundle).unwrap().public, 1, 1)
 }
 
 fn mlp_case() -> &'static Case {
@@ -63,7 +62,7 @@ fn agrees_with_halo2_on_every_op_model() {
         let c = case(&bytes, &x, RunArgs::default(), 3);
         assert_eq!(native(&c, &c.proof), Some(true), "{name}: halo2");
         assert_eq!(light(&c, &c.proof), Some(true), "{name}: light verifier");
-        let bad = bump_first_public(&c.proof);
+        let bad = bump_first_public(&c.proof, &c.keys.bundle);
         assert_eq!(
             native(&c, &bad),
             Some(false),
@@ -96,10 +95,8 @@ fn public_inputs_and_fixed_parameters() {
     let c = case(&mlp(21), &x, ra.clone(), 7);
     assert_eq!(light(&c, &c.proof), Some(true));
     // every public value, inputs first: a changed one fails
-    for i in [0, c.proof.instances[0].len() - 1] {
-        let mut bad = c.proof.clone();
-        let v = zkonnx::felt::from_hex(&bad.instances[0][i]).unwrap();
-        bad.instances[0][i] = zkonnx::felt::to_hex(&(v - halo2curves::bn256::Fr::one()));
+    for i in [1, c.proof.instances[0].len() - 1] {
+        let bad = bump_public(&c.proof, &Bundle::from_bytes(&c.keys.bundle).unwrap().public, i, -1);
         assert_eq!(light(&c, &bad), Some(false), "public value {i}");
         assert_eq!(native(&c, &bad), Some(false), "public value {i}");
     }
@@ -109,10 +106,14 @@ fn public_inputs_and_fixed_parameters() {
         .iter()
         .map(|h| verifier::from_hex(h).unwrap())
         .collect();
-    let t = b.dequantize(&inst).unwrap();
+    let t = b.decode(&inst).unwrap();
     assert_eq!(t.len(), 2);
-    assert_eq!(t[0].0, verifier::Role::Input);
-    for (got, want) in t[0].2.iter().zip(&x) {
+    assert_eq!(t[0].0.role, verifier::Role::Input);
+    let verifier::Decoded::Values(ins) = &t[0].1 else {
+        panic!("public input decoded as a commitment")
+    };
+    for (got, want) in ins.iter().zip(&x) {
+        let got = *got as f64 / (1u64 << t[0].0.scale) as f64;
         assert!((got - *want as f64).abs() < 1e-2, "input {got} vs {want}");
     }
     // the same architecture with other (fixed) weights: its bundle rejects this proof
@@ -170,7 +171,7 @@ fn another_models_bundle_is_rejected() {
         .iter()
         .map(|h| verifier::from_hex(h).unwrap())
         .collect();
-    let e = b.dequantize(&inst).unwrap_err().to_string();
+    let e = b.decode(&inst).unwrap_err().to_string();
     assert!(e.contains("public values"), "{e}");
 }
 
@@ -257,10 +258,11 @@ fn malformed_bundles_are_errors_naming_the_field() {
 }
 
 fn public_len(b: &Bundle) -> usize {
-    4 + b
+    8 + b
         .public
+        .tensors
         .iter()
-        .map(|t| 1 + 4 + 4 + 4 + 4 * t.shape.len())
+        .map(|t| 1 + 1 + 4 + 4 + 4 + 4 * t.shape.len())
         .sum::<usize>()
 }
 
@@ -346,7 +348,7 @@ fn cli_setup_writes_the_bundle_and_verify_accepts_it() {
     );
     assert!(String::from_utf8_lossy(&ok.stdout).contains("verified: true"));
     let p = Proof::from_json(&std::fs::read(dir.join("proof.json")).unwrap()).unwrap();
-    std::fs::write(dir.join("bad.json"), bump_first_public(&p).to_json()).unwrap();
+    std::fs::write(dir.join("bad.json"), bump_first_public(&p, &std::fs::read(dir.join("verifier.bundle")).unwrap()).to_json()).unwrap();
     let bad = verify("bad.json");
     assert!(!bad.status.success());
     assert!(String::from_utf8_lossy(&bad.stderr).contains("INVALID"));

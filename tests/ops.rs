@@ -48,8 +48,8 @@ fn check_op(name: &str, bytes: &[u8], shape: &[usize], ra: RunArgs) {
                 let mut tr = honest.clone();
                 tr.values[step.output][pos] += delta;
                 let outs = tr.outputs(&c.graph);
-                let inst = pipeline::instances_of(&c.settings, &inputs, &outs);
-                let r = proof::mock(&c, &tr, inst);
+                let inst = pipeline::instances_of(&c, &inputs, &outs, &salts(&c)).unwrap();
+                let r = proof::mock(&c, &tr, &salts(&c), inst);
                 assert!(
                     r.is_err(),
                     "{name}: step `{}` output[{pos}] moved by {delta} was accepted",
@@ -61,7 +61,7 @@ fn check_op(name: &str, bytes: &[u8], shape: &[usize], ra: RunArgs) {
 }
 
 #[test]
-fn every_op_public_output_private_params() {
+fn every_op_default_visibilities_hashed_params() {
     for (name, bytes, shape) in op_models() {
         check_op(name, &bytes, &shape, RunArgs::default());
     }
@@ -106,14 +106,14 @@ fn relu_gate_rejects_both_wrong_branches() {
     let honest = pipeline::trace(&c, &inputs).unwrap();
     let out = c.graph.outputs[0];
     assert_eq!(honest.values[out], vec![0, 64, 0, 192]);
-    let inst = pipeline::instances_of(&c.settings, &inputs, &honest.outputs(&c.graph));
-    proof::mock(&c, &honest, inst).unwrap();
+    let inst = pipeline::instances_of(&c, &inputs, &honest.outputs(&c.graph), &salts(&c)).unwrap();
+    proof::mock(&c, &honest, &salts(&c), inst).unwrap();
     for (pos, wrong) in [(0, inputs[0][0]), (2, inputs[0][2]), (1, 0), (3, 0)] {
         let mut tr = honest.clone();
         tr.values[out][pos] = wrong;
-        let inst = pipeline::instances_of(&c.settings, &inputs, &tr.outputs(&c.graph));
+        let inst = pipeline::instances_of(&c, &inputs, &tr.outputs(&c.graph), &salts(&c)).unwrap();
         assert!(
-            proof::mock(&c, &tr, inst).is_err(),
+            proof::mock(&c, &tr, &salts(&c), inst).is_err(),
             "relu output {pos} = {wrong} was accepted"
         );
     }

@@ -32,11 +32,15 @@ fn prove_verify_and_reject_tampering() {
     let p = pipeline::prove(&c, &w, &keys.pk, &srs).unwrap();
     assert!(pipeline::verify(&p, &c.settings, &keys.vk, &srs).unwrap());
 
-    // a changed public output
-    let mut bad = p.clone();
-    let v = zkonnx::felt::from_hex(&bad.instances[0][0]).unwrap();
-    bad.instances[0][0] = zkonnx::felt::to_hex(&(v + halo2curves::bn256::Fr::one()));
+    // a changed public output (its pretty value follows, so only the proof can object)
+    let last = p.instances[0].len() - 1;
+    let bad = bump_public(&p, &zkonnx::publics::layout(&c.settings), last, 1);
     assert!(!pipeline::verify(&bad, &c.settings, &keys.vk, &srs).unwrap());
+    // a changed layout digest (instance 0) is an error naming it
+    let mut bad = p.clone();
+    bad.instances[0][0] = zkonnx::felt::to_hex(&zkonnx::felt::from_i64(7));
+    let err = pipeline::verify(&bad, &c.settings, &keys.vk, &srs).unwrap_err().to_string();
+    assert!(err.contains("layout digest"), "{err}");
 
     // another model's vk: with private params the vk commits to the architecture only, so the
     // other model differs in structure (the sigmoid op model) and must not verify
@@ -91,10 +95,9 @@ fn fixed_params_public_input_private_output() {
     };
     let (c, srs, keys, w) = setup(40, ra);
     let p = pipeline::prove(&c, &w, &keys.pk, &srs).unwrap();
-    assert_eq!(p.instances[0].len(), 8);
+    assert_eq!(p.instances[0].len(), 1 + 8);
     assert!(pipeline::verify(&p, &c.settings, &keys.vk, &srs).unwrap());
-    let mut bad = p.clone();
-    bad.instances[0][3] = zkonnx::felt::to_hex(&zkonnx::felt::from_i64(5));
+    let bad = bump_public(&p, &zkonnx::publics::layout(&c.settings), 3, 5);
     assert!(!pipeline::verify(&bad, &c.settings, &keys.vk, &srs).unwrap());
     // with fixed params the weights are in the vk: the same architecture with other weights
     // has another vk, which rejects this proof

@@ -12,7 +12,8 @@
 //! - `rescale`:   `q_rescale · (acc + half − y·div − r) = 0`, with `div = 2^d`, `half = ⌊div/2⌋`
 //! - `relu`:      `q_relu · y·(y − a_0) = 0` and `q_relu · (r − (y − a_0)) = 0`
 //! - `b_fixed_j`: `m_j · (b_j − f_j) = 0` (constants and fixed weights)
-//! - `range y`:   `q_range · (y + y_off − y_lo − B·y_hi) = 0`: `y ∈ [−y_off, B² − y_off)`
+//! - `range y`:   `q_range · (y + y_off − y_lo − B·y_hi) = 0` with `y_hi < 2H/B` (an extra
+//!   lookup of `y_hi + B − 2H/B` when `log2(2H)` is odd): `y ∈ [−y_off, 2H − y_off)` exactly
 //!   (`y_off = H` for values, `0` for relu outputs, which must be non-negative)
 //! - `remainder`: `q_rem · (r − r_lo − B·r_hi) = 0` and `q_rem · (div − 1 − r − s_lo − B·s_hi) = 0`:
 //!   `0 ≤ r < div` (on rescale rows; on relu rows `div = B²`, so `0 ≤ y − x`)
@@ -27,6 +28,8 @@ use halo2_proofs::plonk::{
 use halo2_proofs::poly::Rotation;
 use halo2curves::bn256::Fr;
 
+use super::commit::CommitConfig;
+
 /// What the constraint system depends on.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct CircuitParams {
@@ -38,6 +41,8 @@ pub struct CircuitParams {
     pub digit_bits: u32,
     /// Number of function tables.
     pub num_funcs: usize,
+    /// Digits per packed value of the commitment chip (0: no `hashed` visibility, no chip).
+    pub commit_digits: usize,
 }
 
 #[derive(Clone, Debug)]
@@ -65,6 +70,8 @@ pub struct ModelConfig {
     /// (tag, x, f(x)) per function.
     pub t_func: Vec<[TableColumn; 3]>,
     pub instance: Column<Instance>,
+    /// the commitment chip (pack lane + Poseidon sponge), when something is `hashed`
+    pub commit: Option<CommitConfig>,
     pub params: CircuitParams,
 }
 
@@ -176,6 +183,20 @@ impl ModelConfig {
                 vec![(q * d, t_digit)]
             });
         }
+        // `y_hi < 2H/B`, so that `y + y_off ∈ [0, 2H)` exactly: needed when `log2(2H)` is odd
+        // (then `B² = 4H`); with an even one `2H/B = B` and the digit lookup says it already
+        let range_bits = (2 * params.range_half.max(1) as u64)
+            .next_power_of_two()
+            .trailing_zeros();
+        let hi_bound = 1u64 << (range_bits - params.digit_bits.min(range_bits));
+        if hi_bound < 1u64 << params.digit_bits {
+            let shift = Expression::Constant(Fr::from((1u64 << params.digit_bits) - hi_bound));
+            meta.lookup("digit 1 bound", |meta| {
+                let q = meta.query_selector(q_range);
+                let d = meta.query_advice(digits[1], Rotation::cur());
+                vec![(q * (d + shift), t_digit)]
+            });
+        }
         let mut t_func = vec![];
         for (k, &qf) in q_func.iter().enumerate() {
             let cols = [
@@ -195,7 +216,11 @@ impl ModelConfig {
             });
             t_func.push(cols);
         }
+        let commit = (params.commit_digits > 0).then(|| {
+            CommitConfig::configure(meta, t_digit, params.commit_digits, params.digit_bits)
+        });
         ModelConfig {
+            commit,
             a,
             b,
             acc,

@@ -7,10 +7,14 @@ use halo2_proofs::circuit::{Cell, Region, Value};
 use halo2_proofs::plonk::Error;
 use halo2curves::bn256::Fr;
 
+use super::commit::{self, Job};
 use super::config::ModelConfig;
+use super::pack::PackValue;
 use crate::felt;
+use crate::publics::{self, Salts};
 use crate::quant::{Dot, QGraph, QOp, Term, TermA, TermB, Trace};
 use crate::settings::Visibility;
+use crate::verifier::publics::{Encoding, PublicLayout, Role};
 
 /// Rows the layout uses for `q` with `lanes` product lanes (mirrors [`assign`]).
 pub fn count_rows(q: &QGraph, lanes: usize) -> usize {
@@ -31,11 +35,31 @@ pub fn count_rows(q: &QGraph, lanes: usize) -> usize {
     rows
 }
 
-/// Which tensors are bound to the instance column, and where.
-pub struct Publics {
-    pub inputs: Visibility,
-    pub outputs: Visibility,
+/// Rows of the commitment chip for `layout` (beside the model's rows, not after them).
+pub fn count_commit_rows(q: &QGraph, layout: &PublicLayout) -> usize {
+    let lens: Vec<usize> = layout
+        .tensors
+        .iter()
+        .filter(|t| t.encoding == Encoding::Commitment)
+        .map(|t| match t.role {
+            Role::Params => q.params.iter().map(|p| p.values.len()).sum(),
+            Role::Input => q.len_of(q.inputs[t.index as usize]),
+            Role::Output => q.len_of(q.outputs[t.index as usize]),
+        })
+        .collect();
+    if lens.is_empty() {
+        0
+    } else {
+        commit::rows(&lens, layout.limb_bits)
+    }
+}
+
+/// What the instance column binds: the layout, and the salts of its commitments.
+pub struct Publics<'a> {
+    pub layout: &'a PublicLayout,
     pub params: Visibility,
+    /// `None` at key generation
+    pub salts: Option<&'a Salts>,
 }
 
 struct Ctx<'a, 'r> {
@@ -65,6 +89,10 @@ pub fn assign(
     let one = region
         .assign_advice_from_constant(|| "one", cfg.y, 0, Fr::one())?
         .cell();
+    // instance 0: the layout digest, a constant of the circuit (so in the vk)
+    let digest = region
+        .assign_advice_from_constant(|| "layout digest", cfg.acc, 0, publics::digest(vis.layout))?
+        .cell();
     let mut ctx = Ctx {
         cfg,
         region,
@@ -76,7 +104,6 @@ pub fn assign(
         cells: vec![vec![]; q.shapes.len()],
         param_home: HashMap::new(),
     };
-    let mut public = vec![];
     for &t in &q.inputs {
         let n = q.len_of(t);
         let mut cells = Vec::with_capacity(n);
@@ -86,9 +113,6 @@ pub fn assign(
             ctx.range_y(row, ctx.int(t, i), true)?;
             cells.push(ctx.region.assign_advice(cfg.y, row, v).cell());
             ctx.row += 1;
-        }
-        if vis.inputs == Visibility::Public {
-            public.extend(cells.iter().copied());
         }
         ctx.cells[t] = cells;
     }
@@ -111,15 +135,72 @@ pub fn assign(
         };
         ctx.cells[s.output] = out;
     }
-    if vis.outputs == Visibility::Public {
-        for &t in &q.outputs {
-            public.extend(ctx.cells[t].iter().copied());
+    let model_rows = ctx.row;
+    // commitments: their values are the very cells the model used
+    let mut jobs = vec![];
+    for t in vis.layout.tensors.iter().filter(|t| t.encoding == Encoding::Commitment) {
+        let values: Vec<PackValue> = match t.role {
+            Role::Params => q
+                .params
+                .iter()
+                .enumerate()
+                .flat_map(|(id, p)| (0..p.values.len()).map(move |idx| (id, idx)))
+                .map(|(id, idx)| PackValue {
+                    value: trace.map(|_| q.params[id].values[idx]),
+                    src: ctx.param_home.get(&(id, idx)).copied(),
+                })
+                .collect(),
+            Role::Input | Role::Output => {
+                let tid = if t.role == Role::Input {
+                    q.inputs[t.index as usize]
+                } else {
+                    q.outputs[t.index as usize]
+                };
+                (0..q.len_of(tid))
+                    .map(|i| PackValue {
+                        value: ctx.int(tid, i),
+                        src: Some(ctx.cells[tid][i]),
+                    })
+                    .collect()
+            }
+        };
+        jobs.push(Job {
+            kind: publics::kind(t.role),
+            values,
+            salt: vis.salts.map(|s| s.of(t.role, t.index as usize)),
+        });
+    }
+    let mut commits = match (&cfg.commit, jobs.is_empty()) {
+        (_, true) => vec![],
+        (Some(c), false) => ctx.cfg_commit_assign(c, jobs)?,
+        (None, false) => return Err(Error::Synthesis),
+    }
+    .into_iter();
+    let mut public = vec![digest];
+    for t in &vis.layout.tensors {
+        match (t.encoding, t.role) {
+            (Encoding::Commitment, _) => public.push(commits.next().ok_or(Error::Synthesis)?),
+            (Encoding::Values, Role::Input) => {
+                public.extend(ctx.cells[q.inputs[t.index as usize]].iter().copied())
+            }
+            (Encoding::Values, Role::Output) => {
+                public.extend(ctx.cells[q.outputs[t.index as usize]].iter().copied())
+            }
+            (Encoding::Values, Role::Params) => return Err(Error::Synthesis),
         }
     }
-    Ok((ctx.row, public))
+    Ok((model_rows, public))
 }
 
 impl Ctx<'_, '_> {
+    fn cfg_commit_assign(
+        &mut self,
+        c: &super::commit::CommitConfig,
+        jobs: Vec<Job>,
+    ) -> Result<Vec<Cell>, Error> {
+        c.assign(self.region, &jobs)
+    }
+
     fn int(&self, t: usize, i: usize) -> Option<i64> {
         self.trace.map(|tr| tr.values[t][i])
     }

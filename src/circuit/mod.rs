@@ -1,7 +1,10 @@
 //! Quantized graph -> halo2 circuit.
 
+pub mod commit;
 pub mod config;
 pub mod layout;
+pub mod pack;
+pub mod poseidon;
 pub mod tables;
 
 pub use config::{CircuitParams, ModelConfig};
@@ -19,6 +22,8 @@ use crate::settings::Settings;
 pub struct ModelCircuit<'a> {
     pub model: &'a Compiled,
     pub trace: Option<&'a Trace>,
+    /// salts of the commitments (with the witness)
+    pub salts: Option<&'a crate::publics::Salts>,
 }
 
 impl CircuitParams {
@@ -28,6 +33,7 @@ impl CircuitParams {
             range_half: s.run_args.range_half(),
             digit_bits: s.run_args.digit_bits(),
             num_funcs: s.required_lookups.len(),
+            commit_digits: s.commit_digits,
         }
     }
 }
@@ -55,6 +61,7 @@ impl Circuit<Fr> for ModelCircuit<'_> {
         ModelCircuit {
             model: self.model,
             trace: None,
+            salts: None,
         }
     }
 
@@ -82,10 +89,11 @@ impl Circuit<Fr> for ModelCircuit<'_> {
             &m.settings.required_lookups,
             m.graph.act_scale,
         )?;
+        let public_layout = crate::publics::layout(&m.settings);
         let vis = layout::Publics {
-            inputs: ra.input_visibility,
-            outputs: ra.output_visibility,
+            layout: &public_layout,
             params: ra.param_visibility,
+            salts: self.salts,
         };
         let public = layouter.assign_region(
             || "model",

@@ -9,7 +9,7 @@
 //! fixed commitments [G1] | permutation commitments [G1] | transcript_repr
 //! g1 g2 s_g2                      (the KZG verifier's points)
 //! dev SRS seed: 0, or 1 + seed    (setup found s·G2 to be that of `gen-srs --seed`: UNSAFE)
-//! public values: [(role, tensor index, scale, shape)]   in instance order
+//! public layout: limb bits, [(role, encoding, index, scale, shape)]   in instance order
 //! zkonnx version (string)         (not part of the fingerprint)
 //! ```
 //!
@@ -18,12 +18,13 @@
 
 use super::encoding::{Reader, Res, Writer};
 use super::expr::Expr;
+use super::publics::{Decoded, PublicLayout};
 use super::VerifyError;
 use bn254::bn256::{Fr, G1Affine, G2Affine};
 use bn254::ff::Field;
 
 const MAGIC: &[u8; 8] = b"ZKONNXVB";
-const FORMAT: u8 = 1;
+const FORMAT: u8 = 2;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Query {
@@ -49,32 +50,6 @@ pub struct PermColumn {
 pub struct Lookup {
     pub input: Vec<Expr>,
     pub table: Vec<Expr>,
-}
-
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Role {
-    Input,
-    Output,
-}
-
-/// A public tensor, as laid out in the instance column.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct PublicTensor {
-    pub role: Role,
-    /// which model input or output
-    pub index: u32,
-    /// fixed-point scale: value = integer / 2^scale
-    pub scale: u32,
-    pub shape: Vec<u32>,
-}
-
-impl PublicTensor {
-    pub fn len(&self) -> usize {
-        self.shape.iter().map(|&d| d as usize).product()
-    }
-    pub fn is_empty(&self) -> bool {
-        self.len() == 0
-    }
 }
 
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -105,7 +80,8 @@ pub struct Bundle {
     /// --seed`): anyone can forge proofs for such keys. `None`: not a development SRS zkonnx
     /// knows (a ceremony's, or another one; compare the fingerprint with the published one).
     pub dev_srs_seed: Option<u32>,
-    pub public: Vec<PublicTensor>,
+    /// the public values' layout (its digest is instance 0)
+    pub public: PublicLayout,
     pub version: String,
 }
 
@@ -190,19 +166,7 @@ impl Bundle {
         w.g2(&self.g2);
         w.g2(&self.s_g2);
         w.u32(self.dev_srs_seed.map_or(0, |s| s + 1));
-        w.len(self.public.len());
-        for t in &self.public {
-            w.u8(match t.role {
-                Role::Input => 0,
-                Role::Output => 1,
-            });
-            w.u32(t.index);
-            w.u32(t.scale);
-            w.len(t.shape.len());
-            for &d in &t.shape {
-                w.u32(d);
-            }
-        }
+        self.public.write(&mut w);
         let end = w.0.len();
         w.len(self.version.len());
         w.0.extend_from_slice(self.version.as_bytes());
@@ -282,28 +246,7 @@ impl Bundle {
         let g2 = r.g2("g2")?;
         let s_g2 = r.g2("s_g2")?;
         let dev_srs_seed = r.u32("dev SRS seed")?.checked_sub(1);
-        let nt = r.count(13, "public tensors")?;
-        let public = (0..nt)
-            .map(|_| {
-                let role = match r.u8("public tensor role")? {
-                    0 => Role::Input,
-                    1 => Role::Output,
-                    t => return Err(format!("public tensor role {t}")),
-                };
-                let index = r.u32("public tensor index")?;
-                let scale = r.u32("public tensor scale")?;
-                let nd = r.count(4, "public tensor shape")?;
-                let shape = (0..nd)
-                    .map(|_| r.u32("public tensor shape"))
-                    .collect::<Res<Vec<_>>>()?;
-                Ok(PublicTensor {
-                    role,
-                    index,
-                    scale,
-                    shape,
-                })
-            })
-            .collect::<Res<Vec<_>>>()?;
+        let public = PublicLayout::read(&mut r)?;
         let nv = r.count(1, "version")?;
         let version = String::from_utf8(r.take(nv, "version")?.to_vec())
             .map_err(|_| "version: not UTF-8".to_string())?;
@@ -422,16 +365,16 @@ impl Bundle {
                 ));
             }
         }
-        let total: u64 = self.public.iter().map(|t| t.len() as u64).sum();
+        let total = self.public.num_instances() as u64;
         if total + self.blinding_factors as u64 + 1 > 1u64 << self.k {
             return Err("more public values than rows".into());
         }
         Ok(())
     }
 
-    /// Number of public values a proof must carry.
+    /// Number of public values a proof must carry (the layout digest included).
     pub fn num_public(&self) -> usize {
-        self.public.iter().map(|t| t.len()).sum()
+        self.public.num_instances()
     }
 
     pub(crate) fn check_instances(&self, instances: &[Fr]) -> Result<(), VerifyError> {
@@ -441,37 +384,15 @@ impl Bundle {
                 self.num_instance_columns
             )));
         }
-        if instances.len() != self.num_public() {
-            return Err(VerifyError::Instances(format!(
-                "{} public values, the bundle's model has {}",
-                instances.len(),
-                self.num_public()
-            )));
-        }
-        Ok(())
+        self.public.check_instances(instances)
     }
 
-    /// The public values as numbers, per tensor: (role, index, values).
-    pub fn dequantize(&self, instances: &[Fr]) -> Result<Vec<(Role, u32, Vec<f64>)>, VerifyError> {
+    /// Every public tensor decoded from the instances.
+    pub fn decode(
+        &self,
+        instances: &[Fr],
+    ) -> Result<Vec<(super::PublicTensor, Decoded)>, VerifyError> {
         self.check_instances(instances)?;
-        let mut it = instances.iter();
-        self.public
-            .iter()
-            .map(|t| {
-                let vals = (0..t.len())
-                    .map(|_| {
-                        let f = it.next().expect("counted above");
-                        super::to_i64(f)
-                            .map(|q| q as f64 / (1u64 << t.scale.min(62)) as f64)
-                            .ok_or_else(|| {
-                                VerifyError::Instances(
-                                    "a public value is not a small integer".into(),
-                                )
-                            })
-                    })
-                    .collect::<Result<Vec<_>, _>>()?;
-                Ok((t.role, t.index, vals))
-            })
-            .collect()
+        self.public.decode(instances)
     }
 }

@@ -21,11 +21,14 @@ pub mod bundle;
 pub mod encoding;
 pub mod expr;
 pub mod plonk;
+pub mod publics;
 pub mod shplonk;
+pub mod srs_label;
 pub mod transcript;
 
 pub use bn254::bn256::Fr;
-pub use bundle::{Bundle, PublicTensor, Role};
+pub use bundle::Bundle;
+pub use publics::{Decoded, Encoding, PublicLayout, PublicTensor, Role};
 
 /// Errors of the light verifier: malformed input, never a wrong proof (that is `Ok(false)`).
 #[derive(Debug, thiserror::Error, PartialEq, Eq)]

@@ -333,3 +333,35 @@ pub fn mlp(seed: u64) -> Vec<u8> {
     let y = g.node("Gemm", &[&r, &w2, &b2], vec![int_attr("transB", 1)]);
     g.build(&[1, 8], &y, &[1, 3])
 }
+
+/// The salts of a compiled model's commitments (its params salt; inputs/outputs unsalted).
+#[allow(dead_code)]
+pub fn salts(c: &zkonnx::model::Compiled) -> zkonnx::publics::Salts {
+    zkonnx::publics::Salts {
+        params: pipeline::param_salt(c).unwrap(),
+        ..Default::default()
+    }
+}
+
+/// `p` with public value `i` (instance row; 0 is the layout digest) moved by `delta`, and its
+/// `pretty_public_inputs` following where `layout` still decodes it (so that only the proof
+/// itself can object).
+#[allow(dead_code)]
+pub fn bump_public(
+    p: &zkonnx::formats::Proof,
+    layout: &zkonnx::verifier::PublicLayout,
+    i: usize,
+    delta: i64,
+) -> zkonnx::formats::Proof {
+    let mut bad = p.clone();
+    let v = zkonnx::felt::from_hex(&bad.instances[0][i]).unwrap();
+    bad.instances[0][i] = zkonnx::felt::to_hex(&(v + zkonnx::felt::from_i64(delta)));
+    let inst: Vec<_> = bad.instances[0]
+        .iter()
+        .map(|h| zkonnx::verifier::from_hex(h).unwrap())
+        .collect();
+    if let Ok(pp) = pipeline::pretty_public(layout, &inst) {
+        bad.pretty_public_inputs = pp;
+    }
+    bad
+}

@@ -18,7 +18,9 @@ export interface ProverOptions {
   target?: 'resources' | 'accuracy';
   srs: Uint8Array;
   runArgs?: Record<string, unknown>;
-  keys?: { vk: Uint8Array; pk: Uint8Array };
+  keys?: { vk: Uint8Array; pk: Uint8Array; bundle?: Uint8Array };
+  /** the params commitment's salt (0x…) to reuse; omitted: a fresh random one */
+  salt?: string;
   onProgress?: (stage: string, fraction: number) => void;
   signal?: AbortSignal;
 }
@@ -30,4 +32,10 @@ export class Prover {
   readonly settings: any;
   readonly vk: Uint8Array;
   readonly pk: Uint8Array;
+  /** the verification bundle: publish it with the commitment for `zkonnx/verifier` */
+  readonly bundle: Uint8Array;
+  /** the params salt (hashed params; secret: keep it with the model), or null */
+  readonly salt: string | null;
+  /** the params commitment (0x…) verifiers check proofs against, or null (params not hashed) */
+  readonly commitment: string | null;
 }

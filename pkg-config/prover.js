@@ -10,7 +10,9 @@ export class Prover {
   /**
    * @param zk the loaded module (`await load()`)
    * @param onnx Uint8Array of the model
-   * @param opts { calibration, target, srs, runArgs, keys: {vk, pk}, onProgress, signal }
+   * @param opts { calibration, target, srs, runArgs, keys: {vk, pk, bundle}, salt, onProgress,
+   *   signal }: `salt` (0x…) is the params commitment's salt to reuse (with cached keys, pass the
+   *   salt of the first run: the commitment then stays the published one); omitted, a fresh one
    */
   static async create(zk, onnx, opts = {}) {
     const steps = ['settings', 'calibrate', 'compile', 'srs', 'setup'];
@@ -19,11 +21,17 @@ export class Prover {
     if (opts.calibration) {
       settings = await stage('calibrate', () => zk.calibrateSettings(onnx, settings, opts.calibration, opts.target || 'resources'));
     }
-    const compiled = await stage('compile', () => zk.compileCircuit(onnx, settings));
+    const compiled = await stage('compile', () => zk.compileCircuit(onnx, settings, opts.salt ?? undefined));
     if (!opts.srs) throw new Error('Prover.create: `srs` (the SRS file bytes) is required');
     const srs = await stage('srs', () => zk.loadSrs(opts.srs, settings.run_args.logrows));
     const keys = opts.keys || await stage('setup', () => zk.setup(compiled, srs));
-    return new Prover(zk, { settings, compiled, srs, vk: keys.vk, pk: keys.pk });
+    const hashed = settings.run_args.param_visibility === 'Hashed';
+    return new Prover(zk, {
+      settings, compiled, srs, vk: keys.vk, pk: keys.pk, bundle: keys.bundle,
+      // the params salt (secret, keep it with the model) and the commitment to publish
+      salt: hashed ? zk.paramSalt(compiled) : null,
+      commitment: hashed ? zk.commit(compiled) : null,
+    });
   }
 
   /** Prove one input ({input_data: [[...]]}); returns { proof, witness, outputs }. */

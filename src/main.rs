@@ -896,7 +896,11 @@ fn srs_cmd(cmd: SrsCmd) -> Res<()> {
 
 /// The cache of downloaded .ptau files.
 fn ptau_cache_dir(cache_dir: Option<PathBuf>) -> PathBuf {
-    let env = |v: &str| std::env::var_os(v).filter(|s| !s.is_empty()).map(PathBuf::from);
+    let env = |v: &str| {
+        std::env::var_os(v)
+            .filter(|s| !s.is_empty())
+            .map(PathBuf::from)
+    };
     cache_dir
         .or_else(|| env("XDG_CACHE_HOME").map(|d| d.join("zkonnx")))
         .or_else(|| env("HOME").map(|d| d.join(".cache").join("zkonnx")))
@@ -905,7 +909,8 @@ fn ptau_cache_dir(cache_dir: Option<PathBuf>) -> PathBuf {
 
 fn sha256_file(p: &Path) -> Res<String> {
     use sha2::Digest;
-    let mut f = std::fs::File::open(p).map_err(|err| format!("cannot read {}: {err}", p.display()))?;
+    let mut f =
+        std::fs::File::open(p).map_err(|err| format!("cannot read {}: {err}", p.display()))?;
     let mut h = sha2::Sha256::new();
     std::io::copy(&mut f, &mut h).map_err(|err| format!("cannot read {}: {err}", p.display()))?;
     Ok(hex(&h.finalize()))
@@ -972,7 +977,9 @@ fn get_srs(
         Some(h) => h.trim().to_ascii_lowercase(),
         None => ppot::sha256(power)
             .ok_or_else(|| {
-                format!("no pinned SHA-256 for {file}: give --sha256 (and check where it came from)")
+                format!(
+                    "no pinned SHA-256 for {file}: give --sha256 (and check where it came from)"
+                )
             })?
             .to_string(),
     };

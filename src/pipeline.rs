@@ -775,13 +775,25 @@ pub fn verify_report(
     vk_bytes: &[u8],
     srs_bytes: &[u8],
 ) -> Result<Report> {
+    verify_report_with(proof, settings, vk_bytes, srs_bytes, true)
+}
+
+fn verify_report_with(
+    proof: &Proof,
+    settings: &Settings,
+    vk_bytes: &[u8],
+    srs_bytes: &[u8],
+    pretty: bool,
+) -> Result<Report> {
     let vk = keys::vk_from_bytes(vk_bytes, settings)?;
     let params = srs::verifier_params(srs_bytes, settings.run_args.logrows)?;
     let inst = proof_instances(settings, proof)?;
     let layout = crate::publics::layout(settings);
     let vinst: Vec<_> = inst.iter().map(felt::to_verifier).collect();
     let public = layout.decode(&vinst)?;
-    check_pretty(proof, &layout, &vinst)?;
+    if pretty {
+        check_pretty(proof, &layout, &vinst)?;
+    }
     let bytes = proof.bytes()?;
     let valid = proof::verify(&bytes, &inst, &vk, &params)?;
     let bundle = crate::bundle::export(&vk, &params, settings)
@@ -801,6 +813,10 @@ pub fn verify_report(
 
 /// `verify` with the light verifier: proof.json + the verification bundle.
 pub fn verify_bundle_report(proof: &Proof, bundle_bytes: &[u8]) -> Result<Report> {
+    verify_bundle_report_with(proof, bundle_bytes, true)
+}
+
+fn verify_bundle_report_with(proof: &Proof, bundle_bytes: &[u8], pretty: bool) -> Result<Report> {
     use crate::verifier::{self, Bundle};
     let bundle = Bundle::from_bytes(bundle_bytes)?;
     let inst = light_instances(proof)?;
@@ -824,7 +840,9 @@ pub fn verify_bundle_report(proof: &Proof, bundle_bytes: &[u8]) -> Result<Report
         }
         Err(e) => return Err(e.into()),
     };
-    check_pretty(proof, &bundle.public, &inst)?;
+    if pretty {
+        check_pretty(proof, &bundle.public, &inst)?;
+    }
     let valid = verifier::verify(&bundle, &proof.bytes()?, &inst)?;
     Ok(Report {
         reason: (!valid).then(|| "the proof does not verify against these keys".into()),
@@ -836,17 +854,18 @@ pub fn verify_bundle_report(proof: &Proof, bundle_bytes: &[u8]) -> Result<Report
     })
 }
 
-/// `verify`: `Ok(true)` iff the proof is valid for its public values, the vk and the SRS.
+/// `verify`: `Ok(true)` iff the proof is valid for its public values, the vk and the SRS (the
+/// instances alone: `pretty_public_inputs` are not read; [`verify_report`] checks them).
 pub fn verify(
     proof: &Proof,
     settings: &Settings,
     vk_bytes: &[u8],
     srs_bytes: &[u8],
 ) -> Result<bool> {
-    Ok(verify_report(proof, settings, vk_bytes, srs_bytes)?.valid)
+    Ok(verify_report_with(proof, settings, vk_bytes, srs_bytes, false)?.valid)
 }
 
 /// `verify` with the light verifier: proof.json + the verification bundle, no vk/SRS files.
 pub fn verify_bundle(proof: &Proof, bundle_bytes: &[u8]) -> Result<bool> {
-    Ok(verify_bundle_report(proof, bundle_bytes)?.valid)
+    Ok(verify_bundle_report_with(proof, bundle_bytes, false)?.valid)
 }

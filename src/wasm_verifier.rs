@@ -38,35 +38,118 @@ fn set(o: &Object, k: &str, v: &JsValue) {
     let _ = Reflect::set(o, &JsValue::from_str(k), v);
 }
 
-/// The bundle's fingerprint and the public values as numbers: `{ fingerprint, inputs,
-/// outputs, logrows, version, devSrsSeed }` (inputs/outputs: one array per public tensor).
+/// What the proof's instances say, decoded with the bundle's layout: `{ fingerprint, inputs,
+/// outputs, paramCommitment, inputCommitments, outputCommitments, logrows, version, srs,
+/// devSrs }` (inputs/outputs: one array of numbers per public tensor; commitments `0x…` or
+/// null / []; `srs`: what the SRS is, e.g. "UNSAFE development SRS ...").
 #[wasm_bindgen(js_name = inspectRaw)]
 pub fn inspect_raw(public: Vec<String>, bundle_bytes: &[u8]) -> Result<JsValue, JsError> {
+    use crate::verifier::{publics::fr_hex_be, srs_label, Decoded};
     let b = bundle(bundle_bytes)?;
     let inst = instances(&public)?;
-    let tensors = b
-        .dequantize(&inst)
-        .map_err(|e| JsError::new(&e.to_string()))?;
+    let tensors = b.decode(&inst).map_err(|e| JsError::new(&e.to_string()))?;
     let (inputs, outputs) = (Array::new(), Array::new());
-    for (role, _, vals) in tensors {
-        let a: Array = vals.into_iter().map(JsValue::from_f64).collect();
-        match role {
-            Role::Input => inputs.push(&a),
-            Role::Output => outputs.push(&a),
-        };
+    let (ic, oc) = (Array::new(), Array::new());
+    let mut pc = JsValue::NULL;
+    for (t, d) in tensors {
+        match d {
+            Decoded::Values(v) => {
+                let a: Array = v
+                    .into_iter()
+                    .map(|q| JsValue::from_f64(q as f64 / (1u64 << t.scale) as f64))
+                    .collect();
+                match t.role {
+                    Role::Input => inputs.push(&a),
+                    Role::Output => outputs.push(&a),
+                    Role::Params => 0,
+                };
+            }
+            Decoded::Commitment(c) => {
+                let h = JsValue::from_str(&fr_hex_be(&c));
+                match t.role {
+                    Role::Input => {
+                        ic.push(&h);
+                    }
+                    Role::Output => {
+                        oc.push(&h);
+                    }
+                    Role::Params => pc = h,
+                }
+            }
+        }
     }
     let o = Object::new();
     set(&o, "fingerprint", &JsValue::from_str(&b.fingerprint()));
     set(&o, "inputs", &inputs);
     set(&o, "outputs", &outputs);
+    set(&o, "paramCommitment", &pc);
+    set(&o, "inputCommitments", &ic);
+    set(&o, "outputCommitments", &oc);
     set(&o, "logrows", &JsValue::from_f64(b.k as f64));
-    // `devSrsSeed`: the seed of zkonnx's UNSAFE development SRS the keys were made with, or null
+    let label = srs_label::label_of_canonical(&crate::verifier::encoding::g2_bytes(&b.s_g2))
+        .unwrap_or(srs_label::SrsLabel::Unrecognised);
+    set(&o, "srs", &JsValue::from_str(&label.to_string()));
+    set(
+        &o,
+        "devSrs",
+        &JsValue::from_bool(label == srs_label::SrsLabel::Development),
+    );
+    // `devSrsSeed`: kept for older pages: the seed of zkonnx's UNSAFE development SRS, or null
     let seed = b
         .dev_srs_seed
         .map_or(JsValue::NULL, |s| JsValue::from_f64(s as f64));
     set(&o, "devSrsSeed", &seed);
     set(&o, "version", &JsValue::from_str(&b.version));
     Ok(o.into())
+}
+
+/// The Poseidon commitment of a tensor's quantized integers (`crate::commitment`): `kind` is
+/// "params", "input" or "output", `salt` `0x…` (omitted: 0), `limbBits` the bundle's
+/// (`bundleLimbBits`). A page that knows a public tensor recomputes its commitment with this.
+#[wasm_bindgen(js_name = commitmentRaw)]
+pub fn commitment_raw(
+    kind: &str,
+    values: Vec<f64>,
+    salt: Option<String>,
+    limb_bits: u32,
+) -> Result<String, JsError> {
+    use crate::commitment::{commit, Kind};
+    use crate::verifier::publics::{fr_from_hex_be, fr_hex_be};
+    let kind = match kind {
+        "params" => Kind::Params,
+        "input" => Kind::Input,
+        "output" => Kind::Output,
+        k => {
+            return Err(JsError::new(&format!(
+                "commitment: kind `{k}`: expected params, input or output"
+            )))
+        }
+    };
+    let ints = values
+        .iter()
+        .enumerate()
+        .map(|(i, &v)| {
+            if v.fract() != 0.0 || !v.is_finite() || v.abs() > 2f64.powi(62) {
+                Err(JsError::new(&format!(
+                    "commitment: values[{i}] = {v} is not a quantized integer"
+                )))
+            } else {
+                Ok(v as i64)
+            }
+        })
+        .collect::<Result<Vec<i64>, _>>()?;
+    let salt = match salt {
+        Some(h) => fr_from_hex_be(&h).map_err(|m| JsError::new(&format!("salt: {m}")))?,
+        None => <verifier::Fr as bn254::ff::Field>::ZERO,
+    };
+    let c = commit(kind, &ints, salt, limb_bits).map_err(|e| JsError::new(&e.to_string()))?;
+    Ok(fr_hex_be(&c))
+}
+
+/// The bits per packed value of the bundle's commitments (0: nothing hashed).
+#[wasm_bindgen(js_name = bundleLimbBits)]
+pub fn bundle_limb_bits(bundle_bytes: &[u8]) -> Result<u32, JsError> {
+    Ok(bundle(bundle_bytes)?.public.limb_bits)
 }
 
 /// The bundle's fingerprint (64 hex digits): compare it with the model's published one.

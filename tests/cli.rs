@@ -95,7 +95,8 @@ fn ezkl_command_lines_work() {
     assert!(p["hex_proof"].as_str().unwrap().starts_with("0x"));
     assert_eq!(
         p["instances"][0].as_array().unwrap().len(),
-        8 + reference.len()
+        2 + 8 + reference.len(),
+        "layout digest, params commitment, public input, public output"
     );
     assert_eq!(
         p["pretty_public_inputs"]["rescaled_outputs"][0]
@@ -112,7 +113,7 @@ fn ezkl_command_lines_work() {
 
     // a changed public input: verify exits non-zero
     let mut bad = p.clone();
-    bad["instances"][0][0] = serde_json::Value::String(format!("{:0<64}", "01"));
+    bad["instances"][0][2] = serde_json::Value::String(format!("{:0<64}", "01"));
     std::fs::write(dir.join("bad.json"), serde_json::to_vec(&bad).unwrap()).unwrap();
     let st = Command::new(env!("CARGO_BIN_EXE_zkonnx"))
         .args(

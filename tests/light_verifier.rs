@@ -124,9 +124,12 @@ fn public_inputs_and_fixed_parameters() {
             .fingerprint(),
         b.fingerprint()
     );
-    assert_eq!(
-        pipeline::verify_bundle(&c.proof, &other.keys.bundle).ok(),
-        Some(false)
+    // (false, or, when calibration gave it another shape of circuit, an error saying the proof
+    // is another model's)
+    let r = pipeline::verify_bundle(&c.proof, &other.keys.bundle);
+    assert!(
+        matches!(r, Ok(false)) || format!("{r:?}").contains("a proof of another model"),
+        "{r:?}"
     );
 }
 

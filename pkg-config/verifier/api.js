@@ -40,15 +40,46 @@ function guarded(f) {
 
 export function api(raw) {
   return {
-    /** true if the proof verifies against the bundle, false if not; an Error for malformed input. */
-    verify(proof, bundle) {
+    /**
+     * true if the proof verifies against the bundle, false if not; an Error for malformed input.
+     * `expect`: { paramCommitment, inputCommitment, outputCommitment, fingerprint } (any subset):
+     * false unless the proof's commitments / the bundle's fingerprint are exactly these.
+     */
+    verify(proof, bundle, expect = {}) {
       const p = proofOf(proof);
-      return guarded(() => raw.verifyRaw(p.hex_proof, p.instances[0], bytesOf(bundle)));
+      const b = bytesOf(bundle);
+      const known = ['paramCommitment', 'inputCommitment', 'outputCommitment', 'fingerprint'];
+      for (const k of Object.keys(expect ?? {})) {
+        if (!known.includes(k)) throw new Error(`verify: unknown option \`${k}\` (expected ${known.join(', ')})`);
+      }
+      if (!guarded(() => raw.verifyRaw(p.hex_proof, p.instances[0], b))) return false;
+      const want = (x) => (x === undefined || x === null ? null : String(x).trim().toLowerCase().replace(/^(0x)?/, '0x'));
+      const i = guarded(() => raw.inspectRaw(p.instances[0], b));
+      const checks = [
+        [want(expect.paramCommitment), i.paramCommitment],
+        [want(expect.inputCommitment), i.inputCommitments[0] ?? null],
+        [want(expect.outputCommitment), i.outputCommitments[0] ?? null],
+        [want(expect.fingerprint)?.slice(2) ?? null, i.fingerprint],
+      ];
+      return checks.every(([w, got]) => w === null || w === got);
     },
-    /** { fingerprint, inputs, outputs, logrows, version }: the public values as numbers. */
+    /**
+     * What the proof's instances say: { fingerprint, inputs, outputs, paramCommitment,
+     * inputCommitments, outputCommitments, logrows, version, srs, devSrs, devSrsSeed }.
+     */
     inspect(proof, bundle) {
       const p = proofOf(proof);
       return guarded(() => raw.inspectRaw(p.instances[0], bytesOf(bundle)));
+    },
+    /**
+     * The Poseidon commitment (0x…) of a tensor's quantized integers, as the circuit computes it:
+     * { kind: 'params' | 'input' | 'output', values: number[] (integers), salt?: '0x…',
+     *   limbBits?: number, bundle?: bytes (to take limbBits from) }.
+     */
+    commitment({ kind, values, salt, limbBits, bundle } = {}) {
+      const bits = limbBits ?? (bundle ? guarded(() => raw.bundleLimbBits(bytesOf(bundle))) : undefined);
+      if (bits === undefined) throw new Error('commitment: give limbBits or the bundle');
+      return guarded(() => raw.commitmentRaw(kind, Float64Array.from(values), salt ?? undefined, bits));
     },
     /** The bundle's fingerprint: compare it with the value the model's owner published. */
     fingerprint(bundle) {

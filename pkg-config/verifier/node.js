@@ -4,4 +4,5 @@ import init, * as raw from './zkonnx_verifier.js';
 import { api } from './api.js';
 
 await init({ module_or_path: fs.readFileSync(new URL('./zkonnx_verifier_bg.wasm', import.meta.url)) });
-export const { verify, inspect, fingerprint } = api(raw);
+export const { verify, inspect, fingerprint, commitment } = api(raw);
+export const poseidon = commitment;

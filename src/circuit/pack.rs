@@ -138,8 +138,10 @@ impl PackConfig {
                 // digits of v + off; a value outside the range (never in an honest witness)
                 // gets digits that fail the lookup
                 let mut rest = pv.value.map(|v| v as i128 + off);
-                for &col in &self.d {
-                    let dv = rest.map(|x| x.rem_euclid(b));
+                let top = self.d.len() - 1;
+                for (i, &col) in self.d.iter().enumerate() {
+                    // the top digit takes what is left, so an out-of-range value shows in it
+                    let dv = rest.map(|x| if i == top { x } else { x.rem_euclid(b) });
                     rest = rest.map(|x| x.div_euclid(b));
                     region.assign_advice(col, row, dv.map_or(Value::unknown(), |d| Value::known(felt::from_i128(d))));
                 }

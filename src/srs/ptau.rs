@@ -75,7 +75,9 @@ pub fn parse(bytes: &[u8]) -> Result<Ptau<'_>, SrsError> {
         }
     };
     let u32_at = |b: &[u8], i: usize| u32::from_le_bytes(b[i..i + 4].try_into().unwrap());
-    let head = take(0, 12, &|| "the file header (magic, version, section count)".into())?;
+    let head = take(0, 12, &|| {
+        "the file header (magic, version, section count)".into()
+    })?;
     if &head[..4] != b"ptau" {
         return Err(SrsError::PtauMagic(head[..4].try_into().unwrap()));
     }
@@ -87,7 +89,9 @@ pub fn parse(bytes: &[u8]) -> Result<Ptau<'_>, SrsError> {
     let mut sections: HashMap<u32, &[u8]> = HashMap::new();
     let mut at = 12u64;
     for s in 0..count {
-        let sh = take(at, 12, &|| format!("the header of section #{} of {count}", s + 1))?;
+        let sh = take(at, 12, &|| {
+            format!("the header of section #{} of {count}", s + 1)
+        })?;
         let id = u32_at(sh, 0);
         let size = u64::from_le_bytes(sh[4..12].try_into().unwrap());
         let data = take(at + 12, size, &|| {
@@ -99,14 +103,18 @@ pub fn parse(bytes: &[u8]) -> Result<Ptau<'_>, SrsError> {
         at += 12 + size;
     }
     let section = |id: u32| {
-        sections.get(&id).copied().ok_or(SrsError::PtauMissingSection {
-            id,
-            name: section_name(id),
-        })
+        sections
+            .get(&id)
+            .copied()
+            .ok_or(SrsError::PtauMissingSection {
+                id,
+                name: section_name(id),
+            })
     };
 
     let h = section(SECTION_HEADER)?;
-    let short = |field: &str| SrsError::PtauHeader(format!("{} bytes, too short to hold {field}", h.len()));
+    let short =
+        |field: &str| SrsError::PtauHeader(format!("{} bytes, too short to hold {field}", h.len()));
     if h.len() < 4 {
         return Err(short("n8"));
     }
@@ -124,7 +132,12 @@ pub fn parse(bytes: &[u8]) -> Result<Ptau<'_>, SrsError> {
     let q = &h[4..36];
     let want = bn254_modulus_le();
     if q != want {
-        let be = |b: &[u8]| b.iter().rev().map(|x| format!("{x:02x}")).collect::<String>();
+        let be = |b: &[u8]| {
+            b.iter()
+                .rev()
+                .map(|x| format!("{x:02x}"))
+                .collect::<String>()
+        };
         return Err(SrsError::PtauWrongCurve {
             field: "q",
             got: format!("0x{}", be(q)),
@@ -316,32 +329,110 @@ pub mod ppot {
     /// with independent pins of other projects). Powers 27 and 28 are not pinned: `get-srs`
     /// needs `--sha256` for them.
     pub const SHA256: &[(u32, &str)] = &[
-        (1, "c6874ee66aed417f1c6e8472f0851ae3125756c5855b7254f58e6c08b3fa6056"),
-        (2, "d1df5e998972f10d4d5295893ad8ffc6cfb2ba02134071705630f5392499173a"),
-        (3, "3b009905582ca9f1d11ca84d29f14a1d7a15aec10d6bd780fd7917dbdf8d86a1"),
-        (4, "e1fc46e17e9dcf344c0af3f4863874e9814a4d69e9e30ab47fa1c2673c3e86e6"),
-        (5, "9c1bfc4a2895b9beb1df6e95c96785dc9382bee84d84a0d8c56b1061e09d89d1"),
-        (6, "dc32ccae808b5ada09fdba465c939897b741cb321b48819f06b33def7bbbb208"),
-        (7, "cbc0287ae471c59e89f46ba0b61f19613364fb182ca544db8a5abc37765d80aa"),
-        (8, "5c411c13838e8e3ff80b6f87b81a0a92a66d2e64e82dd6af88ffc8ea89a548f6"),
-        (9, "67e59e346767e179a5bd88b4789a56ce376708244c01a32b520ee208dbfb2595"),
-        (10, "75b53cf75b5a1068d3a19575bf8164231b8a4babbf15383490de9c0144a15bf8"),
-        (11, "e6569fe93a6a3ba25b1d0aee9e314fee91820e4989b6b0eb34518b0149862284"),
-        (12, "35e163120e724a60853d0dd76ec54037f7c7b00584392255f71a4341d5a05c50"),
-        (13, "ccee28086e4b81d81a6e16fdee054d1dbd5276362e2662d4205d31de45cb930f"),
-        (14, "3ca1149e9349b22b0ee0649399cfb787677129b7b1189d1899fc0d615d9583db"),
-        (15, "4a8eb5a754ed4710d6ad603c2e1a89c72325a448e4474f8694d2c71c7c272f3d"),
-        (16, "ed3622a7c79b0b49aadd134ebbc5b77df8c8c59bccebdfd0d9bf2c1a51561cf9"),
-        (17, "f807e065fde53f72f4bf4d57140fab85b26daa6cc95bdfec7cce93622b3a367c"),
-        (18, "9693220206afab749e3d88d4ab5fdf5d36120ea102e7e587ccea0e7a5208e711"),
-        (19, "d0cadfb7d5bad6c5e0b012fb1c4bbaa3cc98fe249988f9f99d1818175e4c2015"),
-        (20, "560412532a1205145d5f21585274fb2cef61273496ddc7186aec855aab01a8cd"),
-        (21, "b4131202088141088d83fc05d654a142b51117df0960568613069e0719e7645a"),
-        (22, "9f50df02e370796098cecbb025d46a44c7165cac8bc5ebedd76d97f1129d9653"),
-        (23, "05085994c8aa34e4925585202e178e09fb8acc04e9565311751e8a04dec81cb1"),
-        (24, "d21a509863a643b8fd15af9b2f6f8af9b5928b3138af591edc2b7a731b8c2938"),
-        (25, "a91fd8e8ed3332b5ebafc90bc05329c874133f7d47c6bfe33e26dca0c2d11ee1"),
-        (26, "b354d098efff1c5ded84124fa9020eb2620b0faa62c2c7989217e062bf387651"),
+        (
+            1,
+            "c6874ee66aed417f1c6e8472f0851ae3125756c5855b7254f58e6c08b3fa6056",
+        ),
+        (
+            2,
+            "d1df5e998972f10d4d5295893ad8ffc6cfb2ba02134071705630f5392499173a",
+        ),
+        (
+            3,
+            "3b009905582ca9f1d11ca84d29f14a1d7a15aec10d6bd780fd7917dbdf8d86a1",
+        ),
+        (
+            4,
+            "e1fc46e17e9dcf344c0af3f4863874e9814a4d69e9e30ab47fa1c2673c3e86e6",
+        ),
+        (
+            5,
+            "9c1bfc4a2895b9beb1df6e95c96785dc9382bee84d84a0d8c56b1061e09d89d1",
+        ),
+        (
+            6,
+            "dc32ccae808b5ada09fdba465c939897b741cb321b48819f06b33def7bbbb208",
+        ),
+        (
+            7,
+            "cbc0287ae471c59e89f46ba0b61f19613364fb182ca544db8a5abc37765d80aa",
+        ),
+        (
+            8,
+            "5c411c13838e8e3ff80b6f87b81a0a92a66d2e64e82dd6af88ffc8ea89a548f6",
+        ),
+        (
+            9,
+            "67e59e346767e179a5bd88b4789a56ce376708244c01a32b520ee208dbfb2595",
+        ),
+        (
+            10,
+            "75b53cf75b5a1068d3a19575bf8164231b8a4babbf15383490de9c0144a15bf8",
+        ),
+        (
+            11,
+            "e6569fe93a6a3ba25b1d0aee9e314fee91820e4989b6b0eb34518b0149862284",
+        ),
+        (
+            12,
+            "35e163120e724a60853d0dd76ec54037f7c7b00584392255f71a4341d5a05c50",
+        ),
+        (
+            13,
+            "ccee28086e4b81d81a6e16fdee054d1dbd5276362e2662d4205d31de45cb930f",
+        ),
+        (
+            14,
+            "3ca1149e9349b22b0ee0649399cfb787677129b7b1189d1899fc0d615d9583db",
+        ),
+        (
+            15,
+            "4a8eb5a754ed4710d6ad603c2e1a89c72325a448e4474f8694d2c71c7c272f3d",
+        ),
+        (
+            16,
+            "ed3622a7c79b0b49aadd134ebbc5b77df8c8c59bccebdfd0d9bf2c1a51561cf9",
+        ),
+        (
+            17,
+            "f807e065fde53f72f4bf4d57140fab85b26daa6cc95bdfec7cce93622b3a367c",
+        ),
+        (
+            18,
+            "9693220206afab749e3d88d4ab5fdf5d36120ea102e7e587ccea0e7a5208e711",
+        ),
+        (
+            19,
+            "d0cadfb7d5bad6c5e0b012fb1c4bbaa3cc98fe249988f9f99d1818175e4c2015",
+        ),
+        (
+            20,
+            "560412532a1205145d5f21585274fb2cef61273496ddc7186aec855aab01a8cd",
+        ),
+        (
+            21,
+            "b4131202088141088d83fc05d654a142b51117df0960568613069e0719e7645a",
+        ),
+        (
+            22,
+            "9f50df02e370796098cecbb025d46a44c7165cac8bc5ebedd76d97f1129d9653",
+        ),
+        (
+            23,
+            "05085994c8aa34e4925585202e178e09fb8acc04e9565311751e8a04dec81cb1",
+        ),
+        (
+            24,
+            "d21a509863a643b8fd15af9b2f6f8af9b5928b3138af591edc2b7a731b8c2938",
+        ),
+        (
+            25,
+            "a91fd8e8ed3332b5ebafc90bc05329c874133f7d47c6bfe33e26dca0c2d11ee1",
+        ),
+        (
+            26,
+            "b354d098efff1c5ded84124fa9020eb2620b0faa62c2c7989217e062bf387651",
+        ),
     ];
 
     /// The pinned SHA-256 (hex) of the file of `power`.

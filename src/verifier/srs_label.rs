@@ -18,7 +18,6 @@
 
 use bn254::bn256::{Fq, G1Affine, G2Affine};
 use bn254::ff::{Field, PrimeField};
-use bn254::group::prime::PrimeCurveAffine;
 use bn254::serde::SerdeObject;
 
 /// What an SRS is, from its `τ·G2`.
@@ -37,7 +36,10 @@ impl core::fmt::Display for SrsLabel {
         match self {
             SrsLabel::Ceremony(name) => write!(f, "ceremony: {name}"),
             SrsLabel::Development => {
-                write!(f, "UNSAFE development SRS (zkonnx gen-srs): anyone can forge proofs")
+                write!(
+                    f,
+                    "UNSAFE development SRS (zkonnx gen-srs): anyone can forge proofs"
+                )
             }
             SrsLabel::Unrecognised => write!(f, "unrecognised (not a ceremony zkonnx knows)"),
         }
@@ -77,7 +79,7 @@ pub const DEV_MARKER_DOMAIN: &[u8] = b"zkonnx development SRS";
 /// Leading zero bits of [`dev_marker`] that make an SRS a development one: `gen-srs` takes
 /// about 2^DEV_MARKER_BITS G2 additions to find it, and an unrelated `τ·G2` carries it with
 /// probability 2^-DEV_MARKER_BITS.
-pub const DEV_MARKER_BITS: u32 = 16;
+pub const DEV_MARKER_BITS: u32 = 18;
 
 /// Blake2b-256 of `s_g2`'s 128 raw bytes: the SRS's fingerprint (`zkonnx srs info`; also
 /// `tail -c 128 FILE | b2sum -l 256` on a halo2 params file).
@@ -211,7 +213,10 @@ mod tests {
             label_of_canonical(&canonical(&p)),
             Some(SrsLabel::Ceremony(PPOT_0071_HALO2.name))
         );
-        assert_eq!(raw_from_canonical(&canonical(&p)), Some(PPOT_0071_HALO2.s_g2));
+        assert_eq!(
+            raw_from_canonical(&canonical(&p)),
+            Some(PPOT_0071_HALO2.s_g2)
+        );
         let mut g0 = [0u8; 64];
         // (1, 2) in Montgomery form: via the canonical → raw conversion of a G2 buffer's halves
         let one_two = {

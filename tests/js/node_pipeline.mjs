@@ -47,7 +47,8 @@ lap('prove');
 assert.strictEqual(zk.verify(proof, settings, keys.vk, srs), true);
 const bad = structuredClone(proof);
 const os_ = settings.model_output_scales[0];
-bad.instances[0][0] = zk.floatToFelt(zk.feltToFloat(bad.instances[0][0], os_) + 1, os_);
+const last = bad.instances[0].length - 1; // a public output (row 0 is the layout digest)
+bad.instances[0][last] = zk.floatToFelt(zk.feltToFloat(bad.instances[0][last], os_) + 1, os_);
 assert.strictEqual(zk.verify(bad, settings, keys.vk, srs), false, 'a changed public output does not verify');
 
 // the Node proof verifies with the CLI; the CLI's proof verifies here

@@ -27,8 +27,9 @@ try {
   const ok = await text(proof);
   assert.match(ok, /^valid: outputs \[\[.*\]\], model [0-9a-f]{64}$/);
   const bad = structuredClone(proof);
-  const h = bad.instances[0][0];
-  bad.instances[0][0] = (h.startsWith('0x') ? '0x' : '') + h.replace(/^0x/, '').replace(/^./, (c) => (parseInt(c, 16) ^ 1).toString(16));
+  const last = bad.instances[0].length - 1; // a public output (row 0 is the layout digest)
+  const h = bad.instances[0][last];
+  bad.instances[0][last] = (h.startsWith('0x') ? '0x' : '') + h.replace(/^0x/, '').replace(/^./, (c) => (parseInt(c, 16) ^ 1).toString(16));
   assert.strictEqual(await text(bad), 'INVALID proof');
   console.log(`README page: "${ok.slice(0, 60)}...", changed output: INVALID`);
 } finally {

@@ -35,6 +35,13 @@ function assertChecks(name, r) {
   assert.match(r.fingerprint, /^[0-9a-f]{64}$/);
   assert.strictEqual(r.info.fingerprint, r.fingerprint);
   assert.deepStrictEqual(r.info.outputs, r.expectedOutputs, `${name}: inspect's outputs`);
+  assert.match(r.info.paramCommitment, /^0x[0-9a-f]{64}$/, `${name}: hashed params by default`);
+  assert.strictEqual(r.info.paramCommitment, r.expectedCommitment, `${name}: the commitment the CLI printed`);
+  assert.deepStrictEqual(r.rightCommitment, { value: true }, `${name}: verify with the right commitment`);
+  assert.deepStrictEqual(r.wrongCommitment, { value: false }, `${name}: verify with another commitment`);
+  assert.match(r.unknownOption.error ?? '', /unknown option `paramcommitment`/, `${name}: unknown option`);
+  assert.strictEqual(r.info.devSrs, true, `${name}: a development SRS is labelled`);
+  assert.match(r.info.srs, /UNSAFE development SRS/);
   const m = r.malformed;
   assert.match(m.truncatedBundle.error, /^verification bundle: .*truncated/, name);
   assert.match(m.garbageBundle.error, /^verification bundle: not a zkonnx verification bundle/, name);
@@ -52,11 +59,15 @@ const load = (w) => ({
   proof: JSON.parse(fs.readFileSync(path.join(w, 'proof.json'), 'utf8')),
   bundle: new Uint8Array(fs.readFileSync(path.join(w, 'verifier.bundle'))),
 });
+// the commitment `zkonnx commit` prints for a work dir (the model, settings and salt e2e wrote)
+const cliCommit = (dir, w) => execFileSync(path.join(root, 'target/release/zkonnx'),
+  ['commit', '-M', path.join(dir, 'network.onnx'), '-S', path.join(w, 'settings.json'), '--salt-path', path.join(w, 'network.salt')]).toString().trim();
 const all = works.map(load);
 const summary = {};
 all.forEach((m, i) => {
   const name = path.basename(works[i]);
   const r = checks(zk, m, all[(i + 1) % all.length]);
+  r.expectedCommitment = cliCommit(models[i], works[i]);
   assertChecks(`node ${name}`, r);
   summary[name] = { node_ms: Number(r.medianMs.toFixed(2)) };
 });
@@ -72,6 +83,7 @@ try {
   assert.strictEqual(r.crossOriginIsolated, false);
   for (const [w, c] of Object.entries(r.models)) {
     const name = path.basename(w);
+    c.expectedCommitment = cliCommit(models[works.findIndex((x) => x.endsWith(name))], works.find((x) => x.endsWith(name)));
     assertChecks(`browser ${name}`, c);
     summary[name].browser_ms = Number(c.medianMs.toFixed(2));
     summary[name].fingerprint = c.fingerprint.slice(0, 16);
@@ -82,3 +94,29 @@ try {
 }
 console.log(JSON.stringify(summary));
 console.log('light verifier in Chromium without COOP/COEP: ok');
+
+// The JS commitment helper equals the Rust one (the circuit's): a proof of the first model with
+// a hashed input; the page recomputes the input's commitment from the quantized input it knows,
+// and the params commitment from the compiled model's parameters and salt.
+{
+  const dir = models[0];
+  const w = path.join(root, 'target/verifier-js', `${path.basename(dir)}-hashed-input`);
+  fs.rmSync(w, { recursive: true, force: true });
+  execFileSync(path.join(root, 'target/release/zkonnx'), ['e2e', dir, '--work-dir', w, '--input-visibility', 'hashed'], { stdio: 'ignore' });
+  const m = load(w);
+  const info = zk.inspect(m.proof, m.bundle);
+  assert.strictEqual(info.inputs.length, 0, 'a hashed input is not public');
+  assert.strictEqual(info.inputCommitments.length, 1);
+  const witness = JSON.parse(fs.readFileSync(path.join(w, 'witness.json'), 'utf8'));
+  const ints = witness.pretty_elements.inputs[0].map(Number);
+  assert.strictEqual(zk.commitment({ kind: 'input', values: ints, bundle: m.bundle }), info.inputCommitments[0], 'JS input commitment = the proof\'s');
+  assert.strictEqual(witness.processed_inputs.poseidon_hash[0], info.inputCommitments[0], 'witness.json shows the same');
+  const changed = [...ints];
+  changed[0] += 1;
+  assert.notStrictEqual(zk.commitment({ kind: 'input', values: changed, bundle: m.bundle }), info.inputCommitments[0]);
+  const compiled = JSON.parse(fs.readFileSync(path.join(w, 'model.compiled'), 'utf8'));
+  const params = compiled.graph.params.flatMap((p) => p.values);
+  assert.strictEqual(zk.poseidon({ kind: 'params', values: params, salt: compiled.param_salt, bundle: m.bundle }), info.paramCommitment, 'JS params commitment = the proof\'s');
+  assert.strictEqual(zk.verify(m.proof, m.bundle, { inputCommitment: info.inputCommitments[0], paramCommitment: info.paramCommitment }), true);
+  console.log(`commitment helper in Node equals the circuit's (input ${ints.length} values, params ${params.length})`);
+}

@@ -22,6 +22,10 @@ export function checks(zk, m, other) {
   out.changedOutput = err(() => zk.verify({ ...m.proof, instances: [inst] }, m.bundle));
   out.otherBundle = err(() => zk.verify(m.proof, other.bundle));
   out.info = zk.inspect(m.proof, m.bundle);
+  // the params commitment: checked when expected, a wrong one rejects a valid proof
+  out.rightCommitment = err(() => zk.verify(m.proof, m.bundle, { paramCommitment: out.info.paramCommitment }));
+  out.wrongCommitment = err(() => zk.verify(m.proof, m.bundle, { paramCommitment: '0x' + '2'.repeat(64) }));
+  out.unknownOption = err(() => zk.verify(m.proof, m.bundle, { paramcommitment: 'x' }));
   out.expectedOutputs = m.proof.pretty_public_inputs.rescaled_outputs.map((r) => r.map(Number));
   out.fingerprint = zk.fingerprint(m.bundle);
   out.malformed = {

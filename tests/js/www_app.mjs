@@ -104,24 +104,39 @@ try {
   const plain = await serve(path.join(root, 'www/dist'), { isolate: false });
   try {
     const v = await ctx.newPage();
-    await v.goto(`${plain.url}/verify.html`);
+    // the link carries the commitment the prover page published
+    assert.match(r.commitment ?? '', /^0x[0-9a-f]{64}$/, 'the prover page shows the params commitment (hashed params by default)');
+    await v.goto(`${plain.url}/verify.html?commitment=${r.commitment}`);
     assert.strictEqual(await v.evaluate(() => self.crossOriginIsolated), false);
     await dropFiles(v, '#drop', [['proof.json', path.join(work, 'proof.json')], ['verifier.bundle', path.join(work, 'verifier.bundle')]]);
     await v.waitForFunction(() => window.__zkonnxVerify, null, { timeout: 60_000 });
     assert.deepStrictEqual(await v.evaluate(() => window.__zkonnxVerify.ok), true);
     assert.match(await text(v, '#verdict'), /VALID/);
     assert.match(await text(v, '#srs'), /UNSAFE development SRS/);
+    assert.strictEqual(await v.evaluate(() => window.__zkonnxVerify.match), true, 'commitment from the link matches');
+    assert.match(await text(v, '#commitment_check'), /matches the expected commitment/);
+    assert.match(await text(v, '#meaning'), /params hashed/);
     await v.screenshot({ path: path.join(shots, 'verify.png'), fullPage: true });
     const bad = structuredClone(r.proof);
-    const h = bad.instances[0][0];
-    bad.instances[0][0] = h.replace(/^(0x)?./, (m) => m.slice(0, -1) + (parseInt(m.slice(-1), 16) ^ 1).toString(16));
+    const last = bad.instances[0].length - 1; // a public output (row 0 is the layout digest)
+    const h = bad.instances[0][last];
+    bad.instances[0][last] = h.replace(/^(0x)?./, (m) => m.slice(0, -1) + (parseInt(m.slice(-1), 16) ^ 1).toString(16));
     fs.writeFileSync(path.join(work, 'tampered.json'), JSON.stringify(bad));
     await v.evaluate(() => { window.__zkonnxVerify = undefined; });
     await dropFiles(v, '#drop', [['tampered.json', path.join(work, 'tampered.json')]]);
     await v.waitForFunction(() => window.__zkonnxVerify, null, { timeout: 60_000 });
     assert.strictEqual(await v.evaluate(() => window.__zkonnxVerify.ok), false);
     assert.match(await text(v, '#verdict'), /INVALID/);
-    console.log('verify page without COOP/COEP: valid proof VALID, tampered INVALID');
+    // another expected commitment: the valid proof is rejected as another model's
+    await v.evaluate(() => { window.__zkonnxVerify = undefined; });
+    await dropFiles(v, '#drop', [['proof.json', path.join(work, 'proof.json')]]);
+    await v.waitForFunction(() => window.__zkonnxVerify, null, { timeout: 60_000 });
+    await v.evaluate(() => { window.__zkonnxVerify = undefined; });
+    await v.fill('#expect_commitment', '0x' + '1'.repeat(64));
+    await v.waitForFunction(() => window.__zkonnxVerify, null, { timeout: 60_000 });
+    assert.strictEqual(await v.evaluate(() => window.__zkonnxVerify.match), false);
+    assert.match(await text(v, '#verdict'), /REJECTED/);
+    console.log('verify page without COOP/COEP: valid proof VALID with the linked commitment, tampered INVALID, another commitment REJECTED');
   } finally {
     plain.server.close();
   }

@@ -27,7 +27,11 @@ self.onmessage = async ({ data }) => {
       settings = await stage('calibrate', () =>
         zk.calibrateSettings(onnx, zk.genSettings(onnx, runArgs), input, target));
     }
-    const compiled = await stage('compile', () => zk.compileCircuit(onnx, settings));
+    // with cached keys, the cached salt: the params commitment stays the one published
+    const compiled = await stage('compile', () => zk.compileCircuit(onnx, settings, cached?.salt ?? undefined));
+    const hashed = settings.run_args.param_visibility === 'Hashed';
+    const salt = hashed ? zk.paramSalt(compiled) : null;
+    const commitment = hashed ? zk.commit(compiled) : null;
     const k = settings.run_args.logrows;
     const params = await stage('srs', async () => {
       // the development SRS is served per k (no downsizing: that recomputes the Lagrange
@@ -51,7 +55,7 @@ self.onmessage = async ({ data }) => {
     const proof = await stage('prove', () => zk.prove(compiled, witness, keys.pk, params));
     const verified = await stage('verify', () => zk.verify(proof, settings, keys.vk, params));
     post({
-      type: 'done', proof, settings, keys, verified, floats,
+      type: 'done', proof, settings, keys, verified, floats, salt, commitment,
       outputs: witness.pretty_elements.rescaled_outputs.map((r) => r.map(Number)),
       memoryBytes: zk.memoryBytes(),
     });

@@ -1,7 +1,8 @@
 // The prover page: gathers the model, input and options, runs the pipeline in a Web Worker
 // (prove-worker.js), shows each stage, the outputs next to the float model's, and offers the
 // proof and the verification bundle for download.
-import { fingerprint } from 'zkonnx/verifier';
+import { fingerprint, inspect } from 'zkonnx/verifier';
+import { MEANING } from './visibility.js';
 import { cacheKey, getKeys, putKeys } from './keys.js';
 
 const $ = (id) => document.getElementById(id);
@@ -48,6 +49,17 @@ $('example').addEventListener('change', async (e) => {
   showPicked();
 });
 $('srs_choice').addEventListener('change', (e) => $('srs_file').classList.toggle('hidden', e.target.value !== 'file'));
+
+// one line per visibility choice: what the proof will establish
+function explainVisibility() {
+  $('vis_note').innerHTML = ['input', 'output', 'params'].map((k) => {
+    const v = $(k === 'params' ? 'param_visibility' : `${k}_visibility`).value;
+    const warn = v === 'private' && k !== 'output';
+    return `<li${warn ? ' class="unsafe"' : ''}>${MEANING[k][v]}</li>`;
+  }).join('');
+}
+for (const id of ['input_visibility', 'output_visibility', 'param_visibility']) $(id).addEventListener('change', explainVisibility);
+explainVisibility();
 
 // ---- stages
 function resetStages() {
@@ -122,7 +134,7 @@ $('prove').addEventListener('click', async () => {
     }
     if (m.type === 'done') {
       setRunning(false);
-      if ($('keep_keys').checked && !cached) await putKeys(key, { settings: m.settings, keys: m.keys });
+      if ($('keep_keys').checked && !cached) await putKeys(key, { settings: m.settings, keys: m.keys, salt: m.salt });
       showResult(m);
     }
   };
@@ -145,10 +157,16 @@ function showResult(m) {
   }));
   $('outputs').innerHTML = '<tr><th></th><th>proven</th><th>float model</th><th>|difference|</th></tr>' + rows.join('');
   $('fingerprint').textContent = fingerprint(m.keys.bundle);
+  $('commitment_line').classList.toggle('hidden', !m.commitment);
+  $('commitment').textContent = m.commitment ?? '';
+  $('verify_link').href = m.commitment ? `./verify.html?commitment=${m.commitment}` : './verify.html';
+  $('prove_srs').innerHTML = inspect(m.proof, m.keys.bundle).devSrs
+    ? '<span class="unsafe">UNSAFE development SRS: anyone can forge proofs for these keys. Use a ceremony SRS for real proofs.</span>'
+    : '';
   const link = (id, bytes, type) => { $(id).href = URL.createObjectURL(new Blob([bytes], { type })); };
   link('dl_proof', JSON.stringify(m.proof), 'application/json');
   link('dl_bundle', m.keys.bundle, 'application/octet-stream');
-  window.__zkonnxResult = { proof: m.proof, bundle: Array.from(m.keys.bundle), outputs: m.outputs, floats: m.floats };
+  window.__zkonnxResult = { proof: m.proof, bundle: Array.from(m.keys.bundle), outputs: m.outputs, floats: m.floats, commitment: m.commitment };
 }
 
 resetStages();

@@ -1,6 +1,7 @@
 // The verify page: a proof.json and a verifier.bundle, dropped, picked or linked
 // (?proof=URL&bundle=URL), checked with zkonnx/verifier in this page.
 import { verify, inspect } from 'zkonnx/verifier';
+import { MEANING } from './visibility.js';
 
 const $ = (id) => document.getElementById(id);
 const state = { proof: null, bundle: null };
@@ -29,11 +30,41 @@ function check() {
     }
     $('outputs').innerHTML = rows.length ? '<tr><th></th><th>value</th></tr>' + rows.join('') : '<tr><td>no public values</td></tr>';
     $('fingerprint').textContent = info.fingerprint;
-    $('srs').innerHTML = info.devSrsSeed !== null
-      ? `<span class="unsafe">UNSAFE development SRS (seed ${info.devSrsSeed}): anyone can forge proofs for these keys.</span>`
-      : 'SRS: not a zkonnx development SRS (a ceremony\'s or another): the fingerprint pins it.';
+    // the params commitment, checked against the one expected (link or typed)
+    const want = $('expect_commitment').value.trim().toLowerCase();
+    $('commitment').textContent = info.paramCommitment ?? '(none: the params are not hashed)';
+    let match = null;
+    if (info.paramCommitment && want) {
+      match = want.replace(/^(0x)?/, '0x') === info.paramCommitment;
+      $('commitment_check').innerHTML = match
+        ? '<b class="ok">✔ matches the expected commitment: the proof was made with the committed model</b>'
+        : '<b class="unsafe">✘ does NOT match the expected commitment: another model made this proof</b>';
+    } else {
+      $('commitment_check').textContent = info.paramCommitment
+        ? '(compare it with the commitment the model\'s owner published, or give it above)'
+        : '';
+    }
+    if (ok && match === false) {
+      $('result').className = 'bad';
+      $('verdict').textContent = '✘ REJECTED: a valid proof, but of another model than the committed one';
+    }
+    // what this proof establishes, per visibility, decoded from its instances
+    const vis = {
+      params: info.paramCommitment ? 'hashed' : 'private-or-fixed',
+      input: info.inputs.length ? 'public' : info.inputCommitments.length ? 'hashed' : 'private',
+      output: info.outputs.length ? 'public' : info.outputCommitments.length ? 'hashed' : 'private',
+    };
+    $('meaning').innerHTML = ['params', 'input', 'output'].map((k) => {
+      const text = k === 'params' && vis.params === 'private-or-fixed'
+        ? 'params not committed in the proof: unless the keys hold them (fixed), the proof does NOT bind the model'
+        : MEANING[k][vis[k]];
+      return `<li>${text}</li>`;
+    }).join('');
+    $('srs').innerHTML = info.devSrs
+      ? `<span class="unsafe">${info.srs}: do not trust these keys.</span>`
+      : `SRS: ${info.srs}.`;
     $('timing').textContent = `verified in ${ms.toFixed(1)} ms`;
-    window.__zkonnxVerify = { ok, info };
+    window.__zkonnxVerify = { ok, info, match };
   } catch (e) {
     showError(e instanceof Error ? e.message : String(e));
     window.__zkonnxVerify = { error: String(e.message || e) };
@@ -55,6 +86,8 @@ drop.addEventListener('drop', (e) => { e.preventDefault(); drop.classList.remove
 $('files').addEventListener('change', (e) => take(e.target.files));
 
 const q = new URLSearchParams(location.search);
+if (q.get('commitment')) $('expect_commitment').value = q.get('commitment');
+$('expect_commitment').addEventListener('input', () => check());
 if (q.get('proof') && q.get('bundle')) {
   try {
     state.proof = new Uint8Array(await (await fetch(q.get('proof'))).arrayBuffer());

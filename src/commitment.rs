@@ -101,7 +101,9 @@ pub fn sponge<F: PrimeField>(tag: u128, salt: F, elements: &[F]) -> F {
     let c = poseidon::constants::<F>(WIDTH);
     let mut state = [F::ZERO; WIDTH];
     state[0] = F::from_u128(tag);
-    let msg: Vec<F> = std::iter::once(salt).chain(elements.iter().copied()).collect();
+    let msg: Vec<F> = std::iter::once(salt)
+        .chain(elements.iter().copied())
+        .collect();
     for block in msg.chunks(RATE) {
         for (i, x) in block.iter().enumerate() {
             state[1 + i] += *x;

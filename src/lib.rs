@@ -11,9 +11,9 @@
 pub mod bundle;
 #[cfg(feature = "prover")]
 pub mod calibrate;
-pub mod commitment;
 #[cfg(feature = "prover")]
 pub mod circuit;
+pub mod commitment;
 #[cfg(feature = "prover")]
 pub mod error;
 #[cfg(feature = "prover")]

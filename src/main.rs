@@ -166,6 +166,12 @@ enum Cmd {
         vk_path: Option<PathBuf>,
         #[arg(short = 'P', long)]
         srs_path: Option<PathBuf>,
+        /// salts of hashed inputs (0x…, one per input tensor, comma separated); default unsalted
+        #[arg(long, value_delimiter = ',')]
+        input_salt: Vec<String>,
+        /// salts of hashed outputs (0x…, one per output tensor, comma separated)
+        #[arg(long, value_delimiter = ',')]
+        output_salt: Vec<String>,
     },
     /// Check a witness against the circuit (no proof)
     Mock {
@@ -407,10 +413,20 @@ fn print_report(r: &pipeline::Report) {
                     .iter()
                     .map(|&q| q as f64 / (1u64 << t.scale) as f64)
                     .collect();
-                println!("{:<10} public {:?} (scale 2^{}): {:?}", name(t.role, t.index), t.shape, t.scale, f);
+                println!(
+                    "{:<10} public {:?} (scale 2^{}): {:?}",
+                    name(t.role, t.index),
+                    t.shape,
+                    t.scale,
+                    f
+                );
             }
             Decoded::Commitment(c) => {
-                println!("{:<10} hashed: commitment {}", name(t.role, t.index), fr_hex_be(c));
+                println!(
+                    "{:<10} hashed: commitment {}",
+                    name(t.role, t.index),
+                    fr_hex_be(c)
+                );
             }
         }
     }
@@ -487,7 +503,9 @@ fn run(cmd: Cmd) -> Res<()> {
         } => {
             let s = settings_file(&settings_path)?;
             let salt = if s.run_args.param_visibility == Visibility::Hashed {
-                Some(salt_file(&salt_path.unwrap_or_else(|| model.with_extension("salt")))?)
+                Some(salt_file(
+                    &salt_path.unwrap_or_else(|| model.with_extension("salt")),
+                )?)
             } else {
                 None
             };
@@ -515,8 +533,8 @@ fn run(cmd: Cmd) -> Res<()> {
                 ));
             }
             let salt = salt_file(&salt_path.unwrap_or_else(|| model.with_extension("salt")))?;
-            let c = pipeline::compile_circuit_with_salt(&read(&model)?, &s, Some(salt))
-                .map_err(e)?;
+            let c =
+                pipeline::compile_circuit_with_salt(&read(&model)?, &s, Some(salt)).map_err(e)?;
             println!(
                 "{}",
                 zkonnx::felt::to_hex_be(&pipeline::param_commitment(&c).map_err(e)?)
@@ -566,10 +584,17 @@ fn run(cmd: Cmd) -> Res<()> {
             data,
             compiled_circuit,
             output,
+            input_salt,
+            output_salt,
             ..
         } => {
-            let w = pipeline::gen_witness(&compiled_file(&compiled_circuit)?, &input_file(&data)?)
-                .map_err(e)?;
+            let c = compiled_file(&compiled_circuit)?;
+            let mut w = pipeline::gen_witness(&c, &input_file(&data)?).map_err(e)?;
+            if !input_salt.is_empty() || !output_salt.is_empty() {
+                w.input_salts = input_salt;
+                w.output_salts = output_salt;
+                pipeline::fill_commitments(&c, &mut w).map_err(e)?;
+            }
             write(&output, &w.to_json())?;
             println!("outputs: {:?}", w.pretty_elements.rescaled_outputs);
         }
@@ -624,7 +649,11 @@ fn run(cmd: Cmd) -> Res<()> {
             if !report.valid {
                 return Err(format!(
                     "verify: the proof is INVALID{}",
-                    report.reason.as_deref().map(|r| format!(": {r}")).unwrap_or_default()
+                    report
+                        .reason
+                        .as_deref()
+                        .map(|r| format!(": {r}"))
+                        .unwrap_or_default()
                 ));
             }
             report.check(&pipeline::Expect {
@@ -743,7 +772,9 @@ fn e2e(
     let c = pipeline::compile_circuit_with_salt(&onnx, &s, salt).map_err(e)?;
     write(&work.join("model.compiled"), &c.to_bytes())?;
     let commitment = match salt {
-        Some(_) => Some(zkonnx::felt::to_hex_be(&pipeline::param_commitment(&c).map_err(e)?)),
+        Some(_) => Some(zkonnx::felt::to_hex_be(
+            &pipeline::param_commitment(&c).map_err(e)?,
+        )),
         None => None,
     };
     done(

@@ -36,13 +36,15 @@ impl Compiled {
             .map_err(|e| ModelError::Invalid(e.to_string()))?;
         c.check().map_err(ModelError::Invalid)?;
         if let Some(s) = &c.param_salt {
-            crate::felt::from_hex_be(s).map_err(|m| ModelError::Invalid(format!("param_salt: {m}")))?;
+            crate::felt::from_hex_be(s)
+                .map_err(|m| ModelError::Invalid(format!("param_salt: {m}")))?;
         }
         if c.settings.run_args.param_visibility == crate::settings::Visibility::Hashed
             && c.param_salt.is_none()
         {
             return Err(ModelError::Invalid(
-                "params are hashed but the file has no param_salt: compile the circuit again".into(),
+                "params are hashed but the file has no param_salt: compile the circuit again"
+                    .into(),
             ));
         }
         Ok(c)

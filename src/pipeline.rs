@@ -26,14 +26,22 @@ pub fn load_graph(onnx_bytes: &[u8], ra: &RunArgs) -> Result<Graph> {
 /// Digits per packed value that commitments need: every activation (`[-H, H)`) and, with
 /// hashed params, every parameter must fit `W = digits·digit_bits` signed bits.
 fn commit_digits(q: &QGraph, ra: &RunArgs) -> usize {
-    let hashes = [ra.input_visibility, ra.output_visibility, ra.param_visibility]
-        .contains(&Visibility::Hashed);
+    let hashes = [
+        ra.input_visibility,
+        ra.output_visibility,
+        ra.param_visibility,
+    ]
+    .contains(&Visibility::Hashed);
     if !hashes {
         return 0;
     }
     // signed bits: v ∈ [-2^(b-1), 2^(b-1))
     let bits_of = |v: i64| -> u32 {
-        let m = if v < 0 { (-(v as i128) - 1) as u128 } else { v as u128 };
+        let m = if v < 0 {
+            (-(v as i128) - 1) as u128
+        } else {
+            v as u128
+        };
         129 - m.leading_zeros().min(128)
     };
     let mut bits = ra.range_bits();
@@ -399,6 +407,22 @@ fn salts_of(model: &Compiled, w: &Witness) -> Result<crate::publics::Salts> {
             })
             .collect()
     };
+    for (what, n, max) in [
+        ("input_salts", w.input_salts.len(), model.graph.inputs.len()),
+        (
+            "output_salts",
+            w.output_salts.len(),
+            model.graph.outputs.len(),
+        ),
+    ] {
+        if n > max {
+            return Err(FormatError::Invalid {
+                file: "witness.json",
+                msg: format!("{what}: {n} salts for {max} tensors"),
+            }
+            .into());
+        }
+    }
     Ok(crate::publics::Salts {
         params: param_salt(model)?,
         inputs: parse(&w.input_salts, "input_salts")?,
@@ -410,9 +434,7 @@ fn salts_of(model: &Compiled, w: &Witness) -> Result<crate::publics::Salts> {
 pub fn fill_commitments(model: &Compiled, w: &mut Witness) -> Result<()> {
     let (_, inst) = witness_trace(model, w)?;
     let layout = crate::publics::layout(&model.settings);
-    let decoded = layout
-        .decode(&inst.iter().map(felt::to_verifier).collect::<Vec<_>>())
-        .map_err(crate::verifier::VerifyError::from)?;
+    let decoded = layout.decode(&inst.iter().map(felt::to_verifier).collect::<Vec<_>>())?;
     let (mut pp, mut pi, mut po) = (vec![], vec![], vec![]);
     for (t, d) in decoded {
         if let crate::verifier::Decoded::Commitment(c) = d {
@@ -424,7 +446,8 @@ pub fn fill_commitments(model: &Compiled, w: &mut Witness) -> Result<()> {
             }
         }
     }
-    let p = |v: Vec<String>| (!v.is_empty()).then_some(crate::formats::Processed { poseidon_hash: v });
+    let p =
+        |v: Vec<String>| (!v.is_empty()).then_some(crate::formats::Processed { poseidon_hash: v });
     w.processed_params = p(pp);
     w.processed_inputs = p(pi);
     w.processed_outputs = p(po);
@@ -586,11 +609,13 @@ pub fn pretty_public(
     for (t, d) in layout.decode(instances)? {
         match (t.role, d) {
             (Role::Input, Decoded::Values(v)) => {
-                p.rescaled_inputs.push(dec_rows(std::slice::from_ref(&v), t.scale).remove(0));
+                p.rescaled_inputs
+                    .push(dec_rows(std::slice::from_ref(&v), t.scale).remove(0));
                 p.inputs.push(int_rows(&[v]).remove(0));
             }
             (Role::Output, Decoded::Values(v)) => {
-                p.rescaled_outputs.push(dec_rows(std::slice::from_ref(&v), t.scale).remove(0));
+                p.rescaled_outputs
+                    .push(dec_rows(std::slice::from_ref(&v), t.scale).remove(0));
                 p.outputs.push(int_rows(&[v]).remove(0));
             }
             (Role::Params, Decoded::Commitment(c)) => p.param_commitment = Some(fr_hex_be(&c)),
@@ -677,9 +702,15 @@ pub struct Expect {
 
 impl Report {
     /// The commitment of `role`'s tensor `index`, if it is hashed.
-    pub fn commitment(&self, role: crate::verifier::Role, index: u32) -> Option<crate::verifier::Fr> {
+    pub fn commitment(
+        &self,
+        role: crate::verifier::Role,
+        index: u32,
+    ) -> Option<crate::verifier::Fr> {
         self.public.iter().find_map(|(t, d)| match d {
-            crate::verifier::Decoded::Commitment(c) if t.role == role && t.index == index => Some(*c),
+            crate::verifier::Decoded::Commitment(c) if t.role == role && t.index == index => {
+                Some(*c)
+            }
             _ => None,
         })
     }

@@ -276,6 +276,11 @@ impl Settings {
     /// Whether anything is `hashed`.
     pub fn hashes(&self) -> bool {
         let ra = &self.run_args;
-        [ra.input_visibility, ra.output_visibility, ra.param_visibility].contains(&Visibility::Hashed)
+        [
+            ra.input_visibility,
+            ra.output_visibility,
+            ra.param_visibility,
+        ]
+        .contains(&Visibility::Hashed)
     }
 }

@@ -87,7 +87,10 @@ fn doctored_compiled_model_is_rejected() {
     // zeroed and its bias set; proven with the original pk
     let mut bad = h.c.clone();
     let n = bad.graph.params.len();
-    bad.graph.params[n - 2].values.iter_mut().for_each(|v| *v = 0);
+    bad.graph.params[n - 2]
+        .values
+        .iter_mut()
+        .for_each(|v| *v = 0);
     bad.graph.params[n - 1]
         .values
         .iter_mut()
@@ -114,8 +117,8 @@ fn doctored_compiled_model_is_rejected() {
     // the forger claims the honest commitment: the proof does not verify
     let tr_inputs = pipeline::quantize_input(&bad, &input_data(&h.x)).unwrap();
     let tr = pipeline::trace(&bad, &tr_inputs).unwrap();
-    let mut inst = pipeline::instances_of(&bad, &tr_inputs, &tr.outputs(&bad.graph), &salts(&bad))
-        .unwrap();
+    let mut inst =
+        pipeline::instances_of(&bad, &tr_inputs, &tr.outputs(&bad.graph), &salts(&bad)).unwrap();
     inst[1] = felt::from_hex_be(&h.commitment).unwrap();
     let mock = zkonnx::proof::mock(&bad, &tr, &salts(&bad), inst.clone());
     let err = mock.unwrap_err().to_string();
@@ -230,7 +233,11 @@ fn cli_commit_verify_flags() {
     let salt = h.c.param_salt.clone().unwrap();
     std::fs::write(dir.join("network.salt"), format!("{salt}\n")).unwrap();
     let out = run(&["commit", "-M", "network.onnx", "-S", "settings.json"]);
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     assert_eq!(String::from_utf8_lossy(&out.stdout).trim(), h.commitment);
     // `commit` without a salt file makes one and prints another commitment
     let out = run(&[
@@ -251,7 +258,14 @@ fn cli_commit_verify_flags() {
         if light {
             a.extend(["--bundle-path", "verifier.bundle"]);
         } else {
-            a.extend(["-S", "settings.json", "--vk-path", "vk.key", "--srs-path", "kzg.srs"]);
+            a.extend([
+                "-S",
+                "settings.json",
+                "--vk-path",
+                "vk.key",
+                "--srs-path",
+                "kzg.srs",
+            ]);
         }
         a.extend(extra);
         run(&a)
@@ -261,9 +275,16 @@ fn cli_commit_verify_flags() {
         .unwrap()
         .fingerprint();
     for light in [false, true] {
-        let out = verify(&["--param-commitment", &h.commitment, "--fingerprint", &fp], light);
+        let out = verify(
+            &["--param-commitment", &h.commitment, "--fingerprint", &fp],
+            light,
+        );
         let stdout = String::from_utf8_lossy(&out.stdout);
-        assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
         // the report: decoded values, the commitment, the fingerprint, the SRS label
         assert!(stdout.contains(&h.commitment), "{stdout}");
         assert!(stdout.contains(&fp), "{stdout}");

@@ -96,7 +96,12 @@ fn public_inputs_and_fixed_parameters() {
     assert_eq!(light(&c, &c.proof), Some(true));
     // every public value, inputs first: a changed one fails
     for i in [1, c.proof.instances[0].len() - 1] {
-        let bad = bump_public(&c.proof, &Bundle::from_bytes(&c.keys.bundle).unwrap().public, i, -1);
+        let bad = bump_public(
+            &c.proof,
+            &Bundle::from_bytes(&c.keys.bundle).unwrap().public,
+            i,
+            -1,
+        );
         assert_eq!(light(&c, &bad), Some(false), "public value {i}");
         assert_eq!(native(&c, &bad), Some(false), "public value {i}");
     }
@@ -351,7 +356,11 @@ fn cli_setup_writes_the_bundle_and_verify_accepts_it() {
     );
     assert!(String::from_utf8_lossy(&ok.stdout).contains("verified: true"));
     let p = Proof::from_json(&std::fs::read(dir.join("proof.json")).unwrap()).unwrap();
-    std::fs::write(dir.join("bad.json"), bump_first_public(&p, &std::fs::read(dir.join("verifier.bundle")).unwrap()).to_json()).unwrap();
+    std::fs::write(
+        dir.join("bad.json"),
+        bump_first_public(&p, &std::fs::read(dir.join("verifier.bundle")).unwrap()).to_json(),
+    )
+    .unwrap();
     let bad = verify("bad.json");
     assert!(!bad.status.success());
     assert!(String::from_utf8_lossy(&bad.stderr).contains("INVALID"));

@@ -39,7 +39,9 @@ fn prove_verify_and_reject_tampering() {
     // a changed layout digest (instance 0) is an error naming it
     let mut bad = p.clone();
     bad.instances[0][0] = zkonnx::felt::to_hex(&zkonnx::felt::from_i64(7));
-    let err = pipeline::verify(&bad, &c.settings, &keys.vk, &srs).unwrap_err().to_string();
+    let err = pipeline::verify(&bad, &c.settings, &keys.vk, &srs)
+        .unwrap_err()
+        .to_string();
     assert!(err.contains("layout digest"), "{err}");
 
     // another model's vk: with private params the vk commits to the architecture only, so the

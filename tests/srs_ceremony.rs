@@ -505,7 +505,11 @@ fn snarkjs_ptau(power: u32) -> PathBuf {
     if let Some((_, p)) = made.iter().find(|(p, _)| *p == power) {
         return p.clone();
     }
-    let dir = tmp(&format!("ptau{power}"));
+    // beside snarkjs, made anew each run
+    let dir =
+        Path::new(env!("CARGO_MANIFEST_DIR")).join(format!("target/srs_ceremony/ptau{power}"));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
     let p = power.to_string();
     run_snarkjs(&dir, &["powersoftau", "new", "bn128", &p, "p0.ptau"]);
     run_snarkjs(

@@ -161,7 +161,9 @@ mod tests {
                     match self.brk {
                         Break::None => {}
                         Break::State(row, j) => set(&mut region, cfg.sponge.s[j], row, Fr::from(3)),
-                        Break::Digit(row, i, v) => set(&mut region, cfg.pack.d[i], row, Fr::from(v)),
+                        Break::Digit(row, i, v) => {
+                            set(&mut region, cfg.pack.d[i], row, Fr::from(v))
+                        }
                         Break::Acc(row) => set(&mut region, cfg.pack.acc, row, Fr::from(3)),
                     }
                     Ok(out[0])
@@ -179,7 +181,9 @@ mod tests {
     fn run(brk: Break, values: Vec<i64>, salt: Fr) -> Result<(), Vec<VerifyFailure>> {
         let honest = commit(Kind::Params, &values, salt, 2 * DIGIT_BITS).unwrap();
         let c = T { values, salt, brk };
-        MockProver::run(10, &c, vec![vec![honest]]).unwrap().verify()
+        MockProver::run(10, &c, vec![vec![honest]])
+            .unwrap()
+            .verify()
     }
 
     fn fails_with(errs: Vec<VerifyFailure>, name: &str) {
@@ -202,14 +206,31 @@ mod tests {
         // the instance is the honest commitment of `values()` with salt 1: another salt, or
         // another value, gives another sponge output, which the copy to the instance rejects
         let honest = commit(Kind::Params, &values(), Fr::one(), 8).unwrap();
-        for (v, salt) in [(values(), Fr::from(2)), ({
-            let mut v = values();
-            v[40] += 1;
-            v
-        }, Fr::one())] {
-            let c = T { values: v, salt, brk: Break::None };
-            let errs = MockProver::run(10, &c, vec![vec![honest]]).unwrap().verify().unwrap_err();
-            assert!(errs.iter().any(|e| matches!(e, VerifyFailure::Permutation { .. })), "{errs:?}");
+        for (v, salt) in [
+            (values(), Fr::from(2)),
+            (
+                {
+                    let mut v = values();
+                    v[40] += 1;
+                    v
+                },
+                Fr::one(),
+            ),
+        ] {
+            let c = T {
+                values: v,
+                salt,
+                brk: Break::None,
+            };
+            let errs = MockProver::run(10, &c, vec![vec![honest]])
+                .unwrap()
+                .verify()
+                .unwrap_err();
+            assert!(
+                errs.iter()
+                    .any(|e| matches!(e, VerifyFailure::Permutation { .. })),
+                "{errs:?}"
+            );
         }
     }
 
@@ -218,12 +239,27 @@ mod tests {
         let v = values();
         let s = Fr::from(7);
         // a state cell after a full round, after a partial round, on an absorbing row
-        fails_with(run(Break::State(2, 3), v.clone(), s).unwrap_err(), "poseidon full");
-        fails_with(run(Break::State(30, 3), v.clone(), s).unwrap_err(), "poseidon partial");
-        fails_with(run(Break::State(poseidon::rounds(), 2), v.clone(), s).unwrap_err(), "poseidon absorb");
+        fails_with(
+            run(Break::State(2, 3), v.clone(), s).unwrap_err(),
+            "poseidon full",
+        );
+        fails_with(
+            run(Break::State(30, 3), v.clone(), s).unwrap_err(),
+            "poseidon partial",
+        );
+        fails_with(
+            run(Break::State(poseidon::rounds(), 2), v.clone(), s).unwrap_err(),
+            "poseidon absorb",
+        );
         // a digit that does not sum to the value, a digit outside the table, the accumulator
-        fails_with(run(Break::Digit(3, 0, 1), v.clone(), s).unwrap_err(), "pack limb");
-        fails_with(run(Break::Digit(3, 1, 16), v.clone(), s).unwrap_err(), "pack digit 1");
+        fails_with(
+            run(Break::Digit(3, 0, 1), v.clone(), s).unwrap_err(),
+            "pack limb",
+        );
+        fails_with(
+            run(Break::Digit(3, 1, 16), v.clone(), s).unwrap_err(),
+            "pack digit 1",
+        );
         fails_with(run(Break::Acc(0), v.clone(), s).unwrap_err(), "pack first");
         fails_with(run(Break::Acc(5), v, s).unwrap_err(), "pack next");
     }
@@ -231,7 +267,11 @@ mod tests {
     #[test]
     fn values_outside_the_limb_range_fail_the_lookup() {
         // 128 = 2^(W-1) does not fit W = 8 signed bits: its digits leave the table
-        let c = T { values: vec![1, 128, 3], salt: Fr::one(), brk: Break::None };
+        let c = T {
+            values: vec![1, 128, 3],
+            salt: Fr::one(),
+            brk: Break::None,
+        };
         let packed = {
             // what an honest-looking instance would be: computed in the field without the check
             use crate::commitment::{sponge, tag};
@@ -240,7 +280,10 @@ mod tests {
                 + Fr::from(3 + 128u64);
             sponge(tag(Kind::Params, 3, 8), Fr::one(), &[e])
         };
-        let errs = MockProver::run(10, &c, vec![vec![packed]]).unwrap().verify().unwrap_err();
+        let errs = MockProver::run(10, &c, vec![vec![packed]])
+            .unwrap()
+            .verify()
+            .unwrap_err();
         fails_with(errs, "pack digit");
         assert!(commit(Kind::Params, &[1, 128, 3], Fr::one(), 8).is_err());
     }

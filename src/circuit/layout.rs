@@ -138,7 +138,12 @@ pub fn assign(
     let model_rows = ctx.row;
     // commitments: their values are the very cells the model used
     let mut jobs = vec![];
-    for t in vis.layout.tensors.iter().filter(|t| t.encoding == Encoding::Commitment) {
+    for t in vis
+        .layout
+        .tensors
+        .iter()
+        .filter(|t| t.encoding == Encoding::Commitment)
+    {
         let values: Vec<PackValue> = match t.role {
             Role::Params => q
                 .params

@@ -12,7 +12,9 @@
 //! A chunk's last `acc` is the element the sponge absorbs.
 
 use halo2_proofs::circuit::{Cell, Region, Value};
-use halo2_proofs::plonk::{Advice, Column, ConstraintSystem, Error, Expression, Selector, TableColumn};
+use halo2_proofs::plonk::{
+    Advice, Column, ConstraintSystem, Error, Expression, Selector, TableColumn,
+};
 use halo2_proofs::poly::Rotation;
 use halo2curves::bn256::Fr;
 
@@ -143,12 +145,16 @@ impl PackConfig {
                     // the top digit takes what is left, so an out-of-range value shows in it
                     let dv = rest.map(|x| if i == top { x } else { x.rem_euclid(b) });
                     rest = rest.map(|x| x.div_euclid(b));
-                    region.assign_advice(col, row, dv.map_or(Value::unknown(), |d| Value::known(felt::from_i128(d))));
+                    region.assign_advice(
+                        col,
+                        row,
+                        dv.map_or(Value::unknown(), |d| Value::known(felt::from_i128(d))),
+                    );
                 }
                 acc = match (acc, pv.value) {
-                    (Some(a), Some(v)) => Some(
-                        a * felt::from_i128(1i128 << w) + felt::from_i128(v as i128 + off),
-                    ),
+                    (Some(a), Some(v)) => {
+                        Some(a * felt::from_i128(1i128 << w) + felt::from_i128(v as i128 + off))
+                    }
                     _ => None,
                 };
                 last = Some(

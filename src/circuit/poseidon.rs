@@ -138,7 +138,8 @@ impl PoseidonConfig {
         let c: Constants<Fr> = poseidon::constants::<Fr>(WIDTH);
         let nb = msg.len().div_ceil(RATE).max(1);
         let known = msg.iter().all(|m| m.value.is_some());
-        let mut state: Option<[Fr; WIDTH]> = known.then_some([tag, Fr::ZERO, Fr::ZERO, Fr::ZERO, Fr::ZERO]);
+        let mut state: Option<[Fr; WIDTH]> =
+            known.then_some([tag, Fr::ZERO, Fr::ZERO, Fr::ZERO, Fr::ZERO]);
         // the initial state: constants
         for j in 0..WIDTH {
             let v = if j == 0 { tag } else { Fr::ZERO };
@@ -150,18 +151,22 @@ impl PoseidonConfig {
         for b in 0..nb {
             // the block on the permutation's first row
             let mut blk = [Some(Fr::ZERO); RATE];
-            for i in 0..RATE {
-                let col = self.blk[i];
+            for (i, (slot, &col)) in blk.iter_mut().zip(&self.blk).enumerate() {
                 match msg.get(b * RATE + i) {
                     Some(m) => {
-                        blk[i] = m.value;
+                        *slot = m.value;
                         let cell = region.assign_advice(col, row, opt(m.value)).cell();
                         if let Some(src) = m.src {
                             region.constrain_equal(cell, src);
                         }
                     }
                     None => {
-                        region.assign_advice_from_constant(|| "sponge padding", col, row, Fr::ZERO)?;
+                        region.assign_advice_from_constant(
+                            || "sponge padding",
+                            col,
+                            row,
+                            Fr::ZERO,
+                        )?;
                     }
                 }
             }

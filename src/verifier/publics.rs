@@ -212,9 +212,7 @@ impl PublicLayout {
             .iter()
             .map(|t| {
                 let d = match t.encoding {
-                    Encoding::Commitment => {
-                        Decoded::Commitment(*it.next().expect("counted above"))
-                    }
+                    Encoding::Commitment => Decoded::Commitment(*it.next().expect("counted above")),
                     Encoding::Values => Decoded::Values(
                         (0..t.len())
                             .map(|i| {
@@ -256,5 +254,6 @@ pub fn fr_from_hex_be(s: &str) -> Result<Fr, String> {
     for i in 0..32 {
         b[31 - i] = u8::from_str_radix(&h[2 * i..2 * i + 2], 16).map_err(|e| e.to_string())?;
     }
-    super::encoding::fr_from_bytes(&b).ok_or_else(|| format!("`{s}` is not below the field modulus"))
+    super::encoding::fr_from_bytes(&b)
+        .ok_or_else(|| format!("`{s}` is not below the field modulus"))
 }

@@ -74,6 +74,12 @@ const prover = await Prover.create(zk, onnx, { calibration: input, srs, keys, on
 const again = await prover.prove(input, { onProgress: (s, f) => stages.push([s, f]) });
 assert.strictEqual(prover.verify(again.proof), true);
 assert.ok(stages.some(([s, f]) => s === 'prove' && f === 1));
+// it carries what a verifier needs: the bundle, and the params commitment (hashed by default)
+assert.ok(prover.bundle instanceof Uint8Array && prover.bundle.length > 0, 'Prover keeps the bundle');
+assert.match(prover.commitment, /^0x[0-9a-f]{64}$/);
+assert.strictEqual(again.proof.pretty_public_inputs.param_commitment, prover.commitment, 'the proof commits to prover.commitment');
+const same = await Prover.create(zk, onnx, { calibration: input, srs, keys, salt: prover.salt });
+assert.strictEqual(same.commitment, prover.commitment, 'the same salt gives the same commitment');
 
 // an internal abort: a clear Error, never a bare `RuntimeError: unreachable`
 assert.throws(() => zk.__panicForTests('deliberate test panic'), (e) => e instanceof Error && !(e instanceof WebAssembly.RuntimeError) && /deliberate test panic/.test(e.message));

@@ -29,7 +29,7 @@ pub struct Job {
 
 /// Rows the commitments of tensors of `lens` values take (pack lane and sponge in parallel).
 pub fn rows(lens: &[usize], limb_bits: u32) -> usize {
-    let pack: usize = lens.iter().sum();
+    let pack: usize = lens.iter().map(|&n| super::pack::rows(n, limb_bits)).sum();
     let sponge: usize = lens
         .iter()
         .map(|&n| poseidon::rows(commitment::blocks(n, limb_bits)))
@@ -61,7 +61,7 @@ impl CommitConfig {
         let mut out = vec![];
         for job in jobs {
             let elems = self.pack.assign(region, pack_row, &job.values)?;
-            pack_row += job.values.len();
+            pack_row += super::pack::rows(job.values.len(), w);
             let msg: Vec<MsgElem> = std::iter::once(MsgElem {
                 value: job.salt,
                 src: None,
@@ -97,6 +97,8 @@ mod tests {
         None,
         /// the sponge state `s_j` of a row
         State(usize, usize),
+        /// the state between a row's two rounds, `m_j`
+        Mid(usize, usize),
         /// a pack digit `d_i` of a row, set to `v`
         Digit(usize, usize, u64),
         /// the pack accumulator of a row
@@ -161,6 +163,7 @@ mod tests {
                     match self.brk {
                         Break::None => {}
                         Break::State(row, j) => set(&mut region, cfg.sponge.s[j], row, Fr::from(3)),
+                        Break::Mid(row, j) => set(&mut region, cfg.sponge.m[j], row, Fr::from(3)),
                         Break::Digit(row, i, v) => {
                             set(&mut region, cfg.pack.d[i], row, Fr::from(v))
                         }
@@ -248,7 +251,7 @@ mod tests {
             "poseidon partial",
         );
         fails_with(
-            run(Break::State(poseidon::rounds(), 2), v.clone(), s).unwrap_err(),
+            run(Break::State(poseidon::rows_per_perm(), 2), v.clone(), s).unwrap_err(),
             "poseidon absorb",
         );
         // a digit that does not sum to the value, a digit outside the table, the accumulator

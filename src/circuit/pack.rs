@@ -1,15 +1,19 @@
 //! The pack lane: range-checks quantized values and packs them into field elements for the
-//! Poseidon sponge ([`crate::commitment`] defines the packing), one value per row.
+//! Poseidon sponge ([`crate::commitment`] defines the packing), two values per row.
 //!
-//! Columns: `v` (the value, copy-constrained to the cell the model uses), `K` digits
-//! `d_0..d_{K−1}` of `B = 2^digit_bits` (advice, each looked up in the digit table), `acc`
-//! (advice, the packed element so far). With `W = K·digit_bits` and `off = 2^(W−1)`:
-//! - `pack limb`: `q_limb · (v + off − Σ_i d_i·B^i) = 0`: with the lookups, `v + off ∈ [0, 2^W)`
-//!   exactly, i.e. `v ∈ [−2^(W−1), 2^(W−1))`
-//! - `pack first`: `q_first · (acc − (v + off)) = 0` (a chunk's first value)
-//! - `pack next`: `q_next · (acc − acc_prev·2^W − (v + off)) = 0`
+//! Columns: `v_0, v_1` (the values, copy-constrained to the cells the model uses), `K` digits
+//! each `d_{j,0..K−1}` of `B = 2^digit_bits` (advice, each looked up in the digit table), `acc`
+//! (advice, the packed element so far). With `W = K·digit_bits`, `off = 2^(W−1)` and the limbs
+//! `l_j = v_j + off`:
+//! - `pack limb`: `q_limb_j · (v_j + off − Σ_i d_{j,i}·B^i) = 0`: with the lookups
+//!   (`pack digit {j·K + i}`), `l_j ∈ [0, 2^W)` exactly, i.e. `v_j ∈ [−2^(W−1), 2^(W−1))`
+//! - `pack first`: a chunk's first row: `q_first1 · (acc − l_0)` (one value on the row) and
+//!   `q_first2 · (acc − l_0·2^W − l_1)` (two)
+//! - `pack next`: `q_next1 · (acc − acc_prev·2^W − l_0)` and
+//!   `q_next2 · (acc − acc_prev·2^(2W) − l_0·2^W − l_1)`
 //!
-//! A chunk's last `acc` is the element the sponge absorbs.
+//! A chunk (the `P` values of one element) takes `⌈m/2⌉` rows; its last `acc` is the element the
+//! sponge absorbs. An unused second slot holds zeros.
 
 use halo2_proofs::circuit::{Cell, Region, Value};
 use halo2_proofs::plonk::{
@@ -23,12 +27,14 @@ use crate::felt;
 
 #[derive(Clone, Debug)]
 pub struct PackConfig {
-    pub v: Column<Advice>,
+    pub v: [Column<Advice>; 2],
+    /// digits, slot-major: `d[j·K + i]` is digit `i` of slot `j`
     pub d: Vec<Column<Advice>>,
     pub acc: Column<Advice>,
-    pub q_limb: Selector,
-    pub q_first: Selector,
-    pub q_next: Selector,
+    pub q_limb: [Selector; 2],
+    pub q_first: [Selector; 2],
+    pub q_next: [Selector; 2],
+    pub digits: usize,
     pub digit_bits: u32,
 }
 
@@ -40,9 +46,15 @@ pub struct PackValue {
     pub src: Option<Cell>,
 }
 
+/// Rows the lane takes for `n` values at `limb_bits`.
+pub fn rows(n: usize, limb_bits: u32) -> usize {
+    let p = commitment::per_element(limb_bits);
+    (n / p) * p.div_ceil(2) + (n % p).div_ceil(2)
+}
+
 impl PackConfig {
     pub fn limb_bits(&self) -> u32 {
-        self.d.len() as u32 * self.digit_bits
+        self.digits as u32 * self.digit_bits
     }
 
     pub fn configure(
@@ -51,58 +63,81 @@ impl PackConfig {
         digits: usize,
         digit_bits: u32,
     ) -> Self {
-        let v = meta.advice_column();
-        let d: Vec<_> = (0..digits).map(|_| meta.advice_column()).collect();
+        let v = [meta.advice_column(), meta.advice_column()];
+        let d: Vec<_> = (0..2 * digits).map(|_| meta.advice_column()).collect();
         let acc = meta.advice_column();
-        meta.enable_equality(v);
-        meta.enable_equality(acc);
+        for c in v.iter().chain([&acc]) {
+            meta.enable_equality(*c);
+        }
         let cfg = PackConfig {
             v,
             d,
             acc,
-            q_limb: meta.complex_selector(),
-            q_first: meta.selector(),
-            q_next: meta.selector(),
+            q_limb: [meta.complex_selector(), meta.complex_selector()],
+            q_first: [meta.selector(), meta.selector()],
+            q_next: [meta.selector(), meta.selector()],
+            digits,
             digit_bits,
         };
         let w = cfg.limb_bits();
-        let off = Expression::Constant(felt::from_i128(1i128 << (w - 1)));
-        let shift = Expression::Constant(felt::from_i128(1i128 << w));
+        let k = |x: i128| Expression::Constant(felt::from_i128(x));
+        let (off, sh1, sh2) = (k(1i128 << (w - 1)), k(1i128 << w), k(1i128 << (2 * w)));
         let c = cfg.clone();
-        let (o1, o2, o3) = (off.clone(), off.clone(), off);
+        let o = off.clone();
         meta.create_gate("pack limb", move |meta| {
-            let q = meta.query_selector(c.q_limb);
-            let v = meta.query_advice(c.v, Rotation::cur());
-            let sum = c
-                .d
-                .iter()
-                .enumerate()
-                .map(|(i, &col)| {
-                    meta.query_advice(col, Rotation::cur())
-                        * Expression::Constant(felt::from_i128(1i128 << (i as u32 * c.digit_bits)))
+            (0..2)
+                .map(|j| {
+                    let q = meta.query_selector(c.q_limb[j]);
+                    let v = meta.query_advice(c.v[j], Rotation::cur());
+                    let sum = (0..c.digits)
+                        .map(|i| {
+                            meta.query_advice(c.d[j * c.digits + i], Rotation::cur())
+                                * k(1i128 << (i as u32 * c.digit_bits))
+                        })
+                        .reduce(|a, b| a + b)
+                        .expect("at least one digit");
+                    q * (v + o.clone() - sum)
                 })
-                .reduce(|a, b| a + b)
-                .expect("at least one digit");
-            vec![q * (v + o1.clone() - sum)]
+                .collect::<Vec<_>>()
         });
-        let c = cfg.clone();
+        let limbs = |meta: &mut halo2_proofs::plonk::VirtualCells<'_, Fr>,
+                     c: &PackConfig,
+                     off: &Expression<Fr>| {
+            let l0 = meta.query_advice(c.v[0], Rotation::cur()) + off.clone();
+            let l1 = meta.query_advice(c.v[1], Rotation::cur()) + off.clone();
+            (l0, l1)
+        };
+        let (c, o, s1) = (cfg.clone(), off.clone(), sh1.clone());
         meta.create_gate("pack first", move |meta| {
-            let q = meta.query_selector(c.q_first);
-            let v = meta.query_advice(c.v, Rotation::cur());
+            let (l0, l1) = limbs(meta, &c, &o);
             let acc = meta.query_advice(c.acc, Rotation::cur());
-            vec![q * (acc - v - o2.clone())]
+            let (q1, q2) = (
+                meta.query_selector(c.q_first[0]),
+                meta.query_selector(c.q_first[1]),
+            );
+            vec![
+                q1 * (acc.clone() - l0.clone()),
+                q2 * (acc - l0 * s1.clone() - l1),
+            ]
         });
         let c = cfg.clone();
         meta.create_gate("pack next", move |meta| {
-            let q = meta.query_selector(c.q_next);
-            let v = meta.query_advice(c.v, Rotation::cur());
+            let (l0, l1) = limbs(meta, &c, &off);
             let acc = meta.query_advice(c.acc, Rotation::cur());
             let prev = meta.query_advice(c.acc, Rotation::prev());
-            vec![q * (acc - prev * shift.clone() - v - o3.clone())]
+            let (q1, q2) = (
+                meta.query_selector(c.q_next[0]),
+                meta.query_selector(c.q_next[1]),
+            );
+            vec![
+                q1 * (acc.clone() - prev.clone() * sh1.clone() - l0.clone()),
+                q2 * (acc - prev * sh2.clone() - l0 * sh1.clone() - l1),
+            ]
         });
-        for (i, &col) in cfg.d.iter().enumerate() {
-            meta.lookup(format!("pack digit {i}"), |meta| {
-                let q = meta.query_selector(cfg.q_limb);
+        for (n, &col) in cfg.d.iter().enumerate() {
+            let sel = cfg.q_limb[n / digits];
+            meta.lookup(format!("pack digit {n}"), |meta| {
+                let q = meta.query_selector(sel);
                 let d = meta.query_advice(col, Rotation::cur());
                 vec![(q * d, t_digit)]
             });
@@ -110,7 +145,7 @@ impl PackConfig {
         cfg
     }
 
-    /// Assign `values` from `row0`, one per row; returns each packed element (value, cell).
+    /// Assign `values` from `row0`, two per row; returns each packed element (value, cell).
     pub fn assign(
         &self,
         region: &mut Region<'_, Fr>,
@@ -126,37 +161,48 @@ impl PackConfig {
         for chunk in values.chunks(per) {
             let mut acc: Option<Fr> = Some(Fr::zero());
             let mut last = None;
-            for (i, pv) in chunk.iter().enumerate() {
-                self.q_limb.enable(region, row)?;
-                if i == 0 {
-                    self.q_first.enable(region, row)?;
+            for (r, pair) in chunk.chunks(2).enumerate() {
+                let two = pair.len() == 2;
+                let slot = usize::from(two);
+                if r == 0 {
+                    self.q_first[slot].enable(region, row)?;
                 } else {
-                    self.q_next.enable(region, row)?;
+                    self.q_next[slot].enable(region, row)?;
                 }
-                let cell = region.assign_advice(self.v, row, opt_i(pv.value)).cell();
-                if let Some(src) = pv.src {
-                    region.constrain_equal(cell, src);
-                }
-                // digits of v + off; a value outside the range (never in an honest witness)
-                // gets digits that fail the lookup
-                let mut rest = pv.value.map(|v| v as i128 + off);
-                let top = self.d.len() - 1;
-                for (i, &col) in self.d.iter().enumerate() {
-                    // the top digit takes what is left, so an out-of-range value shows in it
-                    let dv = rest.map(|x| if i == top { x } else { x.rem_euclid(b) });
-                    rest = rest.map(|x| x.div_euclid(b));
-                    region.assign_advice(
-                        col,
-                        row,
-                        dv.map_or(Value::unknown(), |d| Value::known(felt::from_i128(d))),
-                    );
-                }
-                acc = match (acc, pv.value) {
-                    (Some(a), Some(v)) => {
-                        Some(a * felt::from_i128(1i128 << w) + felt::from_i128(v as i128 + off))
+                for j in 0..2 {
+                    let pv = pair.get(j).copied();
+                    let value = match pv {
+                        Some(pv) => {
+                            self.q_limb[j].enable(region, row)?;
+                            pv.value
+                        }
+                        None => Some(-off as i64), // an unused slot: v = −off, limb 0, digits 0
+                    };
+                    let cell = region.assign_advice(self.v[j], row, opt_i(value)).cell();
+                    if let Some(src) = pv.and_then(|p| p.src) {
+                        region.constrain_equal(cell, src);
                     }
-                    _ => None,
-                };
+                    // digits of v + off; the top digit takes what is left, so a value outside
+                    // the range (never in an honest witness) shows in it and fails the lookup
+                    let mut rest = value.map(|v| v as i128 + off);
+                    for i in 0..self.digits {
+                        let top = i + 1 == self.digits;
+                        let dv = rest.map(|x| if top { x } else { x.rem_euclid(b) });
+                        rest = rest.map(|x| x.div_euclid(b));
+                        region.assign_advice(
+                            self.d[j * self.digits + i],
+                            row,
+                            dv.map_or(Value::unknown(), |d| Value::known(felt::from_i128(d))),
+                        );
+                    }
+                    if let (Some(a), Some(v)) = (acc, pv.map(|p| p.value)) {
+                        acc = v.map(|v| {
+                            a * felt::from_i128(1i128 << w) + felt::from_i128(v as i128 + off)
+                        });
+                    } else if pv.is_some() {
+                        acc = None;
+                    }
+                }
                 last = Some(
                     region
                         .assign_advice(self.acc, row, acc.map_or(Value::unknown(), Value::known))

@@ -250,6 +250,15 @@ mod tests {
             run(Break::State(30, 3), v.clone(), s).unwrap_err(),
             "poseidon partial",
         );
+        // the state between a row's two rounds
+        fails_with(
+            run(Break::Mid(10, 0), v.clone(), s).unwrap_err(),
+            "poseidon partial",
+        );
+        fails_with(
+            run(Break::Mid(0, 4), v.clone(), s).unwrap_err(),
+            "poseidon absorb",
+        );
         fails_with(
             run(Break::State(poseidon::rows_per_perm(), 2), v.clone(), s).unwrap_err(),
             "poseidon absorb",

@@ -265,8 +265,8 @@ impl PoseidonConfig {
                 };
                 sel.enable(region, row)?;
                 for (k, rc) in self.rc.iter().enumerate() {
-                    for j in 0..WIDTH {
-                        region.assign_fixed(rc[j], row, c.round_constants[(r + k) * WIDTH + j]);
+                    for (j, &col) in rc.iter().enumerate() {
+                        region.assign_fixed(col, row, c.round_constants[(r + k) * WIDTH + j]);
                     }
                 }
                 if r > 0 {

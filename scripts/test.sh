@@ -27,6 +27,9 @@ python3 -c 'import ezkl' 2>/dev/null || python3 -m pip install -q ezkl==23.0.5
 python3 -c 'import ezkl; ezkl.gen_srs("target/ezkl-k14.srs", 14)'
 ZKONNX_SHARED=../shared ZKONNX_EZKL_SRS=target/ezkl-k14.srs cargo test --release --test srs_interop -- --include-ignored
 
+step "Ceremony SRS: snarkjs .ptau import (npm snarkjs@0.7.6 into target/snarkjs), labels of ../shared/srs, a proof with an imported SRS"
+ZKONNX_SHARED=../shared cargo test --release --test srs_ceremony -- --include-ignored
+
 step "benchmark models for the JavaScript suites (../shared/bench/make_models.py: numpy + onnx)"
 python3 -c 'import onnx, numpy' 2>/dev/null || python3 -m pip install -q onnx numpy
 python3 ../shared/bench/make_models.py target/bench/models --only mlp_small,mlp_medium,cnn_mnist,sigmoid_mlp,softmax_head --no-check >/dev/null

@@ -873,6 +873,7 @@ fn print_srs_info(i: &zkonnx::srs::SrsInfo) {
     let f = hex(&i.fingerprint);
     println!("k: {}", i.k);
     println!("tau_g2 fingerprint: {} (blake2b-256 {f})", &f[..16]);
+    println!("tau_g2 (raw): {}", hex(&i.s_g2));
     println!("label: {}", i.label);
 }
 
@@ -908,6 +909,7 @@ fn srs_cmd(cmd: SrsCmd) -> Res<()> {
                     p.power, p.ceremony_power, p.power
                 );
                 println!("tau_g2 fingerprint: {} (blake2b-256 {f})", &f[..16]);
+                println!("tau_g2 (raw): {}", hex(&s_g2));
                 println!("label: {}", srs::label_of(&s_g2));
             } else {
                 let i = srs::info(&bytes).map_err(at)?;

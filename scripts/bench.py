@@ -52,7 +52,10 @@ def zkonnx(name, d, work, target, threads):
         subprocess.run(["cp", os.path.join(d, f), w], check=True)
     secs, peak = {}, 0.0
     steps = [
-        ("gen_settings", ["gen-settings", "-M", "network.onnx", "-O", "settings.json"]),
+        # ezkl's baseline visibilities (like for like); scripts/bench_visibility.py measures
+        # what hashed params (zkonnx's default) cost
+        ("gen_settings", ["gen-settings", "-M", "network.onnx", "-O", "settings.json", "--input-visibility", "private",
+                          "--output-visibility", "public", "--param-visibility", "private"]),
         ("calibrate_settings", ["calibrate-settings", "-D", "input.json", "-M", "network.onnx", "-O", "settings.json", "--target", target]),
         ("compile_circuit", ["compile-circuit", "-M", "network.onnx", "--compiled-circuit", "model.compiled", "-S", "settings.json"]),
     ]

@@ -11,7 +11,8 @@
 #   CI:  bash scripts/fuzz.sh 20
 # Installs cargo-fuzz (pinned) if missing; makes the seeds (fuzz/make_seeds.sh: one
 # `zkonnx e2e examples/mlp`) if missing. Environment:
-#   CARGO_TARGET_DIR   build dir (default: target-fuzz/ in the repo)
+#   CARGO_TARGET_DIR   the fuzz build dir (default: target-fuzz/ in the repo)
+#   ZKONNX_CLI_TARGET_DIR  where make_seeds.sh builds the CLI (default: the repo's target/)
 #   FUZZ_SANITIZER     none (default: stable Rust; the code is safe Rust, so ASan finds little
 #                      and costs build time and speed) or address (needs a nightly toolchain,
 #                      `+nightly` or FUZZ_TOOLCHAIN)
@@ -37,7 +38,9 @@ if [ -n "$toolchain" ] && ! cargo $toolchain --version >/dev/null 2>&1; then
   echo "fuzz.sh: FUZZ_SANITIZER=$sanitizer needs the toolchain '${toolchain#+}' (rustup toolchain install ${toolchain#+})" >&2
   exit 2
 fi
-bash fuzz/make_seeds.sh
+# the CLI for the seeds builds in the repo's target/ (where `cargo build --release` / the test
+# script already put it), not in the fuzz build dir: different flags, nothing to share
+CARGO_TARGET_DIR=${ZKONNX_CLI_TARGET_DIR:-$repo/target} bash fuzz/make_seeds.sh
 
 features() { case $1 in proof_json | settings) echo "--features prover" ;; esac; }
 extra() { case $1 in proof_json | settings) echo "-dict=$repo/fuzz/dict/json.dict" ;; esac; }
@@ -69,8 +72,10 @@ for t in $targets; do
   if [ $rc != 0 ]; then
     failed="$failed $t"
     line="$line  FAILED (exit $rc)"
-    echo "---- $t: the end of $log" >&2
-    tail -n 60 "$log" >&2
+    echo "---- $t: from $log (long lines cut)" >&2
+    # the panic and its backtrace, the reproducer's name, how to reproduce (not the input's dump)
+    grep -E -A 40 "panicked at|ERROR: libFuzzer|==ERROR|SUMMARY" "$log" | cut -c 1-240 | head -n 80 >&2 || true
+    grep -E "^(artifact_prefix|Test unit written|	cargo fuzz run)" "$log" >&2 || tail -n 20 "$log" | cut -c 1-240 >&2
   fi
   echo "$line"
   summary="$summary$line"$'\n'

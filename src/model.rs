@@ -35,6 +35,9 @@ impl Compiled {
             .validate()
             .map_err(|e| ModelError::Invalid(e.to_string()))?;
         c.check().map_err(ModelError::Invalid)?;
+        crate::publics::layout(&c.settings)
+            .check()
+            .map_err(|m| ModelError::Invalid(format!("settings: {m}")))?;
         if let Some(s) = &c.param_salt {
             crate::felt::from_hex_be(s)
                 .map_err(|m| ModelError::Invalid(format!("param_salt: {m}")))?;

@@ -249,6 +249,12 @@ impl Settings {
     pub fn from_json(bytes: &[u8]) -> Result<Self, SettingsError> {
         let s: Settings = serde_json::from_slice(bytes)?;
         s.run_args.validate()?;
+        crate::publics::layout(&s)
+            .check()
+            .map_err(|msg| SettingsError::Invalid {
+                field: "model_input_shapes/model_output_shapes/total_const_size",
+                msg,
+            })?;
         Ok(s)
     }
 

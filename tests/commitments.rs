@@ -305,3 +305,54 @@ fn cli_commit_verify_flags() {
     }
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+#[test]
+fn hashed_inputs_and_outputs_with_salts() {
+    let x = values(7, 8, -1.0, 1.0);
+    let ra = RunArgs {
+        input_visibility: zkonnx::settings::Visibility::Hashed,
+        output_visibility: zkonnx::settings::Visibility::Hashed,
+        ..RunArgs::default()
+    };
+    let c = compile_at(&mlp(30), &x, 7, ra);
+    let layout = zkonnx::publics::layout(&c.settings);
+    assert_eq!(
+        layout.num_instances(),
+        4,
+        "digest, params, input and output commitments"
+    );
+    let mut w = pipeline::gen_witness(&c, &input_data(&x)).unwrap();
+    pipeline::mock(&c, &w).unwrap();
+    let unsalted = w.processed_inputs.clone().unwrap().poseidon_hash[0].clone();
+    // a salted input: another commitment, still satisfied; it is the native one
+    let salt = felt::to_hex_be(&halo2curves::bn256::Fr::from(987654321u64));
+    w.input_salts = vec![salt.clone()];
+    w.output_salts = vec![salt.clone()];
+    pipeline::fill_commitments(&c, &mut w).unwrap();
+    let salted = w.processed_inputs.clone().unwrap().poseidon_hash[0].clone();
+    assert_ne!(salted, unsalted);
+    let inputs = pipeline::quantize_input(&c, &input_data(&x)).unwrap();
+    let native = zkonnx::commitment::commit(
+        zkonnx::commitment::Kind::Input,
+        &inputs[0],
+        felt::from_hex_be(&salt).unwrap(),
+        c.settings.limb_bits(),
+    )
+    .unwrap();
+    assert_eq!(felt::to_hex_be(&native), salted);
+    pipeline::mock(&c, &w).unwrap();
+    // a moved output with the output commitment kept: mock fails
+    let tr = pipeline::trace(&c, &inputs).unwrap();
+    let mut s = salts(&c);
+    s.inputs = vec![Some(felt::from_hex_be(&salt).unwrap())];
+    s.outputs = vec![Some(felt::from_hex_be(&salt).unwrap())];
+    let inst = pipeline::instances_of(&c, &inputs, &tr.outputs(&c.graph), &s).unwrap();
+    zkonnx::proof::mock(&c, &tr, &s, inst.clone()).unwrap();
+    let mut moved = tr.clone();
+    moved.values[c.graph.outputs[0]][0] += 1;
+    assert!(zkonnx::proof::mock(&c, &moved, &s, inst).is_err());
+    // too many salts is an error naming the field
+    w.input_salts.push(salt);
+    let e = pipeline::mock(&c, &w).unwrap_err().to_string();
+    assert!(e.contains("input_salts"), "{e}");
+}

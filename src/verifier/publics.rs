@@ -51,7 +51,9 @@ pub struct PublicTensor {
 impl PublicTensor {
     /// Values in the tensor.
     pub fn len(&self) -> usize {
-        self.shape.iter().map(|&d| d as usize).product()
+        self.shape
+            .iter()
+            .fold(1usize, |a, &d| a.saturating_mul(d as usize))
     }
     pub fn is_empty(&self) -> bool {
         self.len() == 0
@@ -83,6 +85,9 @@ pub enum Decoded {
 }
 
 const DIGEST_DOMAIN: &[u8; 16] = b"zkonnx-layout-v1";
+
+/// The most values a layout may hold (and any one tensor).
+pub const MAX_PUBLIC: u64 = 1 << 28;
 
 impl PublicLayout {
     pub fn write(&self, w: &mut Writer) {
@@ -159,12 +164,33 @@ impl PublicLayout {
         if self.tensors.iter().any(|t| t.scale > 62) {
             return Err("a public tensor's scale is above 62".into());
         }
+        // sizes bounded before anything multiplies them (no circuit has 2^28 public values;
+        // a crafted shape must not overflow a count or make a verifier loop for hours)
+        let mut total: u64 = 1;
+        for t in &self.tensors {
+            let mut n: u64 = 1;
+            for &d in &t.shape {
+                n = n
+                    .checked_mul(d as u64)
+                    .filter(|&n| n <= MAX_PUBLIC)
+                    .ok_or_else(|| format!("public tensor of shape {:?}: too large", t.shape))?;
+            }
+            total += match t.encoding {
+                Encoding::Values => n,
+                Encoding::Commitment => 1,
+            };
+            if total > MAX_PUBLIC {
+                return Err("more than 2^28 public values".into());
+            }
+        }
         Ok(())
     }
 
     /// Instance rows: the digest plus every tensor's rows.
     pub fn num_instances(&self) -> usize {
-        1 + self.tensors.iter().map(|t| t.rows()).sum::<usize>()
+        self.tensors
+            .iter()
+            .fold(1usize, |a, t| a.saturating_add(t.rows()))
     }
 
     /// The layout digest's 32 bytes (little-endian, below the modulus: the top byte is 0).
@@ -256,4 +282,61 @@ pub fn fr_from_hex_be(s: &str) -> Result<Fr, String> {
     }
     super::encoding::fr_from_bytes(&b)
         .ok_or_else(|| format!("`{s}` is not below the field modulus"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn layout(shape: Vec<u32>) -> PublicLayout {
+        PublicLayout {
+            tensors: vec![PublicTensor {
+                role: Role::Input,
+                index: 0,
+                scale: 7,
+                shape,
+                encoding: Encoding::Values,
+            }],
+            limb_bits: 0,
+        }
+    }
+
+    /// A crafted shape (found by the `bundle` fuzz target: its product overflowed and the
+    /// decoder looped) is an error before anything multiplies it.
+    #[test]
+    fn oversized_shapes_are_rejected() {
+        assert!(layout(vec![3, 4]).check().is_ok());
+        for shape in [
+            vec![1 << 20, 1 << 20],
+            vec![u32::MAX, u32::MAX, u32::MAX],
+            vec![1 << 29],
+        ] {
+            let e = layout(shape.clone()).check().unwrap_err();
+            assert!(
+                e.contains("too large") || e.contains("2^28"),
+                "{shape:?}: {e}"
+            );
+        }
+        let mut w = Writer::default();
+        layout(vec![u32::MAX, u32::MAX]).write(&mut w);
+        assert!(PublicLayout::read(&mut Reader::new(&w.0)).is_err());
+    }
+
+    #[test]
+    fn digest_changes_with_every_field() {
+        let base = layout(vec![1, 8]);
+        let d = base.digest();
+        let mut other = base.clone();
+        other.tensors[0].scale = 8;
+        assert_ne!(other.digest(), d);
+        let mut other = base.clone();
+        other.tensors[0].encoding = Encoding::Commitment;
+        assert_ne!(other.digest(), d);
+        let mut other = base.clone();
+        other.tensors[0].shape = vec![8, 1];
+        assert_ne!(other.digest(), d);
+        let mut other = base;
+        other.limb_bits = 16;
+        assert_ne!(other.digest(), d);
+    }
 }

@@ -70,7 +70,9 @@ assert.strictEqual(zk.verify(proof, settings, keys.vk, srs), true);
 
 // the high-level Prover: progress per stage, keys reused
 const stages = [];
-const prover = await Prover.create(zk, onnx, { calibration: input, srs, keys, onProgress: (s, f) => stages.push([s, f]) });
+// (the keys above were made for a private input: the same run args here)
+const runArgs = { input_visibility: 'Private', output_visibility: 'Public' };
+const prover = await Prover.create(zk, onnx, { calibration: input, srs, keys, runArgs, onProgress: (s, f) => stages.push([s, f]) });
 const again = await prover.prove(input, { onProgress: (s, f) => stages.push([s, f]) });
 assert.strictEqual(prover.verify(again.proof), true);
 assert.ok(stages.some(([s, f]) => s === 'prove' && f === 1));
@@ -78,7 +80,7 @@ assert.ok(stages.some(([s, f]) => s === 'prove' && f === 1));
 assert.ok(prover.bundle instanceof Uint8Array && prover.bundle.length > 0, 'Prover keeps the bundle');
 assert.match(prover.commitment, /^0x[0-9a-f]{64}$/);
 assert.strictEqual(again.proof.pretty_public_inputs.param_commitment, prover.commitment, 'the proof commits to prover.commitment');
-const same = await Prover.create(zk, onnx, { calibration: input, srs, keys, salt: prover.salt });
+const same = await Prover.create(zk, onnx, { calibration: input, srs, keys, runArgs, salt: prover.salt });
 assert.strictEqual(same.commitment, prover.commitment, 'the same salt gives the same commitment');
 
 // an internal abort: a clear Error, never a bare `RuntimeError: unreachable`

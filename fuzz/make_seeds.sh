@@ -31,7 +31,7 @@ fi
 
 corpus() { # corpus TARGET NAME < bytes
   mkdir -p "$fuzz/corpus/$1"
-  [ -e "$fuzz/corpus/$1/$2" ] || cat >"$fuzz/corpus/$1/$2"
+  if [ -e "$fuzz/corpus/$1/$2" ]; then cat >/dev/null; else cat >"$fuzz/corpus/$1/$2"; fi
 }
 corpus bundle real.bundle <"$seeds/verifier.bundle"
 corpus bundle_verify real.bundle <"$seeds/verifier.bundle"

@@ -47,11 +47,10 @@ extra() { case $1 in proof_json | settings) echo "-dict=$repo/fuzz/dict/json.dic
 
 # build first (the prover targets pull in halo2 and tract), so that the timed runs only fuzz
 cd fuzz
-cargo $toolchain fuzz build -s "$sanitizer" bundle
-cargo $toolchain fuzz build -s "$sanitizer" bundle_verify
-cargo $toolchain fuzz build -s "$sanitizer" proof_bytes
-cargo $toolchain fuzz build -s "$sanitizer" --features prover proof_json
-cargo $toolchain fuzz build -s "$sanitizer" --features prover settings
+for t in $targets; do
+  # shellcheck disable=SC2046
+  cargo $toolchain fuzz build -s "$sanitizer" $(features "$t") "$t"
+done
 built=$(date +%s)
 
 logs=$CARGO_TARGET_DIR/fuzz-logs

@@ -30,6 +30,9 @@ ZKONNX_SHARED=../shared ZKONNX_EZKL_SRS=target/ezkl-k14.srs cargo test --release
 step "Ceremony SRS: snarkjs .ptau import (npm snarkjs@0.7.6 into target/snarkjs), labels of ../shared/srs, a proof with an imported SRS"
 ZKONNX_SHARED=../shared cargo test --release --test srs_ceremony -- --include-ignored
 
+step "Fuzzing, bounded (scripts/fuzz.sh: cargo-fuzz, libFuzzer): the light verifier's parsers, 20 s each (all five targets: bash scripts/fuzz.sh)"
+bash scripts/fuzz.sh 20 bundle bundle_verify proof_bytes
+
 step "benchmark models for the JavaScript suites (../shared/bench/make_models.py: numpy + onnx)"
 python3 -c 'import onnx, numpy' 2>/dev/null || python3 -m pip install -q onnx numpy
 python3 ../shared/bench/make_models.py target/bench/models --only mlp_small,mlp_medium,cnn_mnist,sigmoid_mlp,softmax_head --no-check >/dev/null

@@ -154,7 +154,10 @@ pub const MAX_LOGROWS: u32 = 26;
 impl RunArgs {
     /// `H` such that the lookup range is `[-H, H)`.
     pub fn range_half(&self) -> i64 {
-        self.lookup_range.1.max(-self.lookup_range.0).max(1)
+        self.lookup_range
+            .1
+            .max(self.lookup_range.0.saturating_neg())
+            .max(1)
     }
 
     /// `log2(2H)`: the bits a range-checked value spans.
@@ -276,7 +279,9 @@ impl Settings {
 
     /// Bits per packed value in commitments (`W`), 0 without commitments.
     pub fn limb_bits(&self) -> u32 {
-        self.commit_digits as u32 * self.run_args.digit_bits()
+        u32::try_from(self.commit_digits)
+            .unwrap_or(u32::MAX)
+            .saturating_mul(self.run_args.digit_bits())
     }
 
     /// Whether anything is `hashed`.
@@ -288,5 +293,23 @@ impl Settings {
             ra.param_visibility,
         ]
         .contains(&Visibility::Hashed)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Crafted settings files (found by the `settings` fuzz target, which keeps overflow
+    /// checks on): typed errors, never an arithmetic panic.
+    #[test]
+    fn crafted_settings_are_errors() {
+        let base = r#""model_input_shapes":[],"num_rows":0,"total_assignments":0,"total_const_size":0,"model_instance_shapes":[],"model_output_shapes":[],"model_input_scales":[],"model_output_scales":[],"required_lookups":[],"version":"""#;
+        let low = format!(r#"{{"run_args":{{"lookup_range":[-9223372036854775808,1]}},{base}}}"#);
+        assert!(Settings::from_json(low.as_bytes()).is_err());
+        let digits = format!(
+            r#"{{"run_args":{{"param_visibility":"Hashed"}},"commit_digits":2147483648,{base}}}"#
+        );
+        assert!(Settings::from_json(digits.as_bytes()).is_err());
     }
 }

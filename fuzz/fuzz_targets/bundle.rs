@@ -10,7 +10,10 @@ fuzz_target!(|data: &[u8]| {
         return;
     };
     let out = b.to_bytes();
-    assert!(out == data, "a parsed bundle does not re-encode to its bytes");
+    assert!(
+        out == data,
+        "a parsed bundle does not re-encode to its bytes"
+    );
     let fp = b.fingerprint();
     assert_eq!(fp.len(), 64);
     let _ = plonk::proof_len(&b);

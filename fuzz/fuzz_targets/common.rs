@@ -9,9 +9,11 @@ use zkonnx::verifier::{self, Bundle, Fr};
 
 /// `$var` if set, else `fuzz/seeds/<file>` (where make_seeds.sh puts it).
 pub fn seed_path(var: &str, file: &str) -> PathBuf {
-    std::env::var_os(var)
-        .map(PathBuf::from)
-        .unwrap_or_else(|| Path::new(env!("CARGO_MANIFEST_DIR")).join("seeds").join(file))
+    std::env::var_os(var).map(PathBuf::from).unwrap_or_else(|| {
+        Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("seeds")
+            .join(file)
+    })
 }
 
 /// The bytes of a seed file; a missing file stops the fuzzer at start-up (not a finding).

@@ -409,10 +409,7 @@ fn print_report(r: &pipeline::Report) {
         seen[t.role as usize] = true;
         match d {
             Decoded::Values(v) => {
-                let f: Vec<f64> = v
-                    .iter()
-                    .map(|&q| q as f64 / (1u64 << t.scale) as f64)
-                    .collect();
+                let f: Vec<f64> = v.iter().map(|&q| t.dequantize(q)).collect();
                 println!(
                     "{:<10} public {:?} (scale 2^{}): {:?}",
                     name(t.role, t.index),

@@ -432,7 +432,7 @@ fn salts_of(model: &Compiled, w: &Witness) -> Result<crate::publics::Salts> {
 
 /// Write the commitments of hashed tensors into the witness (ezkl's `processed_*` fields).
 pub fn fill_commitments(model: &Compiled, w: &mut Witness) -> Result<()> {
-    let (_, inst) = witness_trace(model, w)?;
+    let (_, _, inst) = witness_instances(model, w)?;
     let layout = crate::publics::layout(&model.settings);
     let decoded = layout.decode(&inst.iter().map(felt::to_verifier).collect::<Vec<_>>())?;
     let (mut pp, mut pi, mut po) = (vec![], vec![], vec![]);
@@ -504,6 +504,21 @@ fn parse_rows(rows: &[Vec<String>], file: &'static str, what: &str) -> Result<Ve
 /// The trace and public instances a witness file describes. Intermediate values are recomputed
 /// from the inputs; the outputs are taken from the file as given.
 pub fn witness_trace(model: &Compiled, w: &Witness) -> Result<(Trace, Vec<Fr>)> {
+    let (inputs, outputs, instances) = witness_instances(model, w)?;
+    let mut tr = trace(model, &inputs)?;
+    for (o, &t) in outputs.iter().zip(&model.graph.outputs) {
+        tr.values[t] = o.clone();
+    }
+    Ok((tr, instances))
+}
+
+/// A witness file's inputs and outputs (checked against the model's shapes) and the public
+/// instances they give.
+#[allow(clippy::type_complexity)]
+fn witness_instances(
+    model: &Compiled,
+    w: &Witness,
+) -> Result<(Vec<Vec<i64>>, Vec<Vec<i64>>, Vec<Fr>)> {
     let q = &model.graph;
     let inputs = parse_rows(&w.inputs, "witness.json", "inputs")?;
     let outputs = parse_rows(&w.outputs, "witness.json", "outputs")?;
@@ -532,13 +547,9 @@ pub fn witness_trace(model: &Compiled, w: &Witness) -> Result<(Trace, Vec<Fr>)> 
             "`outputs` do not match the model's output shapes".into()
         ));
     }
-    let mut tr = trace(model, &inputs)?;
-    for (o, &t) in outputs.iter().zip(&q.outputs) {
-        tr.values[t] = o.clone();
-    }
     let salts = salts_of(model, w)?;
     let instances = instances_of(model, &inputs, &outputs, &salts)?;
-    Ok((tr, instances))
+    Ok((inputs, outputs, instances))
 }
 
 /// The public instances for these inputs and outputs ([`crate::publics`] decides the layout).
@@ -788,14 +799,7 @@ fn light_instances(proof: &Proof) -> Result<Vec<crate::verifier::Fr>> {
         ))
         .into());
     }
-    Ok(proof.instances[0]
-        .iter()
-        .enumerate()
-        .map(|(i, h)| {
-            verifier::from_hex(h)
-                .map_err(|m| VerifyError::Instances(format!("instances[0][{i}]: {m}")))
-        })
-        .collect::<std::result::Result<Vec<_>, _>>()?)
+    Ok(verifier::instances_from_hex(&proof.instances[0])?)
 }
 
 /// `verify` with halo2's verifier: settings + vk + SRS. Errors for malformed files, a settings
@@ -834,10 +838,7 @@ fn verify_report_with(
         valid,
         public,
         fingerprint: bundle.fingerprint(),
-        srs: crate::verifier::srs_label::label_of_canonical(&crate::verifier::encoding::g2_bytes(
-            &bundle.s_g2,
-        ))
-        .unwrap_or(crate::verifier::srs_label::SrsLabel::Unrecognised),
+        srs: bundle.srs_label(),
         logrows: settings.run_args.logrows,
     })
 }
@@ -851,10 +852,7 @@ fn verify_bundle_report_with(proof: &Proof, bundle_bytes: &[u8], pretty: bool) -
     use crate::verifier::{self, Bundle};
     let bundle = Bundle::from_bytes(bundle_bytes)?;
     let inst = light_instances(proof)?;
-    let srs = crate::verifier::srs_label::label_of_canonical(&crate::verifier::encoding::g2_bytes(
-        &bundle.s_g2,
-    ))
-    .unwrap_or(crate::verifier::srs_label::SrsLabel::Unrecognised);
+    let srs = bundle.srs_label();
     // a proof laid out for another model (another count or layout digest) is not this
     // model's proof: invalid, with the reason
     let public = match bundle.decode(&inst) {

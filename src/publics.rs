@@ -33,26 +33,30 @@ pub fn layout(s: &Settings) -> PublicLayout {
         });
     }
     let scale = |v: &[u32], i: usize| v.get(i).copied().unwrap_or(ra.input_scale);
-    if let Some(e) = encoding(ra.input_visibility) {
-        for (i, sh) in s.model_input_shapes.iter().enumerate() {
-            tensors.push(PublicTensor {
-                role: Role::Input,
-                index: i as u32,
-                scale: scale(&s.model_input_scales, i),
-                shape: shape(sh),
-                encoding: e,
-            });
-        }
-    }
-    if let Some(e) = encoding(ra.output_visibility) {
-        for (i, sh) in s.model_output_shapes.iter().enumerate() {
-            tensors.push(PublicTensor {
-                role: Role::Output,
-                index: i as u32,
-                scale: scale(&s.model_output_scales, i),
-                shape: shape(sh),
-                encoding: e,
-            });
+    for (role, vis, shapes, scales) in [
+        (
+            Role::Input,
+            ra.input_visibility,
+            &s.model_input_shapes,
+            &s.model_input_scales,
+        ),
+        (
+            Role::Output,
+            ra.output_visibility,
+            &s.model_output_shapes,
+            &s.model_output_scales,
+        ),
+    ] {
+        if let Some(e) = encoding(vis) {
+            for (i, sh) in shapes.iter().enumerate() {
+                tensors.push(PublicTensor {
+                    role,
+                    index: i as u32,
+                    scale: scale(scales, i),
+                    shape: shape(sh),
+                    encoding: e,
+                });
+            }
         }
     }
     PublicLayout {

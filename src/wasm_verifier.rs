@@ -11,13 +11,10 @@ fn bundle(bytes: &[u8]) -> Result<Bundle, JsError> {
 }
 
 fn instances(hex: &[String]) -> Result<Vec<verifier::Fr>, JsError> {
-    hex.iter()
-        .enumerate()
-        .map(|(i, h)| {
-            verifier::from_hex(h)
-                .map_err(|e| JsError::new(&format!("proof: instances[0][{i}]: {e}")))
-        })
-        .collect()
+    verifier::instances_from_hex(hex).map_err(|e| match e {
+        verifier::VerifyError::Instances(m) => JsError::new(&format!("proof: {m}")),
+        e => JsError::new(&e.to_string()),
+    })
 }
 
 /// `true` if the proof (`hex_proof`, `instances[0]`) verifies against the bundle, `false` if
@@ -56,7 +53,7 @@ pub fn inspect_raw(public: Vec<String>, bundle_bytes: &[u8]) -> Result<JsValue, 
             Decoded::Values(v) => {
                 let a: Array = v
                     .into_iter()
-                    .map(|q| JsValue::from_f64(q as f64 / (1u64 << t.scale) as f64))
+                    .map(|q| JsValue::from_f64(t.dequantize(q)))
                     .collect();
                 match t.role {
                     Role::Input => inputs.push(&a),
@@ -86,8 +83,7 @@ pub fn inspect_raw(public: Vec<String>, bundle_bytes: &[u8]) -> Result<JsValue, 
     set(&o, "inputCommitments", &ic);
     set(&o, "outputCommitments", &oc);
     set(&o, "logrows", &JsValue::from_f64(b.k as f64));
-    let label = srs_label::label_of_canonical(&crate::verifier::encoding::g2_bytes(&b.s_g2))
-        .unwrap_or(srs_label::SrsLabel::Unrecognised);
+    let label = b.srs_label();
     set(&o, "srs", &JsValue::from_str(&label.to_string()));
     set(
         &o,

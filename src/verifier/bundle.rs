@@ -387,6 +387,12 @@ impl Bundle {
         self.public.check_instances(instances)
     }
 
+    /// What the SRS the keys rest on is, from the bundle's `τ·G2`.
+    pub fn srs_label(&self) -> super::srs_label::SrsLabel {
+        super::srs_label::label_of_canonical(&super::encoding::g2_bytes(&self.s_g2))
+            .unwrap_or(super::srs_label::SrsLabel::Unrecognised)
+    }
+
     /// Every public tensor decoded from the instances.
     pub fn decode(
         &self,

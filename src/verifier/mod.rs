@@ -81,6 +81,17 @@ pub fn from_hex(s: &str) -> Result<Fr, String> {
     encoding::fr_from_bytes(&bytes).ok_or_else(|| format!("`{s}` is not below the field modulus"))
 }
 
+/// proof.json's `instances[0]` (64-hex-digit little-endian field elements), each error naming
+/// its position.
+pub fn instances_from_hex(hex: &[String]) -> Result<Vec<Fr>, VerifyError> {
+    hex.iter()
+        .enumerate()
+        .map(|(i, h)| {
+            from_hex(h).map_err(|m| VerifyError::Instances(format!("instances[0][{i}]: {m}")))
+        })
+        .collect()
+}
+
 /// Bytes from a hex string with an optional `0x` (proof.json's `hex_proof`).
 pub fn hex_bytes(s: &str) -> Result<Vec<u8>, String> {
     let h = s.strip_prefix("0x").unwrap_or(s);

@@ -58,6 +58,11 @@ impl PublicTensor {
     pub fn is_empty(&self) -> bool {
         self.len() == 0
     }
+    /// A quantized value of this tensor as a real number (`q / 2^scale`).
+    pub fn dequantize(&self, q: i64) -> f64 {
+        q as f64 / (1u64 << self.scale) as f64
+    }
+
     /// Instance rows it takes.
     pub fn rows(&self) -> usize {
         match self.encoding {

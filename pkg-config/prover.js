@@ -31,6 +31,8 @@ export class Prover {
       // the params salt (secret, keep it with the model) and the commitment to publish
       salt: hashed ? zk.paramSalt(compiled) : null,
       commitment: hashed ? zk.commit(compiled) : null,
+      // keys handed in (a cache) may come from other settings: the first proof checks them
+      keysUnchecked: !!opts.keys,
     });
   }
 
@@ -38,7 +40,21 @@ export class Prover {
   async prove(input, opts = {}) {
     const stage = stager(['witness', 'prove'], opts);
     const witness = await stage('witness', () => this.zk.genWitness(this.compiled, input));
-    const proof = await stage('prove', () => this.zk.prove(this.compiled, witness, this.pk, this.srs));
+    const mismatch = (cause) => new Error('Prover: the keys given in `opts.keys` were not made for '
+      + 'this model and these settings (its proof does not verify with them): drop `keys` to run '
+      + 'setup again', cause ? { cause } : undefined);
+    let proof;
+    try {
+      proof = await stage('prove', () => this.zk.prove(this.compiled, witness, this.pk, this.srs));
+    } catch (e) {
+      throw this.keysUnchecked && e?.name !== 'AbortError' ? mismatch(e) : e;
+    }
+    if (this.keysUnchecked) {
+      let ok = false;
+      try { ok = this.verify(proof); } catch { /* a vk of other settings may not even parse */ }
+      if (!ok) throw mismatch();
+      this.keysUnchecked = false;
+    }
     return { proof, witness, outputs: witness.pretty_elements.rescaled_outputs.map((o) => o.map(Number)) };
   }
 

@@ -268,6 +268,9 @@ enum Cmd {
         /// expect this SHA-256 (hex) instead of the pinned one (another mirror, tests)
         #[arg(long)]
         sha256: Option<String>,
+        /// give up when the download has not finished after SECS seconds
+        #[arg(long, value_name = "SECS", default_value_t = 3600)]
+        timeout: u64,
     },
 }
 
@@ -689,7 +692,8 @@ fn run(cmd: Cmd) -> Res<()> {
             url,
             cache_dir,
             sha256,
-        } => get_srs(logrows, &srs_path, &url, cache_dir, sha256)?,
+            timeout,
+        } => get_srs(logrows, &srs_path, &url, cache_dir, sha256, timeout)?,
     }
     Ok(())
 }
@@ -947,16 +951,19 @@ fn sha256_file(p: &Path) -> Res<String> {
 }
 
 /// Download `url` to `to` (through `to.part`), returning the SHA-256 of what came.
-fn download(url: &str, to: &Path) -> Res<String> {
+fn download(url: &str, to: &Path, timeout: u64) -> Res<String> {
     use sha2::Digest;
     use std::io::{Read, Write};
-    let resp = minreq::get(url).send_lazy().map_err(|err| match err {
-        minreq::Error::HttpsFeatureNotEnabled => format!(
-            "{url}: this zkonnx was built without https (cargo feature `https`): rebuild with \
+    let resp = minreq::get(url)
+        .with_timeout(timeout)
+        .send_lazy()
+        .map_err(|err| match err {
+            minreq::Error::HttpsFeatureNotEnabled => format!(
+                "{url}: this zkonnx was built without https (cargo feature `https`): rebuild with \
              --features https, or fetch the file yourself and run `zkonnx srs import`"
-        ),
-        other => format!("{url}: {other}"),
-    })?;
+            ),
+            other => format!("{url}: {other}"),
+        })?;
     if resp.status_code != 200 {
         return Err(format!(
             "{url}: HTTP {} {}",
@@ -967,7 +974,13 @@ fn download(url: &str, to: &Path) -> Res<String> {
     let mut out = std::fs::File::create(&part)
         .map_err(|err| format!("cannot write {}: {err}", part.display()))?;
     let mut h = sha2::Sha256::new();
+    let size: Option<u64> = resp
+        .headers
+        .iter()
+        .find(|(k, _)| k.eq_ignore_ascii_case("content-length"))
+        .and_then(|(_, v)| v.trim().parse().ok());
     let (mut resp, mut buf, mut total) = (resp, vec![0u8; 1 << 16], 0u64);
+    let (t0, mut shown) = (Instant::now(), 0u64);
     loop {
         let n = resp
             .read(&mut buf)
@@ -979,6 +992,22 @@ fn download(url: &str, to: &Path) -> Res<String> {
         out.write_all(&buf[..n])
             .map_err(|err| format!("cannot write {}: {err}", part.display()))?;
         total += n as u64;
+        // progress on stderr every 64 MiB (the big powers are gigabytes)
+        if total >> 26 > shown {
+            shown = total >> 26;
+            let of = size.map_or(String::new(), |s| {
+                format!(
+                    " of {} MiB ({:.0} %)",
+                    s >> 20,
+                    100.0 * total as f64 / s as f64
+                )
+            });
+            eprintln!(
+                "  {} MiB{of}, {:.0} s",
+                total >> 20,
+                t0.elapsed().as_secs_f64()
+            );
+        }
     }
     drop(out);
     std::fs::rename(&part, to).map_err(|err| format!("cannot write {}: {err}", to.display()))?;
@@ -993,6 +1022,7 @@ fn get_srs(
     base: &str,
     cache_dir: Option<PathBuf>,
     sha256: Option<String>,
+    timeout: u64,
 ) -> Res<()> {
     use zkonnx::srs::{self, ptau::ppot};
     if logrows > zkonnx::settings::MAX_LOGROWS {
@@ -1025,7 +1055,7 @@ fn get_srs(
         eprintln!("using the cached {}", path.display());
     } else {
         let url = format!("{}/{file}", base.trim_end_matches('/'));
-        let got = download(&url, &path)?;
+        let got = download(&url, &path, timeout)?;
         if got != want {
             let _ = std::fs::remove_file(&path);
             return Err(format!(

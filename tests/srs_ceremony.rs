@@ -443,6 +443,39 @@ fn get_srs_downloads_checks_caches_and_imports() {
     let _ = std::fs::remove_dir_all(&dir);
 }
 
+/// https is built in (the default): an https URL is tried (here: a plain-http server, so the
+/// TLS handshake fails) and the failure is an error naming the URL, not a panic.
+#[cfg(feature = "https")]
+#[test]
+fn get_srs_speaks_https() {
+    let dir = tmp("https-on");
+    let (base, _) = serve(vec![]);
+    let base = base.replacen("http://", "https://", 1);
+    let (ok, out) = zk_status(
+        &dir,
+        &[
+            "get-srs",
+            "--logrows",
+            "3",
+            "--srs-path",
+            "x.srs",
+            "--cache-dir",
+            "c",
+            "--url",
+            &base,
+            "--timeout",
+            "5",
+        ],
+    );
+    assert!(!ok, "{out}");
+    assert!(out.contains("error: ") && out.contains(&base), "{out}");
+    assert!(
+        !out.contains("--features https") && !out.contains("panicked"),
+        "{out}"
+    );
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
 #[cfg(not(feature = "https"))]
 #[test]
 fn get_srs_over_https_needs_the_feature() {

@@ -69,9 +69,38 @@ pub const PPOT_0071_HALO2: Ceremony = Ceremony {
     )),
 };
 
+/// PSE's Perpetual Powers of Tau phase-2 files `ppot_0080_{K}.ptau` (contribution 0080 and a
+/// beacon, cut to each power: what `zkonnx get-srs` downloads). Read from `ppot_0080_11.ptau`
+/// (SHA-256 `e6569fe9…2284`, the pinned one); canonical `(x.c0, x.c1, y.c0, y.c1)` =
+/// (0x285b…ef80, 0x17cc…197b, 0x2bad…7fd0, 0x219e…6ed9), the `τ·H` constants of published
+/// verifiers built on these files (checked in the tests below).
+pub const PPOT_0080: Ceremony = Ceremony {
+    name: "Perpetual Powers of Tau (contribution 0080 + beacon, PSE ppot_0080 / zkonnx get-srs)",
+    s_g2: hex128(concat!(
+        "56a0acd08f03d244ea9cc203f1695f14c1ccfe53fa5bea60bb5119b020c49804",
+        "5bd0f60e88c1a673a3548f72a76546fe591a9326a52f6265add5597cbe592613",
+        "17ec328cf8c5e39f83d14e9386e36a9dfbfcd0f1ccc4610cae2510780685df27",
+        "1b9baadd4b7963682f6e0dd0e263fe25ea606da0e47b5b24eab7e6eaaea3de19",
+    )),
+};
+
+/// Hermez's `powersOfTau28_hez_final_{K}.ptau` (54 contributions and a beacon: the files the
+/// snarkjs README lists). Read from its power 9 and 11 files (the same point); canonical =
+/// (0x3044…f79e, 0x2618…e23d, 0x0547…1e48, 0x1970…3c02), the `X_2` of published snarkjs
+/// PLONK/FFLONK verifiers made with them.
+pub const HERMEZ_HEZ_FINAL: Ceremony = Ceremony {
+    name: "Hermez Powers of Tau (powersOfTau28_hez_final, 54 contributions + beacon)",
+    s_g2: hex128(concat!(
+        "928fafb3d0cc3dd716c7fe5a36b98d0adb6c6702fbe795377d7e0efb9f1f2106",
+        "36d8956b2b84318ddd639b267eb43295efdc0b100fbac66a52699795b72d2009",
+        "69aacab458251d048001be96afedf2784e3c8d7f000fc4ec668bedbbbee51101",
+        "2d538df8e9e3b94e0769b193070f1b8b7e3bfeadcc85880fd356b3be595c6900",
+    )),
+};
+
 /// Every ceremony zkonnx recognises. To add one: `zkonnx srs info FILE` on an SRS made from it
 /// (e.g. `zkonnx srs import` of its `.ptau`) prints the 128 bytes.
-pub const CEREMONIES: &[Ceremony] = &[PPOT_0071_HALO2];
+pub const CEREMONIES: &[Ceremony] = &[PPOT_0071_HALO2, PPOT_0080, HERMEZ_HEZ_FINAL];
 
 /// The domain of the development marker hash.
 pub const DEV_MARKER_DOMAIN: &[u8] = b"zkonnx development SRS";
@@ -236,6 +265,48 @@ mod tests {
             label_of_points(&g0, &PPOT_0071_HALO2.s_g2, &PPOT_0071_HALO2.s_g2),
             SrsLabel::Unrecognised
         );
+    }
+
+    /// The raw bytes of each ceremony equal the canonical coordinates published independently
+    /// (big-endian hex, `x.c0, x.c1, y.c0, y.c1`), and each is a point of G2's subgroup.
+    #[test]
+    fn ceremony_points_match_published_coordinates() {
+        let published: [(&Ceremony, [&str; 4]); 2] = [
+            (
+                &PPOT_0080,
+                [
+                    "285b1f14edd7e6632340a37dfae9005ff762edcfecfe1c732a7474c0708bef80",
+                    "17cc93077f56f654da727c1def86010339c2b4131094547285adb083e48c197b",
+                    "2bad9a374aec49d329ec66e8f530f68509313450580c4c17c6db5ddb9bde7fd0",
+                    "219edfceee1723de674f5b2f6fdb69d9e32dd53b15844956a630d3c7cdaa6ed9",
+                ],
+            ),
+            (
+                &HERMEZ_HEZ_FINAL,
+                [
+                    "30441fd1b5d3370482c42152a8899027716989a6996c2535bc9f7fee8aaef79e",
+                    "26186a2d65ee4d2f9c9a5b91f86597d35f192cd120caf7e935d8443d1938e23d",
+                    "054793348f12c0cf5622c340573cb277586319de359ab9389778f689786b1e48",
+                    "1970ea81dd6992adfbc571effb03503adbbb6a857f578403c6c40e22d65b3c02",
+                ],
+            ),
+        ];
+        for (c, coords) in published {
+            let mut le = [0u8; 128];
+            for (i, h) in coords.iter().enumerate() {
+                let be: Vec<u8> = (0..32)
+                    .map(|j| u8::from_str_radix(&h[2 * j..2 * j + 2], 16).unwrap())
+                    .collect();
+                for j in 0..32 {
+                    le[32 * i + j] = be[31 - j];
+                }
+            }
+            assert_eq!(raw_from_canonical(&le), Some(c.s_g2), "{}", c.name);
+            let p = G2Affine::from_raw_bytes(&c.s_g2).expect("coordinates below q");
+            assert!(bool::from(p.is_on_curve()), "{}", c.name);
+            assert_eq!(label_of(&c.s_g2), SrsLabel::Ceremony(c.name));
+            assert!(!has_dev_marker(&c.s_g2), "{}", c.name);
+        }
     }
 
     #[test]

@@ -82,6 +82,10 @@ assert.match(prover.commitment, /^0x[0-9a-f]{64}$/);
 assert.strictEqual(again.proof.pretty_public_inputs.param_commitment, prover.commitment, 'the proof commits to prover.commitment');
 const same = await Prover.create(zk, onnx, { calibration: input, srs, keys, runArgs, salt: prover.salt });
 assert.strictEqual(same.commitment, prover.commitment, 'the same salt gives the same commitment');
+// cached keys of other settings (here: a public input) are caught at the first proof, not
+// handed back as a proof that fails later
+const other = await Prover.create(zk, onnx, { calibration: input, srs, keys, runArgs: { input_visibility: 'Public', output_visibility: 'Public' } });
+await assert.rejects(() => other.prove(input), /not made for this model and these settings/);
 
 // an internal abort: a clear Error, never a bare `RuntimeError: unreachable`
 assert.throws(() => zk.__panicForTests('deliberate test panic'), (e) => e instanceof Error && !(e instanceof WebAssembly.RuntimeError) && /deliberate test panic/.test(e.message));

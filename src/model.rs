@@ -78,7 +78,10 @@ impl Compiled {
             let bad = |what: &str| Err(format!("step `{}`: {what}", s.node));
             match &s.op {
                 crate::quant::QOp::Dot(d) => {
-                    if d.out_len() != out_len || d.rescale > 48 {
+                    if d.out_len() != out_len
+                        || d.rescale > 48
+                        || d.divisor.is_some_and(|v| v == 0 || v > 1 << 48)
+                    {
                         return bad("output length or rescale");
                     }
                     for o in 0..out_len {
@@ -92,6 +95,16 @@ impl Compiled {
                         || (f.tabled() && !self.settings.required_lookups.contains(f))
                     {
                         return bad("lookup shape or table");
+                    }
+                }
+                crate::quant::QOp::Div { shift, den } => {
+                    if lens.len() != 2
+                        || lens[0] != out_len
+                        || den.len() != out_len
+                        || *shift > 32
+                        || den.iter().any(|&j| j as usize >= lens[1])
+                    {
+                        return bad("division shape or index");
                     }
                 }
                 crate::quant::QOp::Gather(map) => {

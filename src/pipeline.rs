@@ -156,13 +156,13 @@ pub fn compile_circuit_with_salt(
     let max_rescale = 2 * ra.digit_bits();
     for s in &q.steps {
         if let QOp::Dot(d) = &s.op {
-            if d.rescale > max_rescale {
+            if d.div_bits() > max_rescale {
                 return Err(crate::settings::SettingsError::Invalid {
                     field: "lookup_range",
                     msg: format!(
                         "node `{}` rescales by 2^{}, beyond what range checks over [-{h}, {h}) cover (2^{max_rescale}): widen lookup_range",
                         s.node,
-                        d.rescale,
+                        d.div_bits(),
                         h = ra.range_half()
                     ),
                 }

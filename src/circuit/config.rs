@@ -29,6 +29,7 @@ use halo2_proofs::poly::Rotation;
 use halo2curves::bn256::Fr;
 
 use super::commit::CommitConfig;
+use super::div::{DivColumns, DivConfig};
 
 /// What the constraint system depends on.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
@@ -66,6 +67,8 @@ pub struct ModelConfig {
     pub q_rem: Selector,
     pub q_relu: Selector,
     pub q_func: Vec<Selector>,
+    /// the division gadget (`div.rs`)
+    pub div_gadget: DivConfig,
     pub t_digit: TableColumn,
     /// (tag, x, f(x)) per function.
     pub t_func: Vec<[TableColumn; 3]>,
@@ -174,11 +177,27 @@ impl ModelConfig {
             let one = Expression::Constant(Fr::one());
             vec![q.clone() * (r.clone() - rv), q * (div - one - r - sv)]
         });
+        let div_gadget = DivConfig::configure(
+            meta,
+            &DivColumns {
+                n: a[0],
+                d: b[0],
+                y,
+                r,
+                mult: div,
+                digits: [digits[2], digits[3], digits[4], digits[5]],
+                digit_bits: params.digit_bits,
+            },
+        );
         let t_digit = meta.lookup_table_column();
         for (i, &col) in digits.iter().enumerate() {
-            let sel = if i < 2 { q_range } else { q_rem };
             meta.lookup(format!("digit {i}"), |meta| {
-                let q = meta.query_selector(sel);
+                // remainder digits: of a rescale or relu row (q_rem) or a division row
+                let q = if i < 2 {
+                    meta.query_selector(q_range)
+                } else {
+                    meta.query_selector(q_rem) + meta.query_selector(div_gadget.q)
+                };
                 let d = meta.query_advice(col, Rotation::cur());
                 vec![(q * d, t_digit)]
             });
@@ -239,6 +258,7 @@ impl ModelConfig {
             q_rem,
             q_relu,
             q_func,
+            div_gadget,
             t_digit,
             t_func,
             instance,

@@ -30,6 +30,7 @@ pub fn count_rows(q: &QGraph, lanes: usize) -> usize {
             }
             QOp::Lookup(_) => rows += q.len_of(s.output),
             QOp::Gather(_) => {}
+            QOp::Div { den, .. } => rows += super::div::rows(den.len()),
         }
     }
     rows
@@ -132,6 +133,7 @@ pub fn assign(
                 .iter()
                 .map(|&(slot, i)| ctx.cells[s.inputs[slot as usize]][i as usize])
                 .collect(),
+            QOp::Div { shift, den } => ctx.div(*shift, den, &s.inputs, s.output)?,
         };
         ctx.cells[s.output] = out;
     }
@@ -227,8 +229,8 @@ impl Ctx<'_, '_> {
         let n = d.out_len();
         let mut out = Vec::with_capacity(n);
         let mut terms: Vec<Term> = vec![];
-        let div = 1i128 << d.rescale;
-        let half = if d.rescale == 0 { 0 } else { div / 2 };
+        let div = d.div();
+        let half = div / 2;
         let has = known(self.trace);
         for o in 0..n {
             d.terms(o, &mut terms);
@@ -423,6 +425,57 @@ impl Ctx<'_, '_> {
             self.region.assign_fixed(cfg.div, row, felt::from_i128(b2));
             self.range_y(row, y, false)?;
             self.remainder(row, diff, b2)?;
+            self.row += 1;
+        }
+        Ok(out)
+    }
+
+    /// The division gadget (`div.rs`): `y = round(n·2^shift / d)`, one row per output.
+    fn div(
+        &mut self,
+        shift: u32,
+        den: &[u32],
+        inputs: &[usize],
+        output: usize,
+    ) -> Result<Vec<Cell>, Error> {
+        let cfg = self.cfg;
+        let (tn, td) = (inputs[0], inputs[1]);
+        let mut out = Vec::with_capacity(den.len());
+        for (i, &j) in den.iter().enumerate() {
+            let j = j as usize;
+            let row = self.row;
+            cfg.div_gadget.q.enable(self.region, row)?;
+            let n = self
+                .region
+                .assign_advice(cfg.a[0], row, self.val(tn, i))
+                .cell();
+            let src = self.cells[tn][i];
+            self.eq(n, src);
+            let d = self
+                .region
+                .assign_advice(cfg.b[0], row, self.val(td, j))
+                .cell();
+            let src = self.cells[td][j];
+            self.eq(d, src);
+            self.region
+                .assign_fixed(cfg.div, row, felt::from_i128(1i128 << (shift + 1)));
+            let y = self.int(output, i);
+            out.push(self.region.assign_advice(cfg.y, row, opt(y)).cell());
+            self.range_y(row, y, true)?;
+            // r from the cells' own values (so a wrong y shows in the gates, not here)
+            let rs = match (self.int(tn, i), self.int(td, j), y) {
+                (Some(n), Some(d), Some(y)) => Some(super::div::remainders(
+                    n as i128, d as i128, y as i128, shift,
+                )),
+                _ => None,
+            };
+            self.region.assign_advice(
+                cfg.r,
+                row,
+                rs.map_or(Value::unknown(), |(r, _)| Value::known(felt::from_i128(r))),
+            );
+            self.digits(row, 2, rs.map(|(r, _)| r));
+            self.digits(row, 4, rs.map(|(_, s)| s));
             self.row += 1;
         }
         Ok(out)

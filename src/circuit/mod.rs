@@ -2,6 +2,7 @@
 
 pub mod commit;
 pub mod config;
+pub mod div;
 pub mod layout;
 pub mod pack;
 pub mod poseidon;

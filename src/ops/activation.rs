@@ -18,16 +18,31 @@ pub enum Func {
     Relu,
     Sigmoid,
     Tanh,
-    LeakyRelu { alpha: f64 },
-    HardSigmoid { alpha: f64, beta: f64 },
+    LeakyRelu {
+        alpha: f64,
+    },
+    HardSigmoid {
+        alpha: f64,
+        beta: f64,
+    },
     HardSwish,
     Softplus,
     Softsign,
-    Elu { alpha: f64 },
+    Elu {
+        alpha: f64,
+    },
     Erf,
     Gelu,
     Abs,
-    Clip { min: f64, max: f64 },
+    Clip {
+        min: f64,
+        max: f64,
+    },
+    /// `e^x` (Softmax's table: its inputs there are `≤ 0`)
+    Exp,
+    /// `ln x` (LogSoftmax's table over sums `≥ 1`; `x ≤ 0` has no logarithm: the table holds
+    /// the range's lower end there, never read by an honest witness)
+    Ln,
 }
 
 impl Func {
@@ -52,6 +67,8 @@ impl Func {
             Func::Gelu => "gelu",
             Func::Abs => "abs",
             Func::Clip { .. } => "clip",
+            Func::Exp => "exp",
+            Func::Ln => "ln",
         }
     }
 
@@ -83,13 +100,20 @@ impl Func {
             Func::Gelu => 0.5 * x * (1.0 + libm::erf(x / std::f64::consts::SQRT_2)),
             Func::Abs => x.abs(),
             Func::Clip { min, max } => x.clamp(min, max),
+            Func::Exp => libm::exp(x),
+            Func::Ln => libm::log(x),
         }
     }
 
     /// Quantized semantics at scale `s` (the table's content).
     pub fn quantized(&self, x: i64, s: u32) -> i64 {
         let k = (1u64 << s) as f64;
-        libm::round(self.apply(x as f64 / k) * k) as i64
+        let v = libm::round(self.apply(x as f64 / k) * k);
+        if v.is_nan() {
+            i64::MIN // (ln of x < 0): no input an honest witness reads
+        } else {
+            v as i64 // saturating: ±∞ (e^x far out of range, ln 0) to the i64 bounds
+        }
     }
 }
 
@@ -142,6 +166,7 @@ pub fn build(
             Func::Gelu
         }
         "Abs" => Func::Abs,
+        "Exp" => Func::Exp,
         "Clip" => {
             // opset < 11: attributes; opset >= 11: optional constant inputs
             let min = scalar_input(1, "min")?.unwrap_or(a.float("min", f32::MIN) as f64);

@@ -77,6 +77,7 @@ impl Arith {
         let (s, p) = (ctx.act_scale, ctx.param_scale);
         let dot = |rescale, parts| {
             Ok(QOp::Dot(Box::new(Dot {
+                divisor: None,
                 rescale,
                 kind: DotKind::Elementwise { len, parts },
             })))

@@ -22,7 +22,11 @@ pub struct Window {
 }
 
 impl Window {
-    fn build(a: &Attrs, kernel: [usize; 2], input_hw: [usize; 2]) -> Result<Self, OpError> {
+    pub(crate) fn build(
+        a: &Attrs,
+        kernel: [usize; 2],
+        input_hw: [usize; 2],
+    ) -> Result<Self, OpError> {
         let two = |name: &str, default: usize| -> Result<[usize; 2], OpError> {
             match a.ints(name) {
                 None => Ok([default, default]),
@@ -99,7 +103,7 @@ impl Window {
     }
 
     /// Input position read by output `(oy, ox)` at kernel offset `(ky, kx)`, if not padding.
-    fn at(
+    pub(crate) fn at(
         &self,
         oy: usize,
         ox: usize,
@@ -259,6 +263,7 @@ impl Conv {
             }
         };
         Ok(QOp::Dot(Box::new(Dot {
+            divisor: None,
             rescale: ctx.param_scale,
             kind: DotKind::Conv(QConv {
                 geo: g,
@@ -470,6 +475,7 @@ impl Pool {
             .ok_or_else(|| QuantError::Internal("pool coefficient".into()))?;
         let _ = self.count_include_pad;
         Ok(QOp::Dot(Box::new(Dot {
+            divisor: None,
             rescale: ctx.param_scale,
             kind: DotKind::Conv(QConv {
                 geo: g,

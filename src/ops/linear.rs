@@ -407,6 +407,7 @@ fn lower_matmul(
     };
     debug_assert_eq!(q.out_len(), out_shape.iter().product::<usize>());
     Ok(QOp::Dot(Box::new(Dot {
+        divisor: None,
         rescale,
         kind: DotKind::MatMul(q),
     })))

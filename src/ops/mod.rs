@@ -10,10 +10,12 @@ pub mod arith;
 pub mod conv;
 pub mod linear;
 pub mod norm;
+pub mod reduce;
 pub mod shape;
+pub mod softmax;
 
 use crate::onnx::Attrs;
-use crate::quant::{LowerCtx, QOp, QuantError};
+use crate::quant::{LowerCtx, Lowered, QOp, QuantError};
 use crate::tensor::Tensor;
 
 pub use activation::Func;
@@ -46,6 +48,9 @@ pub enum Op {
     BatchNorm(norm::BatchNorm),
     Act(Func),
     Shape(shape::ShapeOp),
+    Reduce(reduce::Reduce),
+    MaxPool(reduce::MaxPool),
+    Softmax(softmax::Softmax),
 }
 
 /// An op built from an ONNX node: the op and which ONNX inputs carry data (the others were
@@ -94,6 +99,18 @@ pub fn build(
             Built::new(Op::Arith(arith::Arith::build(op_type)?), vec![0, 1])
         }
         "Neg" => Built::new(Op::Arith(arith::Arith::Neg), vec![0]),
+        "ReduceSum" | "ReduceMean" | "ReduceMax" | "ReduceMin" => Built::new(
+            Op::Reduce(reduce::Reduce::build(op_type, a, consts, shapes)?),
+            vec![0],
+        ),
+        "MaxPool" | "GlobalMaxPool" => Built::new(
+            Op::MaxPool(reduce::MaxPool::build(op_type, a, shapes)?),
+            vec![0],
+        ),
+        "Softmax" | "LogSoftmax" => Built::new(
+            Op::Softmax(softmax::Softmax::build(op_type, a, shapes)?),
+            vec![0],
+        ),
         "BatchNormalization" => Built::new(
             Op::BatchNorm(norm::BatchNorm::build(a)?),
             vec![0, 1, 2, 3, 4],
@@ -143,28 +160,39 @@ impl Op {
                 ins[0].data.iter().map(|&x| f.apply(x)).collect(),
             )),
             Op::Shape(o) => o.eval(ins),
+            Op::Reduce(o) => o.eval(ins),
+            Op::MaxPool(o) => o.eval(ins),
+            Op::Softmax(o) => o.eval(ins),
         }
     }
 
-    /// Quantized semantics: lower onto the circuit's primitives.
+    /// Quantized semantics: lower onto a sequence of the circuit's gadget steps.
     pub fn lower(
         &self,
         ctx: &mut LowerCtx,
         ins: &[Operand],
         out_shape: &[usize],
-    ) -> Result<QOp, QuantError> {
+    ) -> Result<Lowered, QuantError> {
+        let acts = ins
+            .iter()
+            .filter(|o| matches!(o, Operand::Act { .. }))
+            .count();
+        let one = |op: QOp| Ok(Lowered::single(op, acts, out_shape));
         match self {
-            Op::Gemm(o) => o.lower(ctx, ins, out_shape),
-            Op::MatMul(o) => o.lower(ctx, ins, out_shape),
-            Op::Conv(o) => o.lower(ctx, ins, out_shape),
-            Op::Pool(o) => o.lower(ctx, ins, out_shape),
-            Op::Arith(o) => o.lower(ctx, ins, out_shape),
-            Op::BatchNorm(o) => o.lower(ctx, ins, out_shape),
+            Op::Gemm(o) => one(o.lower(ctx, ins, out_shape)?),
+            Op::MatMul(o) => one(o.lower(ctx, ins, out_shape)?),
+            Op::Conv(o) => one(o.lower(ctx, ins, out_shape)?),
+            Op::Pool(o) => one(o.lower(ctx, ins, out_shape)?),
+            Op::Arith(o) => one(o.lower(ctx, ins, out_shape)?),
+            Op::BatchNorm(o) => one(o.lower(ctx, ins, out_shape)?),
             Op::Act(f) => match ins[0] {
-                Operand::Act { .. } => Ok(QOp::Lookup(*f)),
+                Operand::Act { .. } => one(QOp::Lookup(*f)),
                 Operand::Const(_) => Err(QuantError::Internal("activation of a constant".into())),
             },
-            Op::Shape(o) => o.lower(ins),
+            Op::Shape(o) => one(o.lower(ins)?),
+            Op::Reduce(o) => o.lower(ctx, ins, out_shape),
+            Op::MaxPool(o) => o.lower(ins, out_shape),
+            Op::Softmax(o) => o.lower(ctx, ins, out_shape),
         }
     }
 }

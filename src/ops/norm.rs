@@ -104,6 +104,7 @@ impl BatchNorm {
             .map(|i| i as u32)
             .collect();
         Ok(QOp::Dot(Box::new(Dot {
+            divisor: None,
             rescale: ctx.param_scale,
             kind: DotKind::Elementwise {
                 len: out.iter().product(),

@@ -84,14 +84,34 @@ pub enum DotKind {
     },
 }
 
-/// A sum of products per output element, then `y = floor((acc + 2^(d-1)) / 2^d)`, `d = rescale`.
+/// A sum of products per output element, then `y = floor((acc + ⌊D/2⌋) / D)`: a rounded
+/// division by `D = 2^rescale`, or by `D = divisor` when set (ReduceMean's `n`, any constant
+/// `≥ 1`; the rescale gate takes any `D` its remainder check covers).
 #[derive(Clone, Debug, Serialize, Deserialize, PartialEq)]
 pub struct Dot {
     pub rescale: u32,
     pub kind: DotKind,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub divisor: Option<u64>,
 }
 
 impl Dot {
+    /// `D`.
+    pub fn div(&self) -> i128 {
+        match self.divisor {
+            Some(d) => d as i128,
+            None => 1i128 << self.rescale.min(120),
+        }
+    }
+
+    /// `log2(D)` rounded up: the bits the remainder spans.
+    pub fn div_bits(&self) -> u32 {
+        match self.divisor {
+            Some(d) => 64 - d.saturating_sub(1).leading_zeros(),
+            None => self.rescale,
+        }
+    }
+
     pub fn out_len(&self) -> usize {
         match &self.kind {
             DotKind::MatMul(m) => m.out_len(),
@@ -116,7 +136,7 @@ impl Dot {
             .iter()
             .map(|t| term_a(t.0, ins) * term_b(t.1, ins, params))
             .sum();
-        (acc, rescale(acc, self.rescale))
+        (acc, round_div(acc, self.div()))
     }
 }
 
@@ -136,12 +156,14 @@ pub fn term_b(b: TermB, ins: &[&[i64]], params: &[QParam]) -> i128 {
 }
 
 /// Rounded division by `2^d` (round half up): `floor((acc + 2^(d-1)) / 2^d)`.
-pub fn rescale(acc: i128, d: u32) -> i128 {
-    if d == 0 {
-        acc
-    } else {
-        (acc + (1i128 << (d - 1))).div_euclid(1i128 << d)
-    }
+#[cfg(test)]
+fn rescale(acc: i128, d: u32) -> i128 {
+    round_div(acc, 1i128 << d)
+}
+
+/// Rounded division by `div ≥ 1` (round half up): `floor((acc + ⌊div/2⌋) / div)`.
+pub fn round_div(acc: i128, div: i128) -> i128 {
+    (acc + div / 2).div_euclid(div)
 }
 
 impl ElemPart {
@@ -219,5 +241,9 @@ mod tests {
         assert_eq!(rescale(-6, 2), -1); // -1.5 -> -1
         assert_eq!(rescale(7, 0), 7);
         assert_eq!(rescale(383, 7), 3); // 2.99 -> 3
+        assert_eq!(super::round_div(15, 10), 2); // 1.5 -> 2
+        assert_eq!(super::round_div(-15, 10), -1); // -1.5 -> -1
+        assert_eq!(super::round_div(14, 10), 1);
+        assert_eq!(super::round_div(-16, 10), -2);
     }
 }

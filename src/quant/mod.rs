@@ -8,11 +8,12 @@
 //! remainder. Non-linear functions are tables over the lookup range `[-H, H)` at scale `S`.
 //! See `QUANTIZATION.md` for the full rules.
 
+pub mod compose;
 mod dot;
 mod trace;
 
 pub use dot::{ASrc, BSrc, Dot, DotKind, ElemPart, Term, TermA, TermB};
-pub use trace::{run, Trace};
+pub use trace::{div_round, run, Trace};
 
 use std::collections::HashMap;
 
@@ -79,6 +80,68 @@ pub enum QOp {
     Lookup(Func),
     /// A re-indexing: output element `i` is element `.1` of input slot `.0` (copy constraints only).
     Gather(Vec<(u32, u32)>),
+    /// Division of two activations: `out[i] = round(n[i]·2^shift / d[den[i]])` (half up), `n` in
+    /// input slot 0 (as long as the output), `d` in slot 1, every divisor `≥ 1`
+    /// (the circuit's division gadget, `circuit/div.rs`).
+    Div { shift: u32, den: Vec<u32> },
+}
+
+/// Where a step of a lowering reads an activation: one of the node's activation inputs, or
+/// the output of an earlier step of the same lowering.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Src {
+    In(usize),
+    Step(usize),
+}
+
+/// One step of a lowering, before tensor ids are given out.
+#[derive(Clone, Debug)]
+pub struct LStep {
+    pub op: QOp,
+    pub inputs: Vec<Src>,
+    pub shape: Vec<usize>,
+}
+
+/// What an op lowers to: a sequence of steps; the last one's output is the op's output.
+#[derive(Clone, Debug, Default)]
+pub struct Lowered {
+    pub steps: Vec<LStep>,
+}
+
+impl Lowered {
+    /// One step reading the node's activation inputs `0..n_inputs` in order.
+    pub fn single(op: QOp, n_inputs: usize, shape: &[usize]) -> Self {
+        Lowered {
+            steps: vec![LStep {
+                op,
+                inputs: (0..n_inputs).map(Src::In).collect(),
+                shape: shape.to_vec(),
+            }],
+        }
+    }
+
+    /// Append a step; returns where its output can be read.
+    pub fn push(&mut self, op: QOp, inputs: Vec<Src>, shape: Vec<usize>) -> Src {
+        self.steps.push(LStep { op, inputs, shape });
+        Src::Step(self.steps.len() - 1)
+    }
+
+    /// Give the last step the op's output shape (same number of elements).
+    pub fn reshape_last(&mut self, shape: &[usize]) {
+        if let Some(st) = self.steps.last_mut() {
+            if st.shape.iter().product::<usize>() == shape.iter().product::<usize>() {
+                st.shape = shape.to_vec();
+            }
+        }
+    }
+
+    /// The length of the tensor at `src` (`ins` are the node's input shapes).
+    pub fn len_of(&self, src: Src, ins: &[&[usize]]) -> usize {
+        match src {
+            Src::In(i) => ins[i].iter().product(),
+            Src::Step(k) => self.steps[k].shape.iter().product(),
+        }
+    }
 }
 
 /// One step of the quantized graph.
@@ -111,6 +174,7 @@ impl QGraph {
 
     /// The functions whose tables the circuit needs, in first-use order.
     pub fn required_lookups(&self) -> Vec<Func> {
+        // (a lowering may add tables: Softmax's exp, LayerNorm's 1/√x)
         let mut v: Vec<Func> = vec![];
         for s in &self.steps {
             if let QOp::Lookup(f) = &s.op {
@@ -240,26 +304,52 @@ pub fn quantize(g: &Graph, spec: QuantSpec) -> Result<QGraph, QuantError> {
             const_ids: &const_ids,
             node: &n.name,
         };
-        let op =
+        let node_err = |msg: String| QuantError::Node {
+            node: n.name.clone(),
+            op: n.op_type.clone(),
+            msg,
+        };
+        let lowered =
             n.op.lower(&mut ctx, &operands, &out_shape)
                 .map_err(|e| match e {
-                    QuantError::Unsupported(msg) | QuantError::Internal(msg) => QuantError::Node {
-                        node: n.name.clone(),
-                        op: n.op_type.clone(),
-                        msg,
-                    },
+                    QuantError::Unsupported(msg) | QuantError::Internal(msg) => node_err(msg),
                     other => other,
                 })?;
-        let output = shapes.len();
-        shapes.push(out_shape);
-        ids.insert(n.output, output);
-        steps.push(QStep {
-            node: n.name.clone(),
-            op_type: n.op_type.clone(),
-            op,
-            inputs: act_inputs,
-            output,
-        });
+        let last = lowered
+            .steps
+            .len()
+            .checked_sub(1)
+            .ok_or_else(|| node_err("lowered to no step".into()))?;
+        if lowered.steps[last].shape != out_shape {
+            return Err(node_err(format!(
+                "lowered to shape {:?}, expected {out_shape:?}",
+                lowered.steps[last].shape
+            )));
+        }
+        let mut step_ids: Vec<TensorId> = Vec::with_capacity(lowered.steps.len());
+        for (k, st) in lowered.steps.into_iter().enumerate() {
+            let mut inputs = Vec::with_capacity(st.inputs.len());
+            for src in &st.inputs {
+                inputs.push(match *src {
+                    Src::In(i) => *act_inputs
+                        .get(i)
+                        .ok_or_else(|| node_err(format!("step reads input {i}")))?,
+                    Src::Step(j) if j < k => step_ids[j],
+                    Src::Step(j) => return Err(node_err(format!("step reads step {j}"))),
+                });
+            }
+            let output = shapes.len();
+            shapes.push(st.shape);
+            step_ids.push(output);
+            steps.push(QStep {
+                node: n.name.clone(),
+                op_type: n.op_type.clone(),
+                op: st.op,
+                inputs,
+                output,
+            });
+        }
+        ids.insert(n.output, step_ids[last]);
     }
     let outputs = g.outputs.iter().map(|o| ids[o]).collect();
     Ok(QGraph {

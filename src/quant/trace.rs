@@ -91,8 +91,36 @@ pub fn run(q: &QGraph, inputs: &[Vec<i64>], range: i64) -> Result<Trace, QuantEr
                 .iter()
                 .map(|&(slot, idx)| ins[slot as usize][idx as usize])
                 .collect(),
+            QOp::Div { shift, den } => {
+                let mut out = Vec::with_capacity(den.len());
+                for (i, &j) in den.iter().enumerate() {
+                    let d = ins[1][j as usize] as i128;
+                    if d < 1 {
+                        return Err(QuantError::Node {
+                            node: s.node.clone(),
+                            op: s.op_type.clone(),
+                            msg: format!(
+                                "divisor {d} at position {j} is not positive (the division \
+                                 gadget divides by values ≥ 1 only)"
+                            ),
+                        });
+                    }
+                    let y = div_round(ins[0][i] as i128, d, *shift);
+                    if y < -(range as i128) || y >= range as i128 {
+                        return Err(out_of_range(i, y));
+                    }
+                    out.push(y as i64);
+                }
+                out
+            }
         };
         values[s.output] = out;
     }
     Ok(Trace { values })
+}
+
+/// `round(n·2^shift / d)`, half up, for `d ≥ 1`: `floor((2^(shift+1)·n + d) / 2d)`, the
+/// division gadget's relation.
+pub fn div_round(n: i128, d: i128, shift: u32) -> i128 {
+    ((n << (shift + 1)) + d).div_euclid(2 * d)
 }

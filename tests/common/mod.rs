@@ -306,6 +306,61 @@ pub fn op_models() -> Vec<(&'static str, Vec<u8>, Vec<usize>)> {
         g.build(&[1, 1, 4, 4], &y, &[1, 1, 2, 2]),
         vec![1, 1, 4, 4],
     ));
+    // Softmax / LogSoftmax over the last axis (two rows of five), Exp
+    for (name, op) in [("softmax", "Softmax"), ("log_softmax", "LogSoftmax")] {
+        let mut g = G::new();
+        let y = g.node(op, &["input"], vec![int_attr("axis", -1)]);
+        v.push((name, g.build(&[2, 5], &y, &[2, 5]), vec![2, 5]));
+    }
+    let mut g = G::new();
+    let y = g.node("Exp", &["input"], vec![]);
+    v.push(("exp", g.build(&[1, 6], &y, &[1, 6]), vec![1, 6]));
+    // reductions over axis 1 of [2, 3, 2] (attribute axes), keepdims both ways
+    for (name, op, keep) in [
+        ("reduce_sum", "ReduceSum", 1),
+        ("reduce_mean", "ReduceMean", 0),
+        ("reduce_max", "ReduceMax", 1),
+        ("reduce_min", "ReduceMin", 0),
+    ] {
+        let mut g = G::new();
+        // opset 13: ReduceSum takes its axes as an input, the others as an attribute
+        let y = if op == "ReduceSum" {
+            let axes = g.ci(&[1]);
+            g.node(op, &["input", &axes], vec![int_attr("keepdims", keep)])
+        } else {
+            g.node(
+                op,
+                &["input"],
+                vec![ints_attr("axes", &[1]), int_attr("keepdims", keep)],
+            )
+        };
+        let out = if keep == 1 { vec![2, 1, 2] } else { vec![2, 2] };
+        v.push((name, g.build(&[2, 3, 2], &y, &out), vec![2, 3, 2]));
+    }
+    // MaxPool: 3x3, stride 2, pad 1, ceil_mode (windows of 4 to 9 elements); GlobalMaxPool
+    let mut g = G::new();
+    let y = g.node(
+        "MaxPool",
+        &["input"],
+        vec![
+            ints_attr("kernel_shape", &[3, 3]),
+            ints_attr("strides", &[2, 2]),
+            ints_attr("pads", &[1, 1, 1, 1]),
+            int_attr("ceil_mode", 1),
+        ],
+    );
+    v.push((
+        "maxpool",
+        g.build(&[1, 2, 4, 4], &y, &[1, 2, 3, 3]),
+        vec![1, 2, 4, 4],
+    ));
+    let mut g = G::new();
+    let y = g.node("GlobalMaxPool", &["input"], vec![]);
+    v.push((
+        "global_maxpool",
+        g.build(&[1, 2, 3, 3], &y, &[1, 2, 1, 1]),
+        vec![1, 2, 3, 3],
+    ));
     // shape ops: Transpose -> Flatten -> Slice -> Concat
     let mut g = G::new();
     let t = g.node("Transpose", &["input"], vec![ints_attr("perm", &[0, 2, 1])]);

@@ -1,0 +1,205 @@
+//! Lowering building blocks that several op families share, each a few gadget steps appended
+//! to a [`Lowered`]: group sums (one dot product per group), group maxima and minima (a tree
+//! of pairwise steps through the relu gadget: `max(a, b) = b + relu(a − b)`), the difference
+//! `x − v[group]` and a division by a per-group value. Groups are lists of element indices of
+//! one source tensor; every group is non-empty.
+
+use super::{ASrc, BSrc, Dot, DotKind, ElemPart, Lowered, QOp, Src};
+use crate::ops::Func;
+
+fn elementwise(len: usize, parts: Vec<ElemPart>, divisor: Option<u64>) -> QOp {
+    QOp::Dot(Box::new(Dot {
+        rescale: 0,
+        kind: DotKind::Elementwise { len, parts },
+        divisor,
+    }))
+}
+
+fn act(slot: usize, map: Vec<u32>) -> ASrc {
+    ASrc::Act { slot, map }
+}
+
+/// `out[g] = round(Σ_{i ∈ groups[g]} x[i] / divisor)` (divisor 1: the plain sum). Groups must
+/// all have the same length (ReduceSum/ReduceMean groups do).
+pub fn sum_groups(lw: &mut Lowered, x: Src, groups: &[Vec<u32>], divisor: u64) -> Src {
+    let n = groups.first().map_or(0, |g| g.len());
+    let parts = (0..n)
+        .map(|j| ElemPart {
+            a: act(0, groups.iter().map(|g| g[j]).collect()),
+            b: BSrc::Coef(1),
+        })
+        .collect();
+    let div = (divisor > 1).then_some(divisor);
+    lw.push(
+        elementwise(groups.len(), parts, div),
+        vec![x],
+        vec![groups.len()],
+    )
+}
+
+/// `out[i] = a[ia[i]] − b[ib[i]]` (both sources may be the same tensor).
+pub fn sub(lw: &mut Lowered, a: Src, ia: Vec<u32>, b: Src, ib: Vec<u32>) -> Src {
+    let len = ia.len();
+    let parts = vec![
+        ElemPart {
+            a: act(0, ia),
+            b: BSrc::Coef(1),
+        },
+        ElemPart {
+            a: act(1, ib),
+            b: BSrc::Coef(-1),
+        },
+    ];
+    lw.push(elementwise(len, parts, None), vec![a, b], vec![len])
+}
+
+/// Per group, the maximum (`min = false`) or the minimum of its elements of `x`: a tree of
+/// pairwise steps, `⌈log2 n⌉` levels of three steps each (difference, relu, sum), so
+/// `n − 1` pairwise comparisons per group of `n` and 3 rows each.
+pub fn extreme_groups(lw: &mut Lowered, x: Src, groups: &[Vec<u32>], min: bool) -> Src {
+    // current level: each group's candidates as (source, index)
+    let mut cur: Vec<Vec<(Src, u32)>> = groups
+        .iter()
+        .map(|g| g.iter().map(|&i| (x, i)).collect())
+        .collect();
+    loop {
+        if cur.iter().all(|g| g.len() == 1) {
+            break;
+        }
+        // pair up candidates: (p, q) for the pairs, in group order
+        let mut pairs: Vec<((Src, u32), (Src, u32))> = vec![];
+        for g in &cur {
+            for c in g.chunks(2) {
+                if c.len() == 2 {
+                    pairs.push((c[0], c[1]));
+                }
+            }
+        }
+        // every candidate of this level lives in at most two tensors: gather them into one
+        let (lhs, rhs) = gather_pairs(lw, &pairs);
+        let len = pairs.len() as u32;
+        let idx: Vec<u32> = (0..len).collect();
+        // max: b + relu(a − b); min: a − relu(a − b)
+        let d = sub(lw, lhs, idx.clone(), rhs, idx.clone());
+        let r = lw.push(QOp::Lookup(Func::Relu), vec![d], vec![len as usize]);
+        let (base, sign) = if min { (lhs, -1) } else { (rhs, 1) };
+        let parts = vec![
+            ElemPart {
+                a: act(0, idx.clone()),
+                b: BSrc::Coef(1),
+            },
+            ElemPart {
+                a: act(1, idx),
+                b: BSrc::Coef(sign),
+            },
+        ];
+        let m = lw.push(
+            elementwise(len as usize, parts, None),
+            vec![base, r],
+            vec![len as usize],
+        );
+        let mut k = 0u32;
+        cur = cur
+            .iter()
+            .map(|g| {
+                g.chunks(2)
+                    .map(|c| {
+                        if c.len() == 2 {
+                            k += 1;
+                            (m, k - 1)
+                        } else {
+                            c[0]
+                        }
+                    })
+                    .collect()
+            })
+            .collect();
+    }
+    // one candidate per group: gather them in group order (copies only)
+    let picks: Vec<(Src, u32)> = cur.iter().map(|g| g[0]).collect();
+    gather(lw, &picks)
+}
+
+/// A tensor of the given elements (copy constraints only, no rows).
+pub fn gather(lw: &mut Lowered, elems: &[(Src, u32)]) -> Src {
+    let mut srcs: Vec<Src> = vec![];
+    let map = elems
+        .iter()
+        .map(|&(s, i)| {
+            let slot = match srcs.iter().position(|&t| t == s) {
+                Some(p) => p,
+                None => {
+                    srcs.push(s);
+                    srcs.len() - 1
+                }
+            };
+            (slot as u32, i)
+        })
+        .collect();
+    lw.push(QOp::Gather(map), srcs, vec![elems.len()])
+}
+
+fn gather_pairs(lw: &mut Lowered, pairs: &[((Src, u32), (Src, u32))]) -> (Src, Src) {
+    let l: Vec<(Src, u32)> = pairs.iter().map(|p| p.0).collect();
+    let r: Vec<(Src, u32)> = pairs.iter().map(|p| p.1).collect();
+    (gather(lw, &l), gather(lw, &r))
+}
+
+/// `out[i] = round(n[i]·2^shift / d[den[i]])` (every divisor `≥ 1`): the division gadget.
+pub fn div(lw: &mut Lowered, n: Src, d: Src, den: Vec<u32>, shift: u32) -> Src {
+    let len = den.len();
+    lw.push(QOp::Div { shift, den }, vec![n, d], vec![len])
+}
+
+/// Groups of `shape` reduced over `axes` (sorted, distinct): one group per position of the
+/// other axes, in row-major order, each listing its elements in row-major order.
+pub fn axis_groups(shape: &[usize], axes: &[usize]) -> Vec<Vec<u32>> {
+    let strides = crate::tensor::strides(shape);
+    let kept: Vec<usize> = (0..shape.len()).filter(|a| !axes.contains(a)).collect();
+    let outer: usize = kept.iter().map(|&a| shape[a]).product();
+    let inner: usize = axes.iter().map(|&a| shape[a]).product();
+    let mut groups = Vec::with_capacity(outer);
+    for o in 0..outer {
+        let mut base = 0usize;
+        let mut rem = o;
+        for &a in kept.iter().rev() {
+            base += (rem % shape[a]) * strides[a];
+            rem /= shape[a];
+        }
+        let mut g = Vec::with_capacity(inner);
+        for i in 0..inner {
+            let mut off = base;
+            let mut rem = i;
+            for &a in axes.iter().rev() {
+                off += (rem % shape[a]) * strides[a];
+                rem /= shape[a];
+            }
+            g.push(off as u32);
+        }
+        groups.push(g);
+    }
+    groups
+}
+
+#[cfg(test)]
+mod tests {
+    use super::axis_groups;
+
+    #[test]
+    fn groups_over_axes() {
+        // shape [2, 3]: over axis 1, two rows; over axis 0, three columns
+        assert_eq!(
+            axis_groups(&[2, 3], &[1]),
+            vec![vec![0, 1, 2], vec![3, 4, 5]]
+        );
+        assert_eq!(
+            axis_groups(&[2, 3], &[0]),
+            vec![vec![0, 3], vec![1, 4], vec![2, 5]]
+        );
+        assert_eq!(axis_groups(&[2, 3], &[0, 1]), vec![vec![0, 1, 2, 3, 4, 5]]);
+        assert_eq!(
+            axis_groups(&[2, 2, 2], &[1]),
+            vec![vec![0, 2], vec![1, 3], vec![4, 6], vec![5, 7]]
+        );
+    }
+}

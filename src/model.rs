@@ -110,7 +110,8 @@ impl Compiled {
                 crate::quant::QOp::Gather(map) => {
                     if map.len() != out_len
                         || map.iter().any(|&(sl, i)| {
-                            sl as usize >= lens.len() || i as usize >= lens[sl as usize]
+                            sl != crate::ops::shape::ZERO_SLOT
+                                && (sl as usize >= lens.len() || i as usize >= lens[sl as usize])
                         })
                     {
                         return bad("gather index");

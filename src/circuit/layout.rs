@@ -71,6 +71,8 @@ struct Ctx<'a, 'r> {
     fixed_params: bool,
     row: usize,
     one: Cell,
+    /// the constant zero (Pad, Trilu), in row 0 where no gate is on
+    zero: Cell,
     cells: Vec<Vec<Cell>>,
     param_home: HashMap<(usize, usize), Cell>,
 }
@@ -94,6 +96,9 @@ pub fn assign(
     let digest = region
         .assign_advice_from_constant(|| "layout digest", cfg.acc, 0, publics::digest(vis.layout))?
         .cell();
+    let zero = region
+        .assign_advice_from_constant(|| "zero", cfg.a[0], 0, Fr::zero())?
+        .cell();
     let mut ctx = Ctx {
         cfg,
         region,
@@ -102,6 +107,7 @@ pub fn assign(
         fixed_params: vis.params == Visibility::Fixed,
         row: 1,
         one,
+        zero,
         cells: vec![vec![]; q.shapes.len()],
         param_home: HashMap::new(),
     };
@@ -131,7 +137,13 @@ pub fn assign(
             }
             QOp::Gather(map) => map
                 .iter()
-                .map(|&(slot, i)| ctx.cells[s.inputs[slot as usize]][i as usize])
+                .map(|&(slot, i)| {
+                    if slot == crate::ops::shape::ZERO_SLOT {
+                        ctx.zero
+                    } else {
+                        ctx.cells[s.inputs[slot as usize]][i as usize]
+                    }
+                })
                 .collect(),
             QOp::Div { shift, den } => ctx.div(*shift, den, &s.inputs, s.output)?,
         };

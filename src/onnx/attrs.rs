@@ -41,6 +41,12 @@ impl<'a> Attrs<'a> {
             .map(|a| String::from_utf8_lossy(&a.s).into_owned())
     }
 
+    /// A tensor attribute, decoded (`ConstantOfShape`'s `value`, ...).
+    pub fn tensor_value(&self, name: &str) -> Option<Result<crate::tensor::Tensor, String>> {
+        self.tensor(name)
+            .map(|t| super::tensor::decode(t).map_err(|e| e.to_string()))
+    }
+
     pub fn tensor(&self, name: &str) -> Option<&'a tract_onnx::pb::TensorProto> {
         self.get(name).and_then(|a| a.t.as_ref())
     }

@@ -40,6 +40,29 @@ pub enum Func {
     },
     /// `e^x` (Softmax's table: its inputs there are `≤ 0`)
     Exp,
+    Sqrt,
+    Sin,
+    Cos,
+    Selu {
+        alpha: f64,
+        gamma: f64,
+    },
+    Celu {
+        alpha: f64,
+    },
+    Mish,
+    /// ONNX Round: half to even
+    Round,
+    Floor,
+    Ceil,
+    /// `x^p` for a constant `p` other than 2 (which is an exact product)
+    Pow {
+        p: f64,
+    },
+    /// `1/√(x + eps)` (LayerNormalization's table over variances)
+    Rsqrt {
+        eps: f64,
+    },
     /// `ln x` (LogSoftmax's table over sums `≥ 1`; `x ≤ 0` has no logarithm: the table holds
     /// the range's lower end there, never read by an honest witness)
     Ln,
@@ -68,6 +91,17 @@ impl Func {
             Func::Abs => "abs",
             Func::Clip { .. } => "clip",
             Func::Exp => "exp",
+            Func::Sqrt => "sqrt",
+            Func::Sin => "sin",
+            Func::Cos => "cos",
+            Func::Selu { .. } => "selu",
+            Func::Celu { .. } => "celu",
+            Func::Mish => "mish",
+            Func::Round => "round",
+            Func::Floor => "floor",
+            Func::Ceil => "ceil",
+            Func::Pow { .. } => "pow",
+            Func::Rsqrt { .. } => "rsqrt",
             Func::Ln => "ln",
         }
     }
@@ -101,6 +135,23 @@ impl Func {
             Func::Abs => x.abs(),
             Func::Clip { min, max } => x.clamp(min, max),
             Func::Exp => libm::exp(x),
+            Func::Sqrt => libm::sqrt(x),
+            Func::Sin => libm::sin(x),
+            Func::Cos => libm::cos(x),
+            Func::Selu { alpha, gamma } => {
+                if x > 0.0 {
+                    gamma * x
+                } else {
+                    gamma * alpha * libm::expm1(x)
+                }
+            }
+            Func::Celu { alpha } => x.max(0.0) + (alpha * libm::expm1(x / alpha)).min(0.0),
+            Func::Mish => x * libm::tanh(libm::log1p(libm::exp(-x.abs())) + x.max(0.0)),
+            Func::Round => libm::rint(x),
+            Func::Floor => libm::floor(x),
+            Func::Ceil => libm::ceil(x),
+            Func::Pow { p } => libm::pow(x, p),
+            Func::Rsqrt { eps } => 1.0 / libm::sqrt(x + eps),
             Func::Ln => libm::log(x),
         }
     }
@@ -167,6 +218,32 @@ pub fn build(
         }
         "Abs" => Func::Abs,
         "Exp" => Func::Exp,
+        "Log" => Func::Ln,
+        "Sqrt" => Func::Sqrt,
+        "Sin" => Func::Sin,
+        "Cos" => Func::Cos,
+        "Selu" => Func::Selu {
+            alpha: a.float("alpha", 1.673_263_2) as f64,
+            gamma: a.float("gamma", 1.050_701) as f64,
+        },
+        "Celu" => {
+            let alpha = a.float("alpha", 1.0) as f64;
+            if alpha == 0.0 {
+                return Err(OpError::Attribute {
+                    name: "alpha".into(),
+                    msg: "must not be 0".into(),
+                });
+            }
+            Func::Celu { alpha }
+        }
+        "Mish" => Func::Mish,
+        "Round" => Func::Round,
+        "Floor" => Func::Floor,
+        "Ceil" => Func::Ceil,
+        "Pow" => match scalar_input(1, "exponent")? {
+            Some(p) => Func::Pow { p },
+            None => return Err(OpError::MissingInput(1)),
+        },
         "Clip" => {
             // opset < 11: attributes; opset >= 11: optional constant inputs
             let min = scalar_input(1, "min")?.unwrap_or(a.float("min", f32::MIN) as f64);
@@ -189,4 +266,80 @@ mod tests {
         assert_eq!(Func::Sigmoid.quantized(10_000, 7), 128);
         assert_eq!(Func::LeakyRelu { alpha: 0.5 }.quantized(-8, 3), -4);
     }
+}
+
+/// PRelu with a constant slope (broadcast to the input): `relu(x)·(1 − a) + x·a`, the relu
+/// gadget then one dot at the param scale (exact up to the slopes' quantization).
+pub fn prelu_eval(ins: &[&Tensor]) -> Result<Tensor, OpError> {
+    super::need(ins, 2)?;
+    let x = ins[0];
+    if crate::tensor::broadcast_shape(&ins[1].shape, &x.shape).as_deref() != Some(&x.shape[..]) {
+        return Err(OpError::Shape(format!(
+            "slope {:?} does not broadcast to {:?}",
+            ins[1].shape, x.shape
+        )));
+    }
+    let m = crate::tensor::broadcast_index_map(&ins[1].shape, &x.shape);
+    Ok(Tensor::new(
+        x.shape.clone(),
+        x.data
+            .iter()
+            .zip(&m)
+            .map(|(&v, &j)| if v < 0.0 { v * ins[1].data[j] } else { v })
+            .collect(),
+    ))
+}
+
+pub fn prelu_lower(
+    ctx: &mut crate::quant::LowerCtx,
+    ins: &[super::Operand],
+    out: &[usize],
+) -> Result<crate::quant::Lowered, crate::quant::QuantError> {
+    use crate::quant::{ASrc, BSrc, Dot, DotKind, ElemPart, Lowered, QOp, QuantError, Src};
+    let (super::Operand::Act { slot, shape }, super::Operand::Const(a)) = (ins[0], ins[1]) else {
+        return Err(QuantError::Unsupported(
+            "PRelu's slope must be a constant".into(),
+        ));
+    };
+    let len: usize = shape.iter().product();
+    let m: Vec<u32> = crate::tensor::broadcast_index_map(&a.shape, shape)
+        .into_iter()
+        .map(|i| i as u32)
+        .collect();
+    let keep = ctx.param(a, ctx.param_scale, "one_minus_slope", |v| 1.0 - v)?;
+    let slope = ctx.param(a, ctx.param_scale, "slope", |v| v)?;
+    let mut lw = Lowered::default();
+    let r = lw.push(QOp::Lookup(Func::Relu), vec![Src::In(slot)], vec![len]);
+    let every: Vec<u32> = (0..len as u32).collect();
+    lw.push(
+        QOp::Dot(Box::new(Dot {
+            rescale: ctx.param_scale,
+            divisor: None,
+            kind: DotKind::Elementwise {
+                len,
+                parts: vec![
+                    ElemPart {
+                        a: ASrc::Act {
+                            slot: 0,
+                            map: every.clone(),
+                        },
+                        b: BSrc::Param {
+                            id: keep,
+                            map: m.clone(),
+                        },
+                    },
+                    ElemPart {
+                        a: ASrc::Act {
+                            slot: 1,
+                            map: every,
+                        },
+                        b: BSrc::Param { id: slope, map: m },
+                    },
+                ],
+            },
+        })),
+        vec![r, Src::In(slot)],
+        out.to_vec(),
+    );
+    Ok(lw)
 }

@@ -3,7 +3,8 @@
 //! param scale, `x · y` is rescaled by the activation scale.
 
 use super::{need, OpError, Operand};
-use crate::quant::{ASrc, BSrc, Dot, DotKind, ElemPart, LowerCtx, QOp, QuantError};
+use crate::quant::compose::{div, gather};
+use crate::quant::{ASrc, BSrc, Dot, DotKind, ElemPart, LowerCtx, Lowered, QOp, QuantError, Src};
 use crate::tensor::{broadcast_index_map, broadcast_shape, Tensor};
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -208,10 +209,77 @@ impl Arith {
                     }],
                 )
             }
-            (Arith::Div, _, Some(_)) => Err(QuantError::Unsupported(
-                "division by an activation is not supported".into(),
+            (Arith::Div, _, Some(_)) => Err(QuantError::Internal(
+                "division by an activation lowers through `lower_div`".into(),
             )),
             _ => Err(QuantError::Internal("arithmetic on constants only".into())),
         }
+    }
+}
+
+impl Arith {
+    /// Whether this is a division by an activation (the division gadget's case).
+    pub fn divides_by_act(&self, ins: &[Operand]) -> bool {
+        *self == Arith::Div && matches!(ins.get(1), Some(Operand::Act { .. }))
+    }
+
+    /// `x / y` with `y` an activation: `round(x·2^S / y)` through the division gadget, which
+    /// needs every divisor `≥ 1` at scale `S` (positive values `≥ 2^-S`; a divisor that is
+    /// not is an error at witness time, naming the node). A constant numerator becomes an
+    /// activation first (one dot row per element).
+    pub fn lower_div(
+        &self,
+        ctx: &mut LowerCtx,
+        ins: &[Operand],
+        out: &[usize],
+    ) -> Result<Lowered, QuantError> {
+        let len: usize = out.iter().product();
+        let map = |o: &Operand| -> Vec<u32> {
+            broadcast_index_map(o.shape(), out)
+                .into_iter()
+                .map(|i| i as u32)
+                .collect()
+        };
+        let Operand::Act { slot: dslot, .. } = ins[1] else {
+            return Err(QuantError::Internal(
+                "not a division by an activation".into(),
+            ));
+        };
+        let mut lw = Lowered::default();
+        let n = match ins[0] {
+            Operand::Act { slot, shape } => {
+                if shape.iter().product::<usize>() == len {
+                    Src::In(slot)
+                } else {
+                    let m = map(&ins[0]);
+                    let elems: Vec<(Src, u32)> = m.iter().map(|&i| (Src::In(slot), i)).collect();
+                    gather(&mut lw, &elems)
+                }
+            }
+            Operand::Const(t) => {
+                let id = ctx.param(t, ctx.act_scale, "numerator", |v| v)?;
+                lw.push(
+                    QOp::Dot(Box::new(Dot {
+                        divisor: None,
+                        rescale: 0,
+                        kind: DotKind::Elementwise {
+                            len,
+                            parts: vec![ElemPart {
+                                a: ASrc::One,
+                                b: BSrc::Param {
+                                    id,
+                                    map: map(&ins[0]),
+                                },
+                            }],
+                        },
+                    })),
+                    vec![],
+                    vec![len],
+                )
+            }
+        };
+        div(&mut lw, n, Src::In(dslot), map(&ins[1]), ctx.act_scale);
+        lw.reshape_last(out);
+        Ok(lw)
     }
 }

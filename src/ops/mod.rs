@@ -51,6 +51,11 @@ pub enum Op {
     Reduce(reduce::Reduce),
     MaxPool(reduce::MaxPool),
     Softmax(softmax::Softmax),
+    /// `1/x`: the division gadget with the numerator 1
+    Reciprocal,
+    Normalize(norm::Normalize),
+    /// PRelu with a constant slope
+    PRelu,
 }
 
 /// An op built from an ONNX node: the op and which ONNX inputs carry data (the others were
@@ -99,7 +104,23 @@ pub fn build(
             Built::new(Op::Arith(arith::Arith::build(op_type)?), vec![0, 1])
         }
         "Neg" => Built::new(Op::Arith(arith::Arith::Neg), vec![0]),
-        "ReduceSum" | "ReduceMean" | "ReduceMax" | "ReduceMin" => Built::new(
+        // x^2: the exact product x·x (other constant exponents are tables)
+        "Pow"
+            if consts
+                .get(1)
+                .copied()
+                .flatten()
+                .is_some_and(|t| t.data == [2.0]) =>
+        {
+            Built::new(Op::Arith(arith::Arith::Mul), vec![0, 0])
+        }
+        "Reciprocal" => Built::new(Op::Reciprocal, vec![0]),
+        "PRelu" => Built::new(Op::PRelu, vec![0, 1]),
+        "LayerNormalization" | "InstanceNormalization" => {
+            Built::new(Op::Normalize(norm::Normalize::build(op_type, a)?), present)
+        }
+        "ReduceSum" | "ReduceMean" | "ReduceMax" | "ReduceMin" | "ReduceL1" | "ReduceL2"
+        | "ReduceSumSquare" | "ReduceLogSumExp" => Built::new(
             Op::Reduce(reduce::Reduce::build(op_type, a, consts, shapes)?),
             vec![0],
         ),
@@ -163,6 +184,12 @@ impl Op {
             Op::Reduce(o) => o.eval(ins),
             Op::MaxPool(o) => o.eval(ins),
             Op::Softmax(o) => o.eval(ins),
+            Op::Normalize(o) => o.eval(ins),
+            Op::PRelu => activation::prelu_eval(ins),
+            Op::Reciprocal => Ok(Tensor::new(
+                ins[0].shape.clone(),
+                ins[0].data.iter().map(|&x| 1.0 / x).collect(),
+            )),
         }
     }
 
@@ -183,6 +210,7 @@ impl Op {
             Op::MatMul(o) => one(o.lower(ctx, ins, out_shape)?),
             Op::Conv(o) => one(o.lower(ctx, ins, out_shape)?),
             Op::Pool(o) => one(o.lower(ctx, ins, out_shape)?),
+            Op::Arith(o) if o.divides_by_act(ins) => o.lower_div(ctx, ins, out_shape),
             Op::Arith(o) => one(o.lower(ctx, ins, out_shape)?),
             Op::BatchNorm(o) => one(o.lower(ctx, ins, out_shape)?),
             Op::Act(f) => match ins[0] {
@@ -193,6 +221,13 @@ impl Op {
             Op::Reduce(o) => o.lower(ctx, ins, out_shape),
             Op::MaxPool(o) => o.lower(ins, out_shape),
             Op::Softmax(o) => o.lower(ctx, ins, out_shape),
+            Op::Normalize(o) => o.lower(ctx, ins, out_shape),
+            Op::PRelu => activation::prelu_lower(ctx, ins, out_shape),
+            Op::Reciprocal => {
+                let one = Tensor::scalar(1.0);
+                let ops = [Operand::Const(&one), ins[0]];
+                arith::Arith::Div.lower_div(ctx, &ops, out_shape)
+            }
         }
     }
 }

@@ -3,7 +3,7 @@
 
 use super::{need, OpError, Operand};
 use crate::onnx::Attrs;
-use crate::quant::{ASrc, BSrc, Dot, DotKind, ElemPart, LowerCtx, QOp, QuantError};
+use crate::quant::{ASrc, BSrc, Dot, DotKind, ElemPart, LowerCtx, Lowered, QOp, QuantError, Src};
 use crate::tensor::{broadcast_index_map, Tensor};
 
 #[derive(Clone, Debug)]
@@ -123,5 +123,173 @@ impl BatchNorm {
                 ],
             },
         })))
+    }
+}
+
+/// LayerNormalization (over the axes from `axis` to the last) and InstanceNormalization (over
+/// the spatial axes, per sample and channel): `(x − mean)/√(var + eps) · scale + bias`.
+/// Quantized: [`crate::quant::compose::normalize`] (exact mean and variance up to their
+/// roundings, `1/√(var + eps)` from a table), then one affine dot with `scale` at the param
+/// scale and `bias` at the products' scale.
+#[derive(Clone, Debug)]
+pub struct Normalize {
+    pub epsilon: f64,
+    /// LayerNormalization's first normalized axis; `None`: InstanceNormalization
+    pub axis: Option<i64>,
+}
+
+impl Normalize {
+    pub fn build(op_type: &str, a: &Attrs) -> Result<Self, OpError> {
+        if a.int("stash_type", 1) != 1 {
+            return Err(OpError::Attribute {
+                name: "stash_type".into(),
+                msg: "only float statistics (1) are supported".into(),
+            });
+        }
+        Ok(Normalize {
+            epsilon: a.float("epsilon", 1e-5) as f64,
+            axis: (op_type == "LayerNormalization").then(|| a.int("axis", -1)),
+        })
+    }
+
+    /// The normalized axes of an input of shape `x`.
+    fn axes(&self, x: &[usize]) -> Result<Vec<usize>, OpError> {
+        let r = x.len() as i64;
+        match self.axis {
+            Some(ax) => {
+                let a = if ax < 0 { ax + r } else { ax };
+                if a < 0 || a >= r {
+                    return Err(OpError::Attribute {
+                        name: "axis".into(),
+                        msg: format!("{ax} is out of range for rank {r}"),
+                    });
+                }
+                Ok((a as usize..x.len()).collect())
+            }
+            None if x.len() >= 3 => Ok((2..x.len()).collect()),
+            None => Err(OpError::Shape(format!(
+                "InstanceNormalization needs [N, C, D1, ...], got {x:?}"
+            ))),
+        }
+    }
+
+    /// The shape `scale` and `bias` broadcast from: the normalized dims (LayerNorm) or
+    /// `[C, 1, ...]` (InstanceNorm).
+    fn param_shape(&self, x: &[usize], axes: &[usize]) -> Vec<usize> {
+        match self.axis {
+            Some(_) => axes.iter().map(|&a| x[a]).collect(),
+            None => {
+                let mut s = vec![x[1]];
+                s.extend(std::iter::repeat_n(1, x.len() - 2));
+                s
+            }
+        }
+    }
+
+    fn check_param(t: &Tensor, want: &[usize], what: &str) -> Result<(), OpError> {
+        if t.data.len() != want.iter().product::<usize>() {
+            return Err(OpError::Shape(format!(
+                "{what} has shape {:?}, expected {want:?}",
+                t.shape
+            )));
+        }
+        Ok(())
+    }
+
+    pub fn eval(&self, ins: &[&Tensor]) -> Result<Tensor, OpError> {
+        need(ins, 2)?;
+        let x = ins[0];
+        let axes = self.axes(&x.shape)?;
+        let ps = self.param_shape(&x.shape, &axes);
+        Self::check_param(ins[1], &ps, "scale")?;
+        if let Some(b) = ins.get(2) {
+            Self::check_param(b, &ps, "bias")?;
+        }
+        let pmap = broadcast_index_map(&ps, &x.shape);
+        let mut out = vec![0.0; x.data.len()];
+        for g in crate::quant::compose::axis_groups(&x.shape, &axes) {
+            let n = g.len() as f64;
+            let mean = g.iter().map(|&i| x.data[i as usize]).sum::<f64>() / n;
+            let var = g
+                .iter()
+                .map(|&i| (x.data[i as usize] - mean).powi(2))
+                .sum::<f64>()
+                / n;
+            let inv = 1.0 / (var + self.epsilon).sqrt();
+            for &i in &g {
+                let i = i as usize;
+                let b = ins.get(2).map_or(0.0, |b| b.data[pmap[i]]);
+                out[i] = (x.data[i] - mean) * inv * ins[1].data[pmap[i]] + b;
+            }
+        }
+        Ok(Tensor::new(x.shape.clone(), out))
+    }
+
+    pub fn lower(
+        &self,
+        ctx: &mut LowerCtx,
+        ins: &[Operand],
+        out: &[usize],
+    ) -> Result<Lowered, QuantError> {
+        let internal = |e: OpError| QuantError::Internal(e.to_string());
+        let Operand::Act { slot, shape } = ins[0] else {
+            return Err(QuantError::Internal("normalization of a constant".into()));
+        };
+        let axes = self.axes(shape).map_err(internal)?;
+        let ps = self.param_shape(shape, &axes);
+        let consts: Vec<&Tensor> = ins[1..]
+            .iter()
+            .map(|o| match o {
+                Operand::Const(t) => Ok(*t),
+                Operand::Act { .. } => Err(QuantError::Unsupported(
+                    "scale and bias must be constants".into(),
+                )),
+            })
+            .collect::<Result<_, _>>()?;
+        let len: usize = shape.iter().product();
+        let groups = crate::quant::compose::axis_groups(shape, &axes);
+        let mut lw = Lowered::default();
+        let y = crate::quant::compose::normalize(
+            &mut lw,
+            Src::In(slot),
+            len,
+            &groups,
+            self.epsilon,
+            ctx.act_scale,
+        );
+        Self::check_param(consts[0], &ps, "scale").map_err(internal)?;
+        let pmap: Vec<u32> = broadcast_index_map(&ps, shape)
+            .into_iter()
+            .map(|i| i as u32)
+            .collect();
+        let ia = ctx.param(consts[0], ctx.param_scale, "scale", |v| v)?;
+        let mut parts = vec![ElemPart {
+            a: ASrc::Act {
+                slot: 0,
+                map: (0..len as u32).collect(),
+            },
+            b: BSrc::Param {
+                id: ia,
+                map: pmap.clone(),
+            },
+        }];
+        if let Some(b) = consts.get(1) {
+            Self::check_param(b, &ps, "bias").map_err(internal)?;
+            let ib = ctx.param(b, ctx.act_scale + ctx.param_scale, "bias", |v| v)?;
+            parts.push(ElemPart {
+                a: ASrc::One,
+                b: BSrc::Param { id: ib, map: pmap },
+            });
+        }
+        lw.push(
+            QOp::Dot(Box::new(Dot {
+                divisor: None,
+                rescale: ctx.param_scale,
+                kind: DotKind::Elementwise { len, parts },
+            })),
+            vec![y],
+            out.to_vec(),
+        );
+        Ok(lw)
     }
 }

@@ -8,10 +8,11 @@
 //! - max / min: exact, as a tree of pairwise `b + relu(a − b)` (`a − relu(a − b)`) steps.
 
 use super::conv::Window;
+use super::Func;
 use super::{need, OpError, Operand};
 use crate::onnx::Attrs;
-use crate::quant::compose::{axis_groups, extreme_groups, sum_groups};
-use crate::quant::{LowerCtx, Lowered, QuantError, Src};
+use crate::quant::compose::{axis_groups, extreme_groups, group_of, mul, sub, sum_groups};
+use crate::quant::{LowerCtx, Lowered, QOp, QuantError, Src};
 use crate::tensor::Tensor;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -20,6 +21,13 @@ pub enum ReduceKind {
     Mean,
     Max,
     Min,
+    /// `Σ|x|` (an abs table, then the sum)
+    L1,
+    /// `√Σx²` (exact squares at the activation scale, the sum, a square-root table)
+    L2,
+    SumSquare,
+    /// `m + ln Σ e^(x − m)`, `m` the maximum (Softmax's steps, a log table)
+    LogSumExp,
 }
 
 /// A reduction over `axes` (sorted, distinct, resolved against the input's rank).
@@ -42,6 +50,10 @@ impl Reduce {
             "ReduceMean" => ReduceKind::Mean,
             "ReduceMax" => ReduceKind::Max,
             "ReduceMin" => ReduceKind::Min,
+            "ReduceL1" => ReduceKind::L1,
+            "ReduceL2" => ReduceKind::L2,
+            "ReduceSumSquare" => ReduceKind::SumSquare,
+            "ReduceLogSumExp" => ReduceKind::LogSumExp,
             _ => return Err(OpError::Unsupported),
         };
         let rank = shapes
@@ -138,6 +150,16 @@ impl Reduce {
                     ReduceKind::Mean => v.sum::<f64>() / g.len() as f64,
                     ReduceKind::Max => v.fold(f64::NEG_INFINITY, f64::max),
                     ReduceKind::Min => v.fold(f64::INFINITY, f64::min),
+                    ReduceKind::L1 => v.map(f64::abs).sum(),
+                    ReduceKind::L2 => v.map(|x| x * x).sum::<f64>().sqrt(),
+                    ReduceKind::SumSquare => v.map(|x| x * x).sum(),
+                    ReduceKind::LogSumExp => {
+                        let m = g
+                            .iter()
+                            .map(|&i| x.data[i as usize])
+                            .fold(f64::NEG_INFINITY, f64::max);
+                        m + libm::log(v.map(|x| libm::exp(x - m)).sum::<f64>())
+                    }
                 }
             })
             .collect();
@@ -146,7 +168,7 @@ impl Reduce {
 
     pub fn lower(
         &self,
-        _ctx: &mut LowerCtx,
+        ctx: &mut LowerCtx,
         ins: &[Operand],
         out: &[usize],
     ) -> Result<Lowered, QuantError> {
@@ -157,12 +179,68 @@ impl Reduce {
             .map_err(|e| QuantError::Internal(e.to_string()))?;
         let groups = axis_groups(shape, &self.axes);
         let n = groups.first().map_or(1, |g| g.len()) as u64;
+        let len: usize = shape.iter().product();
+        let every: Vec<u32> = (0..len as u32).collect();
         let mut lw = Lowered::default();
         match self.kind {
             ReduceKind::Sum => sum_groups(&mut lw, Src::In(0), &groups, 1),
             ReduceKind::Mean => sum_groups(&mut lw, Src::In(0), &groups, n),
             ReduceKind::Max => extreme_groups(&mut lw, Src::In(0), &groups, false),
             ReduceKind::Min => extreme_groups(&mut lw, Src::In(0), &groups, true),
+            ReduceKind::L1 => {
+                let a = lw.push(QOp::Lookup(Func::Abs), vec![Src::In(0)], vec![len]);
+                sum_groups(&mut lw, a, &groups, 1)
+            }
+            ReduceKind::L2 | ReduceKind::SumSquare => {
+                let sq = mul(
+                    &mut lw,
+                    Src::In(0),
+                    every.clone(),
+                    Src::In(0),
+                    every,
+                    ctx.act_scale,
+                );
+                let s = sum_groups(&mut lw, sq, &groups, 1);
+                if self.kind == ReduceKind::L2 {
+                    lw.push(QOp::Lookup(Func::Sqrt), vec![s], vec![groups.len()])
+                } else {
+                    s
+                }
+            }
+            ReduceKind::LogSumExp => {
+                let g = group_of(&groups, len);
+                let m = extreme_groups(&mut lw, Src::In(0), &groups, false);
+                let z = sub(&mut lw, Src::In(0), every, m, g);
+                let e = lw.push(QOp::Lookup(Func::Exp), vec![z], vec![len]);
+                let s = sum_groups(&mut lw, e, &groups, 1);
+                let l = lw.push(QOp::Lookup(Func::Ln), vec![s], vec![groups.len()]);
+                let idx: Vec<u32> = (0..groups.len() as u32).collect();
+                // m + l
+                lw.push(
+                    QOp::Dot(Box::new(crate::quant::Dot {
+                        rescale: 0,
+                        divisor: None,
+                        kind: crate::quant::DotKind::Elementwise {
+                            len: groups.len(),
+                            parts: vec![
+                                crate::quant::ElemPart {
+                                    a: crate::quant::ASrc::Act {
+                                        slot: 0,
+                                        map: idx.clone(),
+                                    },
+                                    b: crate::quant::BSrc::Coef(1),
+                                },
+                                crate::quant::ElemPart {
+                                    a: crate::quant::ASrc::Act { slot: 1, map: idx },
+                                    b: crate::quant::BSrc::Coef(1),
+                                },
+                            ],
+                        },
+                    })),
+                    vec![m, l],
+                    vec![groups.len()],
+                )
+            }
         };
         lw.reshape_last(out);
         Ok(lw)

@@ -28,7 +28,40 @@ pub enum ShapeOp {
     ShapeOf,
     /// Cast to an integer type (valid on constants only).
     CastInt,
+    /// Expand to (a broadcast with) this shape.
+    Expand(Vec<usize>),
+    /// Tile by these repeats.
+    Tile(Vec<usize>),
+    /// Pad: `pads` as ONNX lists them (begins, then ends; negative crops), with zeros
+    /// (`constant` mode, value 0), the edge value, or the reflection.
+    Pad {
+        pads: Vec<i64>,
+        mode: PadMode,
+    },
+    /// Trilu: keep the upper (`j − i ≥ k`) or lower (`j − i ≤ k`) triangle of the last two
+    /// axes, zeros elsewhere.
+    Trilu {
+        upper: bool,
+        k: i64,
+    },
+    /// ConstantOfShape (valid on constants only: its input is a shape).
+    ConstantOfShape(f64),
+    /// Range (valid on constants only).
+    Range,
 }
+
+/// Pad's modes (zero-padding only for `constant`: another value would be a constant cell
+/// per value).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum PadMode {
+    Zero,
+    Edge,
+    Reflect,
+}
+
+/// The slot a gather reads for the constant zero (Pad, Trilu): no input, the circuit's zero
+/// cell.
+pub const ZERO_SLOT: u32 = u32::MAX;
 
 fn axis(a: i64, rank: usize) -> Result<usize, OpError> {
     let r = rank as i64;
@@ -254,6 +287,111 @@ impl ShapeOp {
                     indices: indices.clone(),
                 }
             }
+            "Expand" => {
+                let target = const_in(1, "shape")?.ok_or(OpError::MissingInput(1))?;
+                if target.iter().any(|&d| d < 0) {
+                    return Err(OpError::Shape(format!("invalid shape {target:?}")));
+                }
+                let t: Vec<usize> = target.iter().map(|&d| d as usize).collect();
+                let out = crate::tensor::broadcast_shape(x, &t).ok_or_else(|| {
+                    OpError::Shape(format!("{x:?} does not expand to {target:?}"))
+                })?;
+                ShapeOp::Expand(out)
+            }
+            "Tile" => {
+                let reps = const_in(1, "repeats")?.ok_or(OpError::MissingInput(1))?;
+                if reps.len() != x.len() || reps.iter().any(|&r| r < 0) {
+                    return Err(OpError::Shape(format!(
+                        "repeats {reps:?} do not fit an input of rank {}",
+                        x.len()
+                    )));
+                }
+                ShapeOp::Tile(reps.iter().map(|&r| r as usize).collect())
+            }
+            "Pad" => {
+                let mode = match a
+                    .string_in("mode", "constant", &["constant", "edge", "reflect", "wrap"])?
+                    .as_str()
+                {
+                    "constant" => PadMode::Zero,
+                    "edge" => PadMode::Edge,
+                    "reflect" => PadMode::Reflect,
+                    _ => {
+                        return Err(OpError::Attribute {
+                            name: "mode".into(),
+                            msg: "`wrap` is not supported".into(),
+                        })
+                    }
+                };
+                let pads = match a.ints("pads") {
+                    Some(p) => p,
+                    None => const_in(1, "pads")?.ok_or(OpError::MissingInput(1))?,
+                };
+                let value = match consts.get(2).copied().flatten() {
+                    Some(t) => t.data.first().copied().unwrap_or(0.0),
+                    None if shapes.get(2).copied().flatten().is_some() => {
+                        return Err(OpError::NotConstant {
+                            input: 2,
+                            what: "constant_value",
+                        })
+                    }
+                    None => a.float("value", 0.0) as f64,
+                };
+                if mode == PadMode::Zero && value != 0.0 {
+                    return Err(OpError::Attribute {
+                        name: "constant_value".into(),
+                        msg: format!("{value}: only zero padding is supported"),
+                    });
+                }
+                // opset 18's `axes`: pads for those axes only
+                let pads = match const_in(3, "axes")? {
+                    None => pads,
+                    Some(axes) => {
+                        let mut full = vec![0i64; 2 * x.len()];
+                        for (k, &ax) in axes.iter().enumerate() {
+                            let ax = axis(ax, x.len())?;
+                            full[ax] = *pads.get(k).unwrap_or(&0);
+                            full[ax + x.len()] = *pads.get(k + axes.len()).unwrap_or(&0);
+                        }
+                        full
+                    }
+                };
+                if pads.len() != 2 * x.len() {
+                    return Err(OpError::Attribute {
+                        name: "pads".into(),
+                        msg: format!("{pads:?}: expected {} values", 2 * x.len()),
+                    });
+                }
+                ShapeOp::Pad { pads, mode }
+            }
+            "Trilu" => {
+                if x.len() < 2 {
+                    return Err(OpError::Shape(format!("Trilu of a rank-{} input", x.len())));
+                }
+                let k = const_in(1, "k")?
+                    .and_then(|v| v.first().copied())
+                    .unwrap_or(0);
+                ShapeOp::Trilu {
+                    upper: a.int("upper", 1) != 0,
+                    k,
+                }
+            }
+            "ConstantOfShape" => {
+                let value = match a.tensor_value("value") {
+                    Some(t) => t
+                        .map_err(|msg| OpError::Attribute {
+                            name: "value".into(),
+                            msg,
+                        })?
+                        .data
+                        .first()
+                        .copied()
+                        .unwrap_or(0.0),
+                    None => 0.0,
+                };
+                ShapeOp::ConstantOfShape(value)
+            }
+            "Range" => return Ok(Some((ShapeOp::Range, vec![0, 1, 2]))),
             _ => return Ok(None),
         };
         Ok(Some((op, vec![0])))
@@ -410,7 +548,87 @@ impl ShapeOp {
                     }),
                 )
             }
-            ShapeOp::ShapeOf => (vec![x.len()], vec![]),
+            ShapeOp::Expand(out) => {
+                let m = crate::tensor::broadcast_index_map(x, out);
+                (out.clone(), m.into_iter().map(|i| (0, i as u32)).collect())
+            }
+            ShapeOp::Tile(reps) => {
+                let out: Vec<usize> = x.iter().zip(reps).map(|(&d, &r)| d * r).collect();
+                let st = strides(x);
+                (
+                    out.clone(),
+                    gather_nd(&out, |idx| {
+                        (
+                            0,
+                            idx.iter()
+                                .enumerate()
+                                .map(|(i, &v)| (v % x[i]) * st[i])
+                                .sum(),
+                        )
+                    }),
+                )
+            }
+            ShapeOp::Pad { pads, mode } => {
+                let r = x.len();
+                let mut out = vec![];
+                for (i, &d) in x.iter().enumerate() {
+                    let len = d as i64 + pads[i] + pads[i + r];
+                    if len < 0 {
+                        return Err(OpError::Shape(format!(
+                            "pads {pads:?} crop {x:?} below zero"
+                        )));
+                    }
+                    if *mode == PadMode::Reflect && (pads[i] >= d as i64 || pads[i + r] >= d as i64)
+                        || *mode != PadMode::Zero && d == 0
+                    {
+                        return Err(OpError::Shape(format!(
+                            "pads {pads:?} do not fit {x:?} in {mode:?} mode"
+                        )));
+                    }
+                    out.push(len as usize);
+                }
+                let st = strides(x);
+                (
+                    out.clone(),
+                    gather_nd(&out, |idx| {
+                        let mut flat = 0usize;
+                        for i in 0..r {
+                            let d = x[i] as i64;
+                            let mut v = idx[i] as i64 - pads[i];
+                            if v < 0 || v >= d {
+                                match mode {
+                                    PadMode::Zero => return (usize::MAX, 0),
+                                    PadMode::Edge => v = v.clamp(0, d - 1),
+                                    PadMode::Reflect => {
+                                        v = if v < 0 { -v } else { 2 * (d - 1) - v }
+                                    }
+                                }
+                            }
+                            flat += v as usize * st[i];
+                        }
+                        (0, flat)
+                    }),
+                )
+            }
+            ShapeOp::Trilu { upper, k } => {
+                let r = x.len();
+                (
+                    x.to_vec(),
+                    gather_nd(x, |idx| {
+                        let (i, j) = (idx[r - 2] as i64, idx[r - 1] as i64);
+                        let keep = if *upper { j - i >= *k } else { j - i <= *k };
+                        if keep {
+                            let st = strides(x);
+                            (0, idx.iter().zip(&st).map(|(a, b)| a * b).sum())
+                        } else {
+                            (usize::MAX, 0)
+                        }
+                    }),
+                )
+            }
+            ShapeOp::ShapeOf | ShapeOp::ConstantOfShape(_) | ShapeOp::Range => {
+                (vec![x.len()], vec![])
+            }
         })
     }
 
@@ -427,13 +645,54 @@ impl ShapeOp {
                 ins[0].shape.clone(),
                 ins[0].data.iter().map(|v| v.trunc()).collect(),
             )),
+            ShapeOp::ConstantOfShape(v) => {
+                let dims: Vec<usize> = ins[0]
+                    .data
+                    .iter()
+                    .map(|&d| {
+                        if d >= 0.0 && d < 1e9 {
+                            Ok(d as usize)
+                        } else {
+                            Err(OpError::Shape(format!("ConstantOfShape: dimension {d}")))
+                        }
+                    })
+                    .collect::<Result<_, _>>()?;
+                let n: usize = dims.iter().product();
+                if n > 1 << 26 {
+                    return Err(OpError::Shape(format!(
+                        "ConstantOfShape: {dims:?} is too large"
+                    )));
+                }
+                Ok(Tensor::new(dims, vec![*v; n]))
+            }
+            ShapeOp::Range => {
+                super::need(ins, 3)?;
+                let (start, limit, delta) = (ins[0].data[0], ins[1].data[0], ins[2].data[0]);
+                let n = ((limit - start) / delta).ceil();
+                if !(n.is_finite()) || delta == 0.0 || n > (1u64 << 26) as f64 {
+                    return Err(OpError::Shape(format!(
+                        "Range({start}, {limit}, {delta}) has no finite length"
+                    )));
+                }
+                let n = n.max(0.0) as usize;
+                Ok(Tensor::new(
+                    vec![n],
+                    (0..n).map(|i| start + i as f64 * delta).collect(),
+                ))
+            }
             _ => {
                 let shapes: Vec<&[usize]> = ins.iter().map(|t| t.shape.as_slice()).collect();
                 let (shape, map) = self.plan(&shapes)?;
                 Ok(Tensor::new(
                     shape,
                     map.iter()
-                        .map(|&(s, i)| ins[s as usize].data[i as usize])
+                        .map(|&(s, i)| {
+                            if s == ZERO_SLOT {
+                                0.0
+                            } else {
+                                ins[s as usize].data[i as usize]
+                            }
+                        })
                         .collect(),
                 ))
             }
@@ -444,6 +703,11 @@ impl ShapeOp {
         if matches!(self, ShapeOp::CastInt) {
             return Err(QuantError::Unsupported(
                 "Cast of an activation to an integer type is not supported".into(),
+            ));
+        }
+        if matches!(self, ShapeOp::ConstantOfShape(_) | ShapeOp::Range) {
+            return Err(QuantError::Unsupported(
+                "its inputs must be constants (computed from initializers only)".into(),
             ));
         }
         if ins.iter().any(|o| matches!(o, Operand::Const(_))) {

@@ -89,12 +89,7 @@ impl Softmax {
             .map_err(|e| QuantError::Internal(e.to_string()))?;
         let len: usize = shape.iter().product();
         // the group of every element, in layout order
-        let mut group_of = vec![0u32; len];
-        for (g, members) in groups.iter().enumerate() {
-            for &i in members {
-                group_of[i as usize] = g as u32;
-            }
-        }
+        let group_of = crate::quant::compose::group_of(&groups, len);
         let every: Vec<u32> = (0..len as u32).collect();
         let mut lw = Lowered::default();
         let x = Src::In(0);

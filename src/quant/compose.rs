@@ -145,6 +145,63 @@ fn gather_pairs(lw: &mut Lowered, pairs: &[((Src, u32), (Src, u32))]) -> (Src, S
     (gather(lw, &l), gather(lw, &r))
 }
 
+/// `out[i] = round(a[ia[i]]·b[ib[i]] / 2^shift)`: a product of two activations at the
+/// activation scale (`shift = S`).
+pub fn mul(lw: &mut Lowered, a: Src, ia: Vec<u32>, b: Src, ib: Vec<u32>, shift: u32) -> Src {
+    let len = ia.len();
+    let parts = vec![ElemPart {
+        a: act(0, ia),
+        b: BSrc::Act { slot: 1, map: ib },
+    }];
+    lw.push(
+        QOp::Dot(Box::new(Dot {
+            rescale: shift,
+            kind: DotKind::Elementwise { len, parts },
+            divisor: None,
+        })),
+        vec![a, b],
+        vec![len],
+    )
+}
+
+/// The group of every element (groups partition `0..len`).
+pub fn group_of(groups: &[Vec<u32>], len: usize) -> Vec<u32> {
+    let mut g = vec![0u32; len];
+    for (k, members) in groups.iter().enumerate() {
+        for &i in members {
+            g[i as usize] = k as u32;
+        }
+    }
+    g
+}
+
+/// `(x − mean) / √(var + eps)` per group (LayerNormalization, InstanceNormalization), at
+/// scale `s`: mean `round(Σx/n)`, centred `c = x − mean` (exact), `var = round(Σ round(c²/2^s)
+/// / n)`, `r = round(2^s / √(var/2^s + eps))` (a table over the variances) and the output
+/// `round(c·r / 2^s)`. Seven steps, about five rows per element.
+pub fn normalize(
+    lw: &mut Lowered,
+    x: Src,
+    len: usize,
+    groups: &[Vec<u32>],
+    eps: f64,
+    s: u32,
+) -> Src {
+    let n = groups.first().map_or(1, |g| g.len()) as u64;
+    let g = group_of(groups, len);
+    let every: Vec<u32> = (0..len as u32).collect();
+    let mean = sum_groups(lw, x, groups, n);
+    let c = sub(lw, x, every.clone(), mean, g.clone());
+    let sq = mul(lw, c, every.clone(), c, every.clone(), s);
+    let var = sum_groups(lw, sq, groups, n);
+    let r = lw.push(
+        QOp::Lookup(Func::Rsqrt { eps }),
+        vec![var],
+        vec![groups.len()],
+    );
+    mul(lw, c, every, r, g, s)
+}
+
 /// `out[i] = round(n[i]·2^shift / d[den[i]])` (every divisor `≥ 1`): the division gadget.
 pub fn div(lw: &mut Lowered, n: Src, d: Src, den: Vec<u32>, shift: u32) -> Src {
     let len = den.len();

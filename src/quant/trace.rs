@@ -89,7 +89,13 @@ pub fn run(q: &QGraph, inputs: &[Vec<i64>], range: i64) -> Result<Trace, QuantEr
             }
             QOp::Gather(map) => map
                 .iter()
-                .map(|&(slot, idx)| ins[slot as usize][idx as usize])
+                .map(|&(slot, idx)| {
+                    if slot == crate::ops::shape::ZERO_SLOT {
+                        0
+                    } else {
+                        ins[slot as usize][idx as usize]
+                    }
+                })
                 .collect(),
             QOp::Div { shift, den } => {
                 let mut out = Vec::with_capacity(den.len());

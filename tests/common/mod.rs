@@ -361,6 +361,95 @@ pub fn op_models() -> Vec<(&'static str, Vec<u8>, Vec<usize>)> {
         g.build(&[1, 2, 3, 3], &y, &[1, 2, 1, 1]),
         vec![1, 2, 3, 3],
     ));
+    // division by an activation (divisor x + 2 ∈ [1, 3]), Reciprocal, Pow 2 and 3, Sqrt
+    let mut g = G::new();
+    let two = g.c(&[1], &[2.0]);
+    let d = g.node("Add", &["input", &two], vec![]);
+    let y = g.node("Div", &["input", &d], vec![]);
+    v.push(("div_act", g.build(&[1, 6], &y, &[1, 6]), vec![1, 6]));
+    let mut g = G::new();
+    let two = g.c(&[1], &[2.0]);
+    let d = g.node("Add", &["input", &two], vec![]);
+    let y = g.node("Reciprocal", &[&d], vec![]);
+    v.push(("reciprocal", g.build(&[1, 6], &y, &[1, 6]), vec![1, 6]));
+    for (name, p) in [("pow2", 2.0f32), ("pow3", 3.0)] {
+        let mut g = G::new();
+        let e = g.c(&[], &[p]);
+        let y = g.node("Pow", &["input", &e], vec![]);
+        v.push((name, g.build(&[1, 6], &y, &[1, 6]), vec![1, 6]));
+    }
+    let mut g = G::new();
+    let two = g.c(&[1], &[2.0]);
+    let d = g.node("Add", &["input", &two], vec![]);
+    let y = g.node("Sqrt", &[&d], vec![]);
+    v.push(("sqrt", g.build(&[1, 6], &y, &[1, 6]), vec![1, 6]));
+    // LayerNormalization over the last axis, InstanceNormalization, PRelu
+    let mut g = G::new();
+    let sc = g.c(&[4], &[1.0, 0.5, -1.5, 2.0]);
+    let bi = g.c(&[4], &[0.1, -0.2, 0.0, 0.3]);
+    let y = g.node(
+        "LayerNormalization",
+        &["input", &sc, &bi],
+        vec![int_attr("axis", -1)],
+    );
+    v.push(("layernorm", g.build(&[2, 4], &y, &[2, 4]), vec![2, 4]));
+    let mut g = G::new();
+    let sc = g.c(&[2], &[1.0, 0.5]);
+    let bi = g.c(&[2], &[0.1, -0.2]);
+    let y = g.node("InstanceNormalization", &["input", &sc, &bi], vec![]);
+    v.push((
+        "instancenorm",
+        g.build(&[1, 2, 2, 2], &y, &[1, 2, 2, 2]),
+        vec![1, 2, 2, 2],
+    ));
+    let mut g = G::new();
+    let sl = g.c(&[2, 1, 1], &[0.25, -0.5]);
+    let y = g.node("PRelu", &["input", &sl], vec![]);
+    v.push((
+        "prelu",
+        g.build(&[1, 2, 2, 2], &y, &[1, 2, 2, 2]),
+        vec![1, 2, 2, 2],
+    ));
+    // Pad (zeros, reflect), Trilu, Expand, Tile
+    for (name, mode) in [("pad_zero", "constant"), ("pad_reflect", "reflect")] {
+        let mut g = G::new();
+        let pads = g.ci(&[0, 0, 1, 2, 0, 0, 1, 1]);
+        let mut mode_attr = pb::AttributeProto::default();
+        mode_attr.name = "mode".into();
+        mode_attr.r#type = pb::attribute_proto::AttributeType::String as i32;
+        mode_attr.s = mode.as_bytes().to_vec();
+        let y = g.node("Pad", &["input", &pads], vec![mode_attr]);
+        v.push((
+            name,
+            g.build(&[1, 1, 3, 3], &y, &[1, 1, 5, 6]),
+            vec![1, 1, 3, 3],
+        ));
+    }
+    let mut g = G::new();
+    let y = g.node("Trilu", &["input"], vec![int_attr("upper", 0)]);
+    v.push(("trilu", g.build(&[1, 3, 3], &y, &[1, 3, 3]), vec![1, 3, 3]));
+    let mut g = G::new();
+    let sh = g.ci(&[2, 1, 3]);
+    let y = g.node("Expand", &["input", &sh], vec![]);
+    v.push(("expand", g.build(&[1, 3], &y, &[2, 1, 3]), vec![1, 3]));
+    let mut g = G::new();
+    let r = g.ci(&[2, 1]);
+    let y = g.node("Tile", &["input", &r], vec![]);
+    v.push(("tile", g.build(&[1, 3], &y, &[2, 3]), vec![1, 3]));
+    // ReduceL2, ReduceLogSumExp, ReduceL1 over axis 1
+    for (name, op) in [
+        ("reduce_l2", "ReduceL2"),
+        ("reduce_logsumexp", "ReduceLogSumExp"),
+        ("reduce_l1", "ReduceL1"),
+    ] {
+        let mut g = G::new();
+        let y = g.node(
+            op,
+            &["input"],
+            vec![ints_attr("axes", &[1]), int_attr("keepdims", 0)],
+        );
+        v.push((name, g.build(&[2, 4], &y, &[2]), vec![2, 4]));
+    }
     // shape ops: Transpose -> Flatten -> Slice -> Concat
     let mut g = G::new();
     let t = g.node("Transpose", &["input"], vec![ints_attr("perm", &[0, 2, 1])]);

@@ -107,6 +107,11 @@ impl Compiled {
                         return bad("division shape or index");
                     }
                 }
+                crate::quant::QOp::IsZero => {
+                    if lens.len() != 1 || lens[0] != out_len {
+                        return bad("is-zero shape");
+                    }
+                }
                 crate::quant::QOp::Gather(map) => {
                     if map.len() != out_len
                         || map.iter().any(|&(sl, i)| {

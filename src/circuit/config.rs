@@ -30,6 +30,7 @@ use halo2curves::bn256::Fr;
 
 use super::commit::CommitConfig;
 use super::div::{DivColumns, DivConfig};
+use super::iszero::{IsZeroColumns, IsZeroConfig};
 
 /// What the constraint system depends on.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
@@ -69,6 +70,8 @@ pub struct ModelConfig {
     pub q_func: Vec<Selector>,
     /// the division gadget (`div.rs`)
     pub div_gadget: DivConfig,
+    /// the is-zero gadget (`iszero.rs`)
+    pub is_zero: IsZeroConfig,
     pub t_digit: TableColumn,
     /// (tag, x, f(x)) per function.
     pub t_func: Vec<[TableColumn; 3]>,
@@ -189,6 +192,14 @@ impl ModelConfig {
                 digit_bits: params.digit_bits,
             },
         );
+        let is_zero = IsZeroConfig::configure(
+            meta,
+            IsZeroColumns {
+                x: a[0],
+                w: b[0],
+                z: y,
+            },
+        );
         let t_digit = meta.lookup_table_column();
         for (i, &col) in digits.iter().enumerate() {
             meta.lookup(format!("digit {i}"), |meta| {
@@ -259,6 +270,7 @@ impl ModelConfig {
             q_relu,
             q_func,
             div_gadget,
+            is_zero,
             t_digit,
             t_func,
             instance,

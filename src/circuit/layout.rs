@@ -31,6 +31,7 @@ pub fn count_rows(q: &QGraph, lanes: usize) -> usize {
             QOp::Lookup(_) => rows += q.len_of(s.output),
             QOp::Gather(_) => {}
             QOp::Div { den, .. } => rows += super::div::rows(den.len()),
+            QOp::IsZero => rows += super::iszero::rows(q.len_of(s.output)),
         }
     }
     rows
@@ -146,6 +147,7 @@ pub fn assign(
                 })
                 .collect(),
             QOp::Div { shift, den } => ctx.div(*shift, den, &s.inputs, s.output)?,
+            QOp::IsZero => ctx.is_zero(s.inputs[0], s.output)?,
         };
         ctx.cells[s.output] = out;
     }
@@ -488,6 +490,32 @@ impl Ctx<'_, '_> {
             );
             self.digits(row, 2, rs.map(|(r, _)| r));
             self.digits(row, 4, rs.map(|(_, s)| s));
+            self.row += 1;
+        }
+        Ok(out)
+    }
+
+    /// The is-zero gadget (`iszero.rs`): `z = [x = 0]`, one row per element.
+    fn is_zero(&mut self, input: usize, output: usize) -> Result<Vec<Cell>, Error> {
+        let cfg = self.cfg;
+        let n = self.q.len_of(output);
+        let mut out = Vec::with_capacity(n);
+        for i in 0..n {
+            let row = self.row;
+            cfg.is_zero.q.enable(self.region, row)?;
+            let x = self
+                .region
+                .assign_advice(cfg.a[0], row, self.val(input, i))
+                .cell();
+            let src = self.cells[input][i];
+            self.eq(x, src);
+            let w = self.val(input, i).map(super::iszero::witness);
+            self.region.assign_advice(cfg.b[0], row, w);
+            out.push(
+                self.region
+                    .assign_advice(cfg.y, row, self.val(output, i))
+                    .cell(),
+            );
             self.row += 1;
         }
         Ok(out)

@@ -3,6 +3,7 @@
 pub mod commit;
 pub mod config;
 pub mod div;
+pub mod iszero;
 pub mod layout;
 pub mod pack;
 pub mod poseidon;

@@ -108,6 +108,13 @@ impl Builder {
             return Err(OnnxError::NoInputs);
         }
         for (i, n) in g.node.iter().enumerate() {
+            if n.op_type == "Split" && n.domain.is_empty() {
+                // one Slice per output
+                for part in self.split(i, n)? {
+                    self.node(i, &part)?;
+                }
+                continue;
+            }
             self.node(i, n)?;
         }
         let mut outputs = vec![];
@@ -135,6 +142,86 @@ impl Builder {
         })
     }
 
+    /// ONNX Split as one Slice node per output (sizes from `split`, given as an attribute or a
+    /// constant input, else equal parts as `num_outputs` or the outputs' count says).
+    fn split(&self, index: usize, n: &pb::NodeProto) -> Result<Vec<pb::NodeProto>, OnnxError> {
+        let name = if n.name.is_empty() {
+            format!("Split_{index}")
+        } else {
+            n.name.clone()
+        };
+        let err = |msg: String| OnnxError::Op {
+            node: name.clone(),
+            op: "Split".into(),
+            source: OpError::Shape(msg),
+        };
+        let x = n
+            .input
+            .first()
+            .and_then(|v| self.by_name.get(v))
+            .ok_or_else(|| err("its input is unknown".into()))?;
+        let shape = self.values[*x].shape.clone();
+        let a = Attrs::new(&n.attribute);
+        let r = shape.len() as i64;
+        let ax = a.int("axis", 0);
+        let axis = if ax < 0 { ax + r } else { ax };
+        if axis < 0 || axis >= r {
+            return Err(err(format!("axis {ax} is out of range for rank {r}")));
+        }
+        let dim = shape[axis as usize] as i64;
+        let k = n.output.len() as i64;
+        let sizes: Vec<i64> = match (a.ints("split"), n.input.get(1).filter(|s| !s.is_empty())) {
+            (Some(v), _) => v,
+            (None, Some(v)) => match self
+                .by_name
+                .get(v)
+                .and_then(|id| self.values[*id].constant.as_ref())
+            {
+                Some(t) => t.data.iter().map(|&d| d as i64).collect(),
+                None => return Err(err("`split` must be a constant".into())),
+            },
+            (None, None) => {
+                let parts = a.int("num_outputs", k).max(1);
+                let each = (dim + parts - 1) / parts;
+                (0..parts)
+                    .map(|i| each.min(dim - i * each).max(0))
+                    .collect()
+            }
+        };
+        if sizes.len() as i64 != k
+            || sizes.iter().sum::<i64>() != dim
+            || sizes.iter().any(|&s| s < 0)
+        {
+            return Err(err(format!(
+                "sizes {sizes:?} do not split {dim} into {k} outputs"
+            )));
+        }
+        let ints = |nm: &str, v: i64| pb::AttributeProto {
+            name: nm.into(),
+            r#type: pb::attribute_proto::AttributeType::Ints as i32,
+            ints: vec![v],
+            ..Default::default()
+        };
+        let mut start = 0;
+        let mut out = vec![];
+        for (i, (o, &size)) in n.output.iter().zip(&sizes).enumerate() {
+            out.push(pb::NodeProto {
+                name: format!("{name}/{i}"),
+                op_type: "Slice".into(),
+                input: vec![n.input[0].clone()],
+                output: vec![o.clone()],
+                attribute: vec![
+                    ints("starts", start),
+                    ints("ends", start + size),
+                    ints("axes", axis),
+                ],
+                ..Default::default()
+            });
+            start += size;
+        }
+        Ok(out)
+    }
+
     fn node(&mut self, index: usize, n: &pb::NodeProto) -> Result<(), OnnxError> {
         let name = if n.name.is_empty() {
             format!("{}_{}", n.op_type, index)
@@ -146,7 +233,10 @@ impl Builder {
             op: n.op_type.clone(),
             source,
         };
-        if !n.domain.is_empty() && n.domain != "ai.onnx" {
+        // ai.onnx.ml: the ops skl2onnx's classifiers end with, where supported
+        let ml_ok =
+            n.domain == "ai.onnx.ml" && ["ArrayFeatureExtractor"].contains(&n.op_type.as_str());
+        if !n.domain.is_empty() && n.domain != "ai.onnx" && !ml_ok {
             return Err(OnnxError::UnsupportedOp {
                 op: format!("{}:{}", n.domain, n.op_type),
                 node: name,

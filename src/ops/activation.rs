@@ -43,6 +43,17 @@ pub enum Func {
     Sqrt,
     Sin,
     Cos,
+    Tan,
+    Asin,
+    Acos,
+    Atan,
+    Sinh,
+    Cosh,
+    Asinh,
+    Acosh,
+    Atanh,
+    /// −1, 0 or 1
+    Sign,
     Selu {
         alpha: f64,
         gamma: f64,
@@ -55,6 +66,8 @@ pub enum Func {
     Round,
     Floor,
     Ceil,
+    /// toward zero (Cast of an activation to an integer type)
+    Trunc,
     /// `x^p` for a constant `p` other than 2 (which is an exact product)
     Pow {
         p: f64,
@@ -94,12 +107,23 @@ impl Func {
             Func::Sqrt => "sqrt",
             Func::Sin => "sin",
             Func::Cos => "cos",
+            Func::Tan => "tan",
+            Func::Asin => "asin",
+            Func::Acos => "acos",
+            Func::Atan => "atan",
+            Func::Sinh => "sinh",
+            Func::Cosh => "cosh",
+            Func::Asinh => "asinh",
+            Func::Acosh => "acosh",
+            Func::Atanh => "atanh",
+            Func::Sign => "sign",
             Func::Selu { .. } => "selu",
             Func::Celu { .. } => "celu",
             Func::Mish => "mish",
             Func::Round => "round",
             Func::Floor => "floor",
             Func::Ceil => "ceil",
+            Func::Trunc => "trunc",
             Func::Pow { .. } => "pow",
             Func::Rsqrt { .. } => "rsqrt",
             Func::Ln => "ln",
@@ -138,6 +162,24 @@ impl Func {
             Func::Sqrt => libm::sqrt(x),
             Func::Sin => libm::sin(x),
             Func::Cos => libm::cos(x),
+            Func::Tan => libm::tan(x),
+            Func::Asin => libm::asin(x),
+            Func::Acos => libm::acos(x),
+            Func::Atan => libm::atan(x),
+            Func::Sinh => libm::sinh(x),
+            Func::Cosh => libm::cosh(x),
+            Func::Asinh => libm::asinh(x),
+            Func::Acosh => libm::acosh(x),
+            Func::Atanh => libm::atanh(x),
+            Func::Sign => {
+                if x > 0.0 {
+                    1.0
+                } else if x < 0.0 {
+                    -1.0
+                } else {
+                    0.0
+                }
+            }
             Func::Selu { alpha, gamma } => {
                 if x > 0.0 {
                     gamma * x
@@ -150,6 +192,7 @@ impl Func {
             Func::Round => libm::rint(x),
             Func::Floor => libm::floor(x),
             Func::Ceil => libm::ceil(x),
+            Func::Trunc => libm::trunc(x),
             Func::Pow { p } => libm::pow(x, p),
             Func::Rsqrt { eps } => 1.0 / libm::sqrt(x + eps),
             Func::Ln => libm::log(x),
@@ -222,6 +265,16 @@ pub fn build(
         "Sqrt" => Func::Sqrt,
         "Sin" => Func::Sin,
         "Cos" => Func::Cos,
+        "Tan" => Func::Tan,
+        "Asin" => Func::Asin,
+        "Acos" => Func::Acos,
+        "Atan" => Func::Atan,
+        "Sinh" => Func::Sinh,
+        "Cosh" => Func::Cosh,
+        "Asinh" => Func::Asinh,
+        "Acosh" => Func::Acosh,
+        "Atanh" => Func::Atanh,
+        "Sign" => Func::Sign,
         "Selu" => Func::Selu {
             alpha: a.float("alpha", 1.673_263_2) as f64,
             gamma: a.float("gamma", 1.050_701) as f64,

@@ -86,6 +86,41 @@ impl Window {
         })
     }
 
+    /// A 1-D window (`[N, C, L]` inputs, read as `[N, C, 1, L]`): attributes of one axis.
+    pub(crate) fn build_1d(a: &Attrs, kernel: usize) -> Result<Self, OpError> {
+        let one = |name: &str| -> Result<usize, OpError> {
+            match a.ints(name) {
+                None => Ok(1),
+                Some(v) if v.len() == 1 && v[0] >= 1 => Ok(v[0] as usize),
+                Some(v) => Err(OpError::Attribute {
+                    name: name.into(),
+                    msg: format!("{v:?}: expected one positive value (1-D)"),
+                }),
+            }
+        };
+        let pads = a.ints("pads").unwrap_or_else(|| vec![0, 0]);
+        if pads.len() != 2 || pads.iter().any(|&p| p < 0) {
+            return Err(OpError::Attribute {
+                name: "pads".into(),
+                msg: format!("{pads:?}: expected two non-negative values (1-D)"),
+            });
+        }
+        if a.string("auto_pad")
+            .is_some_and(|s| s != "NOTSET" && s != "VALID")
+        {
+            return Err(OpError::Attribute {
+                name: "auto_pad".into(),
+                msg: "SAME_* padding of 1-D windows is not supported".into(),
+            });
+        }
+        Ok(Window {
+            kernel: [1, kernel],
+            strides: [1, one("strides")?],
+            pads: [0, pads[0] as usize, 0, pads[1] as usize],
+            dilations: [1, one("dilations")?],
+        })
+    }
+
     fn out_hw(&self, h: usize, w: usize) -> Result<[usize; 2], OpError> {
         let mut o = [0; 2];
         for (ax, len) in [h, w].into_iter().enumerate() {
@@ -376,7 +411,12 @@ pub struct Pool {
 
 impl Pool {
     pub fn build(op_type: &str, a: &Attrs, shapes: &[Option<&[usize]>]) -> Result<Self, OpError> {
-        let x = nchw(
+        let one_d = shapes
+            .first()
+            .copied()
+            .flatten()
+            .is_some_and(|s| s.len() == 3);
+        let x = super::reduce::as_nchw(
             shapes
                 .first()
                 .copied()
@@ -404,13 +444,17 @@ impl Pool {
             name: "kernel_shape".into(),
             msg: "missing".into(),
         })?;
-        if k.len() != 2 || k.iter().any(|&v| v < 1) {
+        if k.len() != if one_d { 1 } else { 2 } || k.iter().any(|&v| v < 1) {
             return Err(OpError::Attribute {
                 name: "kernel_shape".into(),
-                msg: format!("{k:?}: only 2-D pooling is supported"),
+                msg: format!("{k:?}: 1-D or 2-D pooling with positive sizes"),
             });
         }
-        let window = Window::build(a, [k[0] as usize, k[1] as usize], [x[2], x[3]])?;
+        let window = if one_d {
+            Window::build_1d(a, k[0] as usize)?
+        } else {
+            Window::build(a, [k[0] as usize, k[1] as usize], [x[2], x[3]])?
+        };
         let count_include_pad = a.int("count_include_pad", 0) != 0;
         if !count_include_pad && window.pads.iter().any(|&p| p > 0) {
             return Err(OpError::Attribute {
@@ -425,7 +469,7 @@ impl Pool {
     }
 
     fn geometry(&self, x: &[usize]) -> Result<Geometry, OpError> {
-        let [n, c, h, w] = nchw(x)?;
+        let [n, c, h, w] = super::reduce::as_nchw(x)?;
         let [oh, ow] = self.window.out_hw(h, w)?;
         Ok(Geometry {
             n,
@@ -455,7 +499,11 @@ impl Pool {
                 taps.iter().map(|&(xi, _)| ins[0].data[xi]).sum::<f64>() * inv
             })
             .collect();
-        Ok(Tensor::new(g.out_shape(), out))
+        let mut shape = g.out_shape();
+        if ins[0].shape.len() == 3 {
+            shape.remove(2); // [N, C, 1, L'] → [N, C, L']
+        }
+        Ok(Tensor::new(shape, out))
     }
 
     pub fn lower(

@@ -9,6 +9,7 @@ pub mod activation;
 pub mod arith;
 pub mod conv;
 pub mod linear;
+pub mod logic;
 pub mod norm;
 pub mod reduce;
 pub mod shape;
@@ -56,6 +57,8 @@ pub enum Op {
     Normalize(norm::Normalize),
     /// PRelu with a constant slope
     PRelu,
+    ArgExtreme(reduce::ArgExtreme),
+    Logic(logic::Logic),
 }
 
 /// An op built from an ONNX node: the op and which ONNX inputs carry data (the others were
@@ -116,6 +119,31 @@ pub fn build(
         }
         "Reciprocal" => Built::new(Op::Reciprocal, vec![0]),
         "PRelu" => Built::new(Op::PRelu, vec![0, 1]),
+        // ai.onnx.ml's ArrayFeatureExtractor(classes, index): the class of an index; with the
+        // classes 0..k (skl2onnx's integer labels), the index itself
+        "ArrayFeatureExtractor" => {
+            let classes = consts
+                .first()
+                .copied()
+                .flatten()
+                .ok_or(OpError::NotConstant {
+                    input: 0,
+                    what: "the classes",
+                })?;
+            let identity = classes.data.iter().enumerate().all(|(i, &c)| c == i as f64);
+            if !identity || classes.shape.len() > 1 {
+                return Err(OpError::Unsupported2(format!(
+                    "ArrayFeatureExtractor: only the classes 0..k are supported (got {:?}); \
+                     export with integer labels 0..k",
+                    &classes.data[..classes.data.len().min(8)]
+                )));
+            }
+            Built::new(Op::Shape(shape::ShapeOp::Identity), vec![1])
+        }
+        "ArgMax" | "ArgMin" => Built::new(
+            Op::ArgExtreme(reduce::ArgExtreme::build(op_type, a, shapes)?),
+            vec![0],
+        ),
         "LayerNormalization" | "InstanceNormalization" => {
             Built::new(Op::Normalize(norm::Normalize::build(op_type, a)?), present)
         }
@@ -137,6 +165,9 @@ pub fn build(
             vec![0, 1, 2, 3, 4],
         ),
         _ => {
+            if let Some((l, data)) = logic::Logic::build(op_type) {
+                return Ok(Built::new(Op::Logic(l), data));
+            }
             if let Some(f) = activation::build(op_type, a, consts, shapes)? {
                 return Ok(Built::new(Op::Act(f), vec![0]));
             }
@@ -186,6 +217,8 @@ impl Op {
             Op::Softmax(o) => o.eval(ins),
             Op::Normalize(o) => o.eval(ins),
             Op::PRelu => activation::prelu_eval(ins),
+            Op::ArgExtreme(o) => o.eval(ins),
+            Op::Logic(o) => o.eval(ins),
             Op::Reciprocal => Ok(Tensor::new(
                 ins[0].shape.clone(),
                 ins[0].data.iter().map(|&x| 1.0 / x).collect(),
@@ -223,6 +256,8 @@ impl Op {
             Op::Softmax(o) => o.lower(ctx, ins, out_shape),
             Op::Normalize(o) => o.lower(ctx, ins, out_shape),
             Op::PRelu => activation::prelu_lower(ctx, ins, out_shape),
+            Op::ArgExtreme(o) => o.lower(ctx, ins, out_shape),
+            Op::Logic(o) => o.lower(ins),
             Op::Reciprocal => {
                 let one = Tensor::scalar(1.0);
                 let ops = [Operand::Const(&one), ins[0]];

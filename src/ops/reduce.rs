@@ -293,33 +293,7 @@ impl MaxPool {
         }
         // 1-D: as 2-D with a height of one (attributes widened the same way)
         let window = if k.len() == 1 {
-            let one = |name: &str| a.ints(name).map(|v| v.first().copied().unwrap_or(1));
-            let pads = a.ints("pads").unwrap_or_default();
-            if pads.len() != 0 && pads.len() != 2 {
-                return Err(OpError::Attribute {
-                    name: "pads".into(),
-                    msg: format!("{pads:?}: expected two values for 1-D pooling"),
-                });
-            }
-            if a.string("auto_pad")
-                .is_some_and(|s| s != "NOTSET" && s != "VALID")
-            {
-                return Err(OpError::Attribute {
-                    name: "auto_pad".into(),
-                    msg: "SAME_* padding of 1-D pooling is not supported".into(),
-                });
-            }
-            Window {
-                kernel: [1, k[0] as usize],
-                strides: [1, one("strides").unwrap_or(1).max(1) as usize],
-                pads: [
-                    0,
-                    *pads.first().unwrap_or(&0) as usize,
-                    0,
-                    *pads.get(1).unwrap_or(&0) as usize,
-                ],
-                dilations: [1, one("dilations").unwrap_or(1).max(1) as usize],
-            }
+            Window::build_1d(a, k[0] as usize)?
         } else {
             Window::build(a, [k[0] as usize, k[1] as usize], [h, w])?
         };
@@ -434,12 +408,151 @@ impl MaxPool {
 }
 
 /// `[N, C, H, W]`, with a 1-D `[N, C, L]` read as `[N, C, 1, L]`.
-fn as_nchw(s: &[usize]) -> Result<[usize; 4], OpError> {
+pub(crate) fn as_nchw(s: &[usize]) -> Result<[usize; 4], OpError> {
     match s {
         [n, c, l] => Ok([*n, *c, 1, *l]),
         [n, c, h, w] => Ok([*n, *c, *h, *w]),
         _ => Err(OpError::Shape(format!(
             "expected an NCHW (4-D) or NCL (3-D) input, got {s:?}"
         ))),
+    }
+}
+
+/// ArgMax / ArgMin over one axis (first index on ties, as onnxruntime; or the last with
+/// `select_last_index`). Lowered: the extreme `m` of each group, `d = x − m`, `z = [d = 0]`
+/// (the is-zero gadget), `v = (pos + n)·2^S − n·2^S·z` (first) or `(pos − n)·2^S + n·2^S·z`
+/// (last), and the minimum (maximum) of `v`: the index, at the activation scale like every
+/// value (an int64 output dequantizes to the integer index exactly).
+#[derive(Clone, Debug)]
+pub struct ArgExtreme {
+    pub axis: usize,
+    pub keepdims: bool,
+    pub min: bool,
+    pub last: bool,
+}
+
+impl ArgExtreme {
+    pub fn build(op_type: &str, a: &Attrs, shapes: &[Option<&[usize]>]) -> Result<Self, OpError> {
+        let rank = shapes
+            .first()
+            .copied()
+            .flatten()
+            .ok_or(OpError::MissingInput(0))?
+            .len() as i64;
+        let ax = a.int("axis", 0);
+        let axis = if ax < 0 { ax + rank } else { ax };
+        if axis < 0 || axis >= rank {
+            return Err(OpError::Attribute {
+                name: "axis".into(),
+                msg: format!("{ax} is out of range for rank {rank}"),
+            });
+        }
+        Ok(ArgExtreme {
+            axis: axis as usize,
+            keepdims: a.int("keepdims", 1) != 0,
+            min: op_type == "ArgMin",
+            last: a.int("select_last_index", 0) != 0,
+        })
+    }
+
+    fn reduce(&self) -> Reduce {
+        Reduce {
+            kind: if self.min {
+                ReduceKind::Min
+            } else {
+                ReduceKind::Max
+            },
+            axes: vec![self.axis],
+            keepdims: self.keepdims,
+        }
+    }
+
+    pub fn eval(&self, ins: &[&Tensor]) -> Result<Tensor, OpError> {
+        need(ins, 1)?;
+        let x = ins[0];
+        let r = self.reduce();
+        r.check(&x.shape)?;
+        let out = axis_groups(&x.shape, &r.axes)
+            .iter()
+            .map(|g| {
+                let mut best = 0usize;
+                for (p, &i) in g.iter().enumerate() {
+                    let (v, b) = (x.data[i as usize], x.data[g[best] as usize]);
+                    let better = if self.min { v < b } else { v > b };
+                    if better || (self.last && v == b) {
+                        best = p;
+                    }
+                }
+                best as f64
+            })
+            .collect();
+        Ok(Tensor::new(r.out_shape(&x.shape), out))
+    }
+
+    pub fn lower(
+        &self,
+        ctx: &mut LowerCtx,
+        ins: &[Operand],
+        out: &[usize],
+    ) -> Result<Lowered, QuantError> {
+        use crate::quant::{ASrc, BSrc, Dot, DotKind, ElemPart};
+        let Operand::Act { shape, .. } = ins[0] else {
+            return Err(QuantError::Internal("ArgMax of a constant".into()));
+        };
+        let r = self.reduce();
+        r.check(shape)
+            .map_err(|e| QuantError::Internal(e.to_string()))?;
+        let groups = axis_groups(shape, &r.axes);
+        let len: usize = shape.iter().product();
+        let n = groups.first().map_or(1, |g| g.len()) as f64;
+        let g = group_of(&groups, len);
+        let mut pos = vec![0.0; len];
+        for members in &groups {
+            for (p, &i) in members.iter().enumerate() {
+                pos[i as usize] = if self.last {
+                    p as f64 - n
+                } else {
+                    p as f64 + n
+                };
+            }
+        }
+        let every: Vec<u32> = (0..len as u32).collect();
+        let mut lw = Lowered::default();
+        let m = extreme_groups(&mut lw, Src::In(0), &groups, self.min);
+        let d = sub(&mut lw, Src::In(0), every.clone(), m, g);
+        let z = lw.push(QOp::IsZero, vec![d], vec![len]);
+        let pos_t = Tensor::new(vec![len], pos);
+        let pid = ctx.param(&pos_t, ctx.act_scale, "positions", |v| v)?;
+        let k = (n as i64) << ctx.act_scale;
+        let v = lw.push(
+            QOp::Dot(Box::new(Dot {
+                rescale: 0,
+                divisor: None,
+                kind: DotKind::Elementwise {
+                    len,
+                    parts: vec![
+                        ElemPart {
+                            a: ASrc::One,
+                            b: BSrc::Param {
+                                id: pid,
+                                map: every.clone(),
+                            },
+                        },
+                        ElemPart {
+                            a: ASrc::Act {
+                                slot: 0,
+                                map: every,
+                            },
+                            b: BSrc::Coef(if self.last { k } else { -k }),
+                        },
+                    ],
+                },
+            })),
+            vec![z],
+            vec![len],
+        );
+        extreme_groups(&mut lw, v, &groups, !self.last);
+        lw.reshape_last(out);
+        Ok(lw)
     }
 }

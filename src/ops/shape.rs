@@ -26,8 +26,10 @@ pub enum ShapeOp {
     },
     /// `Shape`: the input's shape as a tensor (always constant).
     ShapeOf,
-    /// Cast to an integer type (valid on constants only).
+    /// Cast to an integer type (toward zero).
     CastInt,
+    /// Cast to bool (valid on constants only).
+    CastBool,
     /// Expand to (a broadcast with) this shape.
     Expand(Vec<usize>),
     /// Tile by these repeats.
@@ -107,10 +109,10 @@ impl ShapeOp {
             "Identity" | "Dropout" => ShapeOp::Identity,
             "Cast" => {
                 // 1 FLOAT, 11 DOUBLE, 10 FLOAT16, 16 BFLOAT16
-                if [1, 10, 11, 16].contains(&a.int("to", 1)) {
-                    ShapeOp::Identity
-                } else {
-                    ShapeOp::CastInt
+                match a.int("to", 1) {
+                    1 | 10 | 11 | 16 => ShapeOp::Identity,
+                    9 => ShapeOp::CastBool,
+                    _ => ShapeOp::CastInt,
                 }
             }
             "Shape" => ShapeOp::ShapeOf,
@@ -403,7 +405,7 @@ impl ShapeOp {
         let n: usize = x.iter().product();
         let ident = |shape: Vec<usize>| (shape, (0..n as u32).map(|i| (0, i)).collect());
         Ok(match self {
-            ShapeOp::Identity | ShapeOp::CastInt => ident(x.to_vec()),
+            ShapeOp::Identity | ShapeOp::CastInt | ShapeOp::CastBool => ident(x.to_vec()),
             ShapeOp::Reshape(s) => {
                 if s.iter().product::<usize>() != n {
                     return Err(OpError::Shape(format!("cannot reshape {x:?} to {s:?}")));
@@ -645,6 +647,14 @@ impl ShapeOp {
                 ins[0].shape.clone(),
                 ins[0].data.iter().map(|v| v.trunc()).collect(),
             )),
+            ShapeOp::CastBool => Ok(Tensor::new(
+                ins[0].shape.clone(),
+                ins[0]
+                    .data
+                    .iter()
+                    .map(|&v| if v != 0.0 { 1.0 } else { 0.0 })
+                    .collect(),
+            )),
             ShapeOp::ConstantOfShape(v) => {
                 let dims: Vec<usize> = ins[0]
                     .data
@@ -701,8 +711,13 @@ impl ShapeOp {
 
     pub fn lower(&self, ins: &[Operand]) -> Result<QOp, QuantError> {
         if matches!(self, ShapeOp::CastInt) {
+            // to an integer type: toward zero, a table (integers, e.g. ArgMax's indices, pass
+            // unchanged)
+            return Ok(QOp::Lookup(super::Func::Trunc));
+        }
+        if matches!(self, ShapeOp::CastBool) {
             return Err(QuantError::Unsupported(
-                "Cast of an activation to an integer type is not supported".into(),
+                "Cast of an activation to bool is not supported".into(),
             ));
         }
         if matches!(self, ShapeOp::ConstantOfShape(_) | ShapeOp::Range) {

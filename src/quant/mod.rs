@@ -84,6 +84,9 @@ pub enum QOp {
     /// input slot 0 (as long as the output), `d` in slot 1, every divisor `≥ 1`
     /// (the circuit's division gadget, `circuit/div.rs`).
     Div { shift: u32, den: Vec<u32> },
+    /// `out[i] = [x[i] = 0]` as the integer 0 or 1 (not at the activation scale: an internal
+    /// value of a lowering, e.g. ArgMax's; the circuit's is-zero gadget, `circuit/iszero.rs`).
+    IsZero,
 }
 
 /// Where a step of a lowering reads an activation: one of the node's activation inputs, or

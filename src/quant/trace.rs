@@ -97,6 +97,7 @@ pub fn run(q: &QGraph, inputs: &[Vec<i64>], range: i64) -> Result<Trace, QuantEr
                     }
                 })
                 .collect(),
+            QOp::IsZero => ins[0].iter().map(|&v| (v == 0) as i64).collect(),
             QOp::Div { shift, den } => {
                 let mut out = Vec::with_capacity(den.len());
                 for (i, &j) in den.iter().enumerate() {

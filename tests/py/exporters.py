@@ -1,0 +1,126 @@
+#!/usr/bin/env python3
+"""Models as exporters write them, through ezkl's command lines, against onnxruntime.
+
+- scikit-learn's MLPClassifier exported by skl2onnx (Softmax head, ArgMax label through
+  ai.onnx.ml's ArrayFeatureExtractor): trained here, proved and verified; the label must equal
+  onnxruntime's and every probability be within 1e-2.
+- torch exports from ezkl's corpus (../shared/conformance/ezkl-examples): MaxPool, Softmax,
+  LayerNormalization, GELU, InstanceNorm: gen-witness and mock, outputs within 1e-2.
+
+Usage: python3 tests/py/exporters.py [WORK_DIR]   (needs target/release/zkonnx; pinned
+scikit-learn, skl2onnx and onnxruntime, installed by scripts/test.sh)
+"""
+import json
+import os
+import shutil
+import subprocess
+import sys
+
+import numpy as np
+import onnx
+import onnxruntime as ort
+
+ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+ZK = os.path.join(ROOT, "target/release/zkonnx")
+WORK = os.path.abspath(sys.argv[1] if len(sys.argv) > 1 else os.path.join(ROOT, "target/exporters"))
+CORPUS = os.path.join(ROOT, "../shared/conformance/ezkl-examples")
+TOL = 1e-2
+
+
+def zk(d, *args):
+    r = subprocess.run([ZK, *args], cwd=d, capture_output=True, text=True)
+    if r.returncode != 0:
+        raise SystemExit(f"{os.path.basename(d)}: zkonnx {' '.join(args)} failed:\n{r.stderr}")
+    return r.stdout
+
+
+def reference(d):
+    sess = ort.InferenceSession(f"{d}/network.onnx", providers=["CPUExecutionProvider"])
+    data = json.load(open(f"{d}/input.json"))["input_data"]
+    feeds = {}
+    for i, inp in enumerate(sess.get_inputs()):
+        shape = [s if isinstance(s, int) and s > 0 else 1 for s in inp.shape]
+        n = int(np.prod(shape))
+        feeds[inp.name] = np.array(data[i][:n], dtype=np.float32).reshape(shape)
+    return sess.run(None, feeds)
+
+
+def compare(d, label_outputs=()):
+    ref = reference(d)
+    got = json.load(open(f"{d}/witness.json"))["pretty_elements"]["rescaled_outputs"]
+    assert len(ref) == len(got), f"{d}: {len(got)} outputs, onnxruntime {len(ref)}"
+    worst = 0.0
+    for k, (r, g) in enumerate(zip(ref, got)):
+        r = np.asarray(r, dtype=np.float64).ravel()
+        g = np.asarray([float(v) for v in g])
+        assert r.size == g.size, f"{d}: output {k} has {g.size} values, onnxruntime {r.size}"
+        if k in label_outputs:
+            assert np.array_equal(r, g), f"{d}: label {g} != onnxruntime's {r}"
+        else:
+            worst = max(worst, float(np.abs(r - g).max()))
+    assert worst <= TOL, f"{os.path.basename(d)}: max error {worst} > {TOL}"
+    return worst
+
+
+def pipeline(d, prove):
+    zk(d, "gen-settings", "-M", "network.onnx", "-O", "settings.json")
+    zk(d, "calibrate-settings", "-D", "input.json", "-M", "network.onnx", "-O", "settings.json",
+       "--max-logrows", "20")
+    zk(d, "compile-circuit", "-M", "network.onnx", "--compiled-circuit", "model.compiled",
+       "-S", "settings.json")
+    zk(d, "gen-witness", "-D", "input.json", "-M", "model.compiled", "-O", "witness.json")
+    k = json.load(open(f"{d}/settings.json"))["run_args"]["logrows"]
+    if not prove:
+        zk(d, "mock", "-W", "witness.json", "-M", "model.compiled")
+        return k
+    zk(d, "gen-srs", "--srs-path", "kzg.srs", "--logrows", str(k))
+    zk(d, "setup", "-M", "model.compiled", "--srs-path", "kzg.srs", "--vk-path", "vk.key",
+       "--pk-path", "pk.key")
+    zk(d, "prove", "-W", "witness.json", "-M", "model.compiled", "--pk-path", "pk.key",
+       "--proof-path", "proof.json", "--srs-path", "kzg.srs")
+    out = zk(d, "verify", "-S", "settings.json", "--proof-path", "proof.json", "--vk-path",
+             "vk.key", "--srs-path", "kzg.srs")
+    assert "verified: true" in out, out
+    return k
+
+
+def sklearn_mlp(d):
+    from sklearn.neural_network import MLPClassifier
+    from skl2onnx import to_onnx
+
+    rng = np.random.default_rng(0)
+    x = rng.normal(size=(300, 4)).astype(np.float32)
+    y = (x[:, 0] + 0.5 * x[:, 1] > 0).astype(int) + (x[:, 2] > 0.8)
+    clf = MLPClassifier(hidden_layer_sizes=(8,), max_iter=300, random_state=0).fit(x, y)
+    m = to_onnx(clf, x[:1], options={id(clf): {"zipmap": False}}, target_opset=17)
+    onnx.save(m, f"{d}/network.onnx")
+    json.dump({"input_data": [x[7].tolist()]}, open(f"{d}/input.json", "w"))
+
+
+def main():
+    import warnings
+
+    warnings.filterwarnings("ignore")
+    shutil.rmtree(WORK, ignore_errors=True)
+    d = os.path.join(WORK, "sklearn_mlp_classifier")
+    os.makedirs(d)
+    sklearn_mlp(d)
+    k = pipeline(d, prove=True)
+    err = compare(d, label_outputs=(0,))
+    print(f"sklearn_mlp_classifier (skl2onnx): proved and verified, k = {k}, label exact, "
+          f"max probability error {err:.2e}")
+    for name in ["1l_max_pool", "1l_softmax", "layernorm", "1l_gelu_noappx", "1l_instance_norm",
+                 "log_softmax"]:
+        src = os.path.join(CORPUS, name)
+        d = os.path.join(WORK, name)
+        os.makedirs(d)
+        for f in ["network.onnx", "input.json"]:
+            shutil.copy(os.path.join(src, f), d)
+        k = pipeline(d, prove=False)
+        err = compare(d)
+        print(f"{name} (torch export): mock ok, k = {k}, max error {err:.2e}")
+    print("exporter models: ok")
+
+
+if __name__ == "__main__":
+    main()

@@ -33,6 +33,10 @@ ZKONNX_SHARED=../shared cargo test --release --test srs_ceremony -- --include-ig
 step "Fuzzing, bounded (scripts/fuzz.sh: cargo-fuzz, libFuzzer): the light verifier's parsers, 20 s each (all five targets: bash scripts/fuzz.sh)"
 bash scripts/fuzz.sh 20 bundle bundle_verify proof_bytes
 
+step "Exporter-made models against onnxruntime (tests/py/exporters.py): skl2onnx's MLPClassifier proved and verified, torch exports from ezkl's corpus mocked"
+python3 -m pip install -q scikit-learn==1.9.1 skl2onnx==1.20.0 onnxruntime==1.32.0 onnx numpy
+python3 tests/py/exporters.py target/exporters
+
 step "benchmark models for the JavaScript suites (../shared/bench/make_models.py: numpy + onnx)"
 python3 -c 'import onnx, numpy' 2>/dev/null || python3 -m pip install -q onnx numpy
 python3 ../shared/bench/make_models.py target/bench/models --only mlp_small,mlp_medium,cnn_mnist,sigmoid_mlp,softmax_head --no-check >/dev/null

@@ -1,10 +1,19 @@
 //! Comparisons and boolean logic (Equal, Less, LessOrEqual, Greater, GreaterOrEqual, Not,
-//! And, Or, Xor, Where). Float semantics only, with numpy broadcasting: on constants they fold
-//! at import (e.g. attention masks computed from buffers); on activations they have no
-//! lowering yet, which is an error naming the node.
+//! And, Or, Xor, Where), with numpy broadcasting. On constants they fold at import (attention
+//! masks computed from buffers). On activations a boolean is the real 0 or 1 at the
+//! activation scale `S` (the integers 0 and `2^S`), so a comparison's result consumed by
+//! arithmetic is never off by `2^S`. Quantized semantics, exact on the quantized operands:
+//! - `a < b` ⟺ `d = b − a ≥ 1` (integers): `[d ≥ 1] = relu(d) − relu(d − 1)`; `a ≤ b` is
+//!   `d = b − a + 1`, `>`/`≥` swap the operands; `a = b` is the is-zero gadget on `a − b`;
+//! - `Not x = 2^S − x`, `And = a·b/2^S`, `Or = a + b − a·b/2^S`, `Xor = a + b − 2·a·b/2^S`
+//!   (on booleans, as ONNX types them);
+//! - `Where(c, a, b) = b + c·(a − b)/2^S` (exact for a boolean `c`).
+//! Constant operands become activations first (one dot row per element, the constant a
+//! parameter at scale `S`).
 
-use super::{OpError, Operand};
-use crate::quant::{Lowered, QuantError};
+use super::{Func, OpError, Operand};
+use crate::quant::compose::{mul, sub};
+use crate::quant::{ASrc, BSrc, Dot, DotKind, ElemPart, LowerCtx, Lowered, QOp, QuantError, Src};
 use crate::tensor::{broadcast_index_map, broadcast_shape, Tensor};
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -83,9 +92,146 @@ impl Logic {
         Ok(Tensor::new(shape, data))
     }
 
-    pub fn lower(&self, _ins: &[Operand]) -> Result<Lowered, QuantError> {
-        Err(QuantError::Unsupported(format!(
-            "{self:?} of an activation is not supported yet (only on constants, folded at import)"
-        )))
+    pub fn lower(
+        &self,
+        ctx: &mut LowerCtx,
+        ins: &[Operand],
+        out: &[usize],
+    ) -> Result<Lowered, QuantError> {
+        let len: usize = out.iter().product();
+        let one = 1i64 << ctx.act_scale;
+        let mut lw = Lowered::default();
+        // every operand as (tensor, broadcast map to the output)
+        let mut ops = vec![];
+        for o in ins {
+            let m: Vec<u32> = broadcast_index_map(o.shape(), out)
+                .into_iter()
+                .map(|i| i as u32)
+                .collect();
+            let src = match o {
+                Operand::Act { slot, .. } => Src::In(*slot),
+                Operand::Const(t) => {
+                    let id = ctx.param(t, ctx.act_scale, "constant", |v| v)?;
+                    let n = t.data.len();
+                    lw.push(
+                        lin(
+                            n,
+                            vec![(
+                                ASrc::One,
+                                BSrc::Param {
+                                    id,
+                                    map: (0..n as u32).collect(),
+                                },
+                            )],
+                        ),
+                        vec![],
+                        vec![n],
+                    )
+                }
+            };
+            ops.push((src, m));
+        }
+        let every: Vec<u32> = (0..len as u32).collect();
+        let act = |k: usize, c: i64| {
+            (
+                ASrc::Act {
+                    slot: k,
+                    map: every.clone(),
+                },
+                BSrc::Coef(c),
+            )
+        };
+        // a linear combination Σ c_k·t_k (+ a constant) of per-output tensors
+        let comb = |lw: &mut Lowered, terms: Vec<(Src, i64)>, constant: i64| {
+            let mut parts: Vec<(ASrc, BSrc)> =
+                (0..terms.len()).map(|k| act(k, terms[k].1)).collect();
+            if constant != 0 {
+                parts.push((ASrc::One, BSrc::Coef(constant)));
+            }
+            lw.push(
+                lin(len, parts),
+                terms.iter().map(|t| t.0).collect(),
+                vec![len],
+            )
+        };
+        let (a, am) = ops[0].clone();
+        // bring an operand to the output's layout (a copy when it broadcasts)
+        let spread = |lw: &mut Lowered, (s, m): (Src, Vec<u32>)| -> Src {
+            if m.iter().enumerate().all(|(i, &j)| i as u32 == j) && m.len() == len {
+                s
+            } else {
+                let elems: Vec<(Src, u32)> = m.iter().map(|&j| (s, j)).collect();
+                crate::quant::compose::gather(lw, &elems)
+            }
+        };
+        let _ = am;
+        match self {
+            Logic::Less | Logic::LessOrEqual | Logic::Greater | Logic::GreaterOrEqual => {
+                let x = spread(&mut lw, ops[0].clone());
+                let y = spread(&mut lw, ops[1].clone());
+                let (hi, lo) = match self {
+                    Logic::Less | Logic::LessOrEqual => (y, x),
+                    _ => (x, y),
+                };
+                let inclusive = matches!(self, Logic::LessOrEqual | Logic::GreaterOrEqual);
+                let d = comb(&mut lw, vec![(hi, 1), (lo, -1)], inclusive as i64);
+                let d1 = comb(&mut lw, vec![(d, 1)], -1);
+                let r0 = lw.push(QOp::Lookup(Func::Relu), vec![d], vec![len]);
+                let r1 = lw.push(QOp::Lookup(Func::Relu), vec![d1], vec![len]);
+                comb(&mut lw, vec![(r0, one), (r1, -one)], 0);
+            }
+            Logic::Equal => {
+                let d = sub(&mut lw, a, ops[0].1.clone(), ops[1].0, ops[1].1.clone());
+                let z = lw.push(QOp::IsZero, vec![d], vec![len]);
+                comb(&mut lw, vec![(z, one)], 0);
+            }
+            Logic::Not => {
+                let x = spread(&mut lw, ops[0].clone());
+                comb(&mut lw, vec![(x, -1)], one);
+            }
+            Logic::And | Logic::Or | Logic::Xor => {
+                let x = spread(&mut lw, ops[0].clone());
+                let y = spread(&mut lw, ops[1].clone());
+                let p = mul(&mut lw, x, every.clone(), y, every.clone(), ctx.act_scale);
+                match self {
+                    Logic::And => {}
+                    Logic::Or => {
+                        comb(&mut lw, vec![(x, 1), (y, 1), (p, -1)], 0);
+                    }
+                    _ => {
+                        comb(&mut lw, vec![(x, 1), (y, 1), (p, -2)], 0);
+                    }
+                }
+            }
+            Logic::Where => {
+                let c = spread(&mut lw, ops[0].clone());
+                let x = spread(&mut lw, ops[1].clone());
+                let y = spread(&mut lw, ops[2].clone());
+                let diff = comb(&mut lw, vec![(x, 1), (y, -1)], 0);
+                let p = mul(
+                    &mut lw,
+                    c,
+                    every.clone(),
+                    diff,
+                    every.clone(),
+                    ctx.act_scale,
+                );
+                comb(&mut lw, vec![(y, 1), (p, 1)], 0);
+            }
+        }
+        lw.reshape_last(out);
+        Ok(lw)
     }
+}
+
+/// `out[i] = Σ a·b` over the parts, no rescale.
+fn lin(len: usize, parts: Vec<(ASrc, BSrc)>) -> QOp {
+    QOp::Dot(Box::new(Dot {
+        rescale: 0,
+        divisor: None,
+        kind: DotKind::Elementwise {
+            len,
+            parts: parts.into_iter().map(|(a, b)| ElemPart { a, b }).collect(),
+        },
+    }))
 }

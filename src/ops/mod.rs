@@ -257,7 +257,7 @@ impl Op {
             Op::Normalize(o) => o.lower(ctx, ins, out_shape),
             Op::PRelu => activation::prelu_lower(ctx, ins, out_shape),
             Op::ArgExtreme(o) => o.lower(ctx, ins, out_shape),
-            Op::Logic(o) => o.lower(ins),
+            Op::Logic(o) => o.lower(ctx, ins, out_shape),
             Op::Reciprocal => {
                 let one = Tensor::scalar(1.0);
                 let ops = [Operand::Const(&one), ins[0]];

@@ -450,6 +450,28 @@ pub fn op_models() -> Vec<(&'static str, Vec<u8>, Vec<usize>)> {
         );
         v.push((name, g.build(&[2, 4], &y, &[2]), vec![2, 4]));
     }
+    // comparisons and logic on activations, as Where's condition
+    let mut g = G::new();
+    let t = g.c(&[1], &[0.1]);
+    let c = g.node("Less", &["input", &t], vec![]);
+    let h = g.c(&[1], &[0.5]);
+    let y = g.node("Where", &[&c, "input", &h], vec![]);
+    v.push(("less_where", g.build(&[1, 6], &y, &[1, 6]), vec![1, 6]));
+    let mut g = G::new();
+    let n = g.node("Neg", &["input"], vec![]);
+    let c1 = g.node("GreaterOrEqual", &["input", &n], vec![]);
+    let t = g.c(&[1], &[0.5]);
+    let c2 = g.node("Less", &["input", &t], vec![]);
+    let c = g.node("And", &[&c1, &c2], vec![]);
+    let y = g.node("Where", &[&c, "input", &n], vec![]);
+    v.push(("ge_and_where", g.build(&[1, 6], &y, &[1, 6]), vec![1, 6]));
+    let mut g = G::new();
+    let r = g.node("Relu", &["input"], vec![]);
+    let e = g.node("Equal", &[&r, "input"], vec![]);
+    let ne = g.node("Not", &[&e], vec![]);
+    let (p1, m1) = (g.c(&[1], &[1.0]), g.c(&[1], &[-1.0]));
+    let y = g.node("Where", &[&ne, &p1, &m1], vec![]);
+    v.push(("equal_not_where", g.build(&[1, 6], &y, &[1, 6]), vec![1, 6]));
     // shape ops: Transpose -> Flatten -> Slice -> Concat
     let mut g = G::new();
     let t = g.node("Transpose", &["input"], vec![ints_attr("perm", &[0, 2, 1])]);

@@ -19,7 +19,7 @@ for i, inp in enumerate(sess.get_inputs()):
     dtype = {"tensor(float)": np.float32, "tensor(double)": np.float64,
              "tensor(int64)": np.int64, "tensor(int32)": np.int32,
              "tensor(bool)": np.bool_}.get(inp.type, np.float32)
-    feeds[inp.name] = np.array(data[i][:n], dtype=np.float64).astype(dtype).reshape(shape)
+    feeds[inp.name] = np.array([float(v) for v in data[i][:n]]).astype(dtype).reshape(shape)
 ref = sess.run(None, feeds)
 got = json.load(open(f"{d}/witness.json"))["pretty_elements"]["rescaled_outputs"]
 worst = 0.0

@@ -40,6 +40,7 @@ python3 tests/py/exporters.py target/exporters
 step "benchmark models for the JavaScript suites (../shared/bench/make_models.py: numpy + onnx)"
 python3 -c 'import onnx, numpy' 2>/dev/null || python3 -m pip install -q onnx numpy
 python3 ../shared/bench/make_models.py target/bench/models --only mlp_small,mlp_medium,cnn_mnist,sigmoid_mlp,softmax_head --no-check >/dev/null
+python3 tests/js/make_unsupported.py target/bench/models/softmax_head target/bench/models/hardmax_head
 
 step "WebAssembly builds (scripts/wasm.sh) and the npm package (scripts/pack.sh)"
 [ -x /usr/bin/chromium ] || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; }
@@ -62,6 +63,6 @@ node tests/js/browser_pipeline.mjs target/bench/models/cnn_mnist
 
 step "Web app (www/, scripts/www.sh): prover page from dropped files (no request leaves the app), cancel, unsupported op; verify page without COOP/COEP; screenshots"
 bash scripts/www.sh
-node tests/js/www_app.mjs target/bench/models/cnn_mnist target/bench/models/softmax_head
+node tests/js/www_app.mjs target/bench/models/cnn_mnist target/bench/models/hardmax_head
 
 step "all tests passed"

@@ -47,6 +47,8 @@ impl InputData {
             for (j, x) in row.iter().enumerate() {
                 match x {
                     serde_json::Value::Number(n) => out.push(n.as_f64().unwrap_or(f64::NAN)),
+                    // a bool input's values (ezkl writes them as JSON booleans): 1 and 0
+                    serde_json::Value::Bool(b) => out.push(if *b { 1.0 } else { 0.0 }),
                     serde_json::Value::String(s) => match s.trim().to_ascii_lowercase().as_str() {
                         "nan" => out.push(f64::NAN),
                         "inf" | "infinity" | "+inf" => out.push(f64::INFINITY),

@@ -321,7 +321,11 @@ pub fn quantize_input(model: &Compiled, data: &InputData) -> Result<Vec<Vec<i64>
             .into());
         }
     }
-    Ok(quant::quantize_inputs(&data.input_data, q.act_scale)?)
+    Ok(quant::quantize_inputs(
+        &data.input_data,
+        &q.integer_inputs,
+        q.act_scale,
+    )?)
 }
 
 /// The integer trace for quantized inputs (range-checked).

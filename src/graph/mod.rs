@@ -31,6 +31,9 @@ pub struct Node {
 pub struct Graph {
     pub values: Vec<ValueInfo>,
     pub inputs: Vec<ValueId>,
+    /// Which inputs are integers or booleans (their values must be whole numbers; a boolean
+    /// is 0 or 1, like every boolean of the graph)
+    pub integer_inputs: Vec<bool>,
     pub outputs: Vec<ValueId>,
     pub nodes: Vec<Node>,
 }

@@ -122,7 +122,7 @@ pub fn constant_node(a: &Attrs) -> Result<Tensor, OpError> {
 pub fn value_info_shape(
     vi: &pb::ValueInfoProto,
     batch_size: usize,
-) -> Result<Vec<usize>, OnnxError> {
+) -> Result<(Vec<usize>, bool), OnnxError> {
     let err = |msg: &str| OnnxError::Input {
         name: vi.name.clone(),
         msg: msg.to_string(),
@@ -131,23 +131,33 @@ pub fn value_info_shape(
         Some(type_proto::Value::TensorType(tt)) => tt,
         _ => return Err(err("is not a tensor")),
     };
-    match DataType::try_from(tt.elem_type) {
-        Ok(DataType::Float) | Ok(DataType::Double) | Ok(DataType::Float16) => {}
+    let integer = match DataType::try_from(tt.elem_type) {
+        Ok(DataType::Float) | Ok(DataType::Double) | Ok(DataType::Float16) => false,
+        Ok(
+            DataType::Int64
+            | DataType::Int32
+            | DataType::Int16
+            | DataType::Int8
+            | DataType::Uint8
+            | DataType::Uint16
+            | DataType::Uint32
+            | DataType::Bool,
+        ) => true,
         Ok(other) => {
             return Err(err(&format!(
-                "has element type {other:?}; only float inputs are supported"
+                "has element type {other:?}; float, integer and bool inputs are supported"
             )))
         }
         Err(_) => return Err(err("has an unknown element type")),
-    }
+    };
     let shape = tt.shape.as_ref().ok_or_else(|| err("has no shape"))?;
-    shape
+    let dims = shape
         .dim
         .iter()
         .map(|d| match &d.value {
-            Some(dimension::Value::DimValue(v)) if *v > 0 => Ok(*v as usize),
-            Some(dimension::Value::DimValue(v)) if *v <= 0 => Ok(batch_size),
-            _ => Ok(batch_size),
+            Some(dimension::Value::DimValue(v)) if *v > 0 => *v as usize,
+            _ => batch_size,
         })
-        .collect()
+        .collect();
+    Ok((dims, integer))
 }

@@ -307,20 +307,6 @@ pub fn build(
     }))
 }
 
-#[cfg(test)]
-mod tests {
-    use super::Func;
-
-    #[test]
-    fn quantized_tables() {
-        assert_eq!(Func::Relu.quantized(-5, 7), 0);
-        assert_eq!(Func::Relu.quantized(5, 7), 5);
-        assert_eq!(Func::Sigmoid.quantized(0, 7), 64);
-        assert_eq!(Func::Sigmoid.quantized(10_000, 7), 128);
-        assert_eq!(Func::LeakyRelu { alpha: 0.5 }.quantized(-8, 3), -4);
-    }
-}
-
 /// PRelu with a constant slope (broadcast to the input): `relu(x)·(1 − a) + x·a`, the relu
 /// gadget then one dot at the param scale (exact up to the slopes' quantization).
 pub fn prelu_eval(ins: &[&Tensor]) -> Result<Tensor, OpError> {
@@ -395,4 +381,18 @@ pub fn prelu_lower(
         out.to_vec(),
     );
     Ok(lw)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::Func;
+
+    #[test]
+    fn quantized_tables() {
+        assert_eq!(Func::Relu.quantized(-5, 7), 0);
+        assert_eq!(Func::Relu.quantized(5, 7), 5);
+        assert_eq!(Func::Sigmoid.quantized(0, 7), 64);
+        assert_eq!(Func::Sigmoid.quantized(10_000, 7), 128);
+        assert_eq!(Func::LeakyRelu { alpha: 0.5 }.quantized(-8, 3), -4);
+    }
 }

@@ -8,6 +8,7 @@
 //! - `Not x = 2^S − x`, `And = a·b/2^S`, `Or = a + b − a·b/2^S`, `Xor = a + b − 2·a·b/2^S`
 //!   (on booleans, as ONNX types them);
 //! - `Where(c, a, b) = b + c·(a − b)/2^S` (exact for a boolean `c`).
+//!
 //! Constant operands become activations first (one dot row per element, the constant a
 //! parameter at scale `S`).
 

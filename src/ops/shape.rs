@@ -46,6 +46,8 @@ pub enum ShapeOp {
         upper: bool,
         k: i64,
     },
+    /// Resize with `mode = nearest`: per axis, the input index of each output index.
+    Resize(Vec<Vec<usize>>),
     /// ConstantOfShape (valid on constants only: its input is a shape).
     ConstantOfShape(f64),
     /// Range (valid on constants only).
@@ -394,6 +396,7 @@ impl ShapeOp {
                 ShapeOp::ConstantOfShape(value)
             }
             "Range" => return Ok(Some((ShapeOp::Range, vec![0, 1, 2]))),
+            "Resize" | "Upsample" => ShapeOp::Resize(resize_maps(op_type, a, consts, shapes, x)?),
             _ => return Ok(None),
         };
         Ok(Some((op, vec![0])))
@@ -612,6 +615,22 @@ impl ShapeOp {
                     }),
                 )
             }
+            ShapeOp::Resize(maps) => {
+                let out: Vec<usize> = maps.iter().map(|m| m.len()).collect();
+                let st = strides(x);
+                (
+                    out.clone(),
+                    gather_nd(&out, |idx| {
+                        (
+                            0,
+                            idx.iter()
+                                .enumerate()
+                                .map(|(i, &v)| maps[i][v] * st[i])
+                                .sum(),
+                        )
+                    }),
+                )
+            }
             ShapeOp::Trilu { upper, k } => {
                 let r = x.len();
                 (
@@ -660,7 +679,7 @@ impl ShapeOp {
                     .data
                     .iter()
                     .map(|&d| {
-                        if d >= 0.0 && d < 1e9 {
+                        if (0.0..1e9).contains(&d) {
                             Ok(d as usize)
                         } else {
                             Err(OpError::Shape(format!("ConstantOfShape: dimension {d}")))
@@ -736,6 +755,124 @@ impl ShapeOp {
             .map_err(|e| QuantError::Internal(e.to_string()))?;
         Ok(QOp::Gather(map))
     }
+}
+
+/// Resize / Upsample (`nearest` only): the input index read by each output index, per axis,
+/// as onnxruntime computes it (`coordinate_transformation_mode`, `nearest_mode`).
+fn resize_maps(
+    op_type: &str,
+    a: &Attrs,
+    consts: &[Option<&Tensor>],
+    shapes: &[Option<&[usize]>],
+    x: &[usize],
+) -> Result<Vec<Vec<usize>>, OpError> {
+    let mode = a.string("mode").unwrap_or_else(|| "nearest".into());
+    if mode != "nearest" {
+        return Err(OpError::Attribute {
+            name: "mode".into(),
+            msg: format!("`{mode}`: only `nearest` is supported"),
+        });
+    }
+    let given = |i: usize| -> Result<Option<Vec<f64>>, OpError> {
+        match (
+            shapes.get(i).copied().flatten(),
+            consts.get(i).copied().flatten(),
+        ) {
+            (None, _) => Ok(None),
+            (Some(_), Some(t)) if t.data.is_empty() => Ok(None),
+            (Some(_), Some(t)) => Ok(Some(t.data.clone())),
+            (Some(_), None) => Err(OpError::NotConstant {
+                input: i,
+                what: "scales / sizes",
+            }),
+        }
+    };
+    // Upsample (opset 7–9): scales as an attribute or input 1; Resize: scales 2, sizes 3
+    let (scales, sizes) = if op_type == "Upsample" {
+        let sc = match a.floats("scales") {
+            Some(v) => Some(v.iter().map(|&f| f as f64).collect()),
+            None => given(1)?,
+        };
+        (sc, None)
+    } else if shapes.len() == 2 {
+        (given(1)?, None) // opset 10: X, scales
+    } else {
+        (given(2)?, given(3)?)
+    };
+    let r = x.len();
+    let (out, scale): (Vec<usize>, Vec<f64>) = match (sizes, scales) {
+        (Some(sz), _) if sz.len() == r => {
+            let out: Vec<usize> = sz.iter().map(|&v| v.max(0.0) as usize).collect();
+            let sc = out
+                .iter()
+                .zip(x)
+                .map(|(&o, &i)| o as f64 / i.max(1) as f64)
+                .collect();
+            (out, sc)
+        }
+        (_, Some(sc)) if sc.len() == r && sc.iter().all(|&v| v > 0.0) => (
+            x.iter()
+                .zip(&sc)
+                .map(|(&i, &s)| (i as f64 * s).floor() as usize)
+                .collect(),
+            sc,
+        ),
+        _ => {
+            return Err(OpError::Shape(format!(
+                "Resize of {x:?}: expected {r} positive scales or {r} sizes"
+            )))
+        }
+    };
+    let ctm = a
+        .string("coordinate_transformation_mode")
+        .unwrap_or_else(|| "half_pixel".into());
+    let nm = a
+        .string("nearest_mode")
+        .unwrap_or_else(|| "round_prefer_floor".into());
+    let mut maps = vec![];
+    for ax in 0..r {
+        let (n_in, n_out, s) = (x[ax], out[ax], scale[ax]);
+        let mut m = Vec::with_capacity(n_out);
+        for o in 0..n_out {
+            let o = o as f64;
+            let orig = match ctm.as_str() {
+                "asymmetric" => o / s,
+                "half_pixel" => (o + 0.5) / s - 0.5,
+                "pytorch_half_pixel" if n_out > 1 => (o + 0.5) / s - 0.5,
+                "pytorch_half_pixel" => 0.0,
+                "align_corners" if n_out > 1 => o * (n_in as f64 - 1.0) / (n_out as f64 - 1.0),
+                "align_corners" => 0.0,
+                "tf_half_pixel_for_nn" => (o + 0.5) / s,
+                other => {
+                    return Err(OpError::Attribute {
+                        name: "coordinate_transformation_mode".into(),
+                        msg: format!("`{other}` is not supported"),
+                    })
+                }
+            };
+            let i = match nm.as_str() {
+                "floor" => orig.floor(),
+                "ceil" => orig.ceil(),
+                "round_prefer_ceil" => (orig + 0.5).floor(),
+                "round_prefer_floor" => {
+                    if orig.fract() == 0.5 {
+                        orig.floor()
+                    } else {
+                        orig.round()
+                    }
+                }
+                other => {
+                    return Err(OpError::Attribute {
+                        name: "nearest_mode".into(),
+                        msg: format!("`{other}` is not supported"),
+                    })
+                }
+            };
+            m.push((i.max(0.0) as usize).min(n_in.saturating_sub(1)));
+        }
+        maps.push(m);
+    }
+    Ok(maps)
 }
 
 /// For every multi-index of `shape` (row-major), the (slot, flat index) it reads.

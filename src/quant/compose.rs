@@ -67,7 +67,7 @@ pub fn extreme_groups(lw: &mut Lowered, x: Src, groups: &[Vec<u32>], min: bool) 
             break;
         }
         // pair up candidates: (p, q) for the pairs, in group order
-        let mut pairs: Vec<((Src, u32), (Src, u32))> = vec![];
+        let mut pairs: Vec<(Elem, Elem)> = vec![];
         for g in &cur {
             for c in g.chunks(2) {
                 if c.len() == 2 {
@@ -139,7 +139,10 @@ pub fn gather(lw: &mut Lowered, elems: &[(Src, u32)]) -> Src {
     lw.push(QOp::Gather(map), srcs, vec![elems.len()])
 }
 
-fn gather_pairs(lw: &mut Lowered, pairs: &[((Src, u32), (Src, u32))]) -> (Src, Src) {
+/// An element of a tensor: where it is and its index.
+type Elem = (Src, u32);
+
+fn gather_pairs(lw: &mut Lowered, pairs: &[(Elem, Elem)]) -> (Src, Src) {
     let l: Vec<(Src, u32)> = pairs.iter().map(|p| p.0).collect();
     let r: Vec<(Src, u32)> = pairs.iter().map(|p| p.1).collect();
     (gather(lw, &l), gather(lw, &r))

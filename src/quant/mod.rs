@@ -166,6 +166,9 @@ pub struct QGraph {
     pub shapes: Vec<Vec<usize>>,
     pub params: Vec<QParam>,
     pub inputs: Vec<TensorId>,
+    /// Which inputs must hold whole numbers (integer and bool graph inputs)
+    #[serde(default)]
+    pub integer_inputs: Vec<bool>,
     pub outputs: Vec<TensorId>,
     pub steps: Vec<QStep>,
 }
@@ -360,20 +363,35 @@ pub fn quantize(g: &Graph, spec: QuantSpec) -> Result<QGraph, QuantError> {
         shapes,
         params,
         inputs,
+        integer_inputs: g.integer_inputs.clone(),
         outputs,
         steps,
     })
 }
 
 /// Quantize float inputs at the activation scale; errors name the input and position.
-pub fn quantize_inputs(inputs: &[Vec<f64>], scale: u32) -> Result<Vec<Vec<i64>>, QuantError> {
+pub fn quantize_inputs(
+    inputs: &[Vec<f64>],
+    integer: &[bool],
+    scale: u32,
+) -> Result<Vec<Vec<i64>>, QuantError> {
     inputs
         .iter()
         .enumerate()
         .map(|(index, x)| {
+            let whole = integer.get(index).copied().unwrap_or(false);
             x.iter()
                 .enumerate()
                 .map(|(pos, &value)| {
+                    if whole && value.is_finite() && value.fract() != 0.0 {
+                        return Err(QuantError::Input {
+                            index,
+                            pos,
+                            value,
+                            why: "not a whole number (the model's input is an integer or bool)"
+                                .into(),
+                        });
+                    }
                     if !value.is_finite() {
                         return Err(QuantError::Input {
                             index,

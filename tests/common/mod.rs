@@ -60,6 +60,15 @@ pub fn ints_attr(name: &str, v: &[i64]) -> pb::AttributeProto {
     }
 }
 
+pub fn str_attr(name: &str, v: &str) -> pb::AttributeProto {
+    pb::AttributeProto {
+        name: name.into(),
+        r#type: pb::attribute_proto::AttributeType::String as i32,
+        s: v.as_bytes().to_vec(),
+        ..Default::default()
+    }
+}
+
 pub fn float_attr(name: &str, f: f32) -> pb::AttributeProto {
     pb::AttributeProto {
         name: name.into(),
@@ -414,10 +423,7 @@ pub fn op_models() -> Vec<(&'static str, Vec<u8>, Vec<usize>)> {
     for (name, mode) in [("pad_zero", "constant"), ("pad_reflect", "reflect")] {
         let mut g = G::new();
         let pads = g.ci(&[0, 0, 1, 2, 0, 0, 1, 1]);
-        let mut mode_attr = pb::AttributeProto::default();
-        mode_attr.name = "mode".into();
-        mode_attr.r#type = pb::attribute_proto::AttributeType::String as i32;
-        mode_attr.s = mode.as_bytes().to_vec();
+        let mode_attr = str_attr("mode", mode);
         let y = g.node("Pad", &["input", &pads], vec![mode_attr]);
         v.push((
             name,
@@ -472,6 +478,24 @@ pub fn op_models() -> Vec<(&'static str, Vec<u8>, Vec<usize>)> {
     let (p1, m1) = (g.c(&[1], &[1.0]), g.c(&[1], &[-1.0]));
     let y = g.node("Where", &[&ne, &p1, &m1], vec![]);
     v.push(("equal_not_where", g.build(&[1, 6], &y, &[1, 6]), vec![1, 6]));
+    // Resize (nearest, asymmetric, floor), as torch's Upsample writes it
+    let mut g = G::new();
+    let roi = g.c(&[0], &[]);
+    let sc = g.c(&[4], &[1.0, 1.0, 2.0, 2.0]);
+    let y = g.node(
+        "Resize",
+        &["input", &roi, &sc],
+        vec![
+            str_attr("mode", "nearest"),
+            str_attr("coordinate_transformation_mode", "asymmetric"),
+            str_attr("nearest_mode", "floor"),
+        ],
+    );
+    v.push((
+        "resize",
+        g.build(&[1, 1, 2, 3], &y, &[1, 1, 4, 6]),
+        vec![1, 1, 2, 3],
+    ));
     // shape ops: Transpose -> Flatten -> Slice -> Concat
     let mut g = G::new();
     let t = g.node("Transpose", &["input"], vec![ints_attr("perm", &[0, 2, 1])]);

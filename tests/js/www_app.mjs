@@ -90,7 +90,7 @@ try {
   await page.click('#prove');
   await page.waitForFunction(() => !document.getElementById('error').classList.contains('hidden'), null, { timeout: 300_000, polling: 200 });
   const unsup = await text(page, '#error');
-  assert.match(unsup, /Softmax/, unsup);
+  assert.match(unsup, /Hardmax/, unsup);
   console.log(`unsupported op shown: ${unsup.split('\n')[0]}`);
 
   // nothing left the machine: every request went to the app's origin, as a GET

@@ -165,7 +165,7 @@ pub fn calibrate(
         let mut max_error = 0.0f64;
         let mut failed = None;
         for (x, fl) in samples.iter().zip(&floats) {
-            let qi = match quant::quantize_inputs(x, &g.integer_inputs, s) {
+            let qi = match quant::quantize_inputs(x, &g.input_kinds, s) {
                 Ok(v) => v,
                 Err(e) => {
                     failed = Some(e);

@@ -68,10 +68,29 @@ impl Compiled {
             ok_t(t)?;
         }
         let mut terms = vec![];
+        // every tensor is produced once, before it is read: inputs first, then the steps
+        let mut produced = vec![false; nt];
+        for &t in &q.inputs {
+            if std::mem::replace(&mut produced[t], true) {
+                return Err(format!("input tensor {t} is listed twice"));
+            }
+        }
         for s in &q.steps {
             ok_t(s.output)?;
             for &t in &s.inputs {
                 ok_t(t)?;
+                if !produced[t] {
+                    return Err(format!(
+                        "step `{}` reads tensor {t} before any step makes it",
+                        s.node
+                    ));
+                }
+            }
+            if std::mem::replace(&mut produced[s.output], true) {
+                return Err(format!(
+                    "step `{}`: tensor {} is made twice",
+                    s.node, s.output
+                ));
             }
             let lens: Vec<usize> = s.inputs.iter().map(|&t| q.len_of(t)).collect();
             let out_len = q.len_of(s.output);
@@ -123,6 +142,15 @@ impl Compiled {
                     }
                 }
             }
+        }
+        if let Some(&t) = q.outputs.iter().find(|&&t| !produced[t]) {
+            return Err(format!("output tensor {t} is never made"));
+        }
+        if q.act_scale != self.settings.run_args.input_scale {
+            return Err(format!(
+                "activation scale {} differs from the settings' input_scale {}",
+                q.act_scale, self.settings.run_args.input_scale
+            ));
         }
         Ok(())
     }

@@ -323,7 +323,7 @@ pub fn quantize_input(model: &Compiled, data: &InputData) -> Result<Vec<Vec<i64>
     }
     Ok(quant::quantize_inputs(
         &data.input_data,
-        &q.integer_inputs,
+        &q.input_kinds,
         q.act_scale,
     )?)
 }

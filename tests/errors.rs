@@ -204,3 +204,25 @@ fn cli_prints_one_line_and_fails() {
     }
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+/// A hand-edited compiled circuit whose steps read a tensor before it is made, make one twice,
+/// or whose scale disagrees with its settings: a typed error on load, never a panic later.
+#[test]
+fn doctored_step_order_in_compiled_file() {
+    let (_, c) = model();
+    let load = |c: &zkonnx::model::Compiled| zkonnx::model::Compiled::from_bytes(&c.to_bytes());
+    load(&c).unwrap();
+    let mut bad = c.clone();
+    let last = bad.graph.steps.len() - 1;
+    bad.graph.steps[0].inputs[0] = bad.graph.steps[last].output;
+    let e = load(&bad).unwrap_err();
+    assert!(msg(&e).contains("before any step makes it"), "{e}");
+    let mut bad = c.clone();
+    bad.graph.steps[1].output = bad.graph.steps[0].output;
+    let e = load(&bad).unwrap_err();
+    assert!(msg(&e).contains("made twice"), "{e}");
+    let mut bad = c.clone();
+    bad.graph.act_scale = 70;
+    let e = load(&bad).unwrap_err();
+    assert!(msg(&e).contains("activation scale"), "{e}");
+}

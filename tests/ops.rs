@@ -118,3 +118,47 @@ fn relu_gate_rejects_both_wrong_branches() {
         );
     }
 }
+
+/// Bool and integer inputs: values of another type are refused when quantized, and in the
+/// circuit every op reads the input rounded to its type, so even a witness with a fractional
+/// "bool" proves the model on a real bool (here Where(c, 1, -1): a c of 0.5 cannot give 0).
+#[test]
+fn typed_inputs_are_of_their_type_in_the_circuit() {
+    use tract_onnx::pb::tensor_proto::DataType;
+    let mut g = G::new();
+    let (p1, m1) = (g.c(&[1], &[1.0]), g.c(&[1], &[-1.0]));
+    let y = g.node("Where", &["input", &p1, &m1], vec![]);
+    let bytes = g.build_typed(DataType::Bool, &[1, 4], &y, &[1, 4]);
+    let x = [1.0f32, 0.0, 1.0, 0.0];
+    let c = compile_at(&bytes, &x, SCALE, RunArgs::default());
+    let w = pipeline::gen_witness(&c, &input_data(&x)).unwrap();
+    assert_eq!(
+        w.pretty_elements.rescaled_outputs[0],
+        ["1", "-1", "1", "-1"]
+    );
+    let e = pipeline::gen_witness(&c, &input_data(&[0.5, 0.0, 1.0, 0.0])).unwrap_err();
+    assert!(e.to_string().contains("not a boolean"), "{e}");
+    // a forged witness: the raw input 0.5 (at scale 8: 128), every later value recomputed
+    let mut inputs = pipeline::quantize_input(&c, &input_data(&x)).unwrap();
+    inputs[0][0] = 1 << (SCALE - 1);
+    let tr = zkonnx::quant::run(&c.graph, &inputs, c.settings.run_args.range_half()).unwrap();
+    let outs = tr.outputs(&c.graph);
+    let one = 1i64 << SCALE;
+    assert!(
+        outs[0][0] == one || outs[0][0] == -one,
+        "a fractional bool reached Where: {}",
+        outs[0][0]
+    );
+    let inst = pipeline::instances_of(&c, &inputs, &outs, &salts(&c)).unwrap();
+    proof::mock(&c, &tr, &salts(&c), inst).unwrap();
+    // an integer input: 2.5 is refused
+    let mut g = G::new();
+    let two = g.c(&[1], &[2.0]);
+    let y = g.node("Mul", &["input", &two], vec![]);
+    let bytes = g.build_typed(DataType::Int64, &[1, 3], &y, &[1, 3]);
+    let c = compile_at(&bytes, &[1.0, -2.0, 3.0], SCALE, RunArgs::default());
+    let w = pipeline::gen_witness(&c, &input_data(&[1.0, -2.0, 3.0])).unwrap();
+    assert_eq!(w.pretty_elements.rescaled_outputs[0], ["2", "-4", "6"]);
+    let e = pipeline::gen_witness(&c, &input_data(&[2.5, 0.0, 0.0])).unwrap_err();
+    assert!(e.to_string().contains("not a whole number"), "{e}");
+}

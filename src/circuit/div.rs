@@ -8,10 +8,12 @@
 //!
 //! with the four digits looked up in `[0, B)` (the digit lookups' selector is `q_rem + q_div`)
 //! and `y` range-checked like every value. Why this is exactly `y = ⌊(2^(k+1)n + d) / 2d⌋`:
-//! `d` was range-checked by the step that made it (every activation is an integer in
-//! `[−H, H)`), and `2d = 1 + r + s` with `r, s ∈ [0, B²)` makes `2d ≥ 1` an integer
-//! identity, so `d ≥ 1`, `0 ≤ r < 2d`, and no term comes near the field's modulus
-//! (`|n|·2^(k+1)`, `|y|·d < 2^(2·range bits + k + 2) ≪ p`).
+//! the remainder gate makes `2d = 1 + r + s` with `r, s ∈ [0, B²)`, a small integer `t`.
+//! If `d` were not itself that small integer's half (`d = (p + t)/2`, a huge field element),
+//! the first gate would read `d = y·t + r − n·2^(k+1)`, whose right side is small (`y` is
+//! range-checked, `n` is an activation or a table value below `2^63`): impossible. So `d` is
+//! an integer in `[1, B²)`, `0 ≤ r < 2d`, and no term comes near the field's modulus. (The
+//! trace refuses divisors outside `[1, H)` before proving.)
 
 use halo2_proofs::plonk::{Advice, Column, ConstraintSystem, Expression, Fixed, Selector};
 use halo2_proofs::poly::Rotation;

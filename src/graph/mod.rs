@@ -31,11 +31,21 @@ pub struct Node {
 pub struct Graph {
     pub values: Vec<ValueInfo>,
     pub inputs: Vec<ValueId>,
-    /// Which inputs are integers or booleans (their values must be whole numbers; a boolean
-    /// is 0 or 1, like every boolean of the graph)
-    pub integer_inputs: Vec<bool>,
+    /// The element kind of each input
+    pub input_kinds: Vec<InputKind>,
     pub outputs: Vec<ValueId>,
     pub nodes: Vec<Node>,
+}
+
+/// What a graph input holds: floats, integers (whole numbers) or booleans (0 or 1, like every
+/// boolean of the graph). The circuit rounds integer and boolean inputs to those values before
+/// any op reads them, so a proof is always about an input of the model's type.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub enum InputKind {
+    #[default]
+    Float,
+    Integer,
+    Bool,
 }
 
 /// Errors while evaluating the float graph.

@@ -95,13 +95,13 @@ impl Builder {
             self.add_value(&init.name, t.shape.clone(), Some(t));
         }
         let mut inputs = vec![];
-        let mut integer_inputs = vec![];
+        let mut input_kinds = vec![];
         for vi in &g.input {
             if self.by_name.contains_key(&vi.name) {
                 continue; // an initializer listed as input (old exporters)
             }
             let (shape, integer) = tensor::value_info_shape(vi, batch_size)?;
-            integer_inputs.push(integer);
+            input_kinds.push(integer);
             let id = self.add_value(&vi.name, shape.clone(), None);
             self.probe.insert(id, Tensor::zeros(&shape));
             inputs.push(id);
@@ -139,7 +139,7 @@ impl Builder {
         Ok(Graph {
             values: self.values,
             inputs,
-            integer_inputs,
+            input_kinds,
             outputs,
             nodes: self.nodes,
         })

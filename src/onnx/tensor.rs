@@ -122,7 +122,7 @@ pub fn constant_node(a: &Attrs) -> Result<Tensor, OpError> {
 pub fn value_info_shape(
     vi: &pb::ValueInfoProto,
     batch_size: usize,
-) -> Result<(Vec<usize>, bool), OnnxError> {
+) -> Result<(Vec<usize>, crate::graph::InputKind), OnnxError> {
     let err = |msg: &str| OnnxError::Input {
         name: vi.name.clone(),
         msg: msg.to_string(),
@@ -131,8 +131,10 @@ pub fn value_info_shape(
         Some(type_proto::Value::TensorType(tt)) => tt,
         _ => return Err(err("is not a tensor")),
     };
+    use crate::graph::InputKind;
     let integer = match DataType::try_from(tt.elem_type) {
-        Ok(DataType::Float) | Ok(DataType::Double) | Ok(DataType::Float16) => false,
+        Ok(DataType::Float) | Ok(DataType::Double) | Ok(DataType::Float16) => InputKind::Float,
+        Ok(DataType::Bool) => InputKind::Bool,
         Ok(
             DataType::Int64
             | DataType::Int32
@@ -140,9 +142,8 @@ pub fn value_info_shape(
             | DataType::Int8
             | DataType::Uint8
             | DataType::Uint16
-            | DataType::Uint32
-            | DataType::Bool,
-        ) => true,
+            | DataType::Uint32,
+        ) => InputKind::Integer,
         Ok(other) => {
             return Err(err(&format!(
                 "has element type {other:?}; float, integer and bool inputs are supported"

@@ -283,3 +283,40 @@ impl Arith {
         Ok(lw)
     }
 }
+
+/// `1/x`: the division gadget with the numerator 1, a circuit constant (`2^S` per element).
+pub fn reciprocal(
+    ctx: &mut LowerCtx,
+    ins: &[Operand],
+    out: &[usize],
+) -> Result<Lowered, QuantError> {
+    let Operand::Act { slot, .. } = ins[0] else {
+        return Err(QuantError::Internal("Reciprocal of a constant".into()));
+    };
+    let len: usize = out.iter().product();
+    let mut lw = Lowered::default();
+    let n = lw.push(
+        QOp::Dot(Box::new(Dot {
+            divisor: None,
+            rescale: 0,
+            kind: DotKind::Elementwise {
+                len,
+                parts: vec![ElemPart {
+                    a: ASrc::One,
+                    b: BSrc::Consts(vec![1i64 << ctx.act_scale; len]),
+                }],
+            },
+        })),
+        vec![],
+        vec![len],
+    );
+    div(
+        &mut lw,
+        n,
+        Src::In(slot),
+        (0..len as u32).collect(),
+        ctx.act_scale,
+    );
+    lw.reshape_last(out);
+    Ok(lw)
+}

@@ -258,11 +258,7 @@ impl Op {
             Op::PRelu => activation::prelu_lower(ctx, ins, out_shape),
             Op::ArgExtreme(o) => o.lower(ctx, ins, out_shape),
             Op::Logic(o) => o.lower(ctx, ins, out_shape),
-            Op::Reciprocal => {
-                let one = Tensor::scalar(1.0);
-                let ops = [Operand::Const(&one), ins[0]];
-                arith::Arith::Div.lower_div(ctx, &ops, out_shape)
-            }
+            Op::Reciprocal => arith::reciprocal(ctx, ins, out_shape),
         }
     }
 }

@@ -521,8 +521,8 @@ impl ArgExtreme {
         let m = extreme_groups(&mut lw, Src::In(0), &groups, self.min);
         let d = sub(&mut lw, Src::In(0), every.clone(), m, g);
         let z = lw.push(QOp::IsZero, vec![d], vec![len]);
-        let pos_t = Tensor::new(vec![len], pos);
-        let pid = ctx.param(&pos_t, ctx.act_scale, "positions", |v| v)?;
+        // circuit constants, not parameters (which `private` would leave free)
+        let pos: Vec<i64> = pos.iter().map(|&p| (p as i64) << ctx.act_scale).collect();
         let k = (n as i64) << ctx.act_scale;
         let v = lw.push(
             QOp::Dot(Box::new(Dot {
@@ -533,10 +533,7 @@ impl ArgExtreme {
                     parts: vec![
                         ElemPart {
                             a: ASrc::One,
-                            b: BSrc::Param {
-                                id: pid,
-                                map: every.clone(),
-                            },
+                            b: BSrc::Consts(pos),
                         },
                         ElemPart {
                             a: ASrc::Act {

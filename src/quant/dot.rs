@@ -36,9 +36,18 @@ pub enum ASrc {
 /// Where the right factor of an element-wise part comes from.
 #[derive(Clone, Debug, Serialize, Deserialize, PartialEq)]
 pub enum BSrc {
-    Act { slot: usize, map: Vec<u32> },
-    Param { id: usize, map: Vec<u32> },
+    Act {
+        slot: usize,
+        map: Vec<u32>,
+    },
+    Param {
+        id: usize,
+        map: Vec<u32>,
+    },
     Coef(i64),
+    /// A coefficient per output element, baked into the circuit like `Coef` (structural
+    /// constants such as ArgMax's positions: never a parameter, which `private` would free)
+    Consts(Vec<i64>),
 }
 
 /// One product term of an element-wise combination: output `i` gets `a[i] * b[i]`.
@@ -67,6 +76,7 @@ impl ElemPart {
                 idx: map[i] as usize,
             },
             BSrc::Coef(c) => TermB::Coef(*c),
+            BSrc::Consts(v) => TermB::Coef(v[i]),
         };
         Term(a, b)
     }
@@ -174,6 +184,7 @@ impl ElemPart {
             ASrc::One => true,
         }) && (match &self.b {
             BSrc::Act { map, .. } | BSrc::Param { map, .. } => ok(map),
+            BSrc::Consts(v) => v.len() >= len,
             BSrc::Coef(_) => true,
         })
     }

@@ -166,9 +166,10 @@ pub struct QGraph {
     pub shapes: Vec<Vec<usize>>,
     pub params: Vec<QParam>,
     pub inputs: Vec<TensorId>,
-    /// Which inputs must hold whole numbers (integer and bool graph inputs)
+    /// The element kind of each input (integers and booleans are checked, then rounded in
+    /// the circuit: see [`quantize`])
     #[serde(default)]
-    pub integer_inputs: Vec<bool>,
+    pub input_kinds: Vec<crate::graph::InputKind>,
     pub outputs: Vec<TensorId>,
     pub steps: Vec<QStep>,
 }
@@ -282,6 +283,27 @@ pub fn quantize(g: &Graph, spec: QuantSpec) -> Result<QGraph, QuantError> {
         .filter_map(|(i, v)| v.constant.as_ref().map(|t| (t as *const Tensor, i)))
         .collect();
     let mut steps = vec![];
+    for (i, &kind) in g.input_kinds.iter().enumerate() {
+        if kind == crate::graph::InputKind::Float {
+            continue;
+        }
+        let t = inputs[i];
+        let len = shapes[t].iter().product();
+        let name = format!("input {i}");
+        let ids_of = emit(
+            typed_input(kind, len, spec.act_scale),
+            &[t],
+            (&name, "typed input"),
+            &mut shapes,
+            &mut steps,
+        )
+        .map_err(QuantError::Internal)?;
+        let last = *ids_of
+            .last()
+            .ok_or_else(|| QuantError::Internal("typed input".into()))?;
+        shapes[last] = shapes[t].clone();
+        ids.insert(g.inputs[i], last);
+    }
     for n in &g.nodes {
         let mut act_inputs = vec![];
         let mut operands = vec![];
@@ -332,29 +354,14 @@ pub fn quantize(g: &Graph, spec: QuantSpec) -> Result<QGraph, QuantError> {
                 lowered.steps[last].shape
             )));
         }
-        let mut step_ids: Vec<TensorId> = Vec::with_capacity(lowered.steps.len());
-        for (k, st) in lowered.steps.into_iter().enumerate() {
-            let mut inputs = Vec::with_capacity(st.inputs.len());
-            for src in &st.inputs {
-                inputs.push(match *src {
-                    Src::In(i) => *act_inputs
-                        .get(i)
-                        .ok_or_else(|| node_err(format!("step reads input {i}")))?,
-                    Src::Step(j) if j < k => step_ids[j],
-                    Src::Step(j) => return Err(node_err(format!("step reads step {j}"))),
-                });
-            }
-            let output = shapes.len();
-            shapes.push(st.shape);
-            step_ids.push(output);
-            steps.push(QStep {
-                node: n.name.clone(),
-                op_type: n.op_type.clone(),
-                op: st.op,
-                inputs,
-                output,
-            });
-        }
+        let step_ids = emit(
+            lowered,
+            &act_inputs,
+            (&n.name, &n.op_type),
+            &mut shapes,
+            &mut steps,
+        )
+        .map_err(node_err)?;
         ids.insert(n.output, step_ids[last]);
     }
     let outputs = g.outputs.iter().map(|o| ids[o]).collect();
@@ -363,34 +370,119 @@ pub fn quantize(g: &Graph, spec: QuantSpec) -> Result<QGraph, QuantError> {
         shapes,
         params,
         inputs,
-        integer_inputs: g.integer_inputs.clone(),
+        input_kinds: g.input_kinds.clone(),
         outputs,
         steps,
     })
 }
 
+/// Give the steps of a lowering tensor ids and append them; returns their ids.
+fn emit(
+    lowered: Lowered,
+    act_inputs: &[TensorId],
+    (node, op_type): (&str, &str),
+    shapes: &mut Vec<Vec<usize>>,
+    steps: &mut Vec<QStep>,
+) -> Result<Vec<TensorId>, String> {
+    let mut step_ids: Vec<TensorId> = Vec::with_capacity(lowered.steps.len());
+    for (k, st) in lowered.steps.into_iter().enumerate() {
+        let mut inputs = Vec::with_capacity(st.inputs.len());
+        for src in &st.inputs {
+            inputs.push(match *src {
+                Src::In(i) => *act_inputs
+                    .get(i)
+                    .ok_or_else(|| format!("step reads input {i}"))?,
+                Src::Step(j) if j < k => step_ids[j],
+                Src::Step(j) => return Err(format!("step reads step {j}")),
+            });
+        }
+        let output = shapes.len();
+        shapes.push(st.shape);
+        step_ids.push(output);
+        steps.push(QStep {
+            node: node.to_string(),
+            op_type: op_type.to_string(),
+            op: st.op,
+            inputs,
+            output,
+        });
+    }
+    Ok(step_ids)
+}
+
+/// What every op reads of an integer or boolean input `x` (at scale `s`): `k = round(x/2^s)`
+/// (range-checked), then `k·2^s` (integers) or `[k ≥ 1]·2^s = (relu(k) − relu(k − 1))·2^s`
+/// (booleans). An honest input is unchanged (whole numbers, 0 or 1: checked when quantized);
+/// any other witness still gives the model an input of its type.
+fn typed_input(kind: crate::graph::InputKind, len: usize, s: u32) -> Lowered {
+    use crate::graph::InputKind;
+    let every: Vec<u32> = (0..len as u32).collect();
+    let lin = |parts: Vec<(ASrc, BSrc)>, rescale: u32| {
+        QOp::Dot(Box::new(Dot {
+            rescale,
+            divisor: None,
+            kind: DotKind::Elementwise {
+                len,
+                parts: parts.into_iter().map(|(a, b)| ElemPart { a, b }).collect(),
+            },
+        }))
+    };
+    let a = |slot: usize| ASrc::Act {
+        slot,
+        map: every.clone(),
+    };
+    let mut lw = Lowered::default();
+    let k = lw.push(
+        lin(vec![(a(0), BSrc::Coef(1))], s),
+        vec![Src::In(0)],
+        vec![len],
+    );
+    let one = 1i64 << s;
+    if kind == InputKind::Bool {
+        let d1 = lw.push(
+            lin(vec![(a(0), BSrc::Coef(1)), (ASrc::One, BSrc::Coef(-1))], 0),
+            vec![k],
+            vec![len],
+        );
+        let r0 = lw.push(QOp::Lookup(Func::Relu), vec![k], vec![len]);
+        let r1 = lw.push(QOp::Lookup(Func::Relu), vec![d1], vec![len]);
+        lw.push(
+            lin(vec![(a(0), BSrc::Coef(one)), (a(1), BSrc::Coef(-one))], 0),
+            vec![r0, r1],
+            vec![len],
+        );
+    } else {
+        lw.push(lin(vec![(a(0), BSrc::Coef(one))], 0), vec![k], vec![len]);
+    }
+    lw
+}
+
 /// Quantize float inputs at the activation scale; errors name the input and position.
 pub fn quantize_inputs(
     inputs: &[Vec<f64>],
-    integer: &[bool],
+    kinds: &[crate::graph::InputKind],
     scale: u32,
 ) -> Result<Vec<Vec<i64>>, QuantError> {
+    use crate::graph::InputKind;
     inputs
         .iter()
         .enumerate()
         .map(|(index, x)| {
-            let whole = integer.get(index).copied().unwrap_or(false);
+            let kind = kinds.get(index).copied().unwrap_or_default();
             x.iter()
                 .enumerate()
                 .map(|(pos, &value)| {
-                    if whole && value.is_finite() && value.fract() != 0.0 {
-                        return Err(QuantError::Input {
-                            index,
-                            pos,
-                            value,
-                            why: "not a whole number (the model's input is an integer or bool)"
-                                .into(),
-                        });
+                    let bad = |why: &str| QuantError::Input {
+                        index,
+                        pos,
+                        value,
+                        why: why.into(),
+                    };
+                    if kind == InputKind::Integer && value.is_finite() && value.fract() != 0.0 {
+                        return Err(bad("not a whole number (the model's input is an integer)"));
+                    }
+                    if kind == InputKind::Bool && value != 0.0 && value != 1.0 {
+                        return Err(bad("not a boolean (0 or 1: the model's input is a bool)"));
                     }
                     if !value.is_finite() {
                         return Err(QuantError::Input {

@@ -102,13 +102,13 @@ pub fn run(q: &QGraph, inputs: &[Vec<i64>], range: i64) -> Result<Trace, QuantEr
                 let mut out = Vec::with_capacity(den.len());
                 for (i, &j) in den.iter().enumerate() {
                     let d = ins[1][j as usize] as i128;
-                    if d < 1 {
+                    if d < 1 || d >= range as i128 {
                         return Err(QuantError::Node {
                             node: s.node.clone(),
                             op: s.op_type.clone(),
                             msg: format!(
-                                "divisor {d} at position {j} is not positive (the division \
-                                 gadget divides by values ≥ 1 only)"
+                                "divisor {d} at position {j} is outside [1, {range}) (the \
+                                 division gadget divides by positive in-range values only)"
                             ),
                         });
                     }

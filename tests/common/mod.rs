@@ -155,11 +155,28 @@ impl G {
 
     /// Encode with one float input `input` of `in_shape` and output `out` of `out_shape`.
     pub fn build(self, in_shape: &[usize], out: &str, out_shape: &[usize]) -> Vec<u8> {
+        self.build_typed(pb::tensor_proto::DataType::Float, in_shape, out, out_shape)
+    }
+
+    /// [`G::build`] with an input of another element type (integer, bool).
+    pub fn build_typed(
+        self,
+        elem: pb::tensor_proto::DataType,
+        in_shape: &[usize],
+        out: &str,
+        out_shape: &[usize],
+    ) -> Vec<u8> {
+        let mut input = value_info("input", in_shape);
+        if let Some(pb::type_proto::Value::TensorType(t)) =
+            input.r#type.as_mut().and_then(|t| t.value.as_mut())
+        {
+            t.elem_type = elem as i32;
+        }
         let graph = pb::GraphProto {
             name: "test".into(),
             node: self.nodes,
             initializer: self.inits,
-            input: vec![value_info("input", in_shape)],
+            input: vec![input],
             output: vec![value_info(out, out_shape)],
             ..Default::default()
         };

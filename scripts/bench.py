@@ -3,7 +3,7 @@
 
     pip install onnx numpy onnxruntime ezkl==23.0.5
     cargo build --release
-    python3 scripts/bench.py [--models mlp_small,mlp_medium,cnn_mnist,sigmoid_mlp] [--threads 2]
+    python3 scripts/bench.py [--models mlp_small,mlp_medium,cnn_mnist,sigmoid_mlp,examples/mlp] [--threads 2]
 
 Builds the models with ../shared/bench/make_models.py, runs zkonnx's CLI step by step (each
 step a process: wall seconds and peak RSS from wait4), then ../shared/bench/ezkl_baseline.py
@@ -96,13 +96,28 @@ def main():
     a = ap.parse_args()
     models = a.models.split(",")
     mdir = os.path.join(a.work, "models")
-    subprocess.run([sys.executable, os.path.join(SHARED, "make_models.py"), mdir, "--only", ",".join(models), "--no-check"], check=True, stdout=subprocess.DEVNULL)
+    # a name that is a folder of this repository (e.g. examples/mlp) is benchmarked as it is;
+    # the others are built by make_models.py
+    folders = {m: os.path.join(ROOT, m) for m in models if os.path.isfile(os.path.join(ROOT, m, "network.onnx"))}
+    built = [m for m in models if m not in folders]
+    if built:
+        subprocess.run([sys.executable, os.path.join(SHARED, "make_models.py"), mdir, "--only", ",".join(built), "--no-check"], check=True, stdout=subprocess.DEVNULL)
+    dirs = {}
+    for m in models:
+        if m in folders:
+            d = os.path.join(mdir, m.replace("/", "_"))
+            os.makedirs(d, exist_ok=True)
+            for f in ["network.onnx", "input.json"]:
+                subprocess.run(["cp", os.path.join(folders[m], f), d], check=True)
+            dirs[m] = d
+        else:
+            dirs[m] = os.path.join(mdir, m)
     rows = []
     for m in models:
-        rows.append(zkonnx(m, os.path.join(mdir, m), a.work, a.target, a.threads))
+        rows.append(zkonnx(m.replace("/", "_"), dirs[m], a.work, a.target, a.threads))
         print(json.dumps(rows[-1]), flush=True)
     ez = subprocess.run(
-        [sys.executable, os.path.join(SHARED, "ezkl_baseline.py"), *[os.path.join(mdir, m) for m in models],
+        [sys.executable, os.path.join(SHARED, "ezkl_baseline.py"), *[dirs[m] for m in models],
          "--threads", str(a.threads), "--target", a.target, "--work-dir", os.path.join(a.work, "ezkl"), "--srs-cache", os.path.join(a.work, "srs")],
         check=True, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True).stdout
     for line in ez.splitlines():

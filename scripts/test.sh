@@ -33,7 +33,7 @@ ZKONNX_SHARED=../shared cargo test --release --test srs_ceremony -- --include-ig
 step "Fuzzing, bounded (scripts/fuzz.sh: cargo-fuzz, libFuzzer): the light verifier's parsers, 20 s each (all five targets: bash scripts/fuzz.sh)"
 bash scripts/fuzz.sh 20 bundle bundle_verify proof_bytes
 
-step "Exporter-made models against onnxruntime (tests/py/exporters.py): skl2onnx's MLPClassifier proved and verified, torch exports from ezkl's corpus mocked"
+step "Exporter-made models against onnxruntime (tests/py/exporters.py): skl2onnx's MLPClassifier and torch-exported CNN and transformer block proved and verified, torch exports from ezkl's corpus mocked"
 python3 -m pip install -q scikit-learn==1.9.1 skl2onnx==1.20.0 onnxruntime==1.32.0 onnx numpy
 python3 tests/py/exporters.py target/exporters
 

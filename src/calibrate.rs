@@ -62,6 +62,10 @@ impl Default for CalibrateOptions {
 pub struct Candidate {
     pub scale: u32,
     pub range_half: i64,
+    /// Tables read their input at `scale − table_shift`.
+    pub table_shift: u32,
+    /// Rows of the largest table (or of the digit table).
+    pub table_rows: usize,
     pub logrows: u32,
     /// Max |dequantized - float| over every output of every sample.
     pub max_error: f64,
@@ -148,81 +152,20 @@ pub fn calibrate(
     let mut cands = vec![];
     let mut last_err = None;
     for &s in &scales {
-        let q = match quant::quantize(
-            &g,
-            QuantSpec {
-                act_scale: s,
-                param_scale: s,
-            },
-        ) {
-            Ok(q) => q,
-            Err(e) => {
-                last_err = Some(e.into());
-                continue;
+        // tabled functions: also try reading their input at coarser scales (smaller tables)
+        let shifts = match quant::quantize(&g, spec(s, 0)) {
+            Ok(q) if !q.required_lookups().is_empty() => {
+                0..=s.saturating_sub(MIN_TABLE_SCALE).min(MAX_TABLE_SHIFT)
             }
+            _ => 0..=0,
         };
-        let mut max_abs: i64 = 1;
-        let mut max_error = 0.0f64;
-        let mut failed = None;
-        for (x, fl) in samples.iter().zip(&floats) {
-            let qi = match quant::quantize_inputs(x, &g.input_kinds, s) {
-                Ok(v) => v,
-                Err(e) => {
-                    failed = Some(e);
-                    break;
-                }
-            };
-            match quant::run(&q, &qi, 1i64 << 60) {
-                Ok(tr) => {
-                    max_abs = max_abs.max(
-                        tr.values
-                            .iter()
-                            .flatten()
-                            .map(|v| v.saturating_abs())
-                            .max()
-                            .unwrap_or(0),
-                    );
-                    for (qo, fo) in tr.outputs(&q).iter().zip(fl) {
-                        for (a, b) in qo.iter().zip(fo) {
-                            max_error = max_error.max((quant::dequantize(*a, s) - b).abs());
-                        }
-                    }
-                }
-                Err(e) => {
-                    failed = Some(e);
-                    break;
-                }
+        for t in shifts {
+            match candidate(&g, &samples, &floats, &base, opts, s, t) {
+                Ok(Some(c)) if c.logrows <= max_k => cands.push(c),
+                Ok(_) => {}
+                Err(e) => last_err = Some(e),
             }
         }
-        if let Some(e) = failed {
-            last_err = Some(e.into());
-            continue;
-        }
-        let need = ((max_abs as f64) * opts.lookup_safety_margin)
-            .ceil()
-            .max(1.0) as i64;
-        let h = (need as u64)
-            .next_power_of_two()
-            .max(1u64 << s.saturating_sub(1))
-            .max(2) as i64;
-        let mut ra = base.clone();
-        ra.input_scale = s;
-        ra.param_scale = s;
-        ra.lookup_range = (-h, h);
-        let mut st = settings_for(&g, &q, ra);
-        let reserved = circuit::reserved_rows(&CircuitParams::from_settings(&st));
-        let k = ceil_log2(st.rows_needed() + reserved).max(ra_min_k());
-        if k > max_k {
-            continue;
-        }
-        st.run_args.logrows = k;
-        cands.push(Candidate {
-            scale: s,
-            range_half: h,
-            logrows: k,
-            max_error,
-            settings: st,
-        });
     }
     let best = match opts.target {
         Target::Resources => {
@@ -230,14 +173,21 @@ pub fn calibrate(
             cands
                 .iter()
                 .filter(|c| c.max_error <= tol)
-                .min_by_key(|c| (c.logrows, std::cmp::Reverse(c.scale)))
+                .min_by(|a, b| {
+                    a.logrows
+                        .cmp(&b.logrows)
+                        .then(a.max_error.total_cmp(&b.max_error))
+                })
                 .or_else(|| {
                     cands
                         .iter()
                         .min_by(|a, b| a.max_error.total_cmp(&b.max_error))
                 })
         }
-        Target::Accuracy => cands.iter().max_by_key(|c| c.scale),
+        Target::Accuracy => cands
+            .iter()
+            .filter(|c| c.table_shift == 0)
+            .max_by_key(|c| c.scale),
     };
     match best {
         Some(c) => Ok((c.settings.clone(), cands.clone())),
@@ -253,4 +203,127 @@ pub fn calibrate(
 
 fn ra_min_k() -> u32 {
     6
+}
+
+/// Coarsest input scale a function table is read at.
+const MIN_TABLE_SCALE: u32 = 4;
+/// Most bits a table's input is coarsened by.
+const MAX_TABLE_SHIFT: u32 = 6;
+
+fn spec(s: u32, t: u32) -> QuantSpec {
+    QuantSpec {
+        act_scale: s,
+        param_scale: s,
+        table_shift: t,
+    }
+}
+
+/// `[lo, hi)` covering `[min, max]` with the safety margin `m`: each bound moves away from zero
+/// by the factor `m` (a bound of the other sign as `min/m`, towards zero), then is clipped to
+/// `[-h, h)`.
+pub fn table_domain(min: i64, max: i64, m: f64, h: i64) -> (i64, i64) {
+    let lo = if min < 0 {
+        (min as f64 * m).floor()
+    } else {
+        (min as f64 / m).floor()
+    };
+    let hi = if max > 0 {
+        (max as f64 * m).ceil()
+    } else {
+        (max as f64 / m).ceil()
+    };
+    let lo = (lo as i64).clamp(-h, h - 1);
+    let hi = (hi as i64).saturating_add(1).clamp(lo + 1, h);
+    (lo, hi)
+}
+
+/// Evaluate scale `s` with tables read `t` bits coarser: `Ok(None)` when the samples do not
+/// run at this scale (the error is kept by the caller only if no candidate works).
+fn candidate(
+    g: &crate::graph::Graph,
+    samples: &[Vec<Vec<f64>>],
+    floats: &[Vec<Vec<f64>>],
+    base: &crate::settings::RunArgs,
+    opts: &CalibrateOptions,
+    s: u32,
+    t: u32,
+) -> Result<Option<Candidate>> {
+    let q = quant::quantize(g, spec(s, t))?;
+    let funcs = q.required_lookups();
+    let mut seen = vec![(i64::MAX, i64::MIN); funcs.len()];
+    let mut max_abs: i64 = 1;
+    let mut max_error = 0.0f64;
+    for (x, fl) in samples.iter().zip(floats) {
+        let qi = quant::quantize_inputs(x, &g.input_kinds, s)?;
+        let tr = quant::run(&q, &qi, 1i64 << 60, &[])?;
+        max_abs = max_abs.max(
+            tr.values
+                .iter()
+                .flatten()
+                .map(|v| v.saturating_abs())
+                .max()
+                .unwrap_or(0),
+        );
+        for st in &q.steps {
+            if let quant::QOp::Lookup(f) = &st.op {
+                if let Some(k) = funcs.iter().position(|g| g == f) {
+                    for &v in &tr.values[st.inputs[0]] {
+                        seen[k] = (seen[k].0.min(v), seen[k].1.max(v));
+                    }
+                }
+            }
+        }
+        for (qo, fo) in tr.outputs(&q).iter().zip(fl) {
+            for (a, b) in qo.iter().zip(fo) {
+                max_error = max_error.max((quant::dequantize(*a, s) - b).abs());
+            }
+        }
+    }
+    let need = ((max_abs as f64) * opts.lookup_safety_margin)
+        .ceil()
+        .max(1.0) as i64;
+    // range checks also check rescale remainders `[0, 2^d)`: `2H ≥ 2^d` for every rescale
+    let max_div_bits = q
+        .steps
+        .iter()
+        .filter_map(|st| match &st.op {
+            quant::QOp::Dot(d) => Some(d.div_bits()),
+            _ => None,
+        })
+        .max()
+        .unwrap_or(0)
+        .min(62);
+    let h = (need as u64)
+        .next_power_of_two()
+        .max(1u64 << s.saturating_sub(1))
+        .max(1u64 << max_div_bits.saturating_sub(1))
+        .max(2) as i64;
+    let mut ra = base.clone();
+    ra.input_scale = s;
+    ra.param_scale = s;
+    ra.table_shift = t;
+    ra.lookup_range = (-h, h);
+    let mut st = settings_for(g, &q, ra);
+    st.table_domains = seen
+        .iter()
+        .map(|&(lo, hi)| {
+            if lo > hi {
+                (-1, 1) // a table no sample reached
+            } else {
+                table_domain(lo, hi, opts.lookup_safety_margin, h)
+            }
+        })
+        .collect();
+    let reserved = circuit::reserved_rows(&CircuitParams::from_settings(&st));
+    let k = ceil_log2(st.rows_needed() + reserved).max(ra_min_k());
+    st.run_args.logrows = k;
+    Ok(Some(Candidate {
+        scale: s,
+        range_half: h,
+        table_shift: t,
+        table_rows: st.table_rows(),
+        logrows: k,
+        max_error,
+        settings: st,
+    }))
 }

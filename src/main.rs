@@ -337,6 +337,7 @@ impl RunArgsFlags {
             param_scale: self.param_scale,
             scale_rebase_multiplier: self.scale_rebase_multiplier,
             lookup_range: parse_range(&self.lookup_range)?,
+            table_shift: 0,
             logrows: self.logrows,
             num_inner_cols: self.num_inner_cols,
             variables,
@@ -482,8 +483,13 @@ fn run(cmd: Cmd) -> Res<()> {
                 calibrate::calibrate(&read(&model)?, &s, &input_file(&data)?, &opts).map_err(e)?;
             for c in &cands {
                 eprintln!(
-                    "  scale {:>2}: lookup range ±{:<8} logrows {:>2}  max error vs float {:.2e}",
-                    c.scale, c.range_half, c.logrows, c.max_error
+                    "  scale {:>2}: lookup range ±{:<8} tables at scale {:>2} ({:>6} rows)  logrows {:>2}  max error vs float {:.2e}",
+                    c.scale,
+                    c.range_half,
+                    c.scale - c.table_shift,
+                    c.table_rows,
+                    c.logrows,
+                    c.max_error
                 );
             }
             write(&settings_path, &best.to_json())?;

@@ -152,6 +152,13 @@ impl Compiled {
                 q.act_scale, self.settings.run_args.input_scale
             ));
         }
+        if q.table_shift != self.settings.run_args.table_shift {
+            return Err(format!(
+                "table shift {} differs from the settings' table_shift {}",
+                q.table_shift, self.settings.run_args.table_shift
+            ));
+        }
+        self.settings.check_tables().map_err(|e| e.to_string())?;
         Ok(())
     }
 }

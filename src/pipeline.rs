@@ -68,6 +68,7 @@ pub(crate) fn settings_for(g: &Graph, q: &QGraph, ra: RunArgs) -> Settings {
         model_input_scales: vec![q.act_scale; g.inputs.len()],
         model_output_scales: vec![q.act_scale; g.outputs.len()],
         required_lookups: q.required_lookups(),
+        table_domains: vec![],
         commit_digits: commit_digits(q, &ra),
         commit_rows: 0,
         version: VERSION.to_string(),
@@ -96,6 +97,7 @@ pub fn gen_settings(onnx_bytes: &[u8], run_args: RunArgs) -> Result<Settings> {
         QuantSpec {
             act_scale: run_args.input_scale,
             param_scale: run_args.param_scale,
+            table_shift: run_args.table_shift,
         },
     )?;
     Ok(settings_for(&g, &q, run_args))
@@ -151,6 +153,7 @@ pub fn compile_circuit_with_salt(
         QuantSpec {
             act_scale: ra.input_scale,
             param_scale: ra.param_scale,
+            table_shift: ra.table_shift,
         },
     )?;
     let max_rescale = 2 * ra.digit_bits();
@@ -170,6 +173,7 @@ pub fn compile_circuit_with_salt(
             }
         }
     }
+    settings.check_tables()?;
     let fresh = settings_for(&g, &q, ra.clone());
     if fresh.required_lookups != settings.required_lookups
         || fresh.model_instance_shapes != settings.model_instance_shapes
@@ -334,6 +338,7 @@ pub fn trace(model: &Compiled, inputs: &[Vec<i64>]) -> Result<Trace> {
         &model.graph,
         inputs,
         model.settings.run_args.range_half(),
+        &model.settings.table_domains(),
     )?)
 }
 

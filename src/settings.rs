@@ -77,6 +77,9 @@ pub struct RunArgs {
     pub scale_rebase_multiplier: u32,
     /// Domain of the lookup tables and of every range check: `[lo, hi)`, symmetric, a power of two.
     pub lookup_range: (i64, i64),
+    /// Tabled functions read their input at scale `input_scale − table_shift` (output at
+    /// `input_scale`): smaller tables for the same real interval. Chosen by calibration.
+    pub table_shift: u32,
     /// The circuit has `2^logrows` rows.
     pub logrows: u32,
     /// Product lanes per row of the dot-product gate.
@@ -99,6 +102,7 @@ impl Default for RunArgs {
             param_scale: 7,
             scale_rebase_multiplier: 1,
             lookup_range: (-32768, 32768),
+            table_shift: 0,
             logrows: 17,
             num_inner_cols: 2,
             variables: vec![("batch_size".into(), 1)],
@@ -130,6 +134,11 @@ pub struct Settings {
     pub model_output_scales: Vec<u32>,
     /// Functions with a lookup table, in the circuit's order.
     pub required_lookups: Vec<Func>,
+    /// The input domain `[lo, hi)` of each function's table (at the table's input scale,
+    /// `input_scale − table_shift`), in `required_lookups`' order, as calibration measured it
+    /// (with the safety margin). Empty: every table spans the lookup range `[-H, H)`.
+    #[serde(default)]
+    pub table_domains: Vec<(i64, i64)>,
     /// Digits (of `digit_bits`) per value packed into commitments: 0 when nothing is `hashed`.
     #[serde(default)]
     pub commit_digits: usize,
@@ -201,6 +210,15 @@ impl RunArgs {
                 ),
             );
         }
+        if self.table_shift > self.input_scale {
+            return bad(
+                "table_shift",
+                format!(
+                    "{} is above input_scale {}",
+                    self.table_shift, self.input_scale
+                ),
+            );
+        }
         if self.logrows < 4 || self.logrows > MAX_LOGROWS {
             return bad(
                 "logrows",
@@ -237,21 +255,40 @@ impl RunArgs {
 }
 
 impl Settings {
-    /// Rows the lookup tables take: the digit table `[0, 2^digit_bits)`, and the function
-    /// tables `(1 + 2H)` rows when the model has a tabled function.
+    /// Rows the lookup tables take: the digit table `[0, 2^digit_bits)`, and each function
+    /// table's `1 + (hi − lo)` rows (its domain and the all-zero row).
     pub fn table_rows(&self) -> usize {
         let digits = 1usize << self.run_args.digit_bits();
-        let funcs = if self.required_lookups.is_empty() {
-            0
-        } else {
-            2 * self.run_args.range_half() as usize + 1
-        };
-        digits.max(funcs)
+        let funcs = (0..self.required_lookups.len())
+            .map(|k| {
+                let (lo, hi) = self.table_domain(k);
+                (hi - lo) as usize + 1
+            })
+            .max()
+            .unwrap_or(0);
+        // halo2 fills a table's column below its last row from the first unused row, which
+        // must itself be usable: one more row than the table holds
+        digits.max(funcs) + 1
+    }
+
+    /// The input domain `[lo, hi)` of table `k` (the one place that says what an empty
+    /// `table_domains` means).
+    pub fn table_domain(&self, k: usize) -> (i64, i64) {
+        let h = self.run_args.range_half();
+        self.table_domains.get(k).copied().unwrap_or((-h, h))
+    }
+
+    /// Every table's domain, in `required_lookups`' order.
+    pub fn table_domains(&self) -> Vec<(i64, i64)> {
+        (0..self.required_lookups.len())
+            .map(|k| self.table_domain(k))
+            .collect()
     }
 
     pub fn from_json(bytes: &[u8]) -> Result<Self, SettingsError> {
         let s: Settings = serde_json::from_slice(bytes)?;
         s.run_args.validate()?;
+        s.check_tables()?;
         crate::publics::layout(&s)
             .check()
             .map_err(|msg| SettingsError::Invalid {
@@ -259,6 +296,33 @@ impl Settings {
                 msg,
             })?;
         Ok(s)
+    }
+
+    /// `table_domains`: one per table (or none), each non-empty and inside `[-H, H)`.
+    pub fn check_tables(&self) -> Result<(), SettingsError> {
+        let bad = |msg: String| {
+            Err(SettingsError::Invalid {
+                field: "table_domains",
+                msg,
+            })
+        };
+        if !self.table_domains.is_empty() && self.table_domains.len() != self.required_lookups.len()
+        {
+            return bad(format!(
+                "{} domains for {} tables",
+                self.table_domains.len(),
+                self.required_lookups.len()
+            ));
+        }
+        let h = self.run_args.range_half();
+        for (k, &(lo, hi)) in self.table_domains.iter().enumerate() {
+            if lo >= hi || lo < -h || hi > h {
+                return bad(format!(
+                    "table {k}: [{lo}, {hi}) is empty or outside the lookup range [-{h}, {h})"
+                ));
+            }
+        }
+        Ok(())
     }
 
     pub fn to_json(&self) -> Vec<u8> {

@@ -141,7 +141,13 @@ fn typed_inputs_are_of_their_type_in_the_circuit() {
     // a forged witness: the raw input 0.5 (at scale 8: 128), every later value recomputed
     let mut inputs = pipeline::quantize_input(&c, &input_data(&x)).unwrap();
     inputs[0][0] = 1 << (SCALE - 1);
-    let tr = zkonnx::quant::run(&c.graph, &inputs, c.settings.run_args.range_half()).unwrap();
+    let tr = zkonnx::quant::run(
+        &c.graph,
+        &inputs,
+        c.settings.run_args.range_half(),
+        &c.settings.table_domains(),
+    )
+    .unwrap();
     let outs = tr.outputs(&c.graph);
     let one = 1i64 << SCALE;
     assert!(

@@ -85,12 +85,7 @@ impl Circuit<Fr> for ModelCircuit<'_> {
     fn synthesize(&self, cfg: ModelConfig, mut layouter: impl Layouter<Fr>) -> Result<(), Error> {
         let m = self.model;
         let ra = &m.settings.run_args;
-        tables::load(
-            &mut layouter,
-            &cfg,
-            &m.settings.required_lookups,
-            m.graph.act_scale,
-        )?;
+        tables::load(&mut layouter, &cfg, &tables::of(m))?;
         let public_layout = crate::publics::layout(&m.settings);
         let vis = layout::Publics {
             layout: &public_layout,

@@ -199,10 +199,15 @@ impl Func {
         }
     }
 
-    /// Quantized semantics at scale `s` (the table's content).
+    /// Quantized semantics at scale `s` for input and output.
     pub fn quantized(&self, x: i64, s: u32) -> i64 {
-        let k = (1u64 << s) as f64;
-        let v = libm::round(self.apply(x as f64 / k) * k);
+        self.quantized_at(x, s, s)
+    }
+
+    /// Quantized semantics (the table's content): `x` at scale `s_in`, the result at `s_out`:
+    /// `round(f(x / 2^s_in) · 2^s_out)`.
+    pub fn quantized_at(&self, x: i64, s_in: u32, s_out: u32) -> i64 {
+        let v = libm::round(self.apply(x as f64 / (1u64 << s_in) as f64) * (1u64 << s_out) as f64);
         if v.is_nan() {
             i64::MIN // (ln of x < 0): no input an honest witness reads
         } else {

@@ -15,6 +15,21 @@ fn elementwise(len: usize, parts: Vec<ElemPart>, divisor: Option<u64>) -> QOp {
     }))
 }
 
+/// `out[i] = round(x[i] / 2^t)`: the same values at a scale `t` bits coarser.
+pub fn elementwise_scaled(len: usize, t: u32) -> QOp {
+    QOp::Dot(Box::new(Dot {
+        rescale: t,
+        kind: DotKind::Elementwise {
+            len,
+            parts: vec![ElemPart {
+                a: act(0, (0..len as u32).collect()),
+                b: BSrc::Coef(1),
+            }],
+        },
+        divisor: None,
+    }))
+}
+
 fn act(slot: usize, map: Vec<u32>) -> ASrc {
     ASrc::Act { slot, map }
 }

@@ -44,8 +44,9 @@ pub enum QuantError {
         why: String,
     },
     #[error(
-        "node `{node}` ({op}): value {value} at position {pos} is outside the lookup range [{lo}, {hi}) \
-         (scale {scale}); re-run calibrate-settings with this data or use a smaller scale"
+        "node `{node}` ({op}): value {value} at position {pos} is outside [{lo}, {hi}) at scale {scale} \
+         (the lookup range, or this function's table as calibrated); re-run calibrate-settings \
+         with data like this or use a smaller scale"
     )]
     OutOfRange {
         node: String,
@@ -172,6 +173,10 @@ pub struct QGraph {
     pub input_kinds: Vec<crate::graph::InputKind>,
     pub outputs: Vec<TensorId>,
     pub steps: Vec<QStep>,
+    /// Tabled functions read their input at scale `act_scale − table_shift` (their output is
+    /// at `act_scale`): see [`QuantSpec::table_shift`].
+    #[serde(default)]
+    pub table_shift: u32,
 }
 
 impl QGraph {
@@ -199,6 +204,10 @@ impl QGraph {
 pub struct QuantSpec {
     pub act_scale: u32,
     pub param_scale: u32,
+    /// Tabled functions (not Relu) read their input `t` bits coarser than the activation
+    /// scale: the producing `Dot` rescales by `2^t` more, or a rescale step is inserted. Their
+    /// tables then span `2^t` times fewer rows for the same real interval.
+    pub table_shift: u32,
 }
 
 /// Lowering context handed to each op: scales and the parameter store.
@@ -364,7 +373,16 @@ pub fn quantize(g: &Graph, spec: QuantSpec) -> Result<QGraph, QuantError> {
         .map_err(node_err)?;
         ids.insert(n.output, step_ids[last]);
     }
-    let outputs = g.outputs.iter().map(|o| ids[o]).collect();
+    let outputs: Vec<TensorId> = g.outputs.iter().map(|o| ids[o]).collect();
+    if spec.table_shift > spec.act_scale {
+        return Err(QuantError::Unsupported(format!(
+            "table_shift {} is above the activation scale {}",
+            spec.table_shift, spec.act_scale
+        )));
+    }
+    if spec.table_shift > 0 {
+        steps = coarsen_table_inputs(steps, &mut shapes, &inputs, &outputs, spec.table_shift);
+    }
     Ok(QGraph {
         act_scale: spec.act_scale,
         shapes,
@@ -373,7 +391,72 @@ pub fn quantize(g: &Graph, spec: QuantSpec) -> Result<QGraph, QuantError> {
         input_kinds: g.input_kinds.clone(),
         outputs,
         steps,
+        table_shift: spec.table_shift,
     })
+}
+
+/// Make every tabled lookup read its input `t` bits coarser. A tensor made by a power-of-two
+/// `Dot` and read by tabled lookups alone (not an output) is rescaled by `2^t` more in that
+/// `Dot` (one rounding, no extra row); any other table input gets a rescale step of its own.
+fn coarsen_table_inputs(
+    steps: Vec<QStep>,
+    shapes: &mut Vec<Vec<usize>>,
+    inputs: &[TensorId],
+    outputs: &[TensorId],
+    t: u32,
+) -> Vec<QStep> {
+    let tabled = |s: &QStep| matches!(&s.op, QOp::Lookup(f) if f.tabled());
+    // tensors read by something other than a tabled lookup (or an output of the model)
+    let mut other_use = vec![false; shapes.len()];
+    for s in &steps {
+        if !tabled(s) {
+            for &i in &s.inputs {
+                other_use[i] = true;
+            }
+        }
+    }
+    for &o in outputs.iter().chain(inputs) {
+        other_use[o] = true;
+    }
+    let mut folded = vec![false; shapes.len()];
+    let mut steps = steps;
+    for s in steps.iter_mut() {
+        if let QOp::Dot(d) = &mut s.op {
+            let read_by_table = !other_use[s.output];
+            if read_by_table && d.divisor.is_none() {
+                d.rescale += t;
+                folded[s.output] = true;
+            }
+        }
+    }
+    let mut out = Vec::with_capacity(steps.len());
+    // a tensor rescaled once serves every lookup reading it
+    let mut coarse: HashMap<TensorId, TensorId> = HashMap::new();
+    for mut s in steps {
+        if tabled(&s) && !folded[s.inputs[0]] {
+            let x = s.inputs[0];
+            let y = match coarse.get(&x) {
+                Some(&y) => y,
+                None => {
+                    let len = shapes[x].iter().product::<usize>();
+                    let y = shapes.len();
+                    shapes.push(shapes[x].clone());
+                    out.push(QStep {
+                        node: s.node.clone(),
+                        op_type: s.op_type.clone(),
+                        op: compose::elementwise_scaled(len, t),
+                        inputs: vec![x],
+                        output: y,
+                    });
+                    coarse.insert(x, y);
+                    y
+                }
+            };
+            s.inputs[0] = y;
+        }
+        out.push(s);
+    }
+    out
 }
 
 /// Give the steps of a lowering tensor ids and append them; returns their ids.

@@ -15,8 +15,31 @@ impl Trace {
 }
 
 /// Run the quantized graph. `range` is the lookup range `[-range, range)`: every value the
-/// circuit range-checks (inputs, rescaled outputs, lookup inputs) must lie in it.
-pub fn run(q: &QGraph, inputs: &[Vec<i64>], range: i64) -> Result<Trace, QuantError> {
+/// circuit range-checks (inputs, rescaled outputs) must lie in it; `tables` the domain
+/// `[lo, hi)` of each function table in `q.required_lookups()`' order (empty: `[-range,
+/// range)`), which every input of that function must lie in.
+pub fn run(
+    q: &QGraph,
+    inputs: &[Vec<i64>],
+    range: i64,
+    tables: &[(i64, i64)],
+) -> Result<Trace, QuantError> {
+    let funcs = q.required_lookups();
+    if !tables.is_empty() && tables.len() != funcs.len() {
+        return Err(QuantError::Internal(format!(
+            "{} table domains for {} tables",
+            tables.len(),
+            funcs.len()
+        )));
+    }
+    let domain = |f: &crate::ops::Func| -> (i64, i64) {
+        funcs
+            .iter()
+            .position(|g| g == f)
+            .and_then(|k| tables.get(k).copied())
+            .unwrap_or((-range, range))
+    };
+    let s_in = q.act_scale.saturating_sub(q.table_shift);
     if inputs.len() != q.inputs.len() {
         return Err(QuantError::Internal(format!(
             "expected {} inputs, got {}",
@@ -79,11 +102,25 @@ pub fn run(q: &QGraph, inputs: &[Vec<i64>], range: i64) -> Result<Trace, QuantEr
             QOp::Lookup(f) => {
                 let x = ins[0];
                 let mut out = Vec::with_capacity(x.len());
+                let (lo, hi, s_x) = if f.tabled() {
+                    let (lo, hi) = domain(f);
+                    (lo, hi, s_in)
+                } else {
+                    (-range, range, q.act_scale)
+                };
                 for (i, &v) in x.iter().enumerate() {
-                    if v < -range || v >= range {
-                        return Err(out_of_range(i, v as i128));
+                    if v < lo || v >= hi {
+                        return Err(QuantError::OutOfRange {
+                            node: s.node.clone(),
+                            op: s.op_type.clone(),
+                            pos: i,
+                            value: v as i128,
+                            lo,
+                            hi,
+                            scale: s_x,
+                        });
                     }
-                    out.push(f.quantized(v, q.act_scale));
+                    out.push(f.quantized_at(v, s_x, q.act_scale));
                 }
                 out
             }

@@ -14,6 +14,10 @@ pub enum Arith {
     Mul,
     Div,
     Neg,
+    /// ONNX Mod: `fmod` (the sign of the dividend, as C's fmod) or, by default, the integer
+    /// modulo with the sign of the divisor (as Python's `%`). Folded on constants (shape
+    /// arithmetic exporters write); on an activation it is refused.
+    Mod { fmod: bool },
 }
 
 impl Arith {
@@ -34,6 +38,15 @@ impl Arith {
             Arith::Mul => a * b,
             Arith::Div => a / b,
             Arith::Neg => -a,
+            Arith::Mod { fmod: true } => a % b,
+            Arith::Mod { fmod: false } => {
+                let r = a % b;
+                if r != 0.0 && (r < 0.0) != (b < 0.0) {
+                    r + b
+                } else {
+                    r
+                }
+            }
         }
     }
 
@@ -104,6 +117,11 @@ impl Arith {
             );
         }
         let (x, y) = (&ins[0], &ins[1]);
+        if let Arith::Mod { .. } = self {
+            return Err(QuantError::Unsupported(
+                "Mod of an activation is not supported (only on constants)".into(),
+            ));
+        }
         match (*self, act(x), act(y)) {
             (Arith::Add | Arith::Sub, Some(sx), Some(sy)) => {
                 let sign = if *self == Arith::Sub { -1 } else { 1 };
@@ -319,4 +337,19 @@ pub fn reciprocal(
     );
     lw.reshape_last(out);
     Ok(lw)
+}
+
+#[cfg(test)]
+mod mod_tests {
+    use super::*;
+
+    #[test]
+    fn mod_follows_onnx() {
+        let t = |v: &[f64]| Tensor::new(vec![v.len()], v.to_vec());
+        let (a, b) = (t(&[-7.0, 7.0, -7.0, 6.0]), t(&[3.0, -3.0, -3.0, 3.0]));
+        let int = Arith::Mod { fmod: false }.eval(&[&a, &b]).unwrap();
+        assert_eq!(int.data, [2.0, -2.0, -1.0, 0.0]); // numpy.mod
+        let f = Arith::Mod { fmod: true }.eval(&[&a, &b]).unwrap();
+        assert_eq!(f.data, [-1.0, 1.0, -1.0, 0.0]); // numpy.fmod
+    }
 }

@@ -107,6 +107,12 @@ pub fn build(
             Built::new(Op::Arith(arith::Arith::build(op_type)?), vec![0, 1])
         }
         "Neg" => Built::new(Op::Arith(arith::Arith::Neg), vec![0]),
+        "Mod" => Built::new(
+            Op::Arith(arith::Arith::Mod {
+                fmod: a.int("fmod", 0) != 0,
+            }),
+            vec![0, 1],
+        ),
         // x^2: the exact product x·x (other constant exponents are tables)
         "Pow"
             if consts

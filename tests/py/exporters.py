@@ -10,9 +10,8 @@
   torch_transformer_block and torch_transformer_block_tanh: LayerNorm, hand-written single-head
   self-attention (q k^T scaled, Softmax, . v, output linear, residual) and a GELU MLP, GELU as
   erf (nn.GELU()'s default) and as its tanh approximation.
-  torch_transformer_block_mha, the same block with nn.MultiheadAttention, is a known failure
-  (the exporter leaves a Mod of two constants, which zkonnx does not take): it is only tried,
-  and said whether it still fails.
+  torch_transformer_block_mha: the same block with nn.MultiheadAttention (2 heads; its export
+  holds shape arithmetic, a Mod of constants among it, folded at import).
 - torch exports from ezkl's corpus (../shared/conformance/ezkl-examples): MaxPool, Softmax,
   LayerNormalization, GELU, LogSoftmax: gen-witness and mock, outputs within 1e-2.
 
@@ -131,20 +130,17 @@ def main():
     err = compare(d, label_outputs=(0,))
     print(f"sklearn_mlp_classifier (skl2onnx): proved and verified, k = {k}, label exact, "
           f"max probability error {err:.2e}")
-    for name in ["torch_cnn", "torch_transformer_block", "torch_transformer_block_tanh"]:
+    for name in [
+        "torch_cnn",
+        "torch_transformer_block",
+        "torch_transformer_block_tanh",
+        "torch_transformer_block_mha",
+    ]:
         d = copy_model(os.path.join(MODELS, name), name)
         k = pipeline(d, prove=True)
         err = compare(d)
         print(f"{name} (torch.onnx.export): proved and verified, k = {k}, max error {err:.2e}, "
               f"prove {PROVE_SECONDS[name]:.1f} s")
-    name = "torch_transformer_block_mha"
-    d = copy_model(os.path.join(MODELS, name), name)
-    try:
-        k = pipeline(d, prove=False)
-        print(f"{name}: now passes mock (k = {k}, max error {compare(d):.2e}): prove it above")
-    except (SystemExit, AssertionError) as e:
-        print(f"{name} (torch.onnx.export, nn.MultiheadAttention): known failure: "
-              f"{str(e).strip().splitlines()[-1]}")
     # (1l_instance_norm is left out: its variances are below 2^-10, where the variance's own
     # rounding at the calibrated scale costs ~20 % — see QUANTIZATION.md)
     for name in ["1l_max_pool", "1l_softmax", "layernorm", "1l_gelu_noappx", "log_softmax"]:

@@ -48,6 +48,14 @@ npm install --no-audit --no-fund --silent   # playwright-core, binaryen (wasm-op
 bash scripts/wasm.sh
 bash scripts/pack.sh
 
+step "Lints of the WebAssembly features (clippy on wasm, verifier-wasm, threads; the targets the builds above use)"
+CARGO_TARGET_DIR=target-st cargo clippy --release --target wasm32-unknown-unknown --lib \
+  --no-default-features --features wasm -- -D warnings
+CARGO_TARGET_DIR=target-st cargo clippy --profile verifier --target wasm32-unknown-unknown --lib \
+  --no-default-features --features verifier-wasm -- -D warnings
+CARGO_TARGET_DIR=target-mt cargo +nightly clippy --config .cargo/threads.toml --release \
+  --target wasm32-unknown-unknown --lib --no-default-features --features threads -- -D warnings
+
 step "Light verifier (zkonnx/verifier): the CLI's proofs of every supported bench model, in Node and in Chromium without COOP/COEP"
 m=target/bench/models
 node tests/js/verifier.mjs $m/mlp_small $m/mlp_medium $m/cnn_mnist $m/sigmoid_mlp

@@ -279,6 +279,19 @@ fn candidate(
             }
         }
     }
+    // (a table value at the i64 bounds is a function's pole, e.g. ln 0 of an input rounded
+    // to zero at a coarse table scale)
+    if max_abs >= 1i64 << 48 {
+        return Err(SettingsError::Invalid {
+            field: "lookup_range",
+            msg: format!(
+                "at scale {s} (tables at scale {}), a value reaches {max_abs}: beyond any \
+                 lookup range (a function evaluated at a pole?)",
+                s - t
+            ),
+        }
+        .into());
+    }
     let need = ((max_abs as f64) * opts.lookup_safety_margin)
         .ceil()
         .max(1.0) as i64;

@@ -25,10 +25,11 @@ pub fn count_rows(q: &QGraph, lanes: usize) -> usize {
             QOp::Dot(d) => {
                 for i in 0..d.out_len() {
                     d.terms(i, &mut terms);
-                    rows += terms.len().div_ceil(lanes).max(1);
+                    rows += super::dot::rows(terms.len(), lanes);
                 }
             }
-            QOp::Lookup(_) => rows += q.len_of(s.output),
+            QOp::Lookup(crate::ops::Func::Relu) => rows += super::relu::rows(q.len_of(s.output)),
+            QOp::Lookup(_) => rows += super::lookup::rows(q.len_of(s.output)),
             QOp::Gather(_) => {}
             QOp::Div { den, .. } => rows += super::div::rows(den.len()),
             QOp::IsZero => rows += super::iszero::rows(q.len_of(s.output)),
@@ -253,9 +254,9 @@ impl Ctx<'_, '_> {
             for r in 0..rows {
                 let row = self.row;
                 if r == 0 {
-                    cfg.q_first.enable(self.region, row)?;
+                    cfg.dot.q_first.enable(self.region, row)?;
                 } else {
-                    cfg.q_next.enable(self.region, row)?;
+                    cfg.dot.q_next.enable(self.region, row)?;
                 }
                 for j in 0..lanes {
                     let (av, bv) = match terms.get(r * lanes + j).copied() {
@@ -299,7 +300,7 @@ impl Ctx<'_, '_> {
             }
             // rescale on the last row
             let row = self.row - 1;
-            cfg.q_rescale.enable(self.region, row)?;
+            cfg.rescale.q_rescale.enable(self.region, row)?;
             self.region.assign_fixed(cfg.div, row, felt::from_i128(div));
             self.region
                 .assign_fixed(cfg.half, row, felt::from_i128(half));
@@ -375,7 +376,7 @@ impl Ctx<'_, '_> {
     /// when `signed` is false.
     fn range_y(&mut self, row: usize, y: Option<i64>, signed: bool) -> Result<(), Error> {
         let cfg = self.cfg;
-        cfg.q_range.enable(self.region, row)?;
+        cfg.range.q_range.enable(self.region, row)?;
         let off = if signed {
             cfg.params.range_half as i128
         } else {
@@ -389,7 +390,7 @@ impl Ctx<'_, '_> {
 
     /// Constrain `0 ≤ r < div` on `row` through the digits of `r` and of `div − 1 − r`.
     fn remainder(&mut self, row: usize, r: Option<i128>, div: i128) -> Result<(), Error> {
-        self.cfg.q_rem.enable(self.region, row)?;
+        self.cfg.rescale.q_rem.enable(self.region, row)?;
         self.digits(row, 2, r);
         self.digits(row, 4, r.map(|r| div - 1 - r));
         Ok(())
@@ -419,7 +420,7 @@ impl Ctx<'_, '_> {
         let mut out = Vec::with_capacity(n);
         for i in 0..n {
             let row = self.row;
-            cfg.q_relu.enable(self.region, row)?;
+            cfg.relu.q.enable(self.region, row)?;
             let x = self
                 .region
                 .assign_advice(cfg.a[0], row, self.val(input, i))
@@ -527,7 +528,7 @@ impl Ctx<'_, '_> {
         let mut out = Vec::with_capacity(n);
         for i in 0..n {
             let row = self.row;
-            cfg.q_func[k].enable(self.region, row)?;
+            cfg.funcs.q[k].enable(self.region, row)?;
             let x = self
                 .region
                 .assign_advice(cfg.a[0], row, self.val(input, i))

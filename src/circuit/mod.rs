@@ -3,10 +3,15 @@
 pub mod commit;
 pub mod config;
 pub mod div;
+pub mod dot;
 pub mod iszero;
 pub mod layout;
+pub mod lookup;
 pub mod pack;
 pub mod poseidon;
+pub mod range;
+pub mod relu;
+pub mod rescale;
 pub mod tables;
 
 pub use config::{CircuitParams, ModelConfig};
@@ -104,5 +109,105 @@ impl Circuit<Fr> for ModelCircuit<'_> {
             layouter.constrain_instance(cell, cfg.instance, i);
         }
         Ok(())
+    }
+}
+
+/// A MockProver harness for gadget tests: the model's configuration (every gadget, as the
+/// real circuit has it) with the digit table and the given function tables loaded, and rows
+/// a test assigns by hand.
+#[cfg(test)]
+pub(crate) mod testing {
+    use std::rc::Rc;
+
+    use halo2_proofs::circuit::{Layouter, Region, SimpleFloorPlanner};
+    use halo2_proofs::dev::MockProver;
+    use halo2_proofs::plonk::{Circuit, ConstraintSystem, Error};
+    use halo2curves::bn256::Fr;
+
+    use super::tables::{self, FuncTable};
+    use super::{CircuitParams, ModelConfig};
+
+    type Rows = Rc<dyn Fn(&ModelConfig, &mut Region<'_, Fr>) -> Result<(), Error>>;
+
+    #[derive(Clone)]
+    pub struct Harness {
+        params: CircuitParams,
+        tables: Rc<Vec<FuncTable>>,
+        rows: Rows,
+    }
+
+    impl Harness {
+        pub fn new(
+            params: CircuitParams,
+            rows: impl Fn(&ModelConfig, &mut Region<'_, Fr>) -> Result<(), Error> + 'static,
+        ) -> Self {
+            Harness {
+                params,
+                tables: Rc::new(vec![]),
+                rows: Rc::new(rows),
+            }
+        }
+
+        pub fn with_tables(mut self, t: Vec<FuncTable>) -> Self {
+            self.tables = Rc::new(t);
+            self
+        }
+    }
+
+    /// `lanes` lanes, `H = 128` (digits of 4 bits).
+    pub fn params(lanes: usize) -> CircuitParams {
+        params_h(lanes, 128)
+    }
+
+    pub fn params_h(lanes: usize, h: i64) -> CircuitParams {
+        let bits = (2 * h as u64).next_power_of_two().trailing_zeros();
+        CircuitParams {
+            lanes,
+            range_half: h,
+            digit_bits: bits.div_ceil(2),
+            num_funcs: 0,
+            commit_digits: 0,
+        }
+    }
+
+    /// `[v mod B, ⌊v / B⌋]` (Euclidean: a negative `v` gives a negative high digit).
+    pub fn digits(v: i64, digit_bits: u32) -> [i64; 2] {
+        let b = 1i64 << digit_bits;
+        [v.rem_euclid(b), v.div_euclid(b)]
+    }
+
+    impl Circuit<Fr> for Harness {
+        type Config = ModelConfig;
+        type FloorPlanner = SimpleFloorPlanner;
+        type Params = CircuitParams;
+
+        fn without_witnesses(&self) -> Self {
+            self.clone()
+        }
+
+        fn params(&self) -> CircuitParams {
+            self.params.clone()
+        }
+
+        fn configure_with_params(meta: &mut ConstraintSystem<Fr>, p: CircuitParams) -> ModelConfig {
+            ModelConfig::configure(meta, p)
+        }
+
+        fn configure(_meta: &mut ConstraintSystem<Fr>) -> ModelConfig {
+            unreachable!("configured with parameters")
+        }
+
+        fn synthesize(&self, cfg: ModelConfig, mut ly: impl Layouter<Fr>) -> Result<(), Error> {
+            tables::load(&mut ly, &cfg, &self.tables)?;
+            ly.assign_region(|| "gadget", |mut region| (self.rows)(&cfg, &mut region))
+        }
+    }
+
+    /// Every failure `MockProver` reports, as text (`… ('gate name') …`); empty: satisfied.
+    pub fn failures(h: Harness) -> Vec<String> {
+        match MockProver::run(9, &h, vec![vec![]]).unwrap().verify() {
+            Ok(()) => vec![],
+            Err(es) => es.iter().map(|e| e.to_string()).collect(),
+        }
     }
 }

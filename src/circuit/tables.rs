@@ -48,12 +48,17 @@ pub fn load(
         || "digits",
         |mut t| {
             for x in 0..1u64 << cfg.params.digit_bits {
-                t.assign_cell(|| "", cfg.t_digit, x as usize, || Value::known(Fr::from(x)))?;
+                t.assign_cell(
+                    || "",
+                    cfg.range.t_digit,
+                    x as usize,
+                    || Value::known(Fr::from(x)),
+                )?;
             }
             Ok(())
         },
     )?;
-    for (f, cols) in funcs.iter().zip(&cfg.t_func) {
+    for (f, cols) in funcs.iter().zip(&cfg.funcs.t) {
         layouter.assign_table(
             || f.func.name(),
             |mut t| {

@@ -17,7 +17,9 @@ pub enum Arith {
     /// ONNX Mod: `fmod` (the sign of the dividend, as C's fmod) or, by default, the integer
     /// modulo with the sign of the divisor (as Python's `%`). Folded on constants (shape
     /// arithmetic exporters write); on an activation it is refused.
-    Mod { fmod: bool },
+    Mod {
+        fmod: bool,
+    },
 }
 
 impl Arith {

@@ -46,6 +46,47 @@ fn unsupported_op_names_op_and_node() {
     assert!(m.contains("Hardmax") && m.contains("Hardmax_3"), "{m}");
 }
 
+/// What a recurrent layer cannot be is refused by name: clipping, peepholes, a state that is an
+/// activation, partial sequence lengths.
+#[test]
+fn unsupported_recurrent_features_are_named() {
+    let lstm = |extra: Vec<tract_onnx::pb::AttributeProto>, inputs: &[&str], g: &mut G| {
+        let (w, r) = (g.rc(&[1, 8, 2], 1), g.rc(&[1, 8, 2], 2));
+        let mut ins = vec!["input".to_string(), w, r];
+        ins.extend(inputs.iter().map(|s| s.to_string()));
+        let ins: Vec<&str> = ins.iter().map(|s| s.as_str()).collect();
+        let mut attrs = vec![int_attr("hidden_size", 2)];
+        attrs.extend(extra);
+        g.node_multi("LSTM", &ins, attrs, &[true])
+    };
+    let mut g = G::new();
+    let y = lstm(vec![float_attr("clip", 1.0)], &[], &mut g);
+    let e = msg(pipeline::gen_settings(
+        &g.build(&[3, 1, 2], &y[0], &[3, 1, 1, 2]),
+        RunArgs::default(),
+    )
+    .unwrap_err());
+    assert!(e.contains("LSTM") && e.contains("clip"), "{e}");
+    let mut g = G::new();
+    let p = g.rc(&[1, 6], 3);
+    let y = lstm(vec![], &["", "", "", "", &p], &mut g);
+    let e = msg(pipeline::gen_settings(
+        &g.build(&[3, 1, 2], &y[0], &[3, 1, 1, 2]),
+        RunArgs::default(),
+    )
+    .unwrap_err());
+    assert!(e.contains("peephole"), "{e}");
+    let mut g = G::new();
+    let lens = g.c(&[1], &[2.0]);
+    let y = lstm(vec![], &["", &lens], &mut g);
+    let e = msg(pipeline::gen_settings(
+        &g.build(&[3, 1, 2], &y[0], &[3, 1, 1, 2]),
+        RunArgs::default(),
+    )
+    .unwrap_err());
+    assert!(e.contains("sequence_lens"), "{e}");
+}
+
 #[test]
 fn wrong_input_length_and_count() {
     let (_, c) = model();

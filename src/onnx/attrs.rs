@@ -36,6 +36,15 @@ impl<'a> Attrs<'a> {
         self.get(name).map(|a| a.floats.clone())
     }
 
+    pub fn strings(&self, name: &str) -> Option<Vec<String>> {
+        self.get(name).map(|a| {
+            a.strings
+                .iter()
+                .map(|s| String::from_utf8_lossy(s).into_owned())
+                .collect()
+        })
+    }
+
     pub fn string(&self, name: &str) -> Option<String> {
         self.get(name)
             .map(|a| String::from_utf8_lossy(&a.s).into_owned())

@@ -117,6 +117,10 @@ impl Builder {
                 }
                 continue;
             }
+            if ["LSTM", "GRU", "RNN"].contains(&n.op_type.as_str()) && n.domain.is_empty() {
+                self.recurrent(i, n)?;
+                continue;
+            }
             self.node(i, n)?;
         }
         let mut outputs = vec![];
@@ -143,6 +147,82 @@ impl Builder {
             outputs,
             nodes: self.nodes,
         })
+    }
+
+    /// LSTM / GRU / RNN: one node computing every output into a packed tensor, then each used
+    /// output read out of it (`ShapeOp::Part`, copies only).
+    fn recurrent(&mut self, index: usize, n: &pb::NodeProto) -> Result<(), OnnxError> {
+        let name = if n.name.is_empty() {
+            format!("{}_{index}", n.op_type)
+        } else {
+            n.name.clone()
+        };
+        let packed = format!("{name}:packed");
+        let mut whole = n.clone();
+        whole.output = vec![packed.clone()];
+        self.node(index, &whole)?;
+        let pid = self.by_name[&packed];
+        let x = n
+            .input
+            .first()
+            .and_then(|v| self.by_name.get(v))
+            .map(|&id| self.values[id].shape.clone())
+            .unwrap_or_default();
+        let a = Attrs::new(&n.attribute);
+        let dirs = if a.string("direction").as_deref() == Some("bidirectional") {
+            2
+        } else {
+            1
+        };
+        let (seq, batch, h) = (
+            x.first().copied().unwrap_or(0),
+            x.get(1).copied().unwrap_or(0),
+            a.int("hidden_size", 0).max(0) as usize,
+        );
+        let per = dirs * batch * h;
+        for (k, out) in n.output.iter().enumerate() {
+            if out.is_empty() {
+                continue;
+            }
+            let (offset, shape) = match k {
+                0 => (0, vec![seq, dirs, batch, h]),
+                1 => (seq * per, vec![dirs, batch, h]),
+                2 if n.op_type == "LSTM" => ((seq + 1) * per, vec![dirs, batch, h]),
+                _ => {
+                    return Err(OnnxError::Malformed(format!(
+                        "node `{name}` ({}) has no output {k}",
+                        n.op_type
+                    )))
+                }
+            };
+            let op = ops::Op::Shape(ops::shape::ShapeOp::Part { offset, shape });
+            let err = |source: OpError| OnnxError::Op {
+                node: name.clone(),
+                op: n.op_type.clone(),
+                source,
+            };
+            if let Some(t) = self.values[pid].constant.clone() {
+                let t = op.eval(&[&t]).map_err(err)?;
+                self.add_value(out, t.shape.clone(), Some(t));
+                continue;
+            }
+            let probe = {
+                let p = self.probe.get(&pid).ok_or_else(|| {
+                    OnnxError::Malformed(format!("node `{name}`: its packed output has no value"))
+                })?;
+                op.eval(&[p]).map_err(err)?
+            };
+            let oid = self.add_value(out, probe.shape.clone(), None);
+            self.probe.insert(oid, probe);
+            self.nodes.push(Node {
+                name: format!("{name}:{k}"),
+                op_type: n.op_type.clone(),
+                op,
+                inputs: vec![pid],
+                output: oid,
+            });
+        }
+        Ok(())
     }
 
     /// ONNX Split as one Slice node per output (sizes from `split`, given as an attribute or a

@@ -11,6 +11,7 @@ pub mod conv;
 pub mod linear;
 pub mod logic;
 pub mod norm;
+pub mod recurrent;
 pub mod reduce;
 pub mod shape;
 pub mod softmax;
@@ -59,6 +60,8 @@ pub enum Op {
     PRelu,
     ArgExtreme(reduce::ArgExtreme),
     Logic(logic::Logic),
+    /// LSTM, GRU, RNN: every output packed in one tensor (see `recurrent.rs`)
+    Recurrent(Box<recurrent::Recurrent>),
 }
 
 /// An op built from an ONNX node: the op and which ONNX inputs carry data (the others were
@@ -166,6 +169,12 @@ pub fn build(
             Op::Softmax(softmax::Softmax::build(op_type, a, shapes)?),
             vec![0],
         ),
+        "LSTM" | "GRU" | "RNN" => Built::new(
+            Op::Recurrent(Box::new(recurrent::Recurrent::build(
+                op_type, a, consts, shapes,
+            )?)),
+            vec![0],
+        ),
         "BatchNormalization" => Built::new(
             Op::BatchNorm(norm::BatchNorm::build(a)?),
             vec![0, 1, 2, 3, 4],
@@ -225,6 +234,7 @@ impl Op {
             Op::PRelu => activation::prelu_eval(ins),
             Op::ArgExtreme(o) => o.eval(ins),
             Op::Logic(o) => o.eval(ins),
+            Op::Recurrent(o) => o.eval(ins),
             Op::Reciprocal => Ok(Tensor::new(
                 ins[0].shape.clone(),
                 ins[0].data.iter().map(|&x| 1.0 / x).collect(),
@@ -264,6 +274,7 @@ impl Op {
             Op::PRelu => activation::prelu_lower(ctx, ins, out_shape),
             Op::ArgExtreme(o) => o.lower(ctx, ins, out_shape),
             Op::Logic(o) => o.lower(ctx, ins, out_shape),
+            Op::Recurrent(o) => o.lower(ctx, ins, out_shape),
             Op::Reciprocal => arith::reciprocal(ctx, ins, out_shape),
         }
     }

@@ -24,6 +24,12 @@ pub enum ShapeOp {
         axis: usize,
         indices: Tensor,
     },
+    /// Elements `offset..offset + len` of the flattened input, as `shape` (a multi-output op's
+    /// output read out of its packed tensor).
+    Part {
+        offset: usize,
+        shape: Vec<usize>,
+    },
     /// `Shape`: the input's shape as a tensor (always constant).
     ShapeOf,
     /// Cast to an integer type (toward zero).
@@ -409,6 +415,19 @@ impl ShapeOp {
         let ident = |shape: Vec<usize>| (shape, (0..n as u32).map(|i| (0, i)).collect());
         Ok(match self {
             ShapeOp::Identity | ShapeOp::CastInt | ShapeOp::CastBool => ident(x.to_vec()),
+            ShapeOp::Part { offset, shape } => {
+                let len: usize = shape.iter().product();
+                if offset + len > n {
+                    return Err(OpError::Shape(format!(
+                        "part {offset}..{} of {n} values",
+                        offset + len
+                    )));
+                }
+                (
+                    shape.clone(),
+                    (*offset..offset + len).map(|i| (0, i as u32)).collect(),
+                )
+            }
             ShapeOp::Reshape(s) => {
                 if s.iter().product::<usize>() != n {
                     return Err(OpError::Shape(format!("cannot reshape {x:?} to {s:?}")));

@@ -132,6 +132,38 @@ impl G {
         name
     }
 
+    /// A node with `outputs` outputs (an empty name: an omitted one); returns their names.
+    pub fn node_multi(
+        &mut self,
+        op: &str,
+        inputs: &[&str],
+        attrs: Vec<pb::AttributeProto>,
+        outputs: &[bool],
+    ) -> Vec<String> {
+        self.n += 1;
+        let k = self.n;
+        let outs: Vec<String> = outputs
+            .iter()
+            .enumerate()
+            .map(|(i, &used)| {
+                if used {
+                    format!("v{k}_{i}")
+                } else {
+                    String::new()
+                }
+            })
+            .collect();
+        self.nodes.push(pb::NodeProto {
+            name: format!("{op}_{k}"),
+            op_type: op.into(),
+            input: inputs.iter().map(|s| s.to_string()).collect(),
+            output: outs.clone(),
+            attribute: attrs,
+            ..Default::default()
+        });
+        outs
+    }
+
     /// A random constant.
     pub fn rc(&mut self, dims: &[usize], seed: u64) -> String {
         let n = dims.iter().product();
@@ -527,6 +559,88 @@ pub fn op_models() -> Vec<(&'static str, Vec<u8>, Vec<usize>)> {
         g.build(&[1, 2, 3], &y, &[1, 10]),
         vec![1, 2, 3],
     ));
+    // recurrent layers (X: [seq 3, batch 1, input 4], hidden 3)
+    let mut g = G::new();
+    let (w, r, b) = (
+        g.rc(&[2, 12, 4], 61),
+        g.rc(&[2, 12, 3], 62),
+        g.rc(&[2, 24], 63),
+    );
+    let y = g.node_multi(
+        "LSTM",
+        &["input", &w, &r, &b],
+        vec![
+            int_attr("hidden_size", 3),
+            str_attr("direction", "bidirectional"),
+        ],
+        &[true, false, false],
+    );
+    v.push((
+        "lstm_bidirectional",
+        g.build(&[3, 1, 4], &y[0], &[3, 2, 1, 3]),
+        vec![3, 1, 4],
+    ));
+    let mut g = G::new();
+    let (w, r, b) = (
+        g.rc(&[1, 12, 4], 64),
+        g.rc(&[1, 12, 3], 65),
+        g.rc(&[1, 24], 66),
+    );
+    let (h0, c0) = (g.rc(&[1, 1, 3], 67), g.rc(&[1, 1, 3], 68));
+    let y = g.node_multi(
+        "LSTM",
+        &["input", &w, &r, &b, "", &h0, &c0],
+        vec![int_attr("hidden_size", 3)],
+        &[false, true, true],
+    );
+    let y = g.node("Add", &[&y[1], &y[2]], vec![]);
+    v.push((
+        "lstm_states",
+        g.build(&[3, 1, 4], &y, &[1, 1, 3]),
+        vec![3, 1, 4],
+    ));
+    for lbr in [0, 1] {
+        let mut g = G::new();
+        let (w, r, b) = (
+            g.rc(&[1, 9, 4], 69),
+            g.rc(&[1, 9, 3], 70),
+            g.rc(&[1, 18], 71),
+        );
+        let y = g.node_multi(
+            "GRU",
+            &["input", &w, &r, &b],
+            vec![
+                int_attr("hidden_size", 3),
+                int_attr("linear_before_reset", lbr),
+                str_attr("direction", "forward"),
+            ],
+            &[true, false],
+        );
+        let name = if lbr == 1 {
+            "gru_linear_before_reset"
+        } else {
+            "gru"
+        };
+        v.push((
+            name,
+            g.build(&[3, 1, 4], &y[0], &[3, 1, 1, 3]),
+            vec![3, 1, 4],
+        ));
+    }
+    let mut g = G::new();
+    let (w, r, b) = (
+        g.rc(&[1, 3, 4], 72),
+        g.rc(&[1, 3, 3], 73),
+        g.rc(&[1, 6], 74),
+    );
+    let y = g.node_multi(
+        "RNN",
+        &["input", &w, &r, &b],
+        vec![int_attr("hidden_size", 3)],
+        &[true, true],
+    );
+    let y = g.node("Add", &[&y[0], &y[1]], vec![]);
+    v.push(("rnn", g.build(&[3, 1, 4], &y, &[3, 1, 1, 3]), vec![3, 1, 4]));
     v
 }
 

@@ -534,3 +534,272 @@ impl Pool {
         })))
     }
 }
+
+/// ONNX ConvTranspose (2-D): a convolution of the input spread by the strides (zeros between
+/// elements, zero padding around, or cropping where `pads` exceed the kernel), with the kernel
+/// flipped and its channel axes swapped. The spreading is copies of the input and of the zero
+/// cell only; the convolution is the Conv `Dot`.
+#[derive(Clone, Debug)]
+pub struct ConvTranspose {
+    pub kernel: [usize; 2],
+    pub strides: [usize; 2],
+    /// top, left, bottom, right
+    pub pads: [usize; 4],
+    pub dilations: [usize; 2],
+    pub output_padding: [usize; 2],
+    pub group: usize,
+}
+
+impl ConvTranspose {
+    pub fn build(a: &Attrs, shapes: &[Option<&[usize]>]) -> Result<Self, OpError> {
+        let x = nchw(
+            shapes
+                .first()
+                .copied()
+                .flatten()
+                .ok_or(OpError::MissingInput(0))?,
+        )?;
+        let w = shapes
+            .get(1)
+            .copied()
+            .flatten()
+            .ok_or(OpError::MissingInput(1))?;
+        if w.len() != 4 {
+            return Err(OpError::Unsupported2(format!(
+                "only 2-D transposed convolutions are supported (weight shape {w:?})"
+            )));
+        }
+        let group = a.int("group", 1).max(1) as usize;
+        if w[0] != x[1] || !x[1].is_multiple_of(group) {
+            return Err(OpError::Shape(format!(
+                "weight {w:?} does not fit input {x:?} with group {group}"
+            )));
+        }
+        let two = |name: &str, default: usize, min: i64| -> Result<[usize; 2], OpError> {
+            match a.ints(name) {
+                None => Ok([default, default]),
+                Some(v) if v.len() == 2 && v.iter().all(|&x| x >= min) => {
+                    Ok([v[0] as usize, v[1] as usize])
+                }
+                Some(v) => Err(OpError::Attribute {
+                    name: name.into(),
+                    msg: format!("{v:?}: expected two values ≥ {min} (2-D only)"),
+                }),
+            }
+        };
+        let strides = two("strides", 1, 1)?;
+        let dilations = two("dilations", 1, 1)?;
+        let output_padding = two("output_padding", 0, 0)?;
+        if a.has("output_shape") {
+            return Err(OpError::Attribute {
+                name: "output_shape".into(),
+                msg: "not supported: give `pads` (and `output_padding`) instead".into(),
+            });
+        }
+        a.string_in("auto_pad", "NOTSET", &["NOTSET", "VALID"])?;
+        let pads = match a.ints("pads") {
+            None => [0; 4],
+            Some(v) if v.len() == 4 && v.iter().all(|&x| x >= 0) => {
+                [v[0] as usize, v[1] as usize, v[2] as usize, v[3] as usize]
+            }
+            Some(v) => {
+                return Err(OpError::Attribute {
+                    name: "pads".into(),
+                    msg: format!("{v:?}: expected four non-negative values"),
+                })
+            }
+        };
+        if let Some(k) = a.ints("kernel_shape") {
+            if k != [w[2] as i64, w[3] as i64] {
+                return Err(OpError::Attribute {
+                    name: "kernel_shape".into(),
+                    msg: format!("{k:?} differs from the weight's {w:?}"),
+                });
+            }
+        }
+        let t = ConvTranspose {
+            kernel: [w[2], w[3]],
+            strides,
+            pads,
+            dilations,
+            output_padding,
+            group,
+        };
+        t.out_hw(x[2], x[3])?;
+        Ok(t)
+    }
+
+    fn out_hw(&self, h: usize, w: usize) -> Result<[usize; 2], OpError> {
+        let mut o = [0; 2];
+        for (ax, len) in [h, w].into_iter().enumerate() {
+            let full = self.strides[ax] * (len.max(1) - 1)
+                + self.output_padding[ax]
+                + (self.kernel[ax] - 1) * self.dilations[ax]
+                + 1;
+            let crop = self.pads[ax] + self.pads[ax + 2];
+            if full <= crop {
+                return Err(OpError::Shape(format!(
+                    "pads {:?} leave no output of a {h}x{w} input",
+                    self.pads
+                )));
+            }
+            o[ax] = full - crop;
+        }
+        Ok(o)
+    }
+
+    /// Float semantics, by its definition: every input element scatters `x · W` onto the output.
+    pub fn eval(&self, ins: &[&Tensor]) -> Result<Tensor, OpError> {
+        need(ins, 2)?;
+        let [n, c, h, wd] = nchw(&ins[0].shape)?;
+        let wt = ins[1];
+        let mg = wt.shape[1];
+        let m = mg * self.group;
+        let cg = c / self.group;
+        let [oh, ow] = self.out_hw(h, wd)?;
+        let [kh, kw] = self.kernel;
+        let mut out = vec![0.0; n * m * oh * ow];
+        for b in 0..n {
+            for ci in 0..c {
+                let g = ci / cg;
+                for iy in 0..h {
+                    for ix in 0..wd {
+                        let xv = ins[0].data[((b * c + ci) * h + iy) * wd + ix];
+                        for mi in 0..mg {
+                            let mo = g * mg + mi;
+                            for ky in 0..kh {
+                                let oy = (iy * self.strides[0] + ky * self.dilations[0]) as isize
+                                    - self.pads[0] as isize;
+                                if oy < 0 || oy >= oh as isize {
+                                    continue;
+                                }
+                                for kx in 0..kw {
+                                    let ox = (ix * self.strides[1] + kx * self.dilations[1])
+                                        as isize
+                                        - self.pads[1] as isize;
+                                    if ox < 0 || ox >= ow as isize {
+                                        continue;
+                                    }
+                                    let wv = wt.data[((ci * mg + mi) * kh + ky) * kw + kx];
+                                    out[((b * m + mo) * oh + oy as usize) * ow + ox as usize] +=
+                                        xv * wv;
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        if let Some(bias) = ins.get(2) {
+            if bias.data.len() != m {
+                return Err(OpError::Shape(format!(
+                    "bias has {} values, expected {m}",
+                    bias.data.len()
+                )));
+            }
+            for (o, v) in out.iter_mut().enumerate() {
+                *v += bias.data[(o / (oh * ow)) % m];
+            }
+        }
+        Ok(Tensor::new(vec![n, m, oh, ow], out))
+    }
+
+    pub fn lower(
+        &self,
+        ctx: &mut LowerCtx,
+        ins: &[Operand],
+        out: &[usize],
+    ) -> Result<crate::quant::Lowered, QuantError> {
+        use crate::ops::shape::ZERO_SLOT;
+        let (x, wt) = match (ins.first(), ins.get(1)) {
+            (Some(Operand::Act { shape, .. }), Some(Operand::Const(w))) => (shape.to_vec(), *w),
+            _ => {
+                return Err(QuantError::Unsupported(
+                    "ConvTranspose needs an activation input and constant weights".into(),
+                ))
+            }
+        };
+        let [n, c, h, wd] = nchw(&x).map_err(|e| QuantError::Internal(e.to_string()))?;
+        let [kh, kw] = self.kernel;
+        // the spread input: element (iy, ix) at (iy·s + lead, ix·s + lead); lead =
+        // d·(k − 1) − pad_begin (negative: cropped)
+        let lead = |ax: usize| {
+            ((self.kernel[ax] - 1) * self.dilations[ax]) as isize - self.pads[ax] as isize
+        };
+        let eff = |ax: usize| (self.kernel[ax] - 1) * self.dilations[ax];
+        let (oh, ow) = (out[2], out[3]);
+        let (sh, sw) = (oh + eff(0), ow + eff(1));
+        let mut map = Vec::with_capacity(n * c * sh * sw);
+        for b in 0..n {
+            for ci in 0..c {
+                for y in 0..sh {
+                    for xx in 0..sw {
+                        let (dy, dx) = (y as isize - lead(0), xx as isize - lead(1));
+                        let (st0, st1) = (self.strides[0] as isize, self.strides[1] as isize);
+                        let hit = dy >= 0
+                            && dx >= 0
+                            && dy % st0 == 0
+                            && dx % st1 == 0
+                            && dy / st0 < h as isize
+                            && dx / st1 < wd as isize;
+                        map.push(if hit {
+                            let (iy, ix) = ((dy / st0) as usize, (dx / st1) as usize);
+                            (0, (((b * c + ci) * h + iy) * wd + ix) as u32)
+                        } else {
+                            (ZERO_SLOT, 0)
+                        });
+                    }
+                }
+            }
+        }
+        let spread_shape = vec![n, c, sh, sw];
+        // the kernel flipped, channels swapped: W'[g·Mg + mi, ci, ky, kx] = W[g·Cg + ci, mi, kh−1−ky, kw−1−kx]
+        let mg = wt.shape[1];
+        let cg = c / self.group;
+        let m = mg * self.group;
+        let mut flipped = vec![0.0; m * cg * kh * kw];
+        for g in 0..self.group {
+            for ci in 0..cg {
+                for mi in 0..mg {
+                    for ky in 0..kh {
+                        for kx in 0..kw {
+                            let src = (((g * cg + ci) * mg + mi) * kh + (kh - 1 - ky)) * kw
+                                + (kw - 1 - kx);
+                            let dst = (((g * mg + mi) * cg + ci) * kh + ky) * kw + kx;
+                            flipped[dst] = wt.data[src];
+                        }
+                    }
+                }
+            }
+        }
+        let flipped = Tensor::new(vec![m, cg, kh, kw], flipped);
+        let conv = Conv {
+            window: Window {
+                kernel: self.kernel,
+                strides: [1, 1],
+                pads: [0; 4],
+                dilations: self.dilations,
+            },
+            group: self.group,
+        };
+        let mut operands = vec![
+            Operand::Act {
+                slot: 0,
+                shape: &spread_shape,
+            },
+            Operand::Const(&flipped),
+        ];
+        if let Some(b) = ins.get(2) {
+            operands.push(*b);
+        }
+        let q = conv.lower(ctx, &operands, out)?;
+        let mut lw = crate::quant::Lowered::default();
+        let spread = lw.push(
+            QOp::Gather(map),
+            vec![crate::quant::Src::In(0)],
+            spread_shape.clone(),
+        );
+        lw.push(q, vec![spread], out.to_vec());
+        Ok(lw)
+    }
+}

@@ -45,6 +45,7 @@ pub enum Op {
     Gemm(linear::Gemm),
     MatMul(linear::MatMul),
     Conv(conv::Conv),
+    ConvTranspose(conv::ConvTranspose),
     Pool(conv::Pool),
     Arith(arith::Arith),
     BatchNorm(norm::BatchNorm),
@@ -103,6 +104,10 @@ pub fn build(
         "Gemm" => Built::new(Op::Gemm(linear::Gemm::build(a)?), present),
         "MatMul" => Built::new(Op::MatMul(linear::MatMul), vec![0, 1]),
         "Conv" => Built::new(Op::Conv(conv::Conv::build(a, shapes)?), present),
+        "ConvTranspose" => Built::new(
+            Op::ConvTranspose(conv::ConvTranspose::build(a, shapes)?),
+            present,
+        ),
         "AveragePool" | "GlobalAveragePool" => {
             Built::new(Op::Pool(conv::Pool::build(op_type, a, shapes)?), vec![0])
         }
@@ -219,6 +224,7 @@ impl Op {
             Op::Gemm(o) => o.eval(ins),
             Op::MatMul(o) => o.eval(ins),
             Op::Conv(o) => o.eval(ins),
+            Op::ConvTranspose(o) => o.eval(ins),
             Op::Pool(o) => o.eval(ins),
             Op::Arith(o) => o.eval(ins),
             Op::BatchNorm(o) => o.eval(ins),
@@ -258,6 +264,7 @@ impl Op {
             Op::Gemm(o) => one(o.lower(ctx, ins, out_shape)?),
             Op::MatMul(o) => one(o.lower(ctx, ins, out_shape)?),
             Op::Conv(o) => one(o.lower(ctx, ins, out_shape)?),
+            Op::ConvTranspose(o) => o.lower(ctx, ins, out_shape),
             Op::Pool(o) => one(o.lower(ctx, ins, out_shape)?),
             Op::Arith(o) if o.divides_by_act(ins) => o.lower_div(ctx, ins, out_shape),
             Op::Arith(o) => one(o.lower(ctx, ins, out_shape)?),

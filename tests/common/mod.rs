@@ -641,6 +641,35 @@ pub fn op_models() -> Vec<(&'static str, Vec<u8>, Vec<usize>)> {
     );
     let y = g.node("Add", &[&y[0], &y[1]], vec![]);
     v.push(("rnn", g.build(&[3, 1, 4], &y, &[3, 1, 1, 3]), vec![3, 1, 4]));
+    // ConvTranspose: stride 2, pads, output_padding, bias; and grouped, dilated, no bias
+    let mut g = G::new();
+    let (w, b) = (g.rc(&[2, 3, 3, 3], 75), g.rc(&[3], 76));
+    let y = g.node(
+        "ConvTranspose",
+        &["input", &w, &b],
+        vec![
+            ints_attr("strides", &[2, 2]),
+            ints_attr("pads", &[1, 1, 1, 0]),
+            ints_attr("output_padding", &[1, 0]),
+        ],
+    );
+    v.push((
+        "conv_transpose",
+        g.build(&[1, 2, 3, 3], &y, &[1, 3, 6, 6]),
+        vec![1, 2, 3, 3],
+    ));
+    let mut g = G::new();
+    let w = g.rc(&[4, 1, 2, 2], 77);
+    let y = g.node(
+        "ConvTranspose",
+        &["input", &w],
+        vec![int_attr("group", 2), ints_attr("dilations", &[2, 2])],
+    );
+    v.push((
+        "conv_transpose_grouped",
+        g.build(&[1, 4, 3, 3], &y, &[1, 2, 5, 5]),
+        vec![1, 4, 3, 3],
+    ));
     v
 }
 

@@ -16,7 +16,7 @@
   onnx.helper:
   gen-witness and mock, outputs within 1e-2 of onnxruntime.
 - torch exports from ezkl's corpus (../shared/conformance/ezkl-examples): MaxPool, Softmax,
-  LayerNormalization, GELU, LogSoftmax, LSTM, GRU, RNN: gen-witness and mock, outputs within 1e-2.
+  LayerNormalization, GELU, LogSoftmax, LSTM, GRU, RNN, ConvTranspose: gen-witness and mock, outputs within 1e-2.
 
 Usage: python3 tests/py/exporters.py [WORK_DIR]   (needs target/release/zkonnx, or ZKONNX_BIN=path;
 pinned scikit-learn, skl2onnx and onnxruntime, installed by scripts/test.sh)
@@ -188,7 +188,7 @@ def main():
     # (1l_instance_norm is left out: its variances are below 2^-10, where the variance's own
     # rounding at the calibrated scale costs ~20 % — see QUANTIZATION.md)
     for name in ["1l_max_pool", "1l_softmax", "layernorm", "1l_gelu_noappx", "log_softmax",
-                 "lstm", "gru", "rnn"]:
+                 "lstm", "gru", "rnn", "1l_conv_transpose"]:
         d = copy_model(os.path.join(CORPUS, name), name)
         k = pipeline(d, prove=False)
         err = compare(d)

@@ -140,6 +140,25 @@ impl Builder {
             }
             outputs.push(id);
         }
+        // nodes nothing reads (left by fusions, or unused outputs): no circuit rows for them
+        let mut live = vec![false; self.values.len()];
+        for &o in &outputs {
+            live[o] = true;
+        }
+        let mut keep = vec![false; self.nodes.len()];
+        for (k, node) in self.nodes.iter().enumerate().rev() {
+            if live[node.output] {
+                keep[k] = true;
+                for &i in &node.inputs {
+                    live[i] = true;
+                }
+            }
+        }
+        let mut k = 0;
+        self.nodes.retain(|_| {
+            k += 1;
+            keep[k - 1]
+        });
         Ok(Graph {
             values: self.values,
             inputs,
@@ -147,6 +166,63 @@ impl Builder {
             outputs,
             nodes: self.nodes,
         })
+    }
+
+    /// `Sqrt`'s input made by `Add(x, c)` (either order) of an activation `x` and a constant
+    /// scalar `c ≥ 0`: `(x, c)`.
+    fn sqrt_of_sum(&self, ins: &[Option<ValueId>]) -> Option<(ValueId, f64)> {
+        let v = (*ins.first()?)?;
+        let add = self.nodes.iter().rev().find(|m| m.output == v)?;
+        if !matches!(add.op, ops::Op::Arith(ops::arith::Arith::Add)) || add.inputs.len() != 2 {
+            return None;
+        }
+        let (a, b) = (add.inputs[0], add.inputs[1]);
+        let scalar = |id: ValueId| {
+            self.values[id]
+                .constant
+                .as_ref()
+                .filter(|t| t.data.len() == 1 && t.data[0] >= 0.0 && t.data[0].is_finite())
+                .map(|t| t.data[0])
+        };
+        let shape_kept = |id: ValueId| self.values[id].shape == self.values[v].shape;
+        match (scalar(a), scalar(b)) {
+            (None, Some(c)) if shape_kept(a) => Some((a, c)),
+            (Some(c), None) if shape_kept(b) => Some((b, c)),
+            _ => None,
+        }
+    }
+
+    /// A one-input node of `op` on the activation `x`.
+    fn push_unary(
+        &mut self,
+        name: String,
+        op_type: &str,
+        op: ops::Op,
+        x: ValueId,
+        out_name: &str,
+    ) -> Result<(), OnnxError> {
+        let err = |source: OpError| OnnxError::Op {
+            node: name.clone(),
+            op: op_type.to_string(),
+            source,
+        };
+        let probe = {
+            let p = self
+                .probe
+                .get(&x)
+                .ok_or_else(|| OnnxError::Malformed(format!("node `{name}`: input has no value")))?;
+            op.eval(&[p]).map_err(err)?
+        };
+        let out = self.add_value(out_name, probe.shape.clone(), None);
+        self.probe.insert(out, probe);
+        self.nodes.push(Node {
+            name,
+            op_type: op_type.to_string(),
+            op,
+            inputs: vec![x],
+            output: out,
+        });
+        Ok(())
     }
 
     /// LSTM / GRU / RNN: one node computing every output into a packed tensor, then each used
@@ -358,6 +434,14 @@ impl Builder {
             .iter()
             .map(|i| i.map(|id| self.values[id].shape.as_slice()))
             .collect();
+        if n.op_type == "Sqrt" {
+            if let Some(fused) = self.sqrt_of_sum(&ins) {
+                // √(x + c) as one table: x read directly (the Add stays for other readers)
+                let (x, c) = fused;
+                let op = ops::Op::Act(ops::Func::SqrtPlus { c });
+                return self.push_unary(name, &n.op_type, op, x, &out_name);
+            }
+        }
         let built = ops::build(&n.op_type, &attrs, &consts, &shapes).map_err(|e| match e {
             OpError::Unsupported => OnnxError::UnsupportedOp {
                 op: n.op_type.clone(),

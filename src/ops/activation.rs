@@ -76,6 +76,11 @@ pub enum Func {
     Rsqrt {
         eps: f64,
     },
+    /// `√(x + c)`: `Sqrt(Add(x, c))` for a constant `c` (a decomposed LayerNorm's
+    /// `√(var + eps)`), fused at import so that an `eps` below one quantum still counts
+    SqrtPlus {
+        c: f64,
+    },
     /// `ln x` (LogSoftmax's table over sums `≥ 1`; `x ≤ 0` has no logarithm: the table holds
     /// the range's lower end there, never read by an honest witness)
     Ln,
@@ -126,6 +131,7 @@ impl Func {
             Func::Trunc => "trunc",
             Func::Pow { .. } => "pow",
             Func::Rsqrt { .. } => "rsqrt",
+            Func::SqrtPlus { .. } => "sqrt_plus",
             Func::Ln => "ln",
         }
     }
@@ -195,6 +201,7 @@ impl Func {
             Func::Trunc => libm::trunc(x),
             Func::Pow { p } => libm::pow(x, p),
             Func::Rsqrt { eps } => 1.0 / libm::sqrt(x + eps),
+            Func::SqrtPlus { c } => libm::sqrt(x + c),
             Func::Ln => libm::log(x),
         }
     }

@@ -1,12 +1,15 @@
 //! `calibrate-settings`: pick the scales, the lookup range and the smallest logrows from
 //! calibration data.
 //!
-//! For each candidate scale the model is quantized and run on every calibration sample; the
-//! largest magnitude of any value the circuit range-checks, times the safety margin, sets the
-//! lookup range `[-H, H)` (H a power of two); logrows is the smallest that holds both the layout
-//! and the tables. Each candidate's dequantized outputs are compared with float inference on the
-//! same samples. `resources` picks the fewest rows among candidates whose error is within the
-//! tolerance (ties: the finer scale); `accuracy` the finest scale that fits `max_logrows`.
+//! For each candidate scale (and, with function tables, each coarser table input scale) the
+//! model is quantized and run on every calibration sample; the largest magnitude of any value
+//! the circuit range-checks, times the safety margin, sets the lookup range `[-H, H)` (H a
+//! power of two), and each function's inputs set its table's domain; for each number of lanes
+//! logrows is the smallest that holds the layout and the tables, and the lanes with the lowest
+//! estimated proving cost are kept. Each candidate's dequantized outputs are compared with
+//! float inference on the same samples. `resources` picks the cheapest candidate whose error is
+//! within the tolerance (ties: the smaller error; none within it: the smallest error);
+//! `accuracy` the finest scale that fits `max_logrows`.
 
 use crate::circuit::{self, CircuitParams};
 use crate::error::Result;
@@ -40,6 +43,9 @@ pub struct CalibrateOptions {
     /// Candidate scales (default: 4..=10 for resources, 7..=13 for accuracy).
     pub scales: Option<Vec<u32>>,
     pub max_logrows: Option<u32>,
+    /// Candidate lanes per row (`num_inner_cols`; default 1, 2, 4, 8, 16): each candidate
+    /// scale takes the one with the lowest estimated proving cost ([`prove_cost`]).
+    pub lanes: Option<Vec<usize>>,
     /// `resources`: largest acceptable max |quantized - float| output error, relative to
     /// `max(1, max |float output|)`.
     pub tolerance: f64,
@@ -52,6 +58,7 @@ impl Default for CalibrateOptions {
             lookup_safety_margin: 2.0,
             scales: None,
             max_logrows: None,
+            lanes: None,
             tolerance: 2.5e-4,
         }
     }
@@ -66,6 +73,10 @@ pub struct Candidate {
     pub table_shift: u32,
     /// Rows of the largest table (or of the digit table).
     pub table_rows: usize,
+    /// Lanes per row (`num_inner_cols`) picked for this candidate.
+    pub lanes: usize,
+    /// Estimated proving cost ([`prove_cost`]).
+    pub cost: f64,
     pub logrows: u32,
     /// Max |dequantized - float| over every output of every sample.
     pub max_error: f64,
@@ -174,8 +185,8 @@ pub fn calibrate(
                 .iter()
                 .filter(|c| c.max_error <= tol)
                 .min_by(|a, b| {
-                    a.logrows
-                        .cmp(&b.logrows)
+                    a.cost
+                        .total_cmp(&b.cost)
                         .then(a.max_error.total_cmp(&b.max_error))
                 })
                 .or_else(|| {
@@ -203,6 +214,19 @@ pub fn calibrate(
 
 fn ra_min_k() -> u32 {
     6
+}
+
+/// The estimated cost of proving a circuit of `params` at `2^k` rows, in column-rows: every
+/// advice column is committed (an MSM of `2^k`) and every lookup commits three more
+/// polynomials; fixed columns weigh in through the quotient's evaluations. (On this
+/// machine's bench models, lanes 1/2/4/8 at the logrows each needs: the estimate orders the
+/// measured prove times, BENCHMARKS.md.)
+pub fn prove_cost(params: &CircuitParams, k: u32) -> f64 {
+    let cs = circuit::constraint_system(params);
+    let per_row = cs.num_advice_columns() as f64
+        + 3.0 * cs.lookups().len() as f64
+        + 0.2 * cs.num_fixed_columns() as f64;
+    per_row * (1u64 << k) as f64
 }
 
 /// Coarsest input scale a function table is read at.
@@ -311,13 +335,7 @@ fn candidate(
         .max(1u64 << s.saturating_sub(1))
         .max(1u64 << max_div_bits.saturating_sub(1))
         .max(2) as i64;
-    let mut ra = base.clone();
-    ra.input_scale = s;
-    ra.param_scale = s;
-    ra.table_shift = t;
-    ra.lookup_range = (-h, h);
-    let mut st = settings_for(g, &q, ra);
-    st.table_domains = seen
+    let domains: Vec<(i64, i64)> = seen
         .iter()
         .map(|&(lo, hi)| {
             if lo > hi {
@@ -327,14 +345,38 @@ fn candidate(
             }
         })
         .collect();
-    let reserved = circuit::reserved_rows(&CircuitParams::from_settings(&st));
-    let k = ceil_log2(st.rows_needed() + reserved).max(ra_min_k());
-    st.run_args.logrows = k;
+    let lanes = opts.lanes.clone().unwrap_or_else(|| vec![1, 2, 4, 8, 16]);
+    let mut best: Option<(f64, Settings)> = None;
+    for &l in &lanes {
+        let mut ra = base.clone();
+        ra.input_scale = s;
+        ra.param_scale = s;
+        ra.table_shift = t;
+        ra.lookup_range = (-h, h);
+        ra.num_inner_cols = l.clamp(1, 16);
+        let mut st = settings_for(g, &q, ra);
+        st.table_domains = domains.clone();
+        let params = CircuitParams::from_settings(&st);
+        let reserved = circuit::reserved_rows(&params);
+        let k = ceil_log2(st.rows_needed() + reserved).max(ra_min_k());
+        st.run_args.logrows = k;
+        let cost = prove_cost(&params, k);
+        if best.as_ref().is_none_or(|(c, _)| cost < *c) {
+            best = Some((cost, st));
+        }
+    }
+    let (cost, st) = best.ok_or_else(|| SettingsError::Invalid {
+        field: "num_inner_cols",
+        msg: "no candidate lanes".into(),
+    })?;
+    let k = st.run_args.logrows;
     Ok(Some(Candidate {
         scale: s,
         range_half: h,
         table_shift: t,
         table_rows: st.table_rows(),
+        lanes: st.run_args.num_inner_cols,
+        cost,
         logrows: k,
         max_error,
         settings: st,

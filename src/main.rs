@@ -97,6 +97,10 @@ enum Cmd {
         scale_rebase_multiplier: Option<Vec<u32>>,
         #[arg(long)]
         max_logrows: Option<u32>,
+        /// Lanes per row (num_inner_cols) to choose from, e.g. `2` to keep two (default:
+        /// 1,2,4,8,16, the one with the lowest estimated proving cost)
+        #[arg(long, value_delimiter = ',')]
+        lanes: Option<Vec<usize>>,
         /// resources: max output error vs float, relative to max(1, |output|)
         #[arg(long, default_value_t = 2.5e-4)]
         tolerance: f64,
@@ -468,36 +472,46 @@ fn run(cmd: Cmd) -> Res<()> {
             lookup_safety_margin,
             scales,
             max_logrows,
+            lanes,
             tolerance,
             ..
         } => {
             let s = settings_file(&settings_path)?;
+            if let Some(l) = lanes
+                .as_ref()
+                .and_then(|v| v.iter().find(|&&l| !(1..=16).contains(&l)))
+            {
+                return Err(format!("--lanes: {l} is outside 1..=16"));
+            }
             let opts = CalibrateOptions {
                 target,
                 lookup_safety_margin,
                 scales,
                 max_logrows,
+                lanes,
                 tolerance,
             };
             let (best, cands) =
                 calibrate::calibrate(&read(&model)?, &s, &input_file(&data)?, &opts).map_err(e)?;
             for c in &cands {
                 eprintln!(
-                    "  scale {:>2}: lookup range ±{:<8} tables at scale {:>2} ({:>6} rows)  logrows {:>2}  max error vs float {:.2e}",
+                    "  scale {:>2}: lookup range ±{:<8} tables at scale {:>2} ({:>6} rows)  lanes {:>2}  logrows {:>2}  max error vs float {:.2e}",
                     c.scale,
                     c.range_half,
                     c.scale - c.table_shift,
                     c.table_rows,
+                    c.lanes,
                     c.logrows,
                     c.max_error
                 );
             }
             write(&settings_path, &best.to_json())?;
             eprintln!(
-                "wrote {}: scale {}, lookup range ±{}, logrows {}",
+                "wrote {}: scale {}, lookup range ±{}, lanes {}, logrows {}",
                 settings_path.display(),
                 best.run_args.input_scale,
                 best.run_args.range_half(),
+                best.run_args.num_inner_cols,
                 best.run_args.logrows
             );
         }

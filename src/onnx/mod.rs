@@ -207,10 +207,9 @@ impl Builder {
             source,
         };
         let probe = {
-            let p = self
-                .probe
-                .get(&x)
-                .ok_or_else(|| OnnxError::Malformed(format!("node `{name}`: input has no value")))?;
+            let p = self.probe.get(&x).ok_or_else(|| {
+                OnnxError::Malformed(format!("node `{name}`: input has no value"))
+            })?;
             op.eval(&[p]).map_err(err)?
         };
         let out = self.add_value(out_name, probe.shape.clone(), None);

@@ -254,10 +254,13 @@ pub fn input_data(x: &[f32]) -> InputData {
 
 /// gen-settings + calibrate (at `scale`) + compile.
 pub fn compile_at(bytes: &[u8], x: &[f32], scale: u32, ra: RunArgs) -> Compiled {
+    let lanes = ra.num_inner_cols;
     let s = pipeline::gen_settings(bytes, ra).expect("gen-settings");
     let opts = CalibrateOptions {
         target: Target::Resources,
         scales: Some(vec![scale]),
+        // the lanes the test asks for (calibration would pick its own)
+        lanes: Some(vec![lanes]),
         ..Default::default()
     };
     let (s, _) = calibrate(bytes, &s, &input_data(x), &opts).expect("calibrate");

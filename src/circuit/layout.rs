@@ -4,7 +4,7 @@
 use std::collections::HashMap;
 
 use halo2_proofs::circuit::{Cell, Region, Value};
-use halo2_proofs::plonk::Error;
+use halo2_proofs::plonk::{Advice, Column, Error};
 use halo2curves::bn256::Fr;
 
 use super::commit::{self, Job};
@@ -234,6 +234,13 @@ impl Ctx<'_, '_> {
         }
     }
 
+    /// Copy element `i` of tensor `t` into `col` at `row`, tied to the cell that made it.
+    fn copy_in(&mut self, col: Column<Advice>, row: usize, t: usize, i: usize) {
+        let cell = self.region.assign_advice(col, row, self.val(t, i)).cell();
+        let src = self.cells[t][i];
+        self.eq(cell, src);
+    }
+
     fn eq(&mut self, a: Cell, b: Cell) {
         self.region.constrain_equal(a, b);
     }
@@ -421,12 +428,7 @@ impl Ctx<'_, '_> {
         for i in 0..n {
             let row = self.row;
             cfg.relu.q.enable(self.region, row)?;
-            let x = self
-                .region
-                .assign_advice(cfg.a[0], row, self.val(input, i))
-                .cell();
-            let src = self.cells[input][i];
-            self.eq(x, src);
+            self.copy_in(cfg.a[0], row, input, i);
             let y = self.int(output, i);
             out.push(self.region.assign_advice(cfg.y, row, opt(y)).cell());
             let diff = y
@@ -460,18 +462,8 @@ impl Ctx<'_, '_> {
             let j = j as usize;
             let row = self.row;
             cfg.div_gadget.q.enable(self.region, row)?;
-            let n = self
-                .region
-                .assign_advice(cfg.a[0], row, self.val(tn, i))
-                .cell();
-            let src = self.cells[tn][i];
-            self.eq(n, src);
-            let d = self
-                .region
-                .assign_advice(cfg.b[0], row, self.val(td, j))
-                .cell();
-            let src = self.cells[td][j];
-            self.eq(d, src);
+            self.copy_in(cfg.a[0], row, tn, i);
+            self.copy_in(cfg.b[0], row, td, j);
             self.region
                 .assign_fixed(cfg.div, row, felt::from_i128(1i128 << (shift + 1)));
             let y = self.int(output, i);
@@ -504,12 +496,7 @@ impl Ctx<'_, '_> {
         for i in 0..n {
             let row = self.row;
             cfg.is_zero.q.enable(self.region, row)?;
-            let x = self
-                .region
-                .assign_advice(cfg.a[0], row, self.val(input, i))
-                .cell();
-            let src = self.cells[input][i];
-            self.eq(x, src);
+            self.copy_in(cfg.a[0], row, input, i);
             let w = self.val(input, i).map(super::iszero::witness);
             self.region.assign_advice(cfg.b[0], row, w);
             out.push(
@@ -529,12 +516,7 @@ impl Ctx<'_, '_> {
         for i in 0..n {
             let row = self.row;
             cfg.funcs.q[k].enable(self.region, row)?;
-            let x = self
-                .region
-                .assign_advice(cfg.a[0], row, self.val(input, i))
-                .cell();
-            let src = self.cells[input][i];
-            self.eq(x, src);
+            self.copy_in(cfg.a[0], row, input, i);
             out.push(
                 self.region
                     .assign_advice(cfg.acc, row, self.val(output, i))

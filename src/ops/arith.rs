@@ -91,13 +91,7 @@ impl Arith {
                 .collect()
         };
         let (s, p) = (ctx.act_scale, ctx.param_scale);
-        let dot = |rescale, parts| {
-            Ok(QOp::Dot(Box::new(Dot {
-                divisor: None,
-                rescale,
-                kind: DotKind::Elementwise { len, parts },
-            })))
-        };
+        let dot = |rescale, parts| Ok(crate::quant::compose::lin(len, parts, rescale));
         let act = |o: &Operand| -> Option<usize> {
             match o {
                 Operand::Act { slot, .. } => Some(*slot),

@@ -14,7 +14,7 @@
 
 use super::{Func, OpError, Operand};
 use crate::quant::compose::{mul, sub};
-use crate::quant::{ASrc, BSrc, Dot, DotKind, ElemPart, LowerCtx, Lowered, QOp, QuantError, Src};
+use crate::quant::{ASrc, BSrc, LowerCtx, Lowered, QOp, QuantError, Src};
 use crate::tensor::{broadcast_index_map, broadcast_shape, Tensor};
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -227,12 +227,5 @@ impl Logic {
 
 /// `out[i] = Σ a·b` over the parts, no rescale.
 fn lin(len: usize, parts: Vec<(ASrc, BSrc)>) -> QOp {
-    QOp::Dot(Box::new(Dot {
-        rescale: 0,
-        divisor: None,
-        kind: DotKind::Elementwise {
-            len,
-            parts: parts.into_iter().map(|(a, b)| ElemPart { a, b }).collect(),
-        },
-    }))
+    crate::quant::compose::lin_pairs(len, parts, 0)
 }

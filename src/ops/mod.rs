@@ -287,6 +287,18 @@ impl Op {
     }
 }
 
+/// An ONNX axis (negative: from the end) of a rank-`rank` tensor; the error names `name`.
+pub(crate) fn axis_attr(name: &str, ax: i64, rank: usize) -> Result<usize, OpError> {
+    let r = rank as i64;
+    if ax < -r || ax >= r {
+        return Err(OpError::Attribute {
+            name: name.into(),
+            msg: format!("axis {ax} is out of range for rank {rank}"),
+        });
+    }
+    Ok(if ax < 0 { ax + r } else { ax } as usize)
+}
+
 pub(crate) fn need(ins: &[&Tensor], n: usize) -> Result<(), OpError> {
     if ins.len() < n {
         Err(OpError::MissingInput(ins.len()))

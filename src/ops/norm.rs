@@ -154,18 +154,8 @@ impl Normalize {
 
     /// The normalized axes of an input of shape `x`.
     fn axes(&self, x: &[usize]) -> Result<Vec<usize>, OpError> {
-        let r = x.len() as i64;
         match self.axis {
-            Some(ax) => {
-                let a = if ax < 0 { ax + r } else { ax };
-                if a < 0 || a >= r {
-                    return Err(OpError::Attribute {
-                        name: "axis".into(),
-                        msg: format!("{ax} is out of range for rank {r}"),
-                    });
-                }
-                Ok((a as usize..x.len()).collect())
-            }
+            Some(ax) => Ok((super::axis_attr("axis", ax, x.len())?..x.len()).collect()),
             None if x.len() >= 3 => Ok((2..x.len()).collect()),
             None => Err(OpError::Shape(format!(
                 "InstanceNormalization needs [N, C, D1, ...], got {x:?}"
@@ -282,11 +272,7 @@ impl Normalize {
             });
         }
         lw.push(
-            QOp::Dot(Box::new(Dot {
-                divisor: None,
-                rescale: ctx.param_scale,
-                kind: DotKind::Elementwise { len, parts },
-            })),
+            crate::quant::compose::lin(len, parts, ctx.param_scale),
             vec![y],
             out.to_vec(),
         );

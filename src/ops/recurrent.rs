@@ -18,9 +18,7 @@
 
 use super::{Func, OpError, Operand};
 use crate::onnx::Attrs;
-use crate::quant::{
-    quantize_value, ASrc, BSrc, Dot, DotKind, ElemPart, LowerCtx, Lowered, QOp, QuantError, Src,
-};
+use crate::quant::{quantize_value, ASrc, BSrc, ElemPart, LowerCtx, Lowered, QOp, QuantError, Src};
 use crate::tensor::Tensor;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -738,10 +736,4 @@ impl Recurrent {
     }
 }
 
-fn dot(len: usize, parts: Vec<ElemPart>, rescale: u32) -> QOp {
-    QOp::Dot(Box::new(Dot {
-        rescale,
-        divisor: None,
-        kind: DotKind::Elementwise { len, parts },
-    }))
-}
+use crate::quant::compose::lin as dot;

@@ -82,20 +82,14 @@ impl Reduce {
             Some(v) if !v.is_empty() => {
                 let mut axes = vec![];
                 for &x in &v {
-                    let ax = if x < 0 { x + rank as i64 } else { x };
-                    if ax < 0 || ax >= rank as i64 {
-                        return Err(OpError::Attribute {
-                            name: "axes".into(),
-                            msg: format!("axis {x} is out of range for rank {rank}"),
-                        });
-                    }
-                    if axes.contains(&(ax as usize)) {
+                    let ax = super::axis_attr("axes", x, rank)?;
+                    if axes.contains(&ax) {
                         return Err(OpError::Attribute {
                             name: "axes".into(),
                             msg: format!("axis {x} is listed twice"),
                         });
                     }
-                    axes.push(ax as usize);
+                    axes.push(ax);
                 }
                 axes.sort_unstable();
                 axes
@@ -438,17 +432,10 @@ impl ArgExtreme {
             .copied()
             .flatten()
             .ok_or(OpError::MissingInput(0))?
-            .len() as i64;
-        let ax = a.int("axis", 0);
-        let axis = if ax < 0 { ax + rank } else { ax };
-        if axis < 0 || axis >= rank {
-            return Err(OpError::Attribute {
-                name: "axis".into(),
-                msg: format!("{ax} is out of range for rank {rank}"),
-            });
-        }
+            .len();
+        let axis = super::axis_attr("axis", a.int("axis", 0), rank)?;
         Ok(ArgExtreme {
-            axis: axis as usize,
+            axis,
             keepdims: a.int("keepdims", 1) != 0,
             min: op_type == "ArgMin",
             last: a.int("select_last_index", 0) != 0,

@@ -28,17 +28,9 @@ impl Softmax {
             .copied()
             .flatten()
             .ok_or(OpError::MissingInput(0))?
-            .len() as i64;
-        let axis = a.int("axis", -1);
-        let ax = if axis < 0 { axis + rank } else { axis };
-        if ax < 0 || ax >= rank {
-            return Err(OpError::Attribute {
-                name: "axis".into(),
-                msg: format!("{axis} is out of range for rank {rank}"),
-            });
-        }
+            .len();
         Ok(Softmax {
-            axis: ax as usize,
+            axis: super::axis_attr("axis", a.int("axis", -1), rank)?,
             log: op_type == "LogSoftmax",
         })
     }

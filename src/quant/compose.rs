@@ -15,19 +15,35 @@ fn elementwise(len: usize, parts: Vec<ElemPart>, divisor: Option<u64>) -> QOp {
     }))
 }
 
-/// `out[i] = round(x[i] / 2^t)`: the same values at a scale `t` bits coarser.
-pub fn elementwise_scaled(len: usize, t: u32) -> QOp {
+/// The element-wise `Dot` every lowering builds its linear steps with:
+/// `out[i] = round(Σ_parts a[i]·b[i] / 2^rescale)`.
+pub fn lin(len: usize, parts: Vec<ElemPart>, rescale: u32) -> QOp {
     QOp::Dot(Box::new(Dot {
-        rescale: t,
-        kind: DotKind::Elementwise {
-            len,
-            parts: vec![ElemPart {
-                a: act(0, (0..len as u32).collect()),
-                b: BSrc::Coef(1),
-            }],
-        },
+        rescale,
+        kind: DotKind::Elementwise { len, parts },
         divisor: None,
     }))
+}
+
+/// [`lin`] of `(a, b)` pairs.
+pub fn lin_pairs(len: usize, parts: Vec<(ASrc, BSrc)>, rescale: u32) -> QOp {
+    lin(
+        len,
+        parts.into_iter().map(|(a, b)| ElemPart { a, b }).collect(),
+        rescale,
+    )
+}
+
+/// `out[i] = round(x[i] / 2^t)`: the same values at a scale `t` bits coarser.
+pub fn elementwise_scaled(len: usize, t: u32) -> QOp {
+    lin(
+        len,
+        vec![ElemPart {
+            a: act(0, (0..len as u32).collect()),
+            b: BSrc::Coef(1),
+        }],
+        t,
+    )
 }
 
 fn act(slot: usize, map: Vec<u32>) -> ASrc {
@@ -171,15 +187,7 @@ pub fn mul(lw: &mut Lowered, a: Src, ia: Vec<u32>, b: Src, ib: Vec<u32>, shift: 
         a: act(0, ia),
         b: BSrc::Act { slot: 1, map: ib },
     }];
-    lw.push(
-        QOp::Dot(Box::new(Dot {
-            rescale: shift,
-            kind: DotKind::Elementwise { len, parts },
-            divisor: None,
-        })),
-        vec![a, b],
-        vec![len],
-    )
+    lw.push(lin(len, parts, shift), vec![a, b], vec![len])
 }
 
 /// The group of every element (groups partition `0..len`).

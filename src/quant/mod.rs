@@ -500,16 +500,7 @@ fn emit(
 fn typed_input(kind: crate::graph::InputKind, len: usize, s: u32) -> Lowered {
     use crate::graph::InputKind;
     let every: Vec<u32> = (0..len as u32).collect();
-    let lin = |parts: Vec<(ASrc, BSrc)>, rescale: u32| {
-        QOp::Dot(Box::new(Dot {
-            rescale,
-            divisor: None,
-            kind: DotKind::Elementwise {
-                len,
-                parts: parts.into_iter().map(|(a, b)| ElemPart { a, b }).collect(),
-            },
-        }))
-    };
+    let lin = |parts: Vec<(ASrc, BSrc)>, rescale: u32| compose::lin_pairs(len, parts, rescale);
     let a = |slot: usize| ASrc::Act {
         slot,
         map: every.clone(),

@@ -164,7 +164,7 @@ pub fn calibrate(
     let mut last_err = None;
     for &s in &scales {
         // tabled functions: also try reading their input at coarser scales (smaller tables)
-        let shifts = match quant::quantize(&g, spec(s, 0)) {
+        let shifts = match crate::lowering::quantize(&g, spec(s, 0)) {
             Ok(q) if !q.required_lookups().is_empty() => {
                 0..=s.saturating_sub(MIN_TABLE_SCALE).min(MAX_TABLE_SHIFT)
             }
@@ -272,7 +272,7 @@ fn candidate(
     s: u32,
     t: u32,
 ) -> Result<Option<Candidate>> {
-    let q = quant::quantize(g, spec(s, t))?;
+    let q = crate::lowering::quantize(g, spec(s, t))?;
     let funcs = q.required_lookups();
     let mut seen = vec![(i64::MAX, i64::MIN); funcs.len()];
     let mut max_abs: i64 = 1;

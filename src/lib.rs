@@ -1,7 +1,8 @@
 //! zkonnx: prove ONNX model predictions with halo2 (KZG on BN254, SHPLONK).
 //!
 //! Data flow (one module per stage):
-//! ONNX bytes ([`onnx`]) -> graph IR ([`graph`], ops in [`ops`]) -> quantized graph ([`quant`])
+//! ONNX bytes ([`onnx`]) -> graph IR ([`graph`], ops in [`ops`]) -> quantized graph ([`quant`],
+//! each op lowering itself: [`lowering`])
 //! -> circuit ([`circuit`]) -> keys ([`keys`], SRS in [`srs`]) -> witness -> proof ([`proof`]).
 //! [`pipeline`] strings the stages together on bytes and values; the CLI and the WebAssembly
 //! bindings are thin layers over it. `setup` also writes a verification bundle ([`bundle`]) that
@@ -24,6 +25,8 @@ pub mod formats;
 pub mod graph;
 #[cfg(feature = "prover")]
 pub mod keys;
+#[cfg(feature = "prover")]
+pub mod lowering;
 #[cfg(feature = "prover")]
 pub mod model;
 #[cfg(feature = "prover")]

@@ -134,7 +134,7 @@ impl Compiled {
                 crate::quant::QOp::Gather(map) => {
                     if map.len() != out_len
                         || map.iter().any(|&(sl, i)| {
-                            sl != crate::ops::shape::ZERO_SLOT
+                            sl != crate::quant::ZERO_SLOT
                                 && (sl as usize >= lens.len() || i as usize >= lens[sl as usize])
                         })
                     {

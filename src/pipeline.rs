@@ -92,7 +92,7 @@ pub(crate) fn settings_for(g: &Graph, q: &QGraph, ra: RunArgs) -> Settings {
 pub fn gen_settings(onnx_bytes: &[u8], run_args: RunArgs) -> Result<Settings> {
     run_args.validate()?;
     let g = load_graph(onnx_bytes, &run_args)?;
-    let q = quant::quantize(
+    let q = crate::lowering::quantize(
         &g,
         QuantSpec {
             act_scale: run_args.input_scale,
@@ -148,7 +148,7 @@ pub fn compile_circuit_with_salt(
     let ra = settings.run_args.clone();
     ra.validate()?;
     let g = load_graph(onnx_bytes, &ra)?;
-    let q = quant::quantize(
+    let q = crate::lowering::quantize(
         &g,
         QuantSpec {
             act_scale: ra.input_scale,

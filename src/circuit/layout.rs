@@ -28,7 +28,7 @@ pub fn count_rows(q: &QGraph, lanes: usize) -> usize {
                     rows += super::dot::rows(terms.len(), lanes);
                 }
             }
-            QOp::Lookup(crate::ops::Func::Relu) => rows += super::relu::rows(q.len_of(s.output)),
+            QOp::Lookup(crate::quant::Func::Relu) => rows += super::relu::rows(q.len_of(s.output)),
             QOp::Lookup(_) => rows += super::lookup::rows(q.len_of(s.output)),
             QOp::Gather(_) => {}
             QOp::Div { den, .. } => rows += super::div::rows(den.len()),
@@ -128,7 +128,7 @@ pub fn assign(
     for s in &q.steps {
         let out = match &s.op {
             QOp::Dot(d) => ctx.dot(d, &s.inputs, s.output)?,
-            QOp::Lookup(crate::ops::Func::Relu) => ctx.relu(s.inputs[0], s.output)?,
+            QOp::Lookup(crate::quant::Func::Relu) => ctx.relu(s.inputs[0], s.output)?,
             QOp::Lookup(f) => {
                 let k = q
                     .required_lookups()
@@ -140,7 +140,7 @@ pub fn assign(
             QOp::Gather(map) => map
                 .iter()
                 .map(|&(slot, i)| {
-                    if slot == crate::ops::shape::ZERO_SLOT {
+                    if slot == crate::quant::ZERO_SLOT {
                         ctx.zero
                     } else {
                         ctx.cells[s.inputs[slot as usize]][i as usize]

@@ -60,7 +60,7 @@ mod tests {
     use super::super::tables::FuncTable;
     use super::super::testing::{failures, params, Harness};
     use crate::felt::from_i64;
-    use crate::ops::Func;
+    use crate::quant::Func;
     use halo2_proofs::circuit::Value;
 
     /// Sigmoid over `[-20, 30)`, input scale 3, output scale 5; one row `(x, y)`.

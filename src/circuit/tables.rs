@@ -8,7 +8,7 @@ use halo2curves::bn256::Fr;
 
 use super::config::ModelConfig;
 use crate::felt;
-use crate::ops::Func;
+use crate::quant::Func;
 
 /// A function table: which function, its input domain `[lo, hi)` at `in_scale`, its output
 /// at `out_scale`.

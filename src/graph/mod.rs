@@ -37,16 +37,7 @@ pub struct Graph {
     pub nodes: Vec<Node>,
 }
 
-/// What a graph input holds: floats, integers (whole numbers) or booleans (0 or 1, like every
-/// boolean of the graph). The circuit rounds integer and boolean inputs to those values before
-/// any op reads them, so a proof is always about an input of the model's type.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
-pub enum InputKind {
-    #[default]
-    Float,
-    Integer,
-    Bool,
-}
+pub use crate::quant::InputKind;
 
 /// Errors while evaluating the float graph.
 #[derive(Debug, thiserror::Error)]

@@ -1,80 +1,26 @@
-//! Typed access to an ONNX node's attributes.
+//! ONNX attributes → the op layer's [`Attrs`] (names and values, no protobuf types).
 
 use tract_onnx::pb::AttributeProto;
 
-use crate::ops::OpError;
+pub use crate::ops::attrs::{Attr, Attrs};
 
-/// The attributes of one ONNX node.
-pub struct Attrs<'a>(&'a [AttributeProto]);
-
-impl<'a> Attrs<'a> {
-    pub fn new(a: &'a [AttributeProto]) -> Self {
-        Attrs(a)
-    }
-
-    fn get(&self, name: &str) -> Option<&'a AttributeProto> {
-        self.0.iter().find(|a| a.name == name)
-    }
-
-    pub fn has(&self, name: &str) -> bool {
-        self.get(name).is_some()
-    }
-
-    pub fn int(&self, name: &str, default: i64) -> i64 {
-        self.get(name).map(|a| a.i).unwrap_or(default)
-    }
-
-    pub fn float(&self, name: &str, default: f32) -> f32 {
-        self.get(name).map(|a| a.f).unwrap_or(default)
-    }
-
-    pub fn ints(&self, name: &str) -> Option<Vec<i64>> {
-        self.get(name).map(|a| a.ints.clone())
-    }
-
-    pub fn floats(&self, name: &str) -> Option<Vec<f32>> {
-        self.get(name).map(|a| a.floats.clone())
-    }
-
-    pub fn strings(&self, name: &str) -> Option<Vec<String>> {
-        self.get(name).map(|a| {
-            a.strings
-                .iter()
-                .map(|s| String::from_utf8_lossy(s).into_owned())
-                .collect()
-        })
-    }
-
-    pub fn string(&self, name: &str) -> Option<String> {
-        self.get(name)
-            .map(|a| String::from_utf8_lossy(&a.s).into_owned())
-    }
-
-    /// A tensor attribute, decoded (`ConstantOfShape`'s `value`, ...).
-    pub fn tensor_value(&self, name: &str) -> Option<Result<crate::tensor::Tensor, String>> {
-        self.tensor(name)
-            .map(|t| super::tensor::decode(t).map_err(|e| e.to_string()))
-    }
-
-    pub fn tensor(&self, name: &str) -> Option<&'a tract_onnx::pb::TensorProto> {
-        self.get(name).and_then(|a| a.t.as_ref())
-    }
-
-    /// An attribute that must hold one of `allowed` values.
-    pub fn string_in(
-        &self,
-        name: &str,
-        default: &str,
-        allowed: &[&str],
-    ) -> Result<String, OpError> {
-        let s = self.string(name).unwrap_or_else(|| default.to_string());
-        if allowed.contains(&s.as_str()) {
-            Ok(s)
-        } else {
-            Err(OpError::Attribute {
-                name: name.to_string(),
-                msg: format!("`{s}` is not supported (supported: {allowed:?})"),
+/// Convert a node's attributes (tensor attributes decoded here).
+pub fn convert(a: &[AttributeProto]) -> Attrs {
+    let text = |b: &[u8]| String::from_utf8_lossy(b).into_owned();
+    Attrs(
+        a.iter()
+            .map(|x| Attr {
+                name: x.name.clone(),
+                i: x.i,
+                f: x.f,
+                ints: x.ints.clone(),
+                floats: x.floats.clone(),
+                s: text(&x.s),
+                strings: x.strings.iter().map(|s| text(s)).collect(),
+                t: x.t
+                    .as_ref()
+                    .map(|t| super::tensor::decode(t).map_err(|e| e.to_string())),
             })
-        }
-    }
+            .collect(),
+    )
 }

@@ -243,7 +243,7 @@ impl Builder {
             .and_then(|v| self.by_name.get(v))
             .map(|&id| self.values[id].shape.clone())
             .unwrap_or_default();
-        let a = Attrs::new(&n.attribute);
+        let a = attrs::convert(&n.attribute);
         let dirs = if a.string("direction").as_deref() == Some("bidirectional") {
             2
         } else {
@@ -319,7 +319,7 @@ impl Builder {
             .and_then(|v| self.by_name.get(v))
             .ok_or_else(|| err("its input is unknown".into()))?;
         let shape = self.values[*x].shape.clone();
-        let a = Attrs::new(&n.attribute);
+        let a = attrs::convert(&n.attribute);
         let r = shape.len() as i64;
         let ax = a.int("axis", 0);
         let axis = if ax < 0 { ax + r } else { ax };
@@ -405,7 +405,7 @@ impl Builder {
             .first()
             .ok_or_else(|| OnnxError::Malformed(format!("node `{name}` has no output")))?
             .clone();
-        let attrs = Attrs::new(&n.attribute);
+        let attrs = attrs::convert(&n.attribute);
         if n.op_type == "Constant" {
             let t = tensor::constant_node(&attrs).map_err(op_err)?;
             self.add_value(&out_name, t.shape.clone(), Some(t));

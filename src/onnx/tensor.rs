@@ -88,10 +88,10 @@ pub fn decode(t: &pb::TensorProto) -> Result<Tensor, OnnxError> {
 
 /// The value of a `Constant` node.
 pub fn constant_node(a: &Attrs) -> Result<Tensor, OpError> {
-    if let Some(t) = a.tensor("value") {
-        return decode(t).map_err(|e| OpError::Attribute {
+    if let Some(t) = a.tensor_value("value") {
+        return t.map_err(|msg| OpError::Attribute {
             name: "value".into(),
-            msg: e.to_string(),
+            msg,
         });
     }
     if a.has("value_float") {

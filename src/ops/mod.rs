@@ -7,6 +7,7 @@
 
 pub mod activation;
 pub mod arith;
+pub mod attrs;
 pub mod conv;
 pub mod linear;
 pub mod logic;
@@ -16,9 +17,9 @@ pub mod reduce;
 pub mod shape;
 pub mod softmax;
 
-use crate::onnx::Attrs;
 use crate::quant::{LowerCtx, Lowered, QOp, QuantError};
 use crate::tensor::Tensor;
+pub use attrs::Attrs;
 
 pub use activation::Func;
 

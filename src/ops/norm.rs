@@ -1,8 +1,8 @@
 //! BatchNormalization (inference): a per-channel affine map `x·a + b`, folded from the
 //! statistics at quantization time.
 
+use super::Attrs;
 use super::{need, OpError, Operand};
-use crate::onnx::Attrs;
 use crate::quant::{ASrc, BSrc, Dot, DotKind, ElemPart, LowerCtx, Lowered, QOp, QuantError, Src};
 use crate::tensor::{broadcast_index_map, Tensor};
 

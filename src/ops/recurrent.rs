@@ -16,8 +16,8 @@
 //!
 //! Initial states are circuit constants (a `Dot` of the constant one).
 
+use super::Attrs;
 use super::{Func, OpError, Operand};
-use crate::onnx::Attrs;
 use crate::quant::{quantize_value, ASrc, BSrc, ElemPart, LowerCtx, Lowered, QOp, QuantError, Src};
 use crate::tensor::Tensor;
 

@@ -8,9 +8,9 @@
 //! - max / min: exact, as a tree of pairwise `b + relu(a − b)` (`a − relu(a − b)`) steps.
 
 use super::conv::Window;
+use super::Attrs;
 use super::Func;
 use super::{need, OpError, Operand};
-use crate::onnx::Attrs;
 use crate::quant::compose::{axis_groups, extreme_groups, group_of, mul, sub, sum_groups};
 use crate::quant::{LowerCtx, Lowered, QOp, QuantError, Src};
 use crate::tensor::Tensor;

@@ -2,8 +2,8 @@
 //! with constant indices, ...). In the circuit they cost nothing: outputs are the input cells,
 //! wired by copy constraints. `Shape` itself becomes a constant.
 
+use super::Attrs;
 use super::{OpError, Operand};
-use crate::onnx::Attrs;
 use crate::quant::{QOp, QuantError};
 use crate::tensor::{strides, Tensor};
 
@@ -69,9 +69,7 @@ pub enum PadMode {
     Reflect,
 }
 
-/// The slot a gather reads for the constant zero (Pad, Trilu): no input, the circuit's zero
-/// cell.
-pub const ZERO_SLOT: u32 = u32::MAX;
+pub use crate::quant::ZERO_SLOT;
 
 fn axis(a: i64, rank: usize) -> Result<usize, OpError> {
     let r = rank as i64;

@@ -9,8 +9,8 @@
 //! sums). The axis is ONNX opset 13's: one axis (default −1); older opsets' default (axis 1,
 //! the input coerced to 2-D) is the same for 2-D inputs, the common case.
 
+use super::Attrs;
 use super::{need, Func, OpError, Operand};
-use crate::onnx::Attrs;
 use crate::quant::compose::{axis_groups, div, extreme_groups, sub, sum_groups};
 use crate::quant::{LowerCtx, Lowered, QOp, QuantError, Src};
 use crate::tensor::Tensor;

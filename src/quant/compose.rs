@@ -4,8 +4,8 @@
 //! `x − v[group]` and a division by a per-group value. Groups are lists of element indices of
 //! one source tensor; every group is non-empty.
 
+use super::Func;
 use super::{ASrc, BSrc, Dot, DotKind, ElemPart, Lowered, QOp, Src};
-use crate::ops::Func;
 
 fn elementwise(len: usize, parts: Vec<ElemPart>, divisor: Option<u64>) -> QOp {
     QOp::Dot(Box::new(Dot {

@@ -4,9 +4,9 @@
 
 use serde::{Deserialize, Serialize};
 
+use super::conv::QConv;
+use super::matmul::QMatMul;
 use super::QParam;
-use crate::ops::conv::QConv;
-use crate::ops::linear::QMatMul;
 
 /// Left factor of a product: an activation element or the constant one (for biases).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

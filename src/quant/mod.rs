@@ -9,21 +9,38 @@
 //! See `QUANTIZATION.md` for the full rules.
 
 pub mod compose;
+pub mod conv;
 mod dot;
+mod func;
+pub mod matmul;
 mod trace;
 
 pub use dot::{ASrc, BSrc, Dot, DotKind, ElemPart, Term, TermA, TermB};
+pub use func::Func;
 pub use trace::{div_round, run, Trace};
 
 use std::collections::HashMap;
 
 use serde::{Deserialize, Serialize};
 
-use crate::graph::Graph;
-use crate::ops::{Func, Operand};
 use crate::tensor::Tensor;
 
 pub type TensorId = usize;
+
+/// What a graph input holds: floats, integers (whole numbers) or booleans (0 or 1, like every
+/// boolean of the graph). The circuit rounds integer and boolean inputs to those values before
+/// any op reads them, so a proof is always about an input of the model's type.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub enum InputKind {
+    #[default]
+    Float,
+    Integer,
+    Bool,
+}
+
+/// The slot a gather reads for the constant zero (Pad, Trilu): no input, the circuit's zero
+/// cell.
+pub const ZERO_SLOT: u32 = u32::MAX;
 
 /// Errors of quantization and of integer (witness) evaluation.
 #[derive(Debug, thiserror::Error)]
@@ -170,7 +187,7 @@ pub struct QGraph {
     /// The element kind of each input (integers and booleans are checked, then rounded in
     /// the circuit: see [`quantize`])
     #[serde(default)]
-    pub input_kinds: Vec<crate::graph::InputKind>,
+    pub input_kinds: Vec<InputKind>,
     pub outputs: Vec<TensorId>,
     pub steps: Vec<QStep>,
     /// Tabled functions read their input at scale `act_scale − table_shift` (their output is
@@ -214,10 +231,10 @@ pub struct QuantSpec {
 pub struct LowerCtx<'a> {
     pub act_scale: u32,
     pub param_scale: u32,
-    params: &'a mut Vec<QParam>,
-    dedup: &'a mut HashMap<(usize, u32, String), usize>,
-    const_ids: &'a HashMap<*const Tensor, usize>,
-    node: &'a str,
+    pub(crate) params: &'a mut Vec<QParam>,
+    pub(crate) dedup: &'a mut HashMap<(usize, u32, String), usize>,
+    pub(crate) const_ids: &'a HashMap<*const Tensor, usize>,
+    pub(crate) node: &'a str,
 }
 
 /// Quantize a float to a fixed-point integer at `scale`.
@@ -274,131 +291,10 @@ impl LowerCtx<'_> {
     }
 }
 
-/// Quantize the graph IR.
-pub fn quantize(g: &Graph, spec: QuantSpec) -> Result<QGraph, QuantError> {
-    let mut ids: HashMap<usize, TensorId> = HashMap::new();
-    let mut shapes = vec![];
-    for &i in &g.inputs {
-        ids.insert(i, shapes.len());
-        shapes.push(g.values[i].shape.clone());
-    }
-    let inputs: Vec<TensorId> = (0..g.inputs.len()).collect();
-    let mut params = vec![];
-    let mut dedup = HashMap::new();
-    let const_ids: HashMap<*const Tensor, usize> = g
-        .values
-        .iter()
-        .enumerate()
-        .filter_map(|(i, v)| v.constant.as_ref().map(|t| (t as *const Tensor, i)))
-        .collect();
-    let mut steps = vec![];
-    for (i, &kind) in g.input_kinds.iter().enumerate() {
-        if kind == crate::graph::InputKind::Float {
-            continue;
-        }
-        let t = inputs[i];
-        let len = shapes[t].iter().product();
-        let name = format!("input {i}");
-        let ids_of = emit(
-            typed_input(kind, len, spec.act_scale),
-            &[t],
-            (&name, "typed input"),
-            &mut shapes,
-            &mut steps,
-        )
-        .map_err(QuantError::Internal)?;
-        let last = *ids_of
-            .last()
-            .ok_or_else(|| QuantError::Internal("typed input".into()))?;
-        shapes[last] = shapes[t].clone();
-        ids.insert(g.inputs[i], last);
-    }
-    for n in &g.nodes {
-        let mut act_inputs = vec![];
-        let mut operands = vec![];
-        for &v in &n.inputs {
-            let info = &g.values[v];
-            match &info.constant {
-                Some(t) => operands.push(Operand::Const(t)),
-                None => {
-                    let tid = *ids.get(&v).ok_or_else(|| {
-                        QuantError::Internal(format!("value `{}` not lowered", info.name))
-                    })?;
-                    operands.push(Operand::Act {
-                        slot: act_inputs.len(),
-                        shape: &info.shape,
-                    });
-                    act_inputs.push(tid);
-                }
-            }
-        }
-        let out_shape = g.values[n.output].shape.clone();
-        let mut ctx = LowerCtx {
-            act_scale: spec.act_scale,
-            param_scale: spec.param_scale,
-            params: &mut params,
-            dedup: &mut dedup,
-            const_ids: &const_ids,
-            node: &n.name,
-        };
-        let node_err = |msg: String| QuantError::Node {
-            node: n.name.clone(),
-            op: n.op_type.clone(),
-            msg,
-        };
-        let lowered =
-            n.op.lower(&mut ctx, &operands, &out_shape)
-                .map_err(|e| match e {
-                    QuantError::Unsupported(msg) | QuantError::Internal(msg) => node_err(msg),
-                    other => other,
-                })?;
-        let last = lowered
-            .steps
-            .len()
-            .checked_sub(1)
-            .ok_or_else(|| node_err("lowered to no step".into()))?;
-        if lowered.steps[last].shape != out_shape {
-            return Err(node_err(format!(
-                "lowered to shape {:?}, expected {out_shape:?}",
-                lowered.steps[last].shape
-            )));
-        }
-        let step_ids = emit(
-            lowered,
-            &act_inputs,
-            (&n.name, &n.op_type),
-            &mut shapes,
-            &mut steps,
-        )
-        .map_err(node_err)?;
-        ids.insert(n.output, step_ids[last]);
-    }
-    let outputs: Vec<TensorId> = g.outputs.iter().map(|o| ids[o]).collect();
-    if spec.table_shift > spec.act_scale {
-        return Err(QuantError::Unsupported(format!(
-            "table_shift {} is above the activation scale {}",
-            spec.table_shift, spec.act_scale
-        )));
-    }
-    if spec.table_shift > 0 {
-        steps = coarsen_table_inputs(steps, &mut shapes, &inputs, &outputs, spec.table_shift);
-    }
-    Ok(QGraph {
-        act_scale: spec.act_scale,
-        shapes,
-        params,
-        inputs,
-        input_kinds: g.input_kinds.clone(),
-        outputs,
-        steps,
-        table_shift: spec.table_shift,
-    })
-}
-
 /// Make every tabled lookup read its input `t` bits coarser. A tensor made by a power-of-two
 /// `Dot` and read by tabled lookups alone (not an output) is rescaled by `2^t` more in that
 /// `Dot` (one rounding, no extra row); any other table input gets a rescale step of its own.
-fn coarsen_table_inputs(
+pub(crate) fn coarsen_table_inputs(
     steps: Vec<QStep>,
     shapes: &mut Vec<Vec<usize>>,
     inputs: &[TensorId],
@@ -460,7 +356,7 @@ fn coarsen_table_inputs(
 }
 
 /// Give the steps of a lowering tensor ids and append them; returns their ids.
-fn emit(
+pub(crate) fn emit(
     lowered: Lowered,
     act_inputs: &[TensorId],
     (node, op_type): (&str, &str),
@@ -497,8 +393,8 @@ fn emit(
 /// (range-checked), then `k·2^s` (integers) or `[k ≥ 1]·2^s = (relu(k) − relu(k − 1))·2^s`
 /// (booleans). An honest input is unchanged (whole numbers, 0 or 1: checked when quantized);
 /// any other witness still gives the model an input of its type.
-fn typed_input(kind: crate::graph::InputKind, len: usize, s: u32) -> Lowered {
-    use crate::graph::InputKind;
+pub(crate) fn typed_input(kind: InputKind, len: usize, s: u32) -> Lowered {
+    use InputKind;
     let every: Vec<u32> = (0..len as u32).collect();
     let lin = |parts: Vec<(ASrc, BSrc)>, rescale: u32| compose::lin_pairs(len, parts, rescale);
     let a = |slot: usize| ASrc::Act {
@@ -534,10 +430,10 @@ fn typed_input(kind: crate::graph::InputKind, len: usize, s: u32) -> Lowered {
 /// Quantize float inputs at the activation scale; errors name the input and position.
 pub fn quantize_inputs(
     inputs: &[Vec<f64>],
-    kinds: &[crate::graph::InputKind],
+    kinds: &[InputKind],
     scale: u32,
 ) -> Result<Vec<Vec<i64>>, QuantError> {
-    use crate::graph::InputKind;
+    use InputKind;
     inputs
         .iter()
         .enumerate()

@@ -32,7 +32,7 @@ pub fn run(
             funcs.len()
         )));
     }
-    let domain = |f: &crate::ops::Func| -> (i64, i64) {
+    let domain = |f: &super::Func| -> (i64, i64) {
         funcs
             .iter()
             .position(|g| g == f)
@@ -127,7 +127,7 @@ pub fn run(
             QOp::Gather(map) => map
                 .iter()
                 .map(|&(slot, idx)| {
-                    if slot == crate::ops::shape::ZERO_SLOT {
+                    if slot == crate::quant::ZERO_SLOT {
                         0
                     } else {
                         ins[slot as usize][idx as usize]

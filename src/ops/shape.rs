@@ -58,6 +58,9 @@ pub enum ShapeOp {
     ConstantOfShape(f64),
     /// Range (valid on constants only).
     Range,
+    /// NonZero: the indices of the non-zero elements, `[rank, count]` (valid on constants
+    /// only: its output's shape depends on the values).
+    NonZero,
 }
 
 /// Pad's modes (zero-padding only for `constant`: another value would be a constant cell
@@ -400,6 +403,7 @@ impl ShapeOp {
                 ShapeOp::ConstantOfShape(value)
             }
             "Range" => return Ok(Some((ShapeOp::Range, vec![0, 1, 2]))),
+            "NonZero" => return Ok(Some((ShapeOp::NonZero, vec![0]))),
             "Resize" | "Upsample" => ShapeOp::Resize(resize_maps(op_type, a, consts, shapes, x)?),
             _ => return Ok(None),
         };
@@ -664,7 +668,7 @@ impl ShapeOp {
                     }),
                 )
             }
-            ShapeOp::ShapeOf | ShapeOp::ConstantOfShape(_) | ShapeOp::Range => {
+            ShapeOp::ShapeOf | ShapeOp::ConstantOfShape(_) | ShapeOp::Range | ShapeOp::NonZero => {
                 (vec![x.len()], vec![])
             }
         })
@@ -711,6 +715,19 @@ impl ShapeOp {
                 }
                 Ok(Tensor::new(dims, vec![*v; n]))
             }
+            ShapeOp::NonZero => {
+                let x = ins[0];
+                let st = crate::tensor::strides(&x.shape);
+                let hits: Vec<usize> = (0..x.data.len()).filter(|&i| x.data[i] != 0.0).collect();
+                let r = x.shape.len();
+                let mut out = vec![0.0; r * hits.len()];
+                for (j, &i) in hits.iter().enumerate() {
+                    for ax in 0..r {
+                        out[ax * hits.len() + j] = ((i / st[ax]) % x.shape[ax].max(1)) as f64;
+                    }
+                }
+                Ok(Tensor::new(vec![r, hits.len()], out))
+            }
             ShapeOp::Range => {
                 super::need(ins, 3)?;
                 let (start, limit, delta) = (ins[0].data[0], ins[1].data[0], ins[2].data[0]);
@@ -756,7 +773,10 @@ impl ShapeOp {
                 "Cast of an activation to bool is not supported".into(),
             ));
         }
-        if matches!(self, ShapeOp::ConstantOfShape(_) | ShapeOp::Range) {
+        if matches!(
+            self,
+            ShapeOp::ConstantOfShape(_) | ShapeOp::Range | ShapeOp::NonZero
+        ) {
             return Err(QuantError::Unsupported(
                 "its inputs must be constants (computed from initializers only)".into(),
             ));
@@ -909,4 +929,20 @@ fn gather_nd(shape: &[usize], f: impl Fn(&[usize]) -> (usize, usize)) -> Vec<(u3
         }
     }
     out
+}
+
+#[cfg(test)]
+mod nonzero_tests {
+    use super::*;
+
+    #[test]
+    fn nonzero_lists_indices_axis_by_axis() {
+        // numpy.nonzero([[1, 0], [0, 3]]) = ([0, 1], [0, 1]); of [0, 2, 0, 5]: ([1, 3])
+        let t = Tensor::new(vec![2, 2], vec![1.0, 0.0, 0.0, 3.0]);
+        let r = ShapeOp::NonZero.eval(&[&t]).unwrap();
+        assert_eq!((r.shape, r.data), (vec![2, 2], vec![0.0, 1.0, 0.0, 1.0]));
+        let t = Tensor::new(vec![4], vec![0.0, 2.0, 0.0, 5.0]);
+        let r = ShapeOp::NonZero.eval(&[&t]).unwrap();
+        assert_eq!((r.shape, r.data), (vec![1, 2], vec![1.0, 3.0]));
+    }
 }

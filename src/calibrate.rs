@@ -165,7 +165,10 @@ pub fn calibrate(
     for &s in &scales {
         // tabled functions: also try reading their input at coarser scales (smaller tables)
         let shifts = match crate::lowering::quantize(&g, spec(s, 0)) {
-            Ok(q) if !q.required_lookups().is_empty() => {
+            Ok(q)
+                if !q.required_lookups().is_empty()
+                    && !q.required_lookups().iter().any(|f| f.steps()) =>
+            {
                 0..=s.saturating_sub(MIN_TABLE_SCALE).min(MAX_TABLE_SHIFT)
             }
             _ => 0..=0,

@@ -149,3 +149,17 @@ fn a_pole_at_a_coarse_table_scale_is_skipped() {
         assert!((g - (*r as f64).ln()).abs() < 0.05, "{g} vs ln {r}");
     }
 }
+
+/// A step function (here Floor) keeps its table at the activation scale: a coarser input would
+/// move its steps.
+#[test]
+fn step_functions_keep_the_activation_scale() {
+    let mut g = G::new();
+    let y = g.node("Floor", &["input"], vec![]);
+    let bytes = g.build(&[1, 4], &y, &[1, 4]);
+    let x = [0.999f32, -1.001, 2.5, 3.0];
+    let c = compile_at(&bytes, &x, 12, RunArgs::default());
+    assert_eq!(c.settings.run_args.table_shift, 0);
+    let w = pipeline::gen_witness(&c, &input_data(&x)).unwrap();
+    assert_eq!(w.pretty_elements.rescaled_outputs[0], ["0", "-2", "2", "3"]);
+}

@@ -88,6 +88,16 @@ impl Func {
         !matches!(self, Func::Relu)
     }
 
+    /// A step function (Round, Floor, Ceil, Trunc, Sign): reading its input at a coarser scale
+    /// would move its steps, not only add rounding, so calibration keeps such models'
+    /// tables at the activation scale.
+    pub fn steps(&self) -> bool {
+        matches!(
+            self,
+            Func::Round | Func::Floor | Func::Ceil | Func::Trunc | Func::Sign
+        )
+    }
+
     pub fn name(&self) -> &'static str {
         match self {
             Func::Relu => "relu",

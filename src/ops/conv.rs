@@ -134,6 +134,41 @@ fn nchw(s: &[usize]) -> Result<[usize; 4], OpError> {
     Ok([s[0], s[1], s[2], s[3]])
 }
 
+/// A 2-D (transposed) convolution's input (NCHW) and weight shapes, the weight 4-D and
+/// `kernel_shape`, if given, the weight's.
+fn conv_shapes<'a>(
+    a: &Attrs,
+    shapes: &[Option<&'a [usize]>],
+    what: &str,
+) -> Result<([usize; 4], &'a [usize]), OpError> {
+    let x = nchw(
+        shapes
+            .first()
+            .copied()
+            .flatten()
+            .ok_or(OpError::MissingInput(0))?,
+    )?;
+    let w = shapes
+        .get(1)
+        .copied()
+        .flatten()
+        .ok_or(OpError::MissingInput(1))?;
+    if w.len() != 4 {
+        return Err(OpError::Unsupported2(format!(
+            "only 2-D {what} are supported (weight shape {w:?})"
+        )));
+    }
+    if let Some(k) = a.ints("kernel_shape") {
+        if k != [w[2] as i64, w[3] as i64] {
+            return Err(OpError::Attribute {
+                name: "kernel_shape".into(),
+                msg: format!("{k:?} differs from the weight's {w:?}"),
+            });
+        }
+    }
+    Ok((x, w))
+}
+
 /// ONNX Conv (2-D).
 #[derive(Clone, Debug)]
 pub struct Conv {
@@ -143,33 +178,9 @@ pub struct Conv {
 
 impl Conv {
     pub fn build(a: &Attrs, shapes: &[Option<&[usize]>]) -> Result<Self, OpError> {
-        let x = nchw(
-            shapes
-                .first()
-                .copied()
-                .flatten()
-                .ok_or(OpError::MissingInput(0))?,
-        )?;
-        let w = shapes
-            .get(1)
-            .copied()
-            .flatten()
-            .ok_or(OpError::MissingInput(1))?;
-        if w.len() != 4 {
-            return Err(OpError::Unsupported2(format!(
-                "only 2-D convolutions are supported (weight shape {w:?})"
-            )));
-        }
+        let (x, w) = conv_shapes(a, shapes, "convolutions")?;
         let group = a.int("group", 1).max(1) as usize;
         let window = Window::build(a, [w[2], w[3]], [x[2], x[3]])?;
-        if let Some(k) = a.ints("kernel_shape") {
-            if k != [w[2] as i64, w[3] as i64] {
-                return Err(OpError::Attribute {
-                    name: "kernel_shape".into(),
-                    msg: format!("{k:?} differs from the weight's {w:?}"),
-                });
-            }
-        }
         Ok(Conv { window, group })
     }
 
@@ -428,23 +439,7 @@ pub struct ConvTranspose {
 
 impl ConvTranspose {
     pub fn build(a: &Attrs, shapes: &[Option<&[usize]>]) -> Result<Self, OpError> {
-        let x = nchw(
-            shapes
-                .first()
-                .copied()
-                .flatten()
-                .ok_or(OpError::MissingInput(0))?,
-        )?;
-        let w = shapes
-            .get(1)
-            .copied()
-            .flatten()
-            .ok_or(OpError::MissingInput(1))?;
-        if w.len() != 4 {
-            return Err(OpError::Unsupported2(format!(
-                "only 2-D transposed convolutions are supported (weight shape {w:?})"
-            )));
-        }
+        let (x, w) = conv_shapes(a, shapes, "transposed convolutions")?;
         let group = a.int("group", 1).max(1) as usize;
         if w[0] != x[1] || !x[1].is_multiple_of(group) {
             return Err(OpError::Shape(format!(
@@ -485,14 +480,6 @@ impl ConvTranspose {
                 })
             }
         };
-        if let Some(k) = a.ints("kernel_shape") {
-            if k != [w[2] as i64, w[3] as i64] {
-                return Err(OpError::Attribute {
-                    name: "kernel_shape".into(),
-                    msg: format!("{k:?} differs from the weight's {w:?}"),
-                });
-            }
-        }
         let t = ConvTranspose {
             kernel: [w[2], w[3]],
             strides,

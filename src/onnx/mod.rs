@@ -281,21 +281,7 @@ impl Builder {
                 self.add_value(out, t.shape.clone(), Some(t));
                 continue;
             }
-            let probe = {
-                let p = self.probe.get(&pid).ok_or_else(|| {
-                    OnnxError::Malformed(format!("node `{name}`: its packed output has no value"))
-                })?;
-                op.eval(&[p]).map_err(err)?
-            };
-            let oid = self.add_value(out, probe.shape.clone(), None);
-            self.probe.insert(oid, probe);
-            self.nodes.push(Node {
-                name: format!("{name}:{k}"),
-                op_type: n.op_type.clone(),
-                op,
-                inputs: vec![pid],
-                output: oid,
-            });
+            self.push_unary(format!("{name}:{k}"), &n.op_type, op, pid, out)?;
         }
         Ok(())
     }

@@ -267,3 +267,24 @@ fn doctored_step_order_in_compiled_file() {
     let e = load(&bad).unwrap_err();
     assert!(msg(&e).contains("activation scale"), "{e}");
 }
+
+/// A computed Gather index outside the axis: the witness is refused with the node named (the
+/// circuit's check that every index names a position is the division gadget's `divisor ≥ 1`).
+#[test]
+fn gather_index_out_of_range_names_the_node() {
+    use tract_onnx::pb::tensor_proto::DataType;
+    let mut g = G::new();
+    let t = g.rc(&[4, 3], 5);
+    let y = g.node("Gather", &[&t, "input"], vec![int_attr("axis", 0)]);
+    let bytes = g.build_typed(DataType::Int64, &[2], &y, &[2, 3]);
+    let c = compile_at(&bytes, &[1.0, -1.0], 7, RunArgs::default());
+    let ok = pipeline::gen_witness(&c, &input_data(&[1.0, -1.0])).unwrap();
+    pipeline::mock(&c, &ok).unwrap();
+    for bad in [4.0, -5.0] {
+        let e = pipeline::gen_witness(&c, &input_data(&[1.0, bad])).unwrap_err();
+        assert!(
+            msg(&e).contains("Gather_") && msg(&e).contains("out of range"),
+            "{bad}: {e}"
+        );
+    }
+}

@@ -225,6 +225,32 @@ impl Logic {
     }
 }
 
+/// Cast of an activation to bool: `[x ≠ 0]` at the activation scale, `2^S·(1 − is_zero(x))`.
+pub fn cast_bool(ctx: &mut LowerCtx, out: &[usize]) -> Result<Lowered, QuantError> {
+    let len: usize = out.iter().product();
+    let one = 1i64 << ctx.act_scale;
+    let mut lw = Lowered::default();
+    let z = lw.push(QOp::IsZero, vec![Src::In(0)], vec![len]);
+    lw.push(
+        lin(
+            len,
+            vec![
+                (
+                    ASrc::Act {
+                        slot: 0,
+                        map: (0..len as u32).collect(),
+                    },
+                    BSrc::Coef(-one),
+                ),
+                (ASrc::One, BSrc::Coef(one)),
+            ],
+        ),
+        vec![z],
+        out.to_vec(),
+    );
+    Ok(lw)
+}
+
 /// `out[i] = Σ a·b` over the parts, no rescale.
 fn lin(len: usize, parts: Vec<(ASrc, BSrc)>) -> QOp {
     crate::quant::compose::lin_pairs(len, parts, 0)

@@ -14,6 +14,7 @@ pub mod logic;
 pub mod norm;
 pub mod recurrent;
 pub mod reduce;
+pub mod select;
 pub mod shape;
 pub mod softmax;
 
@@ -62,6 +63,8 @@ pub enum Op {
     PRelu,
     ArgExtreme(reduce::ArgExtreme),
     Logic(logic::Logic),
+    /// Gather, GatherElements with activation indices; OneHot
+    Select(select::Select),
     /// LSTM, GRU, RNN: every output packed in one tensor (see `recurrent.rs`)
     Recurrent(Box<recurrent::Recurrent>),
 }
@@ -185,6 +188,14 @@ pub fn build(
             Op::BatchNorm(norm::BatchNorm::build(a)?),
             vec![0, 1, 2, 3, 4],
         ),
+        "Gather" | "GatherElements" | "OneHot"
+            if op_type != "Gather" || consts.get(1).copied().flatten().is_none() =>
+        {
+            match select::Select::build(op_type, a, consts)? {
+                Some((s, data)) => Built::new(Op::Select(s), data),
+                None => return Err(OpError::Unsupported),
+            }
+        }
         _ => {
             if let Some((l, data)) = logic::Logic::build(op_type) {
                 return Ok(Built::new(Op::Logic(l), data));
@@ -241,6 +252,7 @@ impl Op {
             Op::PRelu => activation::prelu_eval(ins),
             Op::ArgExtreme(o) => o.eval(ins),
             Op::Logic(o) => o.eval(ins),
+            Op::Select(o) => o.eval(ins),
             Op::Recurrent(o) => o.eval(ins),
             Op::Reciprocal => Ok(Tensor::new(
                 ins[0].shape.clone(),
@@ -274,6 +286,7 @@ impl Op {
                 Operand::Act { .. } => one(QOp::Lookup(*f)),
                 Operand::Const(_) => Err(QuantError::Internal("activation of a constant".into())),
             },
+            Op::Shape(shape::ShapeOp::CastBool) => logic::cast_bool(ctx, out_shape),
             Op::Shape(o) => one(o.lower(ins)?),
             Op::Reduce(o) => o.lower(ctx, ins, out_shape),
             Op::MaxPool(o) => o.lower(ins, out_shape),
@@ -282,6 +295,7 @@ impl Op {
             Op::PRelu => activation::prelu_lower(ctx, ins, out_shape),
             Op::ArgExtreme(o) => o.lower(ctx, ins, out_shape),
             Op::Logic(o) => o.lower(ctx, ins, out_shape),
+            Op::Select(o) => o.lower(ctx, ins, out_shape),
             Op::Recurrent(o) => o.lower(ctx, ins, out_shape),
             Op::Reciprocal => arith::reciprocal(ctx, ins, out_shape),
         }

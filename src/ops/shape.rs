@@ -768,11 +768,6 @@ impl ShapeOp {
             // unchanged)
             return Ok(QOp::Lookup(super::Func::Trunc));
         }
-        if matches!(self, ShapeOp::CastBool) {
-            return Err(QuantError::Unsupported(
-                "Cast of an activation to bool is not supported".into(),
-            ));
-        }
         if matches!(
             self,
             ShapeOp::ConstantOfShape(_) | ShapeOp::Range | ShapeOp::NonZero

@@ -234,6 +234,74 @@ pub fn div(lw: &mut Lowered, n: Src, d: Src, den: Vec<u32>, shift: u32) -> Src {
     lw.push(QOp::Div { shift, den }, vec![n, d], vec![len])
 }
 
+/// The one-hot matrix of integer indices: `E[m·n + j] = [idx[m] = j]` (the integers 0 and 1,
+/// not at the activation scale) for `len` indices read at scale `s` (the integers `k·2^s`).
+/// A negative index counts from the end (`k + n`, as ONNX's Gather): `w = idx + n·2^s·[k < 0]`
+/// with `[k ≥ 0]·2^s = relu(idx + 2^s) − relu(idx)`, then `E = is_zero(w − j·2^s)`.
+///
+/// With `check`, every index must name one of the `n` positions: each row's sum `Σ_j E[m, j]`
+/// (0 or 1) is the divisor of a division step (`Σ / Σ`), and the division gadget demands a
+/// divisor `≥ 1`. Without it (OneHot) an index outside `[−n, n)` gives a row of zeros.
+/// Rows per index: 2 relu, `n` is-zero, the linear steps, and one division with `check`.
+pub fn one_hot(lw: &mut Lowered, idx: Src, len: usize, n: usize, s: u32, check: bool) -> Src {
+    let one = 1i64 << s;
+    let every: Vec<u32> = (0..len as u32).collect();
+    let shifted = lw.push(
+        lin_pairs(
+            len,
+            vec![
+                (act(0, every.clone()), BSrc::Coef(1)),
+                (ASrc::One, BSrc::Coef(one)),
+            ],
+            0,
+        ),
+        vec![idx],
+        vec![len],
+    );
+    let p = lw.push(QOp::Lookup(Func::Relu), vec![shifted], vec![len]);
+    let q = lw.push(QOp::Lookup(Func::Relu), vec![idx], vec![len]);
+    let nn = n as i64;
+    // w = idx − n·(p − q) + n·2^s
+    let w = lw.push(
+        lin_pairs(
+            len,
+            vec![
+                (act(0, every.clone()), BSrc::Coef(1)),
+                (act(1, every.clone()), BSrc::Coef(-nn)),
+                (act(2, every.clone()), BSrc::Coef(nn)),
+                (ASrc::One, BSrc::Coef(nn * one)),
+            ],
+            0,
+        ),
+        vec![idx, p, q],
+        vec![len],
+    );
+    let total = len * n;
+    let rows: Vec<u32> = (0..total).map(|i| (i / n) as u32).collect();
+    let offs: Vec<i64> = (0..total).map(|i| -((i % n) as i64) * one).collect();
+    let d = lw.push(
+        lin_pairs(
+            total,
+            vec![
+                (act(0, rows), BSrc::Coef(1)),
+                (ASrc::One, BSrc::Consts(offs)),
+            ],
+            0,
+        ),
+        vec![w],
+        vec![total],
+    );
+    let e = lw.push(QOp::IsZero, vec![d], vec![total]);
+    if check {
+        let groups: Vec<Vec<u32>> = (0..len)
+            .map(|m| ((m * n) as u32..((m + 1) * n) as u32).collect())
+            .collect();
+        let sums = sum_groups(lw, e, &groups, 1);
+        div(lw, sums, sums, every, 0);
+    }
+    e
+}
+
 /// Groups of `shape` reduced over `axes` (sorted, distinct): one group per position of the
 /// other axes, in row-major order, each listing its elements in row-major order.
 pub fn axis_groups(shape: &[usize], axes: &[usize]) -> Vec<Vec<u32>> {

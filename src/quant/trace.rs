@@ -139,6 +139,17 @@ pub fn run(
                 let mut out = Vec::with_capacity(den.len());
                 for (i, &j) in den.iter().enumerate() {
                     let d = ins[1][j as usize] as i128;
+                    let gather = matches!(s.op_type.as_str(), "Gather" | "GatherElements");
+                    if d == 0 && gather {
+                        // the one-hot check of `compose::one_hot`: this index matched nothing
+                        return Err(QuantError::Node {
+                            node: s.node.clone(),
+                            op: s.op_type.clone(),
+                            msg: format!(
+                                "index at position {j} is out of range for the gathered axis"
+                            ),
+                        });
+                    }
                     if d < 1 || d >= range as i128 {
                         return Err(QuantError::Node {
                             node: s.node.clone(),

@@ -644,6 +644,57 @@ pub fn op_models() -> Vec<(&'static str, Vec<u8>, Vec<usize>)> {
     );
     let y = g.node("Add", &[&y[0], &y[1]], vec![]);
     v.push(("rnn", g.build(&[3, 1, 4], &y, &[3, 1, 1, 3]), vec![3, 1, 4]));
+    // selection by computed indices: Gather from a constant table by an ArgMax, and by the
+    // same index minus 4 (negative: counted from the end)
+    let mut g = G::new();
+    let (t1, t2) = (g.rc(&[4, 3], 78), g.rc(&[4, 3], 79));
+    let k = g.node(
+        "ArgMax",
+        &["input"],
+        vec![int_attr("axis", 1), int_attr("keepdims", 0)],
+    );
+    let four = g.ci(&[4]);
+    let neg = g.node("Sub", &[&k, &four], vec![]);
+    let a = g.node("Gather", &[&t1, &k], vec![int_attr("axis", 0)]);
+    let b = g.node("Gather", &[&t2, &neg], vec![int_attr("axis", 0)]);
+    let y = g.node("Add", &[&a, &b], vec![]);
+    v.push((
+        "gather_computed_index",
+        g.build(&[1, 4], &y, &[1, 3]),
+        vec![1, 4],
+    ));
+    // GatherElements and Gather from an activation, OneHot of the index
+    let mut g = G::new();
+    let k1 = g.node(
+        "ArgMax",
+        &["input"],
+        vec![int_attr("axis", 1), int_attr("keepdims", 1)],
+    );
+    let k0 = g.node(
+        "ArgMax",
+        &["input"],
+        vec![int_attr("axis", 1), int_attr("keepdims", 0)],
+    );
+    let ge = g.node("GatherElements", &["input", &k1], vec![int_attr("axis", 1)]);
+    let ga = g.node("Gather", &["input", &k0], vec![int_attr("axis", 1)]);
+    let depth = g.ci(&[4]);
+    let vals = g.c(&[2], &[-0.5, 1.5]);
+    let oh = g.node("OneHot", &[&k0, &depth, &vals], vec![]);
+    let m = g.node("Mul", &[&oh, &ge], vec![]);
+    let y = g.node("Add", &[&m, &ga], vec![]);
+    v.push((
+        "gather_elements_one_hot",
+        g.build(&[1, 4], &y, &[1, 4]),
+        vec![1, 4],
+    ));
+    // Cast to bool of an activation
+    let mut g = G::new();
+    let r = g.node("Relu", &["input"], vec![]);
+    let b = g.node("Cast", &[&r], vec![int_attr("to", 9)]);
+    let nb = g.node("Not", &[&b], vec![]);
+    let f = g.node("Cast", &[&nb], vec![int_attr("to", 1)]);
+    let y = g.node("Add", &[&f, "input"], vec![]);
+    v.push(("cast_bool", g.build(&[1, 4], &y, &[1, 4]), vec![1, 4]));
     // ConvTranspose: stride 2, pads, output_padding, bias; and grouped, dilated, no bias
     let mut g = G::new();
     let (w, b) = (g.rc(&[2, 3, 3, 3], 75), g.rc(&[3], 76));

@@ -1,0 +1,357 @@
+//! Selection by computed indices: Gather and GatherElements whose indices are activations
+//! (a tree's next node, an ArgMax's class), and OneHot. Constant indices are copies and live
+//! in `shape.rs`.
+//!
+//! Quantized semantics, exact: an index is an integer activation (the integers `k·2^S`); its
+//! one-hot row `E[m, j] = [k_m = j]` (`compose::one_hot`: is-zero on `k − j`, negative `k`
+//! counted from the end) selects by a sum of products, `out = Σ_j E[m, j]·data[.., j, ..]`,
+//! with no rounding (`E` is 0 or 1 and `data` is at the activation scale, a parameter or an
+//! activation). Gather and GatherElements demand that every index name a position (the
+//! division gadget checks `Σ_j E[m, j] ≥ 1`); OneHot gives a row of `off` for an index outside
+//! `[−depth, depth)`, as ONNX says. Cost per index: `n` is-zero rows (n = the axis's length),
+//! two relu rows, and one division; per output, one dot product of `n` terms.
+
+use super::{axis_attr, need, Attrs, OpError, Operand};
+use crate::quant::compose::{lin_pairs, one_hot};
+use crate::quant::{ASrc, BSrc, LowerCtx, Lowered, QOp, QuantError, Src};
+use crate::tensor::{strides, Tensor};
+
+#[derive(Clone, Debug)]
+pub enum Select {
+    /// ONNX Gather along `axis` with activation indices.
+    Gather { axis: i64 },
+    /// ONNX GatherElements along `axis`.
+    GatherElements { axis: i64 },
+    /// ONNX OneHot: `depth` and `[off, on]` are constants.
+    OneHot {
+        axis: i64,
+        depth: usize,
+        off: f64,
+        on: f64,
+    },
+}
+
+/// An index as ONNX reads it, wrapped from the end; `None` outside `[−n, n)` or not whole.
+fn wrap(v: f64, n: usize) -> Option<usize> {
+    if v.fract() != 0.0 || !v.is_finite() {
+        return None;
+    }
+    let k = v as i64;
+    let n = n as i64;
+    let w = if k < 0 { k + n } else { k };
+    (0..n).contains(&w).then_some(w as usize)
+}
+
+/// Output shape, the indexed axis's length `n`, the index element of each output, and the
+/// data element each output reads at each of the `n` positions.
+struct Plan {
+    out: Vec<usize>,
+    n: usize,
+    which: Vec<u32>,
+    cands: Vec<Vec<u32>>,
+}
+
+fn bad_index(v: f64, n: usize) -> OpError {
+    OpError::Shape(format!(
+        "index {v} is out of range for an axis of length {n}"
+    ))
+}
+
+impl Select {
+    pub fn build(
+        op_type: &str,
+        a: &Attrs,
+        consts: &[Option<&Tensor>],
+    ) -> Result<Option<(Self, Vec<usize>)>, OpError> {
+        Ok(Some(match op_type {
+            "Gather" => (
+                Select::Gather {
+                    axis: a.int("axis", 0),
+                },
+                vec![0, 1],
+            ),
+            "GatherElements" => (
+                Select::GatherElements {
+                    axis: a.int("axis", 0),
+                },
+                vec![0, 1],
+            ),
+            "OneHot" => {
+                let depth = consts
+                    .get(1)
+                    .copied()
+                    .flatten()
+                    .ok_or(OpError::NotConstant {
+                        input: 1,
+                        what: "depth",
+                    })?;
+                let values = consts
+                    .get(2)
+                    .copied()
+                    .flatten()
+                    .ok_or(OpError::NotConstant {
+                        input: 2,
+                        what: "values",
+                    })?;
+                let d = depth.data.first().copied().unwrap_or(0.0);
+                if depth.data.len() != 1 || d < 1.0 || d.fract() != 0.0 || d > 1e6 {
+                    return Err(OpError::Attribute {
+                        name: "depth".into(),
+                        msg: format!("must be one whole number ≥ 1 (got {:?})", depth.data),
+                    });
+                }
+                if values.data.len() != 2 {
+                    return Err(OpError::Attribute {
+                        name: "values".into(),
+                        msg: format!("must be [off, on] (got {} values)", values.data.len()),
+                    });
+                }
+                (
+                    Select::OneHot {
+                        axis: a.int("axis", -1),
+                        depth: d as usize,
+                        off: values.data[0],
+                        on: values.data[1],
+                    },
+                    vec![0],
+                )
+            }
+            _ => return Ok(None),
+        }))
+    }
+
+    /// For every output element: which index element selects it, and, per candidate
+    /// position `j` of the indexed axis, the data element it would read.
+    fn plan(&self, data: &[usize], idx: &[usize]) -> Result<Plan, OpError> {
+        match self {
+            Select::Gather { axis } => {
+                let ax = axis_attr("axis", *axis, data.len())?;
+                let n = data[ax];
+                let mut out: Vec<usize> = data[..ax].to_vec();
+                out.extend(idx);
+                out.extend(&data[ax + 1..]);
+                let m: usize = idx.iter().product();
+                let pre: usize = data[..ax].iter().product();
+                let post: usize = data[ax + 1..].iter().product();
+                let len = pre * m * post;
+                let mut which = Vec::with_capacity(len);
+                let mut cands = Vec::with_capacity(len);
+                for p in 0..pre {
+                    for k in 0..m {
+                        for q in 0..post {
+                            which.push(k as u32);
+                            cands.push(
+                                (0..n)
+                                    .map(|j| ((p * n + j) * post + q) as u32)
+                                    .collect::<Vec<u32>>(),
+                            );
+                        }
+                    }
+                }
+                Ok(Plan {
+                    out,
+                    n,
+                    which,
+                    cands,
+                })
+            }
+            Select::GatherElements { axis } => {
+                let ax = axis_attr("axis", *axis, data.len())?;
+                if idx.len() != data.len()
+                    || idx
+                        .iter()
+                        .zip(data)
+                        .enumerate()
+                        .any(|(a, (&i, &d))| a != ax && i > d)
+                {
+                    return Err(OpError::Shape(format!(
+                        "GatherElements: indices {idx:?} do not fit data {data:?} on axis {ax}"
+                    )));
+                }
+                let n = data[ax];
+                let len: usize = idx.iter().product();
+                let ist = strides(idx);
+                let dst = strides(data);
+                let mut cands = Vec::with_capacity(len);
+                for i in 0..len {
+                    let base: usize = (0..idx.len())
+                        .filter(|&a| a != ax)
+                        .map(|a| (i / ist[a]) % idx[a] * dst[a])
+                        .sum();
+                    cands.push((0..n).map(|j| (base + j * dst[ax]) as u32).collect());
+                }
+                Ok(Plan {
+                    out: idx.to_vec(),
+                    n,
+                    which: (0..len as u32).collect(),
+                    cands,
+                })
+            }
+            Select::OneHot { axis, depth, .. } => {
+                let r = idx.len() as i64 + 1;
+                let ax = axis_attr("axis", *axis, r as usize)?;
+                let mut out = idx.to_vec();
+                out.insert(ax, *depth);
+                let len: usize = out.iter().product();
+                let post: usize = idx[ax..].iter().product();
+                // output (p, j, q) reads index (p, q) and is "on" at j
+                let mut which = Vec::with_capacity(len);
+                let mut cands = Vec::with_capacity(len);
+                for o in 0..len {
+                    let q = o % post;
+                    let j = (o / post) % depth;
+                    let p = o / (post * depth);
+                    which.push((p * post + q) as u32);
+                    cands.push(vec![j as u32]);
+                }
+                Ok(Plan {
+                    out,
+                    n: *depth,
+                    which,
+                    cands,
+                })
+            }
+        }
+    }
+
+    pub fn eval(&self, ins: &[&Tensor]) -> Result<Tensor, OpError> {
+        match self {
+            Select::OneHot { depth, off, on, .. } => {
+                need(ins, 1)?;
+                let idx = ins[0];
+                let Plan {
+                    out, which, cands, ..
+                } = self.plan(&[], &idx.shape)?;
+                let data = which
+                    .iter()
+                    .zip(&cands)
+                    .map(|(&m, c)| {
+                        let hot = wrap(idx.data[m as usize], *depth) == Some(c[0] as usize);
+                        if hot {
+                            *on
+                        } else {
+                            *off
+                        }
+                    })
+                    .collect();
+                Ok(Tensor::new(out, data))
+            }
+            _ => {
+                need(ins, 2)?;
+                let (data, idx) = (ins[0], ins[1]);
+                let Plan {
+                    out,
+                    n,
+                    which,
+                    cands,
+                } = self.plan(&data.shape, &idx.shape)?;
+                let mut v = Vec::with_capacity(which.len());
+                for (&m, c) in which.iter().zip(&cands) {
+                    let x = idx.data[m as usize];
+                    let j = wrap(x, n).ok_or_else(|| bad_index(x, n))?;
+                    v.push(data.data[c[j] as usize]);
+                }
+                Ok(Tensor::new(out, v))
+            }
+        }
+    }
+
+    pub fn lower(
+        &self,
+        ctx: &mut LowerCtx,
+        ins: &[Operand],
+        out: &[usize],
+    ) -> Result<Lowered, QuantError> {
+        let s = ctx.act_scale;
+        let mut lw = Lowered::default();
+        if let Select::OneHot { off, on, .. } = self {
+            let Operand::Act { slot, shape } = ins[0] else {
+                return Err(QuantError::Internal("OneHot of a constant".into()));
+            };
+            let Plan {
+                n, which, cands, ..
+            } = self.plan(&[], shape).map_err(op_internal)?;
+            let m: usize = shape.iter().product();
+            let e = one_hot(&mut lw, Src::In(slot), m, n, s, false);
+            let q = |v: f64, what: &str| {
+                crate::quant::quantize_value(v, s).ok_or_else(|| QuantError::Param {
+                    name: format!("{}.{what}", ctx.node()),
+                    msg: format!("{v} does not fit scale {s}"),
+                })
+            };
+            let (qoff, qon) = (q(*off, "off")?, q(*on, "on")?);
+            let map: Vec<u32> = which
+                .iter()
+                .zip(&cands)
+                .map(|(&k, c)| k * n as u32 + c[0])
+                .collect();
+            lw.push(
+                lin_pairs(
+                    map.len(),
+                    vec![
+                        (ASrc::Act { slot: 0, map }, BSrc::Coef(qon - qoff)),
+                        (ASrc::One, BSrc::Coef(qoff)),
+                    ],
+                    0,
+                ),
+                vec![e],
+                out.to_vec(),
+            );
+            return Ok(lw);
+        }
+        let (data, idx) = (ins[0], ins[1]);
+        let Plan {
+            n, which, cands, ..
+        } = self.plan(data.shape(), idx.shape()).map_err(op_internal)?;
+        if n == 0 {
+            return Err(QuantError::Unsupported(
+                "a gather from an empty axis".into(),
+            ));
+        }
+        let Operand::Act {
+            slot: islot,
+            shape: ishape,
+        } = idx
+        else {
+            // constant indices into an activation (GatherElements): copies only
+            let Operand::Const(it) = idx else {
+                unreachable!()
+            };
+            let map = which
+                .iter()
+                .zip(&cands)
+                .map(|(&m, c)| {
+                    let x = it.data[m as usize];
+                    let j = wrap(x, n).ok_or_else(|| op_internal(bad_index(x, n)))?;
+                    Ok((0u32, c[j]))
+                })
+                .collect::<Result<Vec<_>, QuantError>>()?;
+            lw.push(QOp::Gather(map), vec![Src::In(0)], out.to_vec());
+            return Ok(lw);
+        };
+        let m: usize = ishape.iter().product();
+        let e = one_hot(&mut lw, Src::In(islot), m, n, s, true);
+        // out[o] = Σ_j E[which[o], j] · data[cands[o][j]]
+        let (param, srcs) = match data {
+            Operand::Const(t) => (Some(ctx.param(t, s, "data", |v| v)?), vec![e]),
+            Operand::Act { slot, .. } => (None, vec![e, Src::In(slot)]),
+        };
+        let b_of = |map| match param {
+            Some(id) => BSrc::Param { id, map },
+            None => BSrc::Act { slot: 1, map },
+        };
+        let parts = (0..n)
+            .map(|j| {
+                let ea: Vec<u32> = which.iter().map(|&k| k * n as u32 + j as u32).collect();
+                let db: Vec<u32> = cands.iter().map(|c| c[j]).collect();
+                (ASrc::Act { slot: 0, map: ea }, b_of(db))
+            })
+            .collect();
+        lw.push(lin_pairs(which.len(), parts, 0), srcs, out.to_vec());
+        Ok(lw)
+    }
+}
+
+fn op_internal(e: OpError) -> QuantError {
+    QuantError::Internal(e.to_string())
+}

@@ -117,9 +117,18 @@ impl Builder {
                 }
                 continue;
             }
-            if ["LSTM", "GRU", "RNN"].contains(&n.op_type.as_str()) && n.domain.is_empty() {
-                self.recurrent(i, n)?;
-                continue;
+            if n.output.len() > 1 {
+                let x = n
+                    .input
+                    .first()
+                    .and_then(|v| self.by_name.get(v))
+                    .map(|&id| self.values[id].shape.clone())
+                    .unwrap_or_default();
+                let a = attrs::convert(&n.attribute);
+                if let Some(parts) = ops::output_parts(&n.op_type, &a, &x) {
+                    self.packed(i, n, parts)?;
+                    continue;
+                }
             }
             self.node(i, n)?;
         }
@@ -224,9 +233,15 @@ impl Builder {
         Ok(())
     }
 
-    /// LSTM / GRU / RNN: one node computing every output into a packed tensor, then each used
-    /// output read out of it (`ShapeOp::Part`, copies only).
-    fn recurrent(&mut self, index: usize, n: &pb::NodeProto) -> Result<(), OnnxError> {
+    /// A multi-output node (LSTM / GRU / RNN, the ONNX-ML classifiers): one node computing
+    /// every output into a packed tensor, then each used output read out of it
+    /// (`ShapeOp::Part`, copies only) at the place [`ops::output_parts`] gives.
+    fn packed(
+        &mut self,
+        index: usize,
+        n: &pb::NodeProto,
+        parts: Vec<(usize, Vec<usize>)>,
+    ) -> Result<(), OnnxError> {
         let name = if n.name.is_empty() {
             format!("{}_{index}", n.op_type)
         } else {
@@ -237,38 +252,15 @@ impl Builder {
         whole.output = vec![packed.clone()];
         self.node(index, &whole)?;
         let pid = self.by_name[&packed];
-        let x = n
-            .input
-            .first()
-            .and_then(|v| self.by_name.get(v))
-            .map(|&id| self.values[id].shape.clone())
-            .unwrap_or_default();
-        let a = attrs::convert(&n.attribute);
-        let dirs = if a.string("direction").as_deref() == Some("bidirectional") {
-            2
-        } else {
-            1
-        };
-        let (seq, batch, h) = (
-            x.first().copied().unwrap_or(0),
-            x.get(1).copied().unwrap_or(0),
-            a.int("hidden_size", 0).max(0) as usize,
-        );
-        let per = dirs * batch * h;
         for (k, out) in n.output.iter().enumerate() {
             if out.is_empty() {
                 continue;
             }
-            let (offset, shape) = match k {
-                0 => (0, vec![seq, dirs, batch, h]),
-                1 => (seq * per, vec![dirs, batch, h]),
-                2 if n.op_type == "LSTM" => ((seq + 1) * per, vec![dirs, batch, h]),
-                _ => {
-                    return Err(OnnxError::Malformed(format!(
-                        "node `{name}` ({}) has no output {k}",
-                        n.op_type
-                    )))
-                }
+            let Some((offset, shape)) = parts.get(k).cloned() else {
+                return Err(OnnxError::Malformed(format!(
+                    "node `{name}` ({}) has no output {k}",
+                    n.op_type
+                )));
             };
             let op = ops::Op::Shape(ops::shape::ShapeOp::Part { offset, shape });
             let err = |source: OpError| OnnxError::Op {
@@ -377,9 +369,8 @@ impl Builder {
             op: n.op_type.clone(),
             source,
         };
-        // ai.onnx.ml: the ops skl2onnx's classifiers end with, where supported
-        let ml_ok =
-            n.domain == "ai.onnx.ml" && ["ArrayFeatureExtractor"].contains(&n.op_type.as_str());
+        // ai.onnx.ml: the ops scikit-learn, XGBoost and LightGBM models export to
+        let ml_ok = n.domain == "ai.onnx.ml" && ops::ML_OPS.contains(&n.op_type.as_str());
         if !n.domain.is_empty() && n.domain != "ai.onnx" && !ml_ok {
             return Err(OnnxError::UnsupportedOp {
                 op: format!("{}:{}", n.domain, n.op_type),

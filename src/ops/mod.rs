@@ -11,6 +11,7 @@ pub mod attrs;
 pub mod conv;
 pub mod linear;
 pub mod logic;
+pub mod ml;
 pub mod norm;
 pub mod recurrent;
 pub mod reduce;
@@ -65,8 +66,37 @@ pub enum Op {
     Logic(logic::Logic),
     /// Gather, GatherElements with activation indices; OneHot
     Select(select::Select),
+    /// ai.onnx.ml TreeEnsembleRegressor / TreeEnsembleClassifier (a classifier's label and
+    /// scores packed in one tensor: see `ml::output_parts`)
+    Trees(Box<ml::TreeEnsemble>),
+    /// ai.onnx.ml LinearClassifier / LinearRegressor
+    Linear(Box<ml::Linear>),
+    /// ai.onnx.ml Normalizer / Scaler
+    Rescale(ml::Rescale),
     /// LSTM, GRU, RNN: every output packed in one tensor (see `recurrent.rs`)
     Recurrent(Box<recurrent::Recurrent>),
+}
+
+/// The `ai.onnx.ml` ops the importer reads (ZipMap only to explain how to export without it).
+pub const ML_OPS: [&str; 8] = [
+    "ArrayFeatureExtractor",
+    "TreeEnsembleClassifier",
+    "TreeEnsembleRegressor",
+    "LinearClassifier",
+    "LinearRegressor",
+    "Normalizer",
+    "Scaler",
+    "ZipMap",
+];
+
+/// Where each output of a multi-output op lies in the one tensor its node computes:
+/// `(offset, shape)` per ONNX output (`x`: the shape of its first input). `None`: a single
+/// output (or an op the importer reads otherwise).
+pub fn output_parts(op_type: &str, a: &Attrs, x: &[usize]) -> Option<Vec<(usize, Vec<usize>)>> {
+    match op_type {
+        "LSTM" | "GRU" | "RNN" => Some(recurrent::output_parts(op_type, a, x)),
+        _ => ml::output_parts(op_type, a, x),
+    }
 }
 
 /// An op built from an ONNX node: the op and which ONNX inputs carry data (the others were
@@ -188,6 +218,24 @@ pub fn build(
             Op::BatchNorm(norm::BatchNorm::build(a)?),
             vec![0, 1, 2, 3, 4],
         ),
+        "TreeEnsembleRegressor" | "TreeEnsembleClassifier" => Built::new(
+            Op::Trees(Box::new(ml::TreeEnsemble::build(op_type, a)?)),
+            vec![0],
+        ),
+        "LinearClassifier" | "LinearRegressor" => Built::new(
+            Op::Linear(Box::new(ml::Linear::build(op_type, a)?)),
+            vec![0],
+        ),
+        "Normalizer" | "Scaler" => {
+            Built::new(Op::Rescale(ml::Rescale::build(op_type, a)?), vec![0])
+        }
+        "ZipMap" => {
+            return Err(OpError::Unsupported2(
+                "ZipMap (a list of maps) is not a tensor: export without it (skl2onnx: \
+                 options={'zipmap': False}; onnxmltools: zipmap=False)"
+                    .into(),
+            ))
+        }
         "Gather" | "GatherElements" | "OneHot"
             if op_type != "Gather" || consts.get(1).copied().flatten().is_none() =>
         {
@@ -253,6 +301,9 @@ impl Op {
             Op::ArgExtreme(o) => o.eval(ins),
             Op::Logic(o) => o.eval(ins),
             Op::Select(o) => o.eval(ins),
+            Op::Trees(o) => o.eval(ins),
+            Op::Linear(o) => o.eval(ins),
+            Op::Rescale(o) => o.eval(ins),
             Op::Recurrent(o) => o.eval(ins),
             Op::Reciprocal => Ok(Tensor::new(
                 ins[0].shape.clone(),
@@ -296,6 +347,9 @@ impl Op {
             Op::ArgExtreme(o) => o.lower(ctx, ins, out_shape),
             Op::Logic(o) => o.lower(ctx, ins, out_shape),
             Op::Select(o) => o.lower(ctx, ins, out_shape),
+            Op::Trees(o) => o.lower(ctx, ins, out_shape),
+            Op::Linear(o) => o.lower(ctx, ins, out_shape),
+            Op::Rescale(o) => o.lower(ctx, ins, out_shape),
             Op::Recurrent(o) => o.lower(ctx, ins, out_shape),
             Op::Reciprocal => arith::reciprocal(ctx, ins, out_shape),
         }

@@ -737,3 +737,27 @@ impl Recurrent {
 }
 
 use crate::quant::compose::lin as dot;
+
+/// Where Y, Y_h (and LSTM's Y_c) lie in the packed output: `[seq, dirs, batch, h]`, then the
+/// last hidden (and cell) state `[dirs, batch, h]` each (`x`: the input's `[seq, batch, in]`).
+pub fn output_parts(op_type: &str, a: &Attrs, x: &[usize]) -> Vec<(usize, Vec<usize>)> {
+    let dirs = if a.string("direction").as_deref() == Some("bidirectional") {
+        2
+    } else {
+        1
+    };
+    let (seq, batch, h) = (
+        x.first().copied().unwrap_or(0),
+        x.get(1).copied().unwrap_or(0),
+        a.int("hidden_size", 0).max(0) as usize,
+    );
+    let per = dirs * batch * h;
+    let mut parts = vec![
+        (0, vec![seq, dirs, batch, h]),
+        (seq * per, vec![dirs, batch, h]),
+    ];
+    if op_type == "LSTM" {
+        parts.push(((seq + 1) * per, vec![dirs, batch, h]));
+    }
+    parts
+}

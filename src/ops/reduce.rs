@@ -482,7 +482,6 @@ impl ArgExtreme {
         ins: &[Operand],
         out: &[usize],
     ) -> Result<Lowered, QuantError> {
-        use crate::quant::{ASrc, BSrc, Dot, DotKind, ElemPart};
         let Operand::Act { shape, .. } = ins[0] else {
             return Err(QuantError::Internal("ArgMax of a constant".into()));
         };
@@ -491,52 +490,71 @@ impl ArgExtreme {
             .map_err(|e| QuantError::Internal(e.to_string()))?;
         let groups = axis_groups(shape, &r.axes);
         let len: usize = shape.iter().product();
-        let n = groups.first().map_or(1, |g| g.len()) as f64;
-        let g = group_of(&groups, len);
-        let mut pos = vec![0.0; len];
-        for members in &groups {
-            for (p, &i) in members.iter().enumerate() {
-                pos[i as usize] = if self.last {
-                    p as f64 - n
-                } else {
-                    p as f64 + n
-                };
-            }
-        }
-        let every: Vec<u32> = (0..len as u32).collect();
         let mut lw = Lowered::default();
-        let m = extreme_groups(&mut lw, Src::In(0), &groups, self.min);
-        let d = sub(&mut lw, Src::In(0), every.clone(), m, g);
-        let z = lw.push(QOp::IsZero, vec![d], vec![len]);
-        // circuit constants, not parameters (which `private` would leave free)
-        let pos: Vec<i64> = pos.iter().map(|&p| (p as i64) << ctx.act_scale).collect();
-        let k = (n as i64) << ctx.act_scale;
-        let v = lw.push(
-            QOp::Dot(Box::new(Dot {
-                rescale: 0,
-                divisor: None,
-                kind: DotKind::Elementwise {
-                    len,
-                    parts: vec![
-                        ElemPart {
-                            a: ASrc::One,
-                            b: BSrc::Consts(pos),
-                        },
-                        ElemPart {
-                            a: ASrc::Act {
-                                slot: 0,
-                                map: every,
-                            },
-                            b: BSrc::Coef(if self.last { k } else { -k }),
-                        },
-                    ],
-                },
-            })),
-            vec![z],
-            vec![len],
+        arg_extreme_groups(
+            &mut lw,
+            Src::In(0),
+            len,
+            &groups,
+            self.min,
+            self.last,
+            ctx.act_scale,
         );
-        extreme_groups(&mut lw, v, &groups, !self.last);
         lw.reshape_last(out);
         Ok(lw)
     }
+}
+
+/// The position of the maximum (`min`: minimum) of `x` within each group, as the integer
+/// `k·2^s`: the first on ties, or the last with `last` (see [`ArgExtreme`]).
+pub(crate) fn arg_extreme_groups(
+    lw: &mut Lowered,
+    x: Src,
+    len: usize,
+    groups: &[Vec<u32>],
+    min: bool,
+    last: bool,
+    s: u32,
+) -> Src {
+    use crate::quant::{ASrc, BSrc, Dot, DotKind, ElemPart};
+    let n = groups.first().map_or(1, |g| g.len()) as f64;
+    let g = group_of(groups, len);
+    let mut pos = vec![0.0; len];
+    for members in groups {
+        for (p, &i) in members.iter().enumerate() {
+            pos[i as usize] = if last { p as f64 - n } else { p as f64 + n };
+        }
+    }
+    let every: Vec<u32> = (0..len as u32).collect();
+    let m = extreme_groups(lw, x, groups, min);
+    let d = sub(lw, x, every.clone(), m, g);
+    let z = lw.push(QOp::IsZero, vec![d], vec![len]);
+    // circuit constants, not parameters (which `private` would leave free)
+    let pos: Vec<i64> = pos.iter().map(|&p| (p as i64) << s).collect();
+    let k = (n as i64) << s;
+    let v = lw.push(
+        QOp::Dot(Box::new(Dot {
+            rescale: 0,
+            divisor: None,
+            kind: DotKind::Elementwise {
+                len,
+                parts: vec![
+                    ElemPart {
+                        a: ASrc::One,
+                        b: BSrc::Consts(pos),
+                    },
+                    ElemPart {
+                        a: ASrc::Act {
+                            slot: 0,
+                            map: every,
+                        },
+                        b: BSrc::Coef(if last { k } else { -k }),
+                    },
+                ],
+            },
+        })),
+        vec![z],
+        vec![len],
+    );
+    extreme_groups(lw, v, groups, !last)
 }

@@ -80,22 +80,35 @@ impl Softmax {
             .groups(shape)
             .map_err(|e| QuantError::Internal(e.to_string()))?;
         let len: usize = shape.iter().product();
-        // the group of every element, in layout order
-        let group_of = crate::quant::compose::group_of(&groups, len);
-        let every: Vec<u32> = (0..len as u32).collect();
         let mut lw = Lowered::default();
-        let x = Src::In(0);
-        let m = extreme_groups(&mut lw, x, &groups, false);
-        let z = sub(&mut lw, x, every, m, group_of.clone());
-        let e = lw.push(QOp::Lookup(Func::Exp), vec![z], vec![len]);
-        let s = sum_groups(&mut lw, e, &groups, 1);
-        if self.log {
-            let l = lw.push(QOp::Lookup(Func::Ln), vec![s], vec![groups.len()]);
-            sub(&mut lw, z, (0..len as u32).collect(), l, group_of);
-        } else {
-            div(&mut lw, e, s, group_of, ctx.act_scale);
-        }
+        softmax_groups(&mut lw, Src::In(0), len, &groups, self.log, ctx.act_scale);
         lw.reshape_last(out);
         Ok(lw)
+    }
+}
+
+/// Softmax (or LogSoftmax, `log`) of `x` over each group, at scale `s`: the maximum `m` of the
+/// group (pairwise relu steps), `z = x − m`, `e = exp(z)` (a table), the group's sum and
+/// `e·2^s / Σe` (the division gadget; LogSoftmax: `z − ln Σe`, a table).
+pub(crate) fn softmax_groups(
+    lw: &mut Lowered,
+    x: Src,
+    len: usize,
+    groups: &[Vec<u32>],
+    log: bool,
+    s: u32,
+) -> Src {
+    // the group of every element, in layout order
+    let group_of = crate::quant::compose::group_of(groups, len);
+    let every: Vec<u32> = (0..len as u32).collect();
+    let m = extreme_groups(lw, x, groups, false);
+    let z = sub(lw, x, every, m, group_of.clone());
+    let e = lw.push(QOp::Lookup(Func::Exp), vec![z], vec![len]);
+    let sum = sum_groups(lw, e, groups, 1);
+    if log {
+        let l = lw.push(QOp::Lookup(Func::Ln), vec![sum], vec![groups.len()]);
+        sub(lw, z, (0..len as u32).collect(), l, group_of)
+    } else {
+        div(lw, e, sum, group_of, s)
     }
 }

@@ -17,7 +17,7 @@ mod trace;
 
 pub use dot::{ASrc, BSrc, Dot, DotKind, ElemPart, Term, TermA, TermB};
 pub use func::Func;
-pub use trace::{div_round, run, Trace};
+pub use trace::{div_round, run, run_from, Trace};
 
 use std::collections::HashMap;
 

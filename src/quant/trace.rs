@@ -24,22 +24,6 @@ pub fn run(
     range: i64,
     tables: &[(i64, i64)],
 ) -> Result<Trace, QuantError> {
-    let funcs = q.required_lookups();
-    if !tables.is_empty() && tables.len() != funcs.len() {
-        return Err(QuantError::Internal(format!(
-            "{} table domains for {} tables",
-            tables.len(),
-            funcs.len()
-        )));
-    }
-    let domain = |f: &super::Func| -> (i64, i64) {
-        funcs
-            .iter()
-            .position(|g| g == f)
-            .and_then(|k| tables.get(k).copied())
-            .unwrap_or((-range, range))
-    };
-    let s_in = q.act_scale.saturating_sub(q.table_shift);
     if inputs.len() != q.inputs.len() {
         return Err(QuantError::Internal(format!(
             "expected {} inputs, got {}",
@@ -73,8 +57,38 @@ pub fn run(
         }
         values[t] = x.clone();
     }
+    run_from(q, values, 0, range, tables)
+}
+
+/// Evaluate the steps from `from` on, every tensor they read already in `values` (those of
+/// earlier steps and the inputs). [`run`] is this from step 0; tests use it to see what an
+/// adversary's trace looks like when one step's output is changed and everything after it
+/// follows honestly.
+pub fn run_from(
+    q: &QGraph,
+    mut values: Vec<Vec<i64>>,
+    from: usize,
+    range: i64,
+    tables: &[(i64, i64)],
+) -> Result<Trace, QuantError> {
+    let funcs = q.required_lookups();
+    if !tables.is_empty() && tables.len() != funcs.len() {
+        return Err(QuantError::Internal(format!(
+            "{} table domains for {} tables",
+            tables.len(),
+            funcs.len()
+        )));
+    }
+    let domain = |f: &super::Func| -> (i64, i64) {
+        funcs
+            .iter()
+            .position(|g| g == f)
+            .and_then(|k| tables.get(k).copied())
+            .unwrap_or((-range, range))
+    };
+    let s_in = q.act_scale.saturating_sub(q.table_shift);
     let mut terms = vec![];
-    for s in &q.steps {
+    for s in q.steps.iter().skip(from) {
         let out_of_range = |pos: usize, value: i128| QuantError::OutOfRange {
             node: s.node.clone(),
             op: s.op_type.clone(),

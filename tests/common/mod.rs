@@ -69,6 +69,24 @@ pub fn str_attr(name: &str, v: &str) -> pb::AttributeProto {
     }
 }
 
+pub fn strs_attr(name: &str, v: &[&str]) -> pb::AttributeProto {
+    pb::AttributeProto {
+        name: name.into(),
+        r#type: pb::attribute_proto::AttributeType::Strings as i32,
+        strings: v.iter().map(|s| s.as_bytes().to_vec()).collect(),
+        ..Default::default()
+    }
+}
+
+pub fn floats_attr(name: &str, v: &[f32]) -> pb::AttributeProto {
+    pb::AttributeProto {
+        name: name.into(),
+        r#type: pb::attribute_proto::AttributeType::Floats as i32,
+        floats: v.to_vec(),
+        ..Default::default()
+    }
+}
+
 pub fn float_attr(name: &str, f: f32) -> pb::AttributeProto {
     pb::AttributeProto {
         name: name.into(),
@@ -164,6 +182,21 @@ impl G {
         outs
     }
 
+    /// A node of the `ai.onnx.ml` domain with `n_out` outputs; returns their names.
+    pub fn node_ml(
+        &mut self,
+        op: &str,
+        inputs: &[&str],
+        attrs: Vec<pb::AttributeProto>,
+        n_out: usize,
+    ) -> Vec<String> {
+        let outs = self.node_multi(op, inputs, attrs, &vec![true; n_out]);
+        if let Some(n) = self.nodes.last_mut() {
+            n.domain = "ai.onnx.ml".into();
+        }
+        outs
+    }
+
     /// A random constant.
     pub fn rc(&mut self, dims: &[usize], seed: u64) -> String {
         let n = dims.iter().product();
@@ -198,26 +231,42 @@ impl G {
         out: &str,
         out_shape: &[usize],
     ) -> Vec<u8> {
+        self.build_outputs(elem, in_shape, &[(out, out_shape)])
+    }
+
+    /// Encode with one input `input` (of `elem`) and several outputs.
+    pub fn build_outputs(
+        self,
+        elem: pb::tensor_proto::DataType,
+        in_shape: &[usize],
+        outs: &[(&str, &[usize])],
+    ) -> Vec<u8> {
         let mut input = value_info("input", in_shape);
         if let Some(pb::type_proto::Value::TensorType(t)) =
             input.r#type.as_mut().and_then(|t| t.value.as_mut())
         {
             t.elem_type = elem as i32;
         }
+        let ml = self.nodes.iter().any(|n| n.domain == "ai.onnx.ml");
         let graph = pb::GraphProto {
             name: "test".into(),
             node: self.nodes,
             initializer: self.inits,
             input: vec![input],
-            output: vec![value_info(out, out_shape)],
+            output: outs.iter().map(|(o, s)| value_info(o, s)).collect(),
             ..Default::default()
         };
         let model = pb::ModelProto {
             ir_version: 8,
-            opset_import: vec![pb::OperatorSetIdProto {
+            opset_import: std::iter::once(pb::OperatorSetIdProto {
                 domain: String::new(),
                 version: 13,
-            }],
+            })
+            .chain(ml.then(|| pb::OperatorSetIdProto {
+                domain: "ai.onnx.ml".into(),
+                version: 3,
+            }))
+            .collect(),
             producer_name: "zkonnx-tests".into(),
             graph: Some(graph),
             ..Default::default()
@@ -768,4 +817,40 @@ pub fn bump_public(
         bad.pretty_public_inputs = pp;
     }
     bad
+}
+
+/// `mock` of a trace, the public values made from the trace's own outputs (so that only the
+/// circuit's constraints between cells can object); the failure text, or `None` if accepted.
+pub fn mock_failure(
+    c: &Compiled,
+    inputs: &[Vec<i64>],
+    tr: &zkonnx::quant::Trace,
+) -> Option<String> {
+    let outs = tr.outputs(&c.graph);
+    let inst = pipeline::instances_of(c, inputs, &outs, &salts(c)).unwrap();
+    zkonnx::proof::mock(c, tr, &salts(c), inst)
+        .err()
+        .map(|e| e.to_string())
+}
+
+/// An adversary's trace: step `k`'s output element `pos` set to `v`, every later step computed
+/// honestly from it.
+pub fn forge(
+    c: &Compiled,
+    honest: &zkonnx::quant::Trace,
+    k: usize,
+    pos: usize,
+    v: i64,
+) -> zkonnx::quant::Trace {
+    let mut values = honest.values.clone();
+    values[c.graph.steps[k].output][pos] = v;
+    zkonnx::quant::run_from(
+        &c.graph,
+        values,
+        k + 1,
+        // wide enough for whatever the forged value leads to downstream
+        i64::MAX / 4,
+        &[],
+    )
+    .unwrap()
 }

@@ -341,9 +341,9 @@ fn malformed_ensembles_are_named_errors() {
         1,
     );
     let bytes = g.build(&[1, 2], &outs[0], &[1, 1]);
-    let e = zkonnx::onnx::parse(&bytes, 1)
-        .err()
-        .expect("a missing child was accepted")
-        .to_string();
+    let Err(e) = zkonnx::onnx::parse(&bytes, 1) else {
+        panic!("a missing child was accepted");
+    };
+    let e = e.to_string();
     assert!(e.contains("nodes_truenodeids") && e.contains("7"), "{e}");
 }

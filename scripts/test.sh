@@ -36,6 +36,9 @@ bash scripts/fuzz.sh 20 bundle bundle_verify proof_bytes
 step "Exporter-made models against onnxruntime (tests/py/exporters.py): skl2onnx's MLPClassifier and torch-exported CNN and transformer block proved and verified, torch exports from ezkl's corpus mocked"
 python3 -m pip install -q scikit-learn==1.9.1 skl2onnx==1.20.0 onnxruntime==1.32.0 onnx numpy
 python3 tests/py/exporters.py target/exporters
+step "classical ML (skl2onnx, onnxmltools: trees, boosting, linear), proved and verified against onnxruntime"
+python3 -m pip install -q onnxmltools==1.16.0 xgboost-cpu==3.2.0 lightgbm==4.7.0
+python3 tests/py/classical_ml.py target/classical_ml
 
 step "benchmark models for the JavaScript suites (../shared/bench/make_models.py: numpy + onnx)"
 python3 -c 'import onnx, numpy' 2>/dev/null || python3 -m pip install -q onnx numpy

@@ -39,6 +39,8 @@ python3 tests/py/exporters.py target/exporters
 step "classical ML (skl2onnx, onnxmltools: trees, boosting, linear), proved and verified against onnxruntime"
 python3 -m pip install -q onnxmltools==1.16.0 xgboost-cpu==3.2.0 lightgbm==4.7.0
 python3 tests/py/classical_ml.py target/classical_ml
+python3 examples/classical_ml/random_forest.py
+python3 examples/classical_ml/xgboost_model.py
 
 step "benchmark models for the JavaScript suites (../shared/bench/make_models.py: numpy + onnx)"
 python3 -c 'import onnx, numpy' 2>/dev/null || python3 -m pip install -q onnx numpy

@@ -165,6 +165,25 @@ pub fn build(
         {
             Built::new(Op::Arith(arith::Arith::Mul), vec![0, 0])
         }
+        // b^x for a constant base: a table of the exponent
+        "Pow" if consts.get(1).copied().flatten().is_none() => {
+            let b = consts
+                .first()
+                .copied()
+                .flatten()
+                .filter(|t| t.data.len() == 1)
+                .map(|t| t.data[0])
+                .ok_or(OpError::NotConstant {
+                    input: 0,
+                    what: "the base (with an activation exponent, a base that is one constant)",
+                })?;
+            if !(b > 0.0 && b.is_finite()) {
+                return Err(OpError::Unsupported2(format!(
+                    "Pow: base {b} with an activation exponent (a positive base is supported)"
+                )));
+            }
+            Built::new(Op::Act(Func::PowBase { b }), vec![1])
+        }
         "Reciprocal" => Built::new(Op::Reciprocal, vec![0]),
         "PRelu" => Built::new(Op::PRelu, vec![0, 1]),
         // ai.onnx.ml's ArrayFeatureExtractor(classes, index): the class of an index; with the

@@ -67,6 +67,10 @@ pub enum Func {
     Pow {
         p: f64,
     },
+    /// `b^x` for a constant base `b > 0` (Pow with a constant base and an activation exponent)
+    PowBase {
+        b: f64,
+    },
     /// `1/√(x + eps)` (LayerNormalization's table over variances)
     Rsqrt {
         eps: f64,
@@ -135,6 +139,7 @@ impl Func {
             Func::Ceil => "ceil",
             Func::Trunc => "trunc",
             Func::Pow { .. } => "pow",
+            Func::PowBase { .. } => "pow_base",
             Func::Rsqrt { .. } => "rsqrt",
             Func::SqrtPlus { .. } => "sqrt_plus",
             Func::Ln => "ln",
@@ -205,6 +210,7 @@ impl Func {
             Func::Ceil => libm::ceil(x),
             Func::Trunc => libm::trunc(x),
             Func::Pow { p } => libm::pow(x, p),
+            Func::PowBase { b } => libm::pow(b, x),
             Func::Rsqrt { eps } => 1.0 / libm::sqrt(x + eps),
             Func::SqrtPlus { c } => libm::sqrt(x + c),
             Func::Ln => libm::log(x),

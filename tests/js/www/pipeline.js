@@ -2,7 +2,8 @@
 // -> SRS -> setup -> witness -> mock -> prove -> verify, then bad inputs. Used by prove.html on
 // the page's main thread or in a module Worker (prove-worker.js).
 // params: pkg (mt | web), loader (npm), threads, model (URL folder), srs (URL), keys (URL folder
-// holding vk.key and pk.key: skip setup), profile hooks { start, stop } (main thread only).
+// holding vk.key and pk.key: skip setup), prover (0: skip the npm Prover API checks), profile
+// hooks { start, stop } (main thread only).
 export async function pipeline(params, log = () => {}, hooks = {}) {
   const kind = params.pkg || (self.crossOriginIsolated ? 'mt' : 'web');
   const model = params.model || '/examples/lenet';
@@ -52,7 +53,7 @@ export async function pipeline(params, log = () => {}, hooks = {}) {
       pk: msg(() => zk.prove(compiled, witness, keys.pk.slice(0, 64), srs)),
     };
     result.verifiedAgain = zk.verify(proof, settings, keys.vk, srs);
-    if (params.loader === 'npm') {
+    if (params.loader === 'npm' && params.prover !== '0') {
       // the high-level Prover: progress per stage, cancel between stages, then usable again
       const { Prover } = await import('/pkg/npm/browser.js');
       const stages = [];

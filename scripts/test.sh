@@ -74,6 +74,10 @@ node tests/js/vite_project.mjs target/bench/models/mlp_small
 step "Chromium (Debian, playwright-core): cnn_mnist's whole pipeline in the page, threaded (COOP/COEP), cross-checked with the CLI"
 node tests/js/browser_pipeline.mjs target/bench/models/cnn_mnist
 
+step "Chromium: a scikit-learn random forest (skl2onnx, 20 trees) proven through the npm package, threaded, against onnxruntime, verified natively"
+python3 tests/py/make_forest.py target/forest --trees 20 --depth 5
+node tests/js/browser_trees.mjs target/forest
+
 step "Web app (www/, scripts/www.sh): prover page from dropped files (no request leaves the app), cancel, unsupported op; verify page without COOP/COEP; screenshots"
 bash scripts/www.sh
 node tests/js/www_app.mjs target/bench/models/cnn_mnist target/bench/models/hardmax_head

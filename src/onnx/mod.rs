@@ -125,7 +125,16 @@ impl Builder {
                     .map(|&id| self.values[id].shape.clone())
                     .unwrap_or_default();
                 let a = attrs::convert(&n.attribute);
-                if let Some(parts) = ops::output_parts(&n.op_type, &a, &x) {
+                let consts: Vec<Option<&Tensor>> = n
+                    .input
+                    .iter()
+                    .map(|v| {
+                        self.by_name
+                            .get(v)
+                            .and_then(|&id| self.values[id].constant.as_ref())
+                    })
+                    .collect();
+                if let Some(parts) = ops::output_parts(&n.op_type, &a, &x, &consts) {
                     self.packed(i, n, parts)?;
                     continue;
                 }

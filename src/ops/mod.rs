@@ -66,6 +66,8 @@ pub enum Op {
     Logic(logic::Logic),
     /// Gather, GatherElements with activation indices; OneHot
     Select(select::Select),
+    /// TopK: values and indices packed in one tensor (`select::TopK::output_parts`)
+    TopK(select::TopK),
     /// ai.onnx.ml TreeEnsembleRegressor / TreeEnsembleClassifier (a classifier's label and
     /// scores packed in one tensor: see `ml::output_parts`)
     Trees(Box<ml::TreeEnsemble>),
@@ -90,11 +92,19 @@ pub const ML_OPS: [&str; 8] = [
 ];
 
 /// Where each output of a multi-output op lies in the one tensor its node computes:
-/// `(offset, shape)` per ONNX output (`x`: the shape of its first input). `None`: a single
-/// output (or an op the importer reads otherwise).
-pub fn output_parts(op_type: &str, a: &Attrs, x: &[usize]) -> Option<Vec<(usize, Vec<usize>)>> {
+/// `(offset, shape)` per ONNX output (`x`: the shape of its first input, `consts` its constant
+/// inputs). `None`: a single output (or an op the importer reads otherwise).
+pub fn output_parts(
+    op_type: &str,
+    a: &Attrs,
+    x: &[usize],
+    consts: &[Option<&Tensor>],
+) -> Option<Vec<(usize, Vec<usize>)>> {
     match op_type {
         "LSTM" | "GRU" | "RNN" => Some(recurrent::output_parts(op_type, a, x)),
+        "TopK" => select::TopK::build(a, consts, x)
+            .ok()
+            .map(|t| t.output_parts(x)),
         _ => ml::output_parts(op_type, a, x),
     }
 }
@@ -255,6 +265,17 @@ pub fn build(
                     .into(),
             ))
         }
+        "TopK" => {
+            let x = shapes
+                .first()
+                .copied()
+                .flatten()
+                .ok_or(OpError::MissingInput(0))?;
+            Built::new(
+                Op::TopK(select::TopK::build(a, consts, x)?),
+                vec![0],
+            )
+        }
         "Gather" | "GatherElements" | "OneHot"
             if op_type != "Gather" || consts.get(1).copied().flatten().is_none() =>
         {
@@ -320,6 +341,7 @@ impl Op {
             Op::ArgExtreme(o) => o.eval(ins),
             Op::Logic(o) => o.eval(ins),
             Op::Select(o) => o.eval(ins),
+            Op::TopK(o) => o.eval(ins),
             Op::Trees(o) => o.eval(ins),
             Op::Linear(o) => o.eval(ins),
             Op::Rescale(o) => o.eval(ins),
@@ -366,6 +388,7 @@ impl Op {
             Op::ArgExtreme(o) => o.lower(ctx, ins, out_shape),
             Op::Logic(o) => o.lower(ctx, ins, out_shape),
             Op::Select(o) => o.lower(ctx, ins, out_shape),
+            Op::TopK(o) => o.lower(ctx, ins, out_shape),
             Op::Trees(o) => o.lower(ctx, ins, out_shape),
             Op::Linear(o) => o.lower(ctx, ins, out_shape),
             Op::Rescale(o) => o.lower(ctx, ins, out_shape),

@@ -1,6 +1,6 @@
 //! Selection by computed indices: Gather and GatherElements whose indices are activations
-//! (a tree's next node, an ArgMax's class), and OneHot. Constant indices are copies and live
-//! in `shape.rs`.
+//! (a tree's next node, an ArgMax's class), OneHot, and TopK (selection by rank). Constant
+//! indices are copies and live in `shape.rs`.
 //!
 //! Quantized semantics, exact: an index is an integer activation (the integers `k·2^S`); its
 //! one-hot row `E[m, j] = [k_m = j]` (`compose::one_hot`: is-zero on `k − j`, negative `k`
@@ -12,7 +12,7 @@
 //! two relu rows, and one division; per output, one dot product of `n` terms.
 
 use super::{axis_attr, need, Attrs, OpError, Operand};
-use crate::quant::compose::{lin_pairs, one_hot};
+use crate::quant::compose::{axis_groups, lin_pairs, one_hot};
 use crate::quant::{ASrc, BSrc, LowerCtx, Lowered, QOp, QuantError, Src};
 use crate::tensor::{strides, Tensor};
 
@@ -354,4 +354,201 @@ impl Select {
 
 fn op_internal(e: OpError) -> QuantError {
     QuantError::Internal(e.to_string())
+}
+
+/// TopK along `axis`: the `k` largest (or smallest) elements, sorted, and their indices
+/// (ties: the lower index first, as onnxruntime). Lowered by rank: for each element `i` of a
+/// group of `n`, `rank_i = Σ_{j≠i} [x_j beats x_i]`, each bit `[e ≥ 0] = relu(e + 1) − relu(e)`
+/// with `e = x_j − x_i` (`j < i`) or `x_j − x_i − 1` (`j > i`), negated for the smallest; the
+/// ranks are a permutation of `0..n`, so output `r` is `Σ_i [rank_i = r]·x_i` and its index
+/// `Σ_i [rank_i = r]·i` (is-zero rows on the ranks). Exact; `n(n − 1)` comparisons per group.
+#[derive(Clone, Debug)]
+pub struct TopK {
+    axis: usize,
+    k: usize,
+    largest: bool,
+}
+
+impl TopK {
+    pub fn build(a: &Attrs, consts: &[Option<&Tensor>], x: &[usize]) -> Result<Self, OpError> {
+        let kt = consts
+            .get(1)
+            .copied()
+            .flatten()
+            .ok_or(OpError::NotConstant {
+                input: 1,
+                what: "K",
+            })?;
+        let axis = axis_attr("axis", a.int("axis", -1), x.len())?;
+        let k = kt.data.first().copied().unwrap_or(-1.0);
+        if kt.data.len() != 1 || k < 0.0 || k.fract() != 0.0 || k as usize > x[axis] {
+            return Err(OpError::Attribute {
+                name: "K".into(),
+                msg: format!("{:?} for an axis of length {}", kt.data, x[axis]),
+            });
+        }
+        if a.int("sorted", 1) == 0 {
+            return Err(OpError::Unsupported2(
+                "TopK with sorted = 0 (an unspecified order) is not supported".into(),
+            ));
+        }
+        Ok(TopK {
+            axis,
+            k: k as usize,
+            largest: a.int("largest", 1) != 0,
+        })
+    }
+
+    fn out_shape(&self, x: &[usize]) -> Vec<usize> {
+        let mut o = x.to_vec();
+        o[self.axis] = self.k;
+        o
+    }
+
+    /// Values, then indices, each of the output shape.
+    pub fn output_parts(&self, x: &[usize]) -> Vec<(usize, Vec<usize>)> {
+        let o = self.out_shape(x);
+        let len: usize = o.iter().product();
+        vec![(0, o.clone()), (len, o)]
+    }
+
+    /// Whether `x_j` comes before `x_i` in the sorted order.
+    fn beats(&self, xj: f64, j: usize, xi: f64, i: usize) -> bool {
+        let (a, b) = if self.largest { (xj, xi) } else { (xi, xj) };
+        a > b || (a == b && j < i)
+    }
+
+    pub fn eval(&self, ins: &[&Tensor]) -> Result<Tensor, OpError> {
+        need(ins, 1)?;
+        let x = ins[0];
+        let o = self.out_shape(&x.shape);
+        let (groups, ogroups) = (
+            axis_groups(&x.shape, &[self.axis]),
+            axis_groups(&o, &[self.axis]),
+        );
+        let len: usize = o.iter().product();
+        let mut out = vec![0.0; 2 * len];
+        for (g, og) in groups.iter().zip(&ogroups) {
+            let mut order: Vec<usize> = (0..g.len()).collect();
+            order.sort_by(|&i, &j| {
+                let (xi, xj) = (x.data[g[i] as usize], x.data[g[j] as usize]);
+                if self.beats(xi, i, xj, j) {
+                    std::cmp::Ordering::Less
+                } else {
+                    std::cmp::Ordering::Greater
+                }
+            });
+            for (r, &p) in og.iter().enumerate() {
+                out[p as usize] = x.data[g[order[r]] as usize];
+                out[len + p as usize] = order[r] as f64;
+            }
+        }
+        Ok(Tensor::new(vec![2 * len], out))
+    }
+
+    pub fn lower(
+        &self,
+        ctx: &mut LowerCtx,
+        ins: &[Operand],
+        out: &[usize],
+    ) -> Result<Lowered, QuantError> {
+        let Operand::Act { shape, .. } = ins[0] else {
+            return Err(QuantError::Internal("TopK of a constant".into()));
+        };
+        let s = ctx.act_scale;
+        let groups = axis_groups(shape, &[self.axis]);
+        let ogroups = axis_groups(&self.out_shape(shape), &[self.axis]);
+        let n = shape[self.axis];
+        let olen: usize = ogroups.len() * self.k;
+        let mut lw = Lowered::default();
+        let x = Src::In(0);
+        // every ordered pair (i, j ≠ i) of every group: e = ±(x_j − x_i) − [j > i]
+        let mut pi = vec![];
+        let mut pj = vec![];
+        let mut off = vec![];
+        for g in &groups {
+            for i in 0..n {
+                for j in (0..n).filter(|&j| j != i) {
+                    pi.push(g[i]);
+                    pj.push(g[j]);
+                    off.push(-((j > i) as i64));
+                }
+            }
+        }
+        let np = pi.len();
+        let sign = if self.largest { 1 } else { -1 };
+        let e = lw.push(
+            lin_pairs(
+                np,
+                vec![
+                    (ASrc::Act { slot: 0, map: pj }, BSrc::Coef(sign)),
+                    (ASrc::Act { slot: 0, map: pi }, BSrc::Coef(-sign)),
+                    (ASrc::One, BSrc::Consts(off)),
+                ],
+                0,
+            ),
+            vec![x],
+            vec![np],
+        );
+        let every: Vec<u32> = (0..np as u32).collect();
+        let e1 = lw.push(
+            lin_pairs(
+                np,
+                vec![
+                    (ASrc::Act { slot: 0, map: every }, BSrc::Coef(1)),
+                    (ASrc::One, BSrc::Coef(1)),
+                ],
+                0,
+            ),
+            vec![e],
+            vec![np],
+        );
+        let hi = lw.push(QOp::Lookup(super::Func::Relu), vec![e1], vec![np]);
+        let lo = lw.push(QOp::Lookup(super::Func::Relu), vec![e], vec![np]);
+        // rank of element (group, i): the bits of its n − 1 pairs (consecutive), an integer
+        let nr = groups.len() * n;
+        let per = n - 1;
+        // (a group of one: rank 0)
+        let mut parts = vec![(ASrc::One, BSrc::Coef(0))];
+        for t in 0..per {
+            let m: Vec<u32> = (0..nr).map(|q| (q * per + t) as u32).collect();
+            parts.push((ASrc::Act { slot: 0, map: m.clone() }, BSrc::Coef(1)));
+            parts.push((ASrc::Act { slot: 1, map: m }, BSrc::Coef(-1)));
+        }
+        let rank = lw.push(lin_pairs(nr, parts, 0), vec![hi, lo], vec![nr]);
+        let e = one_hot(&mut lw, rank, nr, n, 0, false);
+        // output (group g, rank r) at its place in the output layout
+        let mut at = vec![(0usize, 0usize); olen];
+        for (g, og) in ogroups.iter().enumerate() {
+            for (r, &p) in og.iter().enumerate() {
+                at[p as usize] = (g, r);
+            }
+        }
+        let pos = |i: usize| -> Vec<u32> {
+            at.iter()
+                .map(|&(g, r)| ((g * n + i) * n + r) as u32)
+                .collect()
+        };
+        let vparts = (0..n)
+            .map(|i| {
+                (
+                    ASrc::Act { slot: 0, map: pos(i) },
+                    BSrc::Act {
+                        slot: 1,
+                        map: at.iter().map(|&(g, _)| groups[g][i]).collect(),
+                    },
+                )
+            })
+            .collect();
+        let values = lw.push(lin_pairs(olen, vparts, 0), vec![e, x], vec![olen]);
+        let iparts = (0..n)
+            .map(|i| (ASrc::Act { slot: 0, map: pos(i) }, BSrc::Coef((i as i64) << s)))
+            .collect();
+        let indices = lw.push(lin_pairs(olen, iparts, 0), vec![e], vec![olen]);
+        let mut elems: Vec<(Src, u32)> = (0..olen as u32).map(|i| (values, i)).collect();
+        elems.extend((0..olen as u32).map(|i| (indices, i)));
+        crate::quant::compose::gather(&mut lw, &elems);
+        lw.reshape_last(out);
+        Ok(lw)
+    }
 }

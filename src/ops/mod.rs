@@ -271,10 +271,7 @@ pub fn build(
                 .copied()
                 .flatten()
                 .ok_or(OpError::MissingInput(0))?;
-            Built::new(
-                Op::TopK(select::TopK::build(a, consts, x)?),
-                vec![0],
-            )
+            Built::new(Op::TopK(select::TopK::build(a, consts, x)?), vec![0])
         }
         "Gather" | "GatherElements" | "OneHot"
             if op_type != "Gather" || consts.get(1).copied().flatten().is_none() =>

@@ -495,7 +495,13 @@ impl TopK {
             lin_pairs(
                 np,
                 vec![
-                    (ASrc::Act { slot: 0, map: every }, BSrc::Coef(1)),
+                    (
+                        ASrc::Act {
+                            slot: 0,
+                            map: every,
+                        },
+                        BSrc::Coef(1),
+                    ),
                     (ASrc::One, BSrc::Coef(1)),
                 ],
                 0,
@@ -512,7 +518,13 @@ impl TopK {
         let mut parts = vec![(ASrc::One, BSrc::Coef(0))];
         for t in 0..per {
             let m: Vec<u32> = (0..nr).map(|q| (q * per + t) as u32).collect();
-            parts.push((ASrc::Act { slot: 0, map: m.clone() }, BSrc::Coef(1)));
+            parts.push((
+                ASrc::Act {
+                    slot: 0,
+                    map: m.clone(),
+                },
+                BSrc::Coef(1),
+            ));
             parts.push((ASrc::Act { slot: 1, map: m }, BSrc::Coef(-1)));
         }
         let rank = lw.push(lin_pairs(nr, parts, 0), vec![hi, lo], vec![nr]);
@@ -532,7 +544,10 @@ impl TopK {
         let vparts = (0..n)
             .map(|i| {
                 (
-                    ASrc::Act { slot: 0, map: pos(i) },
+                    ASrc::Act {
+                        slot: 0,
+                        map: pos(i),
+                    },
                     BSrc::Act {
                         slot: 1,
                         map: at.iter().map(|&(g, _)| groups[g][i]).collect(),
@@ -542,7 +557,15 @@ impl TopK {
             .collect();
         let values = lw.push(lin_pairs(olen, vparts, 0), vec![e, x], vec![olen]);
         let iparts = (0..n)
-            .map(|i| (ASrc::Act { slot: 0, map: pos(i) }, BSrc::Coef((i as i64) << s)))
+            .map(|i| {
+                (
+                    ASrc::Act {
+                        slot: 0,
+                        map: pos(i),
+                    },
+                    BSrc::Coef((i as i64) << s),
+                )
+            })
             .collect();
         let indices = lw.push(lin_pairs(olen, iparts, 0), vec![e], vec![olen]);
         let mut elems: Vec<(Src, u32)> = (0..olen as u32).map(|i| (values, i)).collect();

@@ -736,6 +736,24 @@ pub fn op_models() -> Vec<(&'static str, Vec<u8>, Vec<usize>)> {
         g.build(&[1, 4], &y, &[1, 4]),
         vec![1, 4],
     ));
+    // TopK: the 3 largest with their indices, the 2 smallest; Pow with a constant base
+    for (name, k, largest) in [("top_k", 3, 1), ("top_k_smallest", 2, 0)] {
+        let mut g = G::new();
+        let kk = g.ci(&[k]);
+        let t = g.node_multi(
+            "TopK",
+            &["input", &kk],
+            vec![int_attr("axis", 1), int_attr("largest", largest)],
+            &[true, true],
+        );
+        let fi = g.node("Cast", &[&t[1]], vec![int_attr("to", 1)]);
+        let y = g.node("Add", &[&t[0], &fi], vec![]);
+        v.push((name, g.build(&[1, 6], &y, &[1, k as usize]), vec![1, 6]));
+    }
+    let mut g = G::new();
+    let b = g.c(&[1], &[2.0]);
+    let y = g.node("Pow", &[&b, "input"], vec![]);
+    v.push(("pow_base", g.build(&[1, 4], &y, &[1, 4]), vec![1, 4]));
     // Cast to bool of an activation
     let mut g = G::new();
     let r = g.node("Relu", &["input"], vec![]);

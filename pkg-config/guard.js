@@ -10,12 +10,14 @@
 
 const SKIP = new Set(['default', 'initSync', 'initThreadPool', 'wbg_rayon_start_worker', '__wbg_reset_state']);
 
-export function guard(mod, { threaded = false } = {}) {
+export function guard(mod, { threaded = false, module } = {}) {
   let dead = null;
   let restarting = null;
   const api = {
     /** Resolves once the module can take calls (after a restart). */
     ready: () => restarting ?? Promise.resolve(),
+    /** Which build runs: 'web', 'mt', 'mt-wide' (browser) or 'node', 'mt' (Node). */
+    module,
   };
   for (const [name, f] of Object.entries(mod)) {
     if (typeof f !== 'function' || SKIP.has(name) || /^[A-Z]/.test(name)) continue;

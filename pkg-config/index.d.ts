@@ -5,13 +5,20 @@ export type Zkonnx = Omit<Raw, 'default' | 'initSync' | 'setup' | 'Keys'> & {
   setup(compiledCircuit: Uint8Array, srs: Uint8Array): { vk: Uint8Array; pk: Uint8Array; bundle: Uint8Array };
   /** Resolves when the module takes calls again after an internal error restarted it. */
   ready(): Promise<void>;
+  /** The build that runs: 'web' (single-threaded), 'mt' (threaded, 32-bit-limb field
+   * arithmetic), 'mt-wide' (threaded, WebAssembly wide-arithmetic) in a browser; 'node' or 'mt' in Node. */
+  readonly module: 'web' | 'mt' | 'mt-wide' | 'node';
 };
 /**
  * Load zkonnx. Browser: threaded when the page is cross-origin isolated (unless `single`),
  * single-threaded otherwise. Node: threaded over worker_threads unless `threads: 1`.
- * `threads` defaults to the machine's logical cores.
+ * `threads` defaults to the machine's logical cores. Threaded in a browser, the build with
+ * WebAssembly's wide-arithmetic instructions is taken when the engine validates them
+ * (`hasWideArithmetic()`); `wideArithmetic` forces the choice.
  */
-export function load(options?: { threads?: number; single?: boolean }): Promise<Zkonnx>;
+export function load(options?: { threads?: number; single?: boolean; wideArithmetic?: boolean }): Promise<Zkonnx>;
+/** Whether this engine validates WebAssembly's wide-arithmetic instructions (i64.mul_wide_u). */
+export function hasWideArithmetic(): boolean;
 
 export interface ProverOptions {
   calibration?: { input_data: number[][] };

@@ -9,13 +9,14 @@ import { guard } from './guard.js';
 export async function load({ threads } = {}) {
   const n = threads ?? Math.min(os.availableParallelism?.() ?? os.cpus().length, 16);
   if (n <= 1) {
-    return guard(createRequire(import.meta.url)('./node/zkonnx.js'));
+    return guard(createRequire(import.meta.url)('./node/zkonnx.js'), { module: 'node' });
   }
   await import('./node-workers.js');
   const zk = await import('./mt/zkonnx.js');
   await zk.default({ module_or_path: fs.readFileSync(new URL('./mt/zkonnx_bg.wasm', import.meta.url)) });
   await zk.initThreadPool(n);
-  return guard(zk, { threaded: true });
+  return guard(zk, { threaded: true, module: 'mt' });
 }
 
 export { Prover } from './prover.js';
+export { hasWideArithmetic } from './browser.js';

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Assemble the npm package `zkonnx` from pkg/{web,mt,node} (built by scripts/wasm.sh) and
+# Assemble the npm package `zkonnx` from pkg/{web,mt,mt-wide,node} (built by scripts/wasm.sh) and
 # pkg-config/, then `npm pack` it into pkg/. Usage: bash scripts/pack.sh
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -7,7 +7,7 @@ version=$(sed -n 's/^version = "\(.*\)"/\1/p' Cargo.toml | head -1)
 out=pkg/npm
 rm -rf "$out" && mkdir -p "$out"
 cp pkg-config/package.json pkg-config/*.js pkg-config/index.d.ts pkg-config/README.md "$out/"
-for k in web mt node; do
+for k in web mt mt-wide node; do
   mkdir -p "$out/$k"
   cp pkg/$k/zkonnx.js pkg/$k/zkonnx.d.ts pkg/$k/zkonnx_bg.wasm "$out/$k/"
   [ -d pkg/$k/snippets ] && cp -r pkg/$k/snippets "$out/$k/"

@@ -53,6 +53,9 @@ npm install --no-audit --no-fund --silent   # playwright-core, binaryen (wasm-op
 bash scripts/wasm.sh
 bash scripts/pack.sh
 
+step "wasm32 arithmetic (patches/, PATCHES.md): fields, MSM and FFT against halo2curves 0.10 and naive algorithms, in Node (32-bit limbs) and Chromium (wide-arithmetic)"
+bash scripts/arith_wasm32.sh
+
 step "Lints of the WebAssembly features (clippy on wasm, verifier-wasm, threads; the targets the builds above use)"
 CARGO_TARGET_DIR=target-st cargo clippy --release --target wasm32-unknown-unknown --lib \
   --no-default-features --features wasm -- -D warnings
@@ -73,6 +76,8 @@ node tests/js/vite_project.mjs target/bench/models/mlp_small
 
 step "Chromium (Debian, playwright-core): cnn_mnist's whole pipeline in the page, threaded (COOP/COEP), cross-checked with the CLI"
 node tests/js/browser_pipeline.mjs target/bench/models/cnn_mnist
+step "Chromium with --js-flags=--wasm-wide-arithmetic: load() takes the wide-arithmetic module; its cnn_mnist proof verifies natively"
+node tests/js/browser_pipeline.mjs target/bench/models/cnn_mnist --wide
 
 step "Chromium: a scikit-learn random forest (skl2onnx, 20 trees) proven through the npm package, threaded, against onnxruntime, verified natively"
 python3 tests/py/make_forest.py target/forest --trees 20 --depth 5

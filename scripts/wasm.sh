@@ -3,6 +3,7 @@
 #   pkg/web     browser, single-threaded   (stable, wasm32-unknown-unknown)
 #   pkg/node    Node, single-threaded      (stable)
 #   pkg/mt      browser, threaded          (nightly: atomics, build-std, wasm-bindgen-rayon)
+#   pkg/mt-wide browser, threaded, +wide-arithmetic (engines that validate i64.mul_wide_u)
 #   pkg/verifier  the light verifier       (stable, size profile, wasm-opt from npm's binaryen)
 # Usage: bash scripts/wasm.sh   (after `npm install`: wasm-opt comes from node_modules)
 set -euo pipefail
@@ -15,7 +16,14 @@ if [ "$(wasm-bindgen --version 2>/dev/null | awk '{print $2}')" != "$WB_VERSION"
   cargo install wasm-bindgen-cli --version "$WB_VERSION"
 fi
 
-CARGO_TARGET_DIR=target-st cargo rustc --release --target wasm32-unknown-unknown --lib \
+# The prover's arithmetic for wasm32: the pinned registry crates with zkonnx's diffs (patches/,
+# PATCHES.md), through [patch.crates-io] in a config passed to these builds only. The patch
+# rewrites Cargo.lock's entries for the two crates: the native lock file is put back on exit.
+PATCH_CFG=$(bash scripts/patch_crates.sh)
+cp Cargo.lock target/patched/Cargo.lock.native
+trap 'cp target/patched/Cargo.lock.native Cargo.lock' EXIT
+
+CARGO_TARGET_DIR=target-st cargo rustc --config "$PATCH_CFG" --release --target wasm32-unknown-unknown --lib \
   --no-default-features --features wasm --crate-type cdylib
 wasm=target-st/wasm32-unknown-unknown/release/zkonnx.wasm
 rm -rf pkg/web pkg/node
@@ -32,11 +40,26 @@ have=$(rustc +nightly --version 2>/dev/null | sed 's/^rustc //')
 [ "$have" = "$NIGHTLY_TESTED" ] || echo "warning: nightly is '$have', zkonnx's threaded build was tested with '$NIGHTLY_TESTED'" >&2
 rustup component add rust-src --toolchain nightly >/dev/null
 rustup target add wasm32-unknown-unknown --toolchain nightly >/dev/null
-CARGO_TARGET_DIR=target-mt cargo +nightly rustc --config .cargo/threads.toml --release \
+CARGO_TARGET_DIR=target-mt cargo +nightly rustc --config .cargo/threads.toml --config "$PATCH_CFG" --release \
   --target wasm32-unknown-unknown --lib --no-default-features --features threads --crate-type cdylib
 rm -rf pkg/mt
 wasm-bindgen --target web --out-dir pkg/mt target-mt/wasm32-unknown-unknown/release/zkonnx.wasm
 grep -q 'shared: *true' pkg/mt/zkonnx.js || { echo "pkg/mt is not a shared-memory build" >&2; exit 1; }
+
+# threaded with WebAssembly's wide-arithmetic (i64.mul_wide_u: the stock 4 × 64-bit field
+# arithmetic, each 128-bit product one instruction); load() takes it where the engine validates
+# the instruction (Firefox; Chromium behind --js-flags=--wasm-wide-arithmetic). The feature is on
+# for the crates doing the arithmetic only (per-package rustflags: with it on std too, Chromium 156
+# miscomputed float formatting); the cfg turns the patch's 32-bit limbs off. rustc calls the
+# feature unstable and warns; wasm-opt does not know it (not run on the prover modules).
+WIDE='["-C", "target-feature=+wide-arithmetic", "--cfg", "zkonnx_wide_arithmetic"]'
+CARGO_TARGET_DIR=target-mt-wide cargo +nightly rustc -Z profile-rustflags --config .cargo/threads.toml \
+  --config "$PATCH_CFG" --config "profile.release.package.halo2curves-axiom.rustflags=$WIDE" \
+  --config "profile.release.package.halo2-axiom.rustflags=$WIDE" --config "profile.release.package.zkonnx.rustflags=$WIDE" \
+  --release --target wasm32-unknown-unknown --lib --no-default-features --features threads --crate-type cdylib
+rm -rf pkg/mt-wide
+wasm-bindgen --target web --out-dir pkg/mt-wide target-mt-wide/wasm32-unknown-unknown/release/zkonnx.wasm
+grep -q 'shared: *true' pkg/mt-wide/zkonnx.js || { echo "pkg/mt-wide is not a shared-memory build" >&2; exit 1; }
 
 # verify-only: no tract, no halo2-axiom (so no 2 MiB bn256 table), opt-level z, fat LTO
 CARGO_TARGET_DIR=target-st cargo rustc --profile verifier --target wasm32-unknown-unknown --lib \

@@ -2,7 +2,10 @@
 // COOP/COEP: asserts cross-origin isolation, more than one worker thread, a verified proof,
 // outputs equal to the native CLI's, clear Errors for bad input; then the browser's proof
 // verifies with the native CLI.
-// Usage: node tests/js/browser_pipeline.mjs MODEL_DIR   (inside the repository, e.g.
+// With --wide: Chromium started with --js-flags=--wasm-wide-arithmetic, the npm package's load()
+// must pick the wide-arithmetic module (mt-wide), whose proof must verify natively with the same
+// outputs as the CLI.
+// Usage: node tests/js/browser_pipeline.mjs MODEL_DIR [--wide]   (inside the repository, e.g.
 // target/bench/models/cnn_mnist)
 import assert from 'node:assert';
 import fs from 'node:fs';
@@ -15,17 +18,19 @@ import { launch } from './chromium.mjs';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const model = path.relative(root, path.resolve(process.argv[2] || 'examples/lenet'));
+const wide = process.argv.includes('--wide');
 const { server, url } = await serve(root, { isolate: true });
-const ctx = await launch();
+const ctx = await launch({ wide });
 try {
   const page = ctx.pages()[0] || await ctx.newPage();
   page.on('console', (m) => console.log('[page]', m.text()));
-  await page.goto(`${url}/tests/js/www/prove.html?pkg=mt&threads=2&worker=1&model=/${model}`);
+  await page.goto(`${url}/tests/js/www/prove.html?${wide ? 'loader=npm&prover=0' : 'pkg=mt'}&threads=2&worker=1&model=/${model}`);
   await page.waitForFunction(() => window.__done === true, null, { timeout: 600_000, polling: 500 });
   const r = await page.evaluate(() => window.__result);
   assert.ok(!r.error, r.error);
   console.log(JSON.stringify({ kind: r.kind, threads: r.threads, threadsUsed: r.threadsUsed, times: r.times, memoryMB: r.memoryBytes / 2 ** 20, outputs: r.outputs }));
   assert.strictEqual(r.crossOriginIsolated, true);
+  if (wide) assert.strictEqual(r.module, 'mt-wide', 'load() picks the wide-arithmetic module when the engine validates it');
   assert.strictEqual(r.inWorker, true);
   assert.strictEqual(r.threads, 2);
   assert.ok(r.threadsUsed > 1, `only ${r.threadsUsed} worker thread(s) took part`);
@@ -51,6 +56,12 @@ try {
   const nwitness = JSON.parse(fs.readFileSync(path.join(nat, 'witness.json'), 'utf8'));
   assert.deepStrictEqual(r.settings.run_args, nsettings.run_args, 'calibrated run_args: browser = CLI');
   assert.deepStrictEqual(r.outputs, nwitness.pretty_elements.rescaled_outputs, 'outputs: browser = CLI');
+  if (wide) {
+    console.log(`browser pipeline, wide-arithmetic module: ok (prove ${r.times.prove.toFixed(2)} s; the proof verifies natively)`);
+    await ctx.close();
+    server.close();
+    process.exit(0);
+  }
   const read = (f) => Array.from(fs.readFileSync(path.join(nat, f)));
   const nargs = [JSON.parse(fs.readFileSync(path.join(nat, 'proof.json'), 'utf8')), nsettings, read('vk.key'), read(`kzg${nsettings.run_args.logrows}.srs`)];
   const inPage = await page.evaluate(async ([p, s, vk, srs]) => {

@@ -5,13 +5,14 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 
-export async function launch() {
+// `wide`: with WebAssembly's wide-arithmetic instructions (behind a V8 flag in Chromium 156).
+export async function launch({ wide = false } = {}) {
   const profile = fs.mkdtempSync(path.join(os.tmpdir(), 'zkonnx-chromium-'));
   return chromium.launchPersistentContext(profile, {
     executablePath: '/usr/bin/chromium',
     headless: true,
     args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking',
-      '--disable-component-update', '--disable-sync'],
+      '--disable-component-update', '--disable-sync', ...(wide ? ['--js-flags=--wasm-wide-arithmetic'] : [])],
   });
 }
 

@@ -1,7 +1,7 @@
 // The whole pipeline, as a page (or a Worker) runs it: ONNX -> settings -> calibrate -> compile
 // -> SRS -> setup -> witness -> mock -> prove -> verify, then bad inputs. Used by prove.html on
 // the page's main thread or in a module Worker (prove-worker.js).
-// params: pkg (mt | web), loader (npm), threads, model (URL folder), srs (URL), keys (URL folder
+// params: pkg (mt | mt-wide | web), loader (npm), threads, model (URL folder), srs (URL), keys (URL folder
 // holding vk.key and pk.key: skip setup), prover (0: skip the npm Prover API checks), profile
 // hooks { start, stop } (main thread only).
 export async function pipeline(params, log = () => {}, hooks = {}) {
@@ -15,10 +15,11 @@ export async function pipeline(params, log = () => {}, hooks = {}) {
       // the packed npm package's own loader, as a page without a bundler uses it
       const { load } = await import('/pkg/npm/browser.js');
       zk = await load({ threads: Number(params.threads || 2) });
+      result.module = zk.module;
     } else {
       zk = await import(`/pkg/${kind}/zkonnx.js`);
       await zk.default();
-      if (kind === 'mt') await zk.initThreadPool(Number(params.threads || navigator.hardwareConcurrency));
+      if (kind.startsWith('mt')) await zk.initThreadPool(Number(params.threads || navigator.hardwareConcurrency));
     }
     result.threads = zk.numThreads();
     result.threadsUsed = zk.threadsUsed();

@@ -16,7 +16,18 @@ use zkonnx::settings::{CheckMode, RunArgs, Settings, Visibility};
 #[command(
     name = "zkonnx",
     version,
-    about = "Zero-knowledge proofs of ONNX model predictions (halo2, KZG/BN254)"
+    about = "Zero-knowledge proofs of ONNX model predictions (halo2, KZG/BN254)",
+    after_help = "Steps, in order (ezkl's names):\n  \
+        1. gen-settings        settings.json from network.onnx\n  \
+        2. calibrate-settings  scales, lookup range and logrows from calibration data (optional)\n  \
+        3. compile-circuit     network.onnx + settings.json -> model.compiled\n  \
+        4. gen-srs | get-srs   the SRS (gen-srs: UNSAFE, development only; get-srs: a ceremony's)\n  \
+        5. setup               model.compiled + SRS -> pk.key, vk.key, verifier.bundle\n  \
+        6. gen-witness         input.json + model.compiled -> witness.json\n  \
+        7. mock                check the witness against the circuit (optional)\n  \
+        8. prove               witness.json + pk.key + SRS -> proof.json\n  \
+        9. verify              proof.json + vk.key + settings.json + SRS (or the bundle)\n\n\
+        `zkonnx e2e DIR` runs every step on DIR/network.onnx and DIR/input.json."
 )]
 struct Cli {
     #[command(subcommand)]
@@ -25,15 +36,19 @@ struct Cli {
 
 #[derive(Args, Clone)]
 struct RunArgsFlags {
+    /// fixed-point scale of the inputs: a value x is stored as round(x * 2^SCALE)
     #[arg(short = 'S', long, default_value_t = 7)]
     input_scale: u32,
+    /// fixed-point scale of the weights and constants (2^SCALE)
     #[arg(long, default_value_t = 7)]
     param_scale: u32,
+    /// accepted for ezkl compatibility; zkonnx rescales every product to the input scale
     #[arg(long)]
     rebase_scale: Option<u32>,
+    /// accepted for ezkl compatibility (rescaling happens after every multiplication)
     #[arg(long, default_value_t = 1)]
     scale_rebase_multiplier: u32,
-    /// lo->hi, e.g. -32768->32768
+    /// [lo, hi): the domain of the lookup tables and of every range check, lo->hi
     #[arg(
         short = 'B',
         long,
@@ -41,18 +56,20 @@ struct RunArgsFlags {
         allow_hyphen_values = true
     )]
     lookup_range: String,
+    /// the circuit has 2^LOGROWS rows (calibrate-settings picks the smallest that fits)
     #[arg(short = 'K', long, default_value_t = 17)]
     logrows: u32,
+    /// product lanes per row of the dot-product gate
     #[arg(short = 'N', long, default_value_t = 2)]
     num_inner_cols: usize,
-    /// name->value, comma separated (batch_size->1)
+    /// values of the model's symbolic dimensions, name->value, comma separated (batch_size->1)
     #[arg(short = 'V', long, default_value = "batch_size->1")]
     variables: String,
     /// public (values in the proof), hashed (a Poseidon commitment in the proof) or private
     /// (proves "for some input")
     #[arg(long, default_value = "public")]
     input_visibility: Visibility,
-    /// public, hashed or private
+    /// public (values in the proof), hashed (a Poseidon commitment in the proof) or private
     #[arg(long, default_value = "public")]
     output_visibility: Visibility,
     /// hashed (a salted commitment binds the weights; they stay private), fixed (in the vk)
@@ -62,8 +79,10 @@ struct RunArgsFlags {
     /// safe (verify each proof after proving) or unsafe
     #[arg(long, default_value = "unsafe")]
     check_mode: String,
+    /// accepted for ezkl compatibility (zkonnx range-checks with lookups)
     #[arg(long, default_value_t = 16384)]
     decomp_base: usize,
+    /// accepted for ezkl compatibility (zkonnx range-checks with lookups)
     #[arg(long, default_value_t = 2)]
     decomp_legs: usize,
 }
@@ -72,8 +91,10 @@ struct RunArgsFlags {
 enum Cmd {
     /// Describe the model's circuit (settings.json)
     GenSettings {
+        /// the ONNX model
         #[arg(short = 'M', long, default_value = "network.onnx")]
         model: PathBuf,
+        /// where the settings are written
         #[arg(short = 'O', long, default_value = "settings.json")]
         settings_path: PathBuf,
         #[command(flatten)]
@@ -81,20 +102,30 @@ enum Cmd {
     },
     /// Pick scales, lookup range and logrows from calibration data
     CalibrateSettings {
+        /// calibration inputs, in input.json's format (several samples per input)
         #[arg(short = 'D', long, default_value = "calibration.json")]
         data: PathBuf,
+        /// the ONNX model
         #[arg(short = 'M', long, default_value = "network.onnx")]
         model: PathBuf,
+        /// where the settings are written
         #[arg(short = 'O', long, default_value = "settings.json")]
         settings_path: PathBuf,
+        /// resources (the cheapest circuit within --tolerance) or accuracy (the finest scale that
+        /// fits --max-logrows)
         #[arg(long, default_value = "resources")]
         target: Target,
+        /// the lookup range covers the largest observed magnitude times this factor
         #[arg(long, default_value_t = 2.0)]
         lookup_safety_margin: f64,
+        /// the scales to try, comma separated, e.g. 6,7,8 (default: 6..=14 for resources,
+        /// 7..=15 for accuracy)
         #[arg(long, value_delimiter = ',')]
         scales: Option<Vec<u32>>,
+        /// accepted for ezkl compatibility (zkonnx rebases every product to the input scale)
         #[arg(long, value_delimiter = ',')]
         scale_rebase_multiplier: Option<Vec<u32>>,
+        /// the largest logrows calibration may choose (default: 22)
         #[arg(long)]
         max_logrows: Option<u32>,
         /// Lanes per row (num_inner_cols) to choose from, e.g. `2` to keep two (default:
@@ -104,15 +135,19 @@ enum Cmd {
         /// resources: max output error vs float, relative to max(1, |output|)
         #[arg(long, default_value_t = 2.5e-4)]
         tolerance: f64,
+        /// accepted for ezkl compatibility (ignored)
         #[arg(long)]
         only_range_check_rebase: Option<bool>,
     },
     /// Quantize the model into a compiled circuit
     CompileCircuit {
+        /// the ONNX model
         #[arg(short = 'M', long, default_value = "network.onnx")]
         model: PathBuf,
+        /// where the compiled circuit is written
         #[arg(long, default_value = "model.compiled")]
         compiled_circuit: PathBuf,
+        /// the settings (gen-settings, calibrate-settings)
         #[arg(short = 'S', long, default_value = "settings.json")]
         settings_path: PathBuf,
         /// the params commitment's secret salt (hashed params), created if absent
@@ -123,8 +158,10 @@ enum Cmd {
     /// Print the params commitment of a model (hashed params): what verifiers check proofs
     /// against (`verify --param-commitment`)
     Commit {
+        /// the ONNX model
         #[arg(short = 'M', long, default_value = "network.onnx")]
         model: PathBuf,
+        /// the settings (gen-settings, calibrate-settings)
         #[arg(short = 'S', long, default_value = "settings.json")]
         settings_path: PathBuf,
         /// the secret salt, created if absent (default: MODEL with extension .salt)
@@ -133,41 +170,55 @@ enum Cmd {
     },
     /// Generate an UNSAFE seeded SRS (tests and development only)
     GenSrs {
+        /// where the SRS is written
         #[arg(long)]
         srs_path: PathBuf,
+        /// the SRS serves circuits of up to 2^LOGROWS rows
         #[arg(long)]
         logrows: u32,
+        /// the seed the UNSAFE SRS is derived from (anyone knowing it can forge proofs)
         #[arg(long, default_value_t = zkonnx::srs::DEFAULT_DEV_SEED as u64)]
         seed: u64,
     },
     /// Generate the proving and verifying keys
     Setup {
+        /// the compiled circuit (compile-circuit)
         #[arg(short = 'M', long, default_value = "model.compiled")]
         compiled_circuit: PathBuf,
+        /// the SRS (gen-srs, get-srs or srs import)
         #[arg(long)]
         srs_path: PathBuf,
+        /// where the verifying key is written
         #[arg(long, default_value = "vk.key")]
         vk_path: PathBuf,
+        /// where the proving key is written
         #[arg(long, default_value = "pk.key")]
         pk_path: PathBuf,
         /// the light verifier's bundle (default: verifier.bundle beside the vk)
         #[arg(long)]
         bundle_path: Option<PathBuf>,
+        /// accepted for ezkl compatibility (keys do not depend on a witness)
         #[arg(short = 'W', long)]
         witness: Option<PathBuf>,
+        /// accepted for ezkl compatibility (ignored)
         #[arg(long)]
         disable_selector_compression: bool,
     },
     /// Run the quantized model on input.json
     GenWitness {
+        /// the input, in ezkl's input.json format ({"input_data": [[...]]})
         #[arg(short = 'D', long, default_value = "input.json")]
         data: PathBuf,
+        /// the compiled circuit (compile-circuit)
         #[arg(short = 'M', long, default_value = "model.compiled")]
         compiled_circuit: PathBuf,
+        /// where the witness is written
         #[arg(short = 'O', long, default_value = "witness.json")]
         output: PathBuf,
+        /// accepted for ezkl compatibility (the witness does not need the vk)
         #[arg(short = 'V', long)]
         vk_path: Option<PathBuf>,
+        /// accepted for ezkl compatibility (the witness does not need the SRS)
         #[arg(short = 'P', long)]
         srs_path: Option<PathBuf>,
         /// salts of hashed inputs (0x…, one per input tensor, comma separated); default unsalted
@@ -179,32 +230,43 @@ enum Cmd {
     },
     /// Check a witness against the circuit (no proof)
     Mock {
+        /// the witness (gen-witness)
         #[arg(short = 'W', long, default_value = "witness.json")]
         witness: PathBuf,
+        /// the compiled circuit (compile-circuit)
         #[arg(short = 'M', long, default_value = "model.compiled")]
         model: PathBuf,
     },
     /// Prove a witness
     Prove {
+        /// the witness (gen-witness)
         #[arg(short = 'W', long, default_value = "witness.json")]
         witness: PathBuf,
+        /// the compiled circuit (compile-circuit)
         #[arg(short = 'M', long, default_value = "model.compiled")]
         compiled_circuit: PathBuf,
+        /// the proving key (setup)
         #[arg(long, default_value = "pk.key")]
         pk_path: PathBuf,
+        /// where the proof is written
         #[arg(long, default_value = "proof.json")]
         proof_path: PathBuf,
+        /// the SRS (gen-srs, get-srs or srs import)
         #[arg(long)]
         srs_path: PathBuf,
+        /// safe (verify the proof after proving) or unsafe (default: the settings' check mode)
         #[arg(long)]
         check_mode: Option<String>,
     },
     /// Verify a proof
     Verify {
+        /// the settings (gen-settings, calibrate-settings)
         #[arg(short = 'S', long, default_value = "settings.json")]
         settings_path: PathBuf,
+        /// the proof (prove)
         #[arg(long, default_value = "proof.json")]
         proof_path: PathBuf,
+        /// the verifying key (setup)
         #[arg(long, default_value = "vk.key")]
         vk_path: PathBuf,
         /// the SRS (with settings and vk); not needed with --bundle-path
@@ -213,6 +275,7 @@ enum Cmd {
         /// verify with the light verifier against this bundle (written by setup) instead
         #[arg(long, conflicts_with = "srs_path")]
         bundle_path: Option<PathBuf>,
+        /// accepted for ezkl compatibility (a larger SRS is always reduced to the circuit's k)
         #[arg(long)]
         reduced_srs: bool,
         /// fail unless the proof commits to these params (0x… from `zkonnx commit`)
@@ -230,7 +293,9 @@ enum Cmd {
     },
     /// Every step on DIR/network.onnx and DIR/input.json, timed
     E2e {
+        /// a folder holding network.onnx and input.json
         dir: PathBuf,
+        /// calibration target: resources or accuracy
         #[arg(long, default_value = "resources")]
         target: Target,
         /// where artifacts go (default: a folder in the system temp dir)
@@ -239,15 +304,16 @@ enum Cmd {
         /// a ceremony SRS; without it an UNSAFE development SRS is generated
         #[arg(long)]
         srs_path: Option<PathBuf>,
-        /// public, hashed or private
+        /// public, hashed or private (see gen-settings --help)
         #[arg(long, default_value = "public")]
         input_visibility: Visibility,
-        /// public, hashed or private
+        /// public, hashed or private (see gen-settings --help)
         #[arg(long, default_value = "public")]
         output_visibility: Visibility,
-        /// hashed, fixed or private
+        /// hashed, fixed or private (private: the weights are NOT bound)
         #[arg(long, default_value = "hashed")]
         param_visibility: Visibility,
+        /// product lanes per row of the dot-product gate
         #[arg(short = 'N', long, default_value_t = 2)]
         num_inner_cols: usize,
     },
@@ -259,8 +325,10 @@ enum Cmd {
     /// Download the Perpetual Powers of Tau file for K (PSE's ppot_0080_K.ptau), check its
     /// SHA-256, cache it and import it as an SRS of k = K
     GetSrs {
+        /// the SRS serves circuits of up to 2^LOGROWS rows
         #[arg(long)]
         logrows: u32,
+        /// where the SRS is written
         #[arg(long)]
         srs_path: PathBuf,
         /// where the ppot_0080_*.ptau files are (the file name is appended)
@@ -282,15 +350,21 @@ enum Cmd {
 enum SrsCmd {
     /// Convert a snarkjs .ptau (BN254) into a halo2 KZG SRS of k = LOGROWS, checked with pairings
     Import {
+        /// the snarkjs .ptau file
         #[arg(long)]
         ptau: PathBuf,
+        /// the SRS serves circuits of up to 2^LOGROWS rows
         #[arg(long)]
         logrows: u32,
+        /// where the SRS is written
         #[arg(long)]
         srs_path: PathBuf,
     },
     /// Print an SRS's (or a .ptau's) size, τ·G2 fingerprint and which ceremony it is
-    Info { file: PathBuf },
+    Info {
+        /// an SRS or a .ptau file
+        file: PathBuf,
+    },
 }
 
 type Res<T> = Result<T, String>;
@@ -368,7 +442,38 @@ fn settings_file(p: &Path) -> Res<Settings> {
 }
 
 fn compiled_file(p: &Path) -> Res<Compiled> {
-    Compiled::from_bytes(&read(p)?).map_err(|err| format!("{}: {err}", p.display()))
+    let b = read(p)?;
+    Compiled::from_bytes(&b).map_err(|err| {
+        // a compiled circuit is JSON; an ONNX model is protobuf (field 1, ir_version: 0x08)
+        match b.iter().find(|c| !c.is_ascii_whitespace()) {
+            Some(0x08) => format!(
+                "{} looks like an ONNX model, not a compiled circuit: run `zkonnx compile-circuit \
+                 -M {} --compiled-circuit model.compiled` and pass model.compiled",
+                p.display(),
+                p.display()
+            ),
+            Some(b'{') => format!("{}: {err}", p.display()),
+            _ => format!(
+                "{} is not a compiled circuit (made by `zkonnx compile-circuit`): {err}",
+                p.display()
+            ),
+        }
+    })
+}
+
+/// A key file written by `zkonnx setup`: a missing one says to run setup first.
+fn key_file(p: &Path, what: &str) -> Res<Vec<u8>> {
+    std::fs::read(p).map_err(|err| {
+        if err.kind() == std::io::ErrorKind::NotFound {
+            format!(
+                "the {what} {} does not exist: run `zkonnx setup` first (it writes pk.key, vk.key \
+                 and verifier.bundle), or pass the key's path",
+                p.display()
+            )
+        } else {
+            format!("cannot read {}: {err}", p.display())
+        }
+    })
 }
 
 fn input_file(p: &Path) -> Res<InputData> {
@@ -637,7 +742,13 @@ fn run(cmd: Cmd) -> Res<()> {
             }
             warn_visibility(&c.settings);
             let w = Witness::from_json(&read(&witness)?).map_err(|err| err.to_string())?;
-            let p = pipeline::prove(&c, &w, &read(&pk_path)?, &read(&srs_path)?).map_err(e)?;
+            let p = pipeline::prove(
+                &c,
+                &w,
+                &key_file(&pk_path, "proving key")?,
+                &read(&srs_path)?,
+            )
+            .map_err(e)?;
             write(&proof_path, &p.to_json())?;
             eprintln!("wrote {}", proof_path.display());
         }
@@ -659,7 +770,7 @@ fn run(cmd: Cmd) -> Res<()> {
                 (None, Some(srs)) => pipeline::verify_report(
                     &p,
                     &settings_file(&settings_path)?,
-                    &read(&vk_path)?,
+                    &key_file(&vk_path, "verifying key")?,
                     &read(&srs)?,
                 ),
                 (None, None) => return Err("verify: give --srs-path or --bundle-path".into()),

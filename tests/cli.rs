@@ -126,3 +126,169 @@ fn ezkl_command_lines_work() {
     assert!(!st.status.success());
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+/// Runs zkonnx and returns (success, stdout + stderr), whatever the exit status.
+fn zk_any(dir: &Path, args: &str) -> (bool, String) {
+    let out = Command::new(env!("CARGO_BIN_EXE_zkonnx"))
+        .args(args.split_whitespace())
+        .current_dir(dir)
+        .output()
+        .unwrap();
+    let text = format!(
+        "{}{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+    (out.status.success(), text)
+}
+
+/// The flags (and positional arguments) of a help text that have no description: an entry is
+/// a line of the Options/Arguments sections starting with `-` or `<`, with its continuation lines.
+fn undescribed(help: &str) -> Vec<String> {
+    let mut missing = vec![];
+    let mut in_args = false;
+    let mut entry: Option<(String, String)> = None;
+    let finish = |e: Option<(String, String)>, missing: &mut Vec<String>| {
+        if let Some((flag, desc)) = e {
+            let mut d = desc;
+            for tag in ["[default:", "[possible values:"] {
+                if let Some(i) = d.find(tag) {
+                    d.truncate(i);
+                }
+            }
+            if !d.chars().any(|c| c.is_alphabetic()) {
+                missing.push(flag);
+            }
+        }
+    };
+    for line in help.lines() {
+        if !line.starts_with(' ') {
+            finish(entry.take(), &mut missing);
+            in_args = line.starts_with("Options:") || line.starts_with("Arguments:");
+            continue;
+        }
+        if !in_args {
+            continue;
+        }
+        let t = line.trim_start();
+        let indent = line.len() - t.len();
+        if indent <= 6 && (t.starts_with('-') || t.starts_with('<')) {
+            finish(entry.take(), &mut missing);
+            let (flag, rest) = t.split_once("  ").unwrap_or((t, ""));
+            entry = Some((flag.to_string(), rest.to_string()));
+        } else if let Some((_, d)) = entry.as_mut() {
+            d.push(' ');
+            d.push_str(t);
+        }
+    }
+    finish(entry.take(), &mut missing);
+    missing
+}
+
+#[test]
+fn help_describes_every_flag_and_gives_the_step_order() {
+    let dir = std::env::temp_dir();
+    let (ok, top) = zk_any(&dir, "--help");
+    assert!(ok, "{top}");
+    // the steps, in order
+    let steps = [
+        "gen-settings",
+        "calibrate-settings",
+        "compile-circuit",
+        "gen-srs",
+        "setup",
+        "gen-witness",
+        "mock",
+        "prove",
+        "verify",
+    ];
+    let order = top
+        .split("Steps, in order")
+        .nth(1)
+        .expect("step order in --help");
+    let mut at = 0;
+    for s in steps {
+        let i = order[at..]
+            .find(s)
+            .unwrap_or_else(|| panic!("{s} after position {at}"));
+        at += i + s.len();
+    }
+    // every subcommand's every flag has a description
+    let commands: Vec<String> = top
+        .split("Commands:")
+        .nth(1)
+        .unwrap()
+        .lines()
+        .skip(1)
+        .take_while(|l| l.starts_with("  "))
+        .map(|l| l.split_whitespace().next().unwrap().to_string())
+        .filter(|c| c != "help")
+        .collect();
+    assert!(commands.len() >= 12, "{commands:?}");
+    let mut all = commands.clone();
+    all.push("srs import".into());
+    all.push("srs info".into());
+    let mut bad = vec![];
+    for c in &all {
+        let (ok, help) = zk_any(&dir, &format!("{c} --help"));
+        assert!(ok, "{c}: {help}");
+        for f in undescribed(&help) {
+            bad.push(format!("{c}: {f}"));
+        }
+    }
+    assert!(
+        bad.is_empty(),
+        "flags without a description:\n{}",
+        bad.join("\n")
+    );
+    // the checker itself: a flag without text is caught
+    assert_eq!(
+        undescribed("Options:\n  -K, --logrows <LOGROWS>\n          [default: 17]\n"),
+        vec!["-K, --logrows <LOGROWS>".to_string()]
+    );
+}
+
+#[test]
+fn wrong_order_and_wrong_file_give_hints() {
+    let dir = std::env::temp_dir().join(format!("zkonnx-cli-hints-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    std::fs::write(dir.join("network.onnx"), mlp(9)).unwrap();
+    let x = values(10, 8, -1.0, 1.0);
+    std::fs::write(dir.join("input.json"), input_data(&x).to_json()).unwrap();
+    zk(&dir, "gen-settings -M network.onnx -O settings.json -K 12");
+    zk(
+        &dir,
+        "compile-circuit -M network.onnx --compiled-circuit model.compiled -S settings.json",
+    );
+    zk(
+        &dir,
+        "gen-witness -D input.json -M model.compiled -O witness.json",
+    );
+
+    // prove before setup: no pk.key
+    let (ok, out) = zk_any(
+        &dir,
+        "prove -W witness.json -M model.compiled --srs-path kzg.srs",
+    );
+    assert!(!ok);
+    assert!(out.contains("run `zkonnx setup` first"), "{out}");
+    assert!(out.contains("pk.key"), "{out}");
+
+    // the ONNX model where the compiled circuit is expected
+    for cmd in [
+        "gen-witness -D input.json -M network.onnx -O w.json",
+        "mock -W witness.json -M network.onnx",
+        "setup -M network.onnx --srs-path kzg.srs",
+    ] {
+        let (ok, out) = zk_any(&dir, cmd);
+        assert!(!ok, "{cmd}");
+        assert!(out.contains("looks like an ONNX model"), "{cmd}: {out}");
+        assert!(out.contains("zkonnx compile-circuit"), "{cmd}: {out}");
+    }
+    // some other file: named as not a compiled circuit
+    let (ok, out) = zk_any(&dir, "mock -W witness.json -M input.json");
+    assert!(!ok);
+    assert!(out.contains("input.json"), "{out}");
+    let _ = std::fs::remove_dir_all(&dir);
+}

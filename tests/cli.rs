@@ -10,17 +10,8 @@ use std::process::Command;
 use common::*;
 
 fn zk(dir: &Path, args: &str) -> String {
-    let out = Command::new(env!("CARGO_BIN_EXE_zkonnx"))
-        .args(args.split_whitespace())
-        .current_dir(dir)
-        .output()
-        .unwrap();
-    let text = format!(
-        "{}{}",
-        String::from_utf8_lossy(&out.stdout),
-        String::from_utf8_lossy(&out.stderr)
-    );
-    assert!(out.status.success(), "zkonnx {args} failed:\n{text}");
+    let (ok, text) = zk_any(dir, args);
+    assert!(ok, "zkonnx {args} failed:\n{text}");
     text
 }
 

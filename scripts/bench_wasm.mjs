@@ -5,7 +5,7 @@
 // (default 3); then Node (the npm package's loader) at 1 and 2 threads. The
 // WebAssembly runs calibrate and compile themselves and load the CLI's keys and SRS (KZG setup
 // belongs native). Prints one JSON line per model, then the module sizes.
-// Usage: node scripts/bench_wasm.mjs [--no-node] [--runs N] DIR [DIR ...]   (model folders inside the repository,
+// Usage: node scripts/bench_wasm.mjs [--no-node] [--setup] [--runs N] DIR [DIR ...]   (model folders inside the repository,
 // e.g. target/bench/models/cnn_mnist; after scripts/wasm.sh, scripts/pack.sh, cargo build --release)
 import fs from 'node:fs';
 import path from 'node:path';
@@ -21,6 +21,7 @@ const rel = (p) => path.relative(root, p);
 const round = (x) => Math.round(x * 1000) / 1000;
 
 const noNode = process.argv.includes('--no-node');
+const withSetup = process.argv.includes('--setup');
 const runsArg = process.argv.indexOf('--runs');
 const runs = runsArg > 0 ? Number(process.argv[runsArg + 1]) : 3;
 const median = (xs) => { const s = [...xs].sort((a, b) => a - b); return s[(s.length - 1) >> 1]; };
@@ -33,12 +34,14 @@ const native = (dir, work) => {
   return Object.fromEntries(out.split('\n').map((l) => l.match(/^(setup|prove|verify)\s+([\d.]+) s/)).filter(Boolean).map((m) => [m[1], Number(m[2])]));
 };
 // one browser run: the raw module `pkg` in a module Worker (keys and SRS from the CLI's run)
+// (--setup: the 2-thread runs make their keys in the page instead, and report setup's time too)
 const browser = async (dir, work, srs, pkg, threads, wide) => {
   const ctx = await launch({ wide });
   try {
-    const { result: r } = await run(ctx, `${url}/tests/js/www/prove.html?pkg=${pkg}&worker=1&threads=${threads}&model=/${rel(dir)}&srs=/${rel(srs)}&keys=/${rel(work)}`, { log: false });
+    const keys = withSetup && threads === 2 ? '' : `&keys=/${rel(work)}`;
+    const { result: r } = await run(ctx, `${url}/tests/js/www/prove.html?pkg=${pkg}&worker=1&threads=${threads}&model=/${rel(dir)}&srs=/${rel(srs)}${keys}`, { log: false });
     if (r.error) throw new Error(r.error);
-    return { prove: r.times.prove, verify: r.times.verify, memory_mb: Math.round(r.memoryBytes / 2 ** 20) };
+    return { load: r.times.load, prove: r.times.prove, verify: r.times.verify, memory_mb: Math.round(r.memoryBytes / 2 ** 20), ...(r.times.setup ? { setup: r.times.setup } : {}) };
   } finally {
     await ctx.close();
   }

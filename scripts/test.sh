@@ -68,6 +68,9 @@ step "Light verifier (zkonnx/verifier): the CLI's proofs of every supported benc
 m=target/bench/models
 node tests/js/verifier.mjs $m/mlp_small $m/mlp_medium $m/cnn_mnist $m/sigmoid_mlp
 
+step "Chromium: every supported bench model proven by the WebAssembly arithmetic (mt: 32-bit limbs, GLV MSM; 2 threads), verified natively and by the light verifier"
+node tests/js/browser_proofs.mjs $m/mlp_small $m/mlp_medium $m/cnn_mnist $m/sigmoid_mlp
+
 step "Node: the packed package in an empty project, mlp_small, 1 and 2 threads, cross-checked with the CLI"
 bash tests/js/npm_install.sh target/bench/models/mlp_small
 

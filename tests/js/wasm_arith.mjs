@@ -14,9 +14,19 @@ if (process.argv.includes('--bench')) {
   const min = (f, runs) => Math.min(...Array.from({ length: runs }, () => time(f)));
   const count = 2_000_000;
   console.log(`Fr mul: ${(min(() => m.bench_mul(count), 5) * 1e6 / count).toFixed(1)} ns`);
-  for (const k of [10, 12, 14]) {
+  console.log(`Fq invert: ${(min(() => m.bench_invert(20000), 3) * 1e3 / 20000).toFixed(2)} us`);
+  console.log(`G1 + G1: ${(min(() => m.bench_add(200000, false), 3) * 1e6 / 200000).toFixed(0)} ns, G1 + G1Affine: ${(min(() => m.bench_add(200000, true), 3) * 1e6 / 200000).toFixed(0)} ns`);
+  const sweep = process.argv.includes('--sweep');
+  for (const k of sweep ? [4, 6, 8, 10, 12, 14] : [10, 12, 14]) {
     m.bench_prepare(1 << k);
-    console.log(`msm 2^${k}: ${min(() => m.bench_msm(), 3).toFixed(1)} ms`);
+    if (sweep) console.log(`  msm_parallel: ${min(() => m.bench_msm_parallel(), 3).toFixed(1)} ms`);
+    console.log(`msm 2^${k}: ${min(() => m.bench_msm(), 3).toFixed(1)} ms (msm_best; window ${m.bench_window(1 << k, 1)} at 1 thread, ${m.bench_window(1 << k, 2)} at 2)`);
+    if (sweep) {
+      m.bench_prepare_runs(1 << k);
+      console.log(`  sorted runs of 16 small scalars: msm_best ${min(() => m.bench_msm(), 3).toFixed(1)} ms, msm_parallel ${min(() => m.bench_msm_parallel(), 3).toFixed(1)} ms`);
+      m.bench_prepare(1 << k);
+      for (let c = Math.max(3, k - 6); c <= Math.min(14, k + 1); c++) console.log(`  window ${c}: ${min(() => m.bench_msm_window(c), 3).toFixed(1)} ms`);
+    }
   }
   process.exit(0);
 }
@@ -38,6 +48,9 @@ for (const seed of [1n, 2n, 3n]) check(`Fr and Fq mul/square/invert, seed ${seed
 for (const n of [1, 2, 3, 4, 31, 32, 33, 64, 200, 1023, 1024, 1025, 4096, 8191, 8192, 16384]) {
   check(`msm of ${n} points`, () => m.check_msm(BigInt(n), n));
 }
+// the GLV MSM at every window from 2 to 16 (and the windows its cost model picks), GLV edge scalars
+check('wasm msm: doubling and P + (−P) in the reduction, identity bases, zero scalars, no terms', () => m.check_msm_special());
+for (const n of [1, 5, 100, 1000, 3000]) check(`wasm msm of ${n} points at windows 2..16`, () => m.check_msm_windows(BigInt(n), n));
 for (let k = 1; k <= 14; k++) check(`fft k=${k}: parallel vs recursive${k <= 6 ? ' vs DFT' : ''}`, () => m.check_fft(BigInt(k), k));
 if (failures.length) {
   console.error(`${failures.length} wasm32 arithmetic check(s) failed`);

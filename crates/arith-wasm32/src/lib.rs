@@ -208,6 +208,145 @@ pub fn check_msm(seed: u64, n: usize) -> String {
     String::new()
 }
 
+/// Scalars where a GLV split could go wrong: 0, ±1, ±2, ±ζ, ζ ± 1, powers of two around 2^128,
+/// (r ± 1)/2, r − 2^128, and the top bits.
+fn glv_edge_scalars() -> Vec<Fr> {
+    let two = Fr::from(2);
+    let zeta = <Fr as ff::WithSmallOrderMulGroup<3>>::ZETA;
+    let half = (Fr::ZERO - Fr::ONE) * two.invert().unwrap(); // (r − 1)/2
+    let mut v = vec![
+        Fr::ZERO,
+        Fr::ONE,
+        -Fr::ONE,
+        two,
+        -two,
+        zeta,
+        -zeta,
+        zeta + Fr::ONE,
+        zeta - Fr::ONE,
+    ];
+    v.extend([half, half + Fr::ONE, -half]);
+    for e in [63u32, 64, 126, 127, 128, 129, 191, 192, 252, 253] {
+        let p = two.pow_vartime([e as u64]);
+        v.extend([p, p - Fr::ONE, -p, Fr::ZERO - p + Fr::ONE]);
+    }
+    v
+}
+
+/// The WebAssembly MSM (`halo2curves::msm::wasm::msm`: GLV, batch-affine buckets and reduction)
+/// at every window from 2 to 16 (its cost model picks 3 to 16), against halo2curves 0.10's `msm_best`, on inputs
+/// with repeated and negated points and the GLV edge scalars; its window choice must be a window
+/// it accepts.
+#[wasm_bindgen]
+pub fn check_msm_windows(seed: u64, n: usize) -> String {
+    let (mut scalars, bases) = msm_inputs(seed, n);
+    for (i, e) in glv_edge_scalars().into_iter().enumerate() {
+        if i * 3 < n {
+            scalars[i * 3] = e;
+        }
+    }
+    let rbases: Vec<_> = bases.iter().map(to_reference).collect();
+    let rscalars: Vec<reference::bn256::Fr> = scalars
+        .iter()
+        .map(|s| from_bytes(&s.to_repr()).unwrap())
+        .collect();
+    let theirs = reference::msm::msm_best(&rscalars, &rbases).to_affine();
+    for threads in [1, 2, 4] {
+        let c = halo2curves::msm::wasm::window(n, threads);
+        if !(2..=20).contains(&c) {
+            return format!("window({n}, {threads}) = {c}, outside 2..=20");
+        }
+    }
+    for c in 2..=16 {
+        let ours = halo2curves::msm::wasm::msm(&scalars, &bases, c).to_affine();
+        if to_reference(&ours) != theirs {
+            return format!(
+                "wasm msm of {n} points (seed {seed}, window {c}) differs from halo2curves 0.10"
+            );
+        }
+    }
+    String::new()
+}
+
+/// Hand-built MSMs that reach the rare branches of `msm::wasm`: two equal points whose digits land
+/// in neighbouring buckets (the reduction's running sum doubles), a point and its negation in one
+/// bucket (P + (−P)), identity bases, zero scalars and no terms at all; at windows 2 to 16,
+/// against halo2curves 0.10.
+#[wasm_bindgen]
+pub fn check_msm_special() -> String {
+    let g = G1Affine::generator();
+    let h = (G1::generator() * Fr::from(5)).to_affine();
+    let f = Fr::from;
+    let cases: Vec<(&str, Vec<Fr>, Vec<G1Affine>)> = vec![
+        ("no terms", vec![], vec![]),
+        ("[64, 63]·[G, G]", vec![f(64), f(63)], vec![g, g]),
+        ("[64, 64]·[G, −G]", vec![f(64), f(64)], vec![g, -g]),
+        (
+            "[2^20, 2^20 − 1, 3]·[G, G, H]",
+            vec![f(1 << 20), f((1 << 20) - 1), f(3)],
+            vec![g, g, h],
+        ),
+        (
+            "[7, 7, 7]·[G, −G, G]",
+            vec![f(7), f(7), f(7)],
+            vec![g, -g, g],
+        ),
+        (
+            "identity bases",
+            vec![f(3), f(9), -f(2)],
+            vec![G1Affine::identity(), g, G1Affine::identity()],
+        ),
+        ("zero scalars", vec![Fr::ZERO, Fr::ZERO], vec![g, h]),
+        (
+            "k·G + k·G over every bucket",
+            (1..=200u64).map(f).collect(),
+            vec![g; 200],
+        ),
+        (
+            "k·G − k·G",
+            (1..=100u64).chain(1..=100).map(f).collect(),
+            [vec![g; 100], vec![-g; 100]].concat(),
+        ),
+    ];
+    for (name, scalars, bases) in cases {
+        let rbases: Vec<_> = bases.iter().map(to_reference).collect();
+        let rscalars: Vec<reference::bn256::Fr> = scalars
+            .iter()
+            .map(|s| from_bytes(&s.to_repr()).unwrap())
+            .collect();
+        let theirs = reference::msm::msm_best(&rscalars, &rbases).to_affine();
+        let naive: G1 = scalars.iter().zip(&bases).map(|(s, b)| *b * s).sum();
+        if to_reference(&naive.to_affine()) != theirs {
+            return format!("{name}: halo2curves 0.10 differs from the sum of products");
+        }
+        for c in 2..=16 {
+            let ours = halo2curves::msm::wasm::msm(&scalars, &bases, c).to_affine();
+            if to_reference(&ours) != theirs {
+                return format!("wasm msm, {name}, window {c}: wrong sum");
+            }
+        }
+        if to_reference(&halo2curves::msm::msm_best(&scalars, &bases).to_affine()) != theirs {
+            return format!("msm_best, {name}: wrong sum");
+        }
+    }
+    String::new()
+}
+
+#[cfg(test)]
+mod native {
+    /// The same checks natively (`cargo test` in this crate with the patched crates): quicker to
+    /// run while changing the patch; the wasm32 run in tests/js/wasm_arith.mjs is the real one.
+    #[test]
+    fn msm_windows() {
+        let msg = super::check_msm_special();
+        assert!(msg.is_empty(), "{msg}");
+        for n in [1, 2, 5, 64, 100, 1000, 3000] {
+            let msg = super::check_msm_windows(n as u64, n);
+            assert!(msg.is_empty(), "{msg}");
+        }
+    }
+}
+
 /// halo2-axiom's parallel FFT (the patched dispatch's choice on threaded wasm32) against its
 /// recursive FFT, forward and inverse, and for k ≤ 6 against a quadratic DFT.
 #[wasm_bindgen]
@@ -271,6 +410,69 @@ pub fn bench_msm() -> bool {
         let b = b.borrow();
         bool::from(halo2curves::msm::msm_best(&b.0, &b.1).is_identity())
     })
+}
+
+/// Benchmark support: make the inputs of an n-point MSM whose scalars are small, sorted and
+/// repeated in runs (a lookup's permuted column).
+#[wasm_bindgen]
+pub fn bench_prepare_runs(n: usize) {
+    BENCH.with(|b| {
+        let (mut scalars, bases) = msm_inputs(7, n);
+        for (i, s) in scalars.iter_mut().enumerate() {
+            *s = Fr::from((i / 16) as u64);
+        }
+        *b.borrow_mut() = (scalars, bases)
+    });
+}
+
+/// Benchmark support: one WebAssembly MSM (`msm::wasm::msm`) of the prepared inputs at window `c`.
+#[wasm_bindgen]
+pub fn bench_msm_window(c: usize) -> bool {
+    BENCH.with(|b| {
+        let b = b.borrow();
+        bool::from(halo2curves::msm::wasm::msm(&b.0, &b.1, c).is_identity())
+    })
+}
+
+/// Benchmark support: upstream's `msm_parallel` (projective buckets) of the prepared inputs.
+#[wasm_bindgen]
+pub fn bench_msm_parallel() -> bool {
+    BENCH.with(|b| {
+        let b = b.borrow();
+        bool::from(halo2curves::msm::msm_parallel(&b.0, &b.1).is_identity())
+    })
+}
+
+/// Benchmark support: the window `msm_best` picks on wasm32 for `n` points and `threads` threads.
+#[wasm_bindgen]
+pub fn bench_window(n: usize, threads: usize) -> usize {
+    halo2curves::msm::wasm::window(n, threads)
+}
+
+/// Benchmark support: `count` inversions in a dependent chain.
+#[wasm_bindgen]
+pub fn bench_invert(count: u32) -> bool {
+    let mut x = Fq::from(0x1234_5678_9abc_def0u64);
+    for _ in 0..count {
+        x = x.invert().unwrap() + Fq::ONE;
+    }
+    bool::from(x.is_zero())
+}
+
+/// Benchmark support: `count` projective additions (G1 + G1) and mixed additions (G1 + G1Affine).
+#[wasm_bindgen]
+pub fn bench_add(count: u32, mixed: bool) -> bool {
+    let g = G1::generator();
+    let mut x = g.double();
+    let ga = g.to_affine();
+    for _ in 0..count {
+        if mixed {
+            x += ga;
+        } else {
+            x += g;
+        }
+    }
+    bool::from(x.is_identity())
 }
 
 /// Benchmark support: `count` multiplications in a dependent chain (the JS side times it).

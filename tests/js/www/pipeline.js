@@ -11,6 +11,7 @@ export async function pipeline(params, log = () => {}, hooks = {}) {
   const bytes = async (url) => new Uint8Array(await (await fetch(url)).arrayBuffer());
   try {
     let zk;
+    const t0 = performance.now();
     if (params.loader === 'npm') {
       // the packed npm package's own loader, as a page without a bundler uses it
       const { load } = await import('/pkg/npm/browser.js');
@@ -21,6 +22,7 @@ export async function pipeline(params, log = () => {}, hooks = {}) {
       await zk.default();
       if (kind.startsWith('mt')) await zk.initThreadPool(Number(params.threads || navigator.hardwareConcurrency));
     }
+    result.times.load = (performance.now() - t0) / 1000; // fetch + compile + instantiate (+ thread pool)
     result.threads = zk.numThreads();
     result.threadsUsed = zk.threadsUsed();
     const onnx = await bytes(`${model}/network.onnx`);

@@ -1,8 +1,11 @@
-// zkonnx/verifier in Node: the same module, its bytes read from disk.
+// zkonnx/verifier in Node: the same module, its bytes read from disk and compiled synchronously,
+// so that the module has no top-level await and CommonJS can `require('zkonnx/verifier')`
+// (Node >= 20.19 loads ES modules through require).
 import fs from 'node:fs';
-import init, * as raw from './zkonnx_verifier.js';
+import { initSync } from './zkonnx_verifier.js';
+import * as raw from './zkonnx_verifier.js';
 import { api } from './api.js';
 
-await init({ module_or_path: fs.readFileSync(new URL('./zkonnx_verifier_bg.wasm', import.meta.url)) });
+initSync({ module: fs.readFileSync(new URL('./zkonnx_verifier_bg.wasm', import.meta.url)) });
 export const { verify, inspect, fingerprint, commitment } = api(raw);
 export const poseidon = commitment;

@@ -6,7 +6,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 out="$PWD/target/patched"
-crates=(halo2curves-axiom-0.7.3 halo2-axiom-0.5.3)
+crates=(halo2curves-axiom-0.7.3)
 cargo fetch --quiet                     # the .crate files into the registry cache (checksums verified)
 cache=$(ls -d "${CARGO_HOME:-$HOME/.cargo}"/registry/cache/*/ | head -1)
 mkdir -p "$out"

@@ -16,9 +16,9 @@ if [ "$(wasm-bindgen --version 2>/dev/null | awk '{print $2}')" != "$WB_VERSION"
   cargo install wasm-bindgen-cli --version "$WB_VERSION"
 fi
 
-# The prover's arithmetic for wasm32: the pinned registry crates with zkonnx's diffs (patches/,
+# The prover's arithmetic for wasm32: the pinned registry crate with zkonnx's diff (patches/,
 # PATCHES.md), through [patch.crates-io] in a config passed to these builds only. The patch
-# rewrites Cargo.lock's entries for the two crates: the native lock file is put back on exit.
+# rewrites Cargo.lock's entry for the crate: the native lock file is put back on exit.
 PATCH_CFG=$(bash scripts/patch_crates.sh)
 cp Cargo.lock target/patched/Cargo.lock.native
 trap 'cp target/patched/Cargo.lock.native Cargo.lock' EXIT

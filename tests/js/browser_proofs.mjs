@@ -1,5 +1,5 @@
 // Proofs made in Chromium by the WebAssembly arithmetic (patches/: 32-bit limbs, the GLV
-// batch-affine MSM, the parallel FFT) for every supported bench model, checked by the two
+// batch-affine MSM) for every supported bench model, checked by the two
 // verifiers that do not share that arithmetic: the native CLI (x86-64, stock halo2curves-axiom)
 // and the light verifier module in Node (halo2curves 0.10). Each model: the CLI's whole pipeline
 // (keys, SRS, bundle), then the page calibrates and compiles the model itself, loads the CLI's

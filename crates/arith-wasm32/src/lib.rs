@@ -347,8 +347,8 @@ mod native {
     }
 }
 
-/// halo2-axiom's parallel FFT (the patched dispatch's choice on threaded wasm32) against its
-/// recursive FFT, forward and inverse, and for k ≤ 6 against a quadratic DFT.
+/// halo2-axiom's recursive FFT (what `fft::fft` runs on wasm32) against its parallel FFT (an
+/// independent implementation), forward and inverse, and for k ≤ 6 against a quadratic DFT.
 #[wasm_bindgen]
 pub fn check_fft(seed: u64, k: u32) -> String {
     use halo2_proofs::fft::{parallel, recursive};

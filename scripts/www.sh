@@ -18,6 +18,8 @@ for k in $(seq 8 17); do
   f="$pub/srs/dev-unsafe-k$k.srs"
   [ -f "$f" ] || ./target/release/zkonnx gen-srs --srs-path "$f" --logrows "$k" 2>/dev/null
 done
+# the supported ops, linked from an unsupported-op error: the README's Ops section
+node scripts/ops_page.mjs README.md "$pub/ops.html"
 cd www
 npm install --no-audit --no-fund --silent
 npx vite build --logLevel warn

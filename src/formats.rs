@@ -143,6 +143,11 @@ pub struct Proof {
     pub transcript_type: String,
     pub protocol: String,
     pub version: String,
+    /// The fingerprint of the verification bundle of the keys the proof was made with, as the
+    /// prover wrote it: a hint for the message when a proof fails against another bundle
+    /// ("other keys" rather than "other outputs"); nothing a verifier shows is read from it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub keys_fingerprint: Option<String>,
 }
 
 impl Witness {

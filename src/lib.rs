@@ -18,6 +18,8 @@ pub mod commitment;
 #[cfg(feature = "prover")]
 pub mod error;
 #[cfg(feature = "prover")]
+pub mod estimate;
+#[cfg(feature = "prover")]
 pub mod felt;
 #[cfg(feature = "prover")]
 pub mod formats;

@@ -5,8 +5,13 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use std::time::Instant;
 
+#[path = "cli/progress.rs"]
+mod progress;
+use progress::Progress;
+
 use clap::{Args, Parser, Subcommand};
 use zkonnx::calibrate::{self, CalibrateOptions, Target};
+use zkonnx::estimate::{self, Engine, Rescale, Shape};
 use zkonnx::formats::{InputData, Proof, Witness};
 use zkonnx::model::Compiled;
 use zkonnx::pipeline;
@@ -689,7 +694,11 @@ fn run(cmd: Cmd) -> Res<()> {
         } => {
             let c = compiled_file(&compiled_circuit)?;
             warn_visibility(&c.settings);
-            let keys = pipeline::setup(&c, &read(&srs_path)?).map_err(e)?;
+            let srs = read(&srs_path)?;
+            let est = estimate::estimate(&Shape::of(&c.settings), Engine::current());
+            let bar = Progress::start("setup", est.setup);
+            let keys = pipeline::setup(&c, &srs).map_err(e)?;
+            bar.finish();
             let bundle_path =
                 bundle_path.unwrap_or_else(|| vk_path.with_file_name("verifier.bundle"));
             write(&vk_path, &keys.vk)?;
@@ -742,13 +751,11 @@ fn run(cmd: Cmd) -> Res<()> {
             }
             warn_visibility(&c.settings);
             let w = Witness::from_json(&read(&witness)?).map_err(|err| err.to_string())?;
-            let p = pipeline::prove(
-                &c,
-                &w,
-                &key_file(&pk_path, "proving key")?,
-                &read(&srs_path)?,
-            )
-            .map_err(e)?;
+            let (pk, srs) = (key_file(&pk_path, "proving key")?, read(&srs_path)?);
+            let est = estimate::estimate(&Shape::of(&c.settings), Engine::current());
+            let bar = Progress::start("prove", est.prove);
+            let p = pipeline::prove(&c, &w, &pk, &srs).map_err(e)?;
+            bar.finish();
             write(&proof_path, &p.to_json())?;
             eprintln!("wrote {}", proof_path.display());
         }
@@ -861,6 +868,18 @@ fn e2e(
     let done = |name: &str, t: Instant, extra: String| {
         println!("{name:<20} {:>9.3} s  {extra}", t.elapsed().as_secs_f64())
     };
+    // the long steps: a progress line with the estimate, corrected by the steps already done
+    let rescale = std::cell::RefCell::new(Rescale::default());
+    let long = |name: &str, est: f64| Progress::start(name, rescale.borrow().predict(est));
+    let long_done = |name: &str, bar: Progress, est: f64, extra: String| {
+        let secs = bar.finish();
+        rescale.borrow_mut().finished(est, secs);
+        let sep = if extra.is_empty() { "" } else { "  " };
+        println!(
+            "{name:<20} {secs:>9.3} s  {extra}{sep}(estimated {})",
+            progress::seconds(est)
+        );
+    };
 
     let t = step("gen-settings");
     let ra = RunArgs {
@@ -937,14 +956,21 @@ fn e2e(
         t,
         String::new(),
     );
-    let t = step("setup");
+    let shape = Shape::of(&c.settings);
+    println!(
+        "circuit              2^{} rows, {} advice, {} fixed, {} selector columns, {} lookups, {} permutation columns, degree {}",
+        shape.logrows, shape.advice, shape.fixed, shape.selectors, shape.lookups, shape.permutation_columns, shape.degree
+    );
+    let est = estimate::estimate(&shape, Engine::current());
+    let t = long("setup", est.setup);
     let keys = pipeline::setup(&c, &srs).map_err(e)?;
     write(&work.join("vk.key"), &keys.vk)?;
     write(&work.join("pk.key"), &keys.pk)?;
     write(&work.join("verifier.bundle"), &keys.bundle)?;
-    done(
+    long_done(
         "setup",
         t,
+        est.setup,
         format!(
             "vk {} B, pk {} B, bundle {} B",
             keys.vk.len(),
@@ -952,18 +978,18 @@ fn e2e(
             keys.bundle.len()
         ),
     );
-    let t = step("gen-witness");
+    let t = long("gen-witness", est.witness);
     let w = pipeline::gen_witness(&c, &input).map_err(e)?;
     write(&work.join("witness.json"), &w.to_json())?;
-    done("gen-witness", t, String::new());
+    long_done("gen-witness", t, est.witness, String::new());
     let t = step("mock");
     pipeline::mock(&c, &w).map_err(e)?;
     done("mock", t, String::new());
-    let t = step("prove");
+    let t = long("prove", est.prove);
     let p = pipeline::prove(&c, &w, &keys.pk, &srs).map_err(e)?;
     write(&work.join("proof.json"), &p.to_json())?;
     let proof_len = p.bytes().map_err(|err| err.to_string())?.len();
-    done("prove", t, format!("proof {proof_len} B"));
+    long_done("prove", t, est.prove, format!("proof {proof_len} B"));
     let t = step("verify");
     let report = pipeline::verify_report(&p, &c.settings, &keys.vk, &srs).map_err(e)?;
     let expect = pipeline::Expect {

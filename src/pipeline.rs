@@ -594,7 +594,10 @@ pub fn prove(model: &Compiled, w: &Witness, pk_bytes: &[u8], srs_bytes: &[u8]) -
     let (tr, instances) = witness_trace(model, w)?;
     let salts = salts_of(model, w)?;
     let bytes = proof::prove(model, &tr, &salts, &instances, &pk, &params)?;
-    let proof = proof_file(s, &instances, &bytes);
+    let mut proof = proof_file(s, &instances, &bytes);
+    proof.keys_fingerprint = crate::bundle::export(pk.get_vk(), &params, s)
+        .ok()
+        .map(|b| b.fingerprint());
     if s.run_args.check_mode == crate::settings::CheckMode::SAFE
         && !proof::verify(&bytes, &instances, pk.get_vk(), &params)?
     {
@@ -616,6 +619,7 @@ fn proof_file(s: &Settings, instances: &[Fr], bytes: &[u8]) -> Proof {
         transcript_type: "Blake2b".into(),
         protocol: "halo2-kzg-bn254-shplonk".into(),
         version: VERSION.into(),
+        keys_fingerprint: None,
     }
 }
 

@@ -161,6 +161,47 @@ pub enum SettingsError {
 pub const MAX_LOGROWS: u32 = 26;
 
 impl RunArgs {
+    /// The field names of `run_args`, in alphabetical order (the keys a partial `run_args`
+    /// object may have).
+    pub fn field_names() -> Vec<String> {
+        match serde_json::to_value(RunArgs::default()) {
+            Ok(serde_json::Value::Object(m)) => m.keys().cloned().collect(),
+            _ => vec![],
+        }
+    }
+
+    /// Rejects keys that are not fields of `run_args` (a partial `run_args` from JS: serde would
+    /// ignore them silently), naming the snake_case field a camelCase key meant.
+    pub fn check_keys<'a>(keys: impl IntoIterator<Item = &'a str>) -> Result<(), SettingsError> {
+        let valid = Self::field_names();
+        for k in keys {
+            if valid.iter().any(|v| v == k) {
+                continue;
+            }
+            let snake: String = k
+                .chars()
+                .flat_map(|c| {
+                    let lower = c.to_ascii_lowercase();
+                    let under = c.is_ascii_uppercase().then_some('_');
+                    under.into_iter().chain(std::iter::once(lower))
+                })
+                .collect();
+            let hint = if valid.contains(&snake) {
+                format!(" (did you mean `{snake}`?)")
+            } else {
+                String::new()
+            };
+            return Err(SettingsError::Invalid {
+                field: "run_args",
+                msg: format!(
+                    "unknown key `{k}`{hint}; the keys are: {}",
+                    valid.join(", ")
+                ),
+            });
+        }
+        Ok(())
+    }
+
     /// `H` such that the lookup range is `[-H, H)`.
     pub fn range_half(&self) -> i64 {
         self.lookup_range
@@ -363,6 +404,28 @@ impl Settings {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn run_args_keys_are_checked() {
+        assert!(RunArgs::check_keys(["input_scale", "param_visibility", "logrows"]).is_ok());
+        let e = RunArgs::check_keys(["input_scale", "inputVisibility"])
+            .unwrap_err()
+            .to_string();
+        assert!(
+            e.contains("unknown key `inputVisibility` (did you mean `input_visibility`?)"),
+            "{e}"
+        );
+        assert!(
+            e.contains("the keys are: check_mode, decomp_base, decomp_legs, input_scale,"),
+            "{e}"
+        );
+        let e = RunArgs::check_keys(["tolerance"]).unwrap_err().to_string();
+        assert!(e.contains("unknown key `tolerance`; the keys are: "), "{e}");
+        // every field the struct serializes is accepted back
+        let all = RunArgs::field_names();
+        assert!(all.len() >= 14 && all.iter().any(|k| k == "check_mode"));
+        assert!(RunArgs::check_keys(all.iter().map(|s| s.as_str())).is_ok());
+    }
 
     /// Crafted settings files (found by the `settings` fuzz target, which keeps overflow
     /// checks on): typed errors, never an arithmetic panic.

@@ -12,7 +12,7 @@ use crate::calibrate::{self, CalibrateOptions, Target};
 use crate::formats::{InputData, Proof, Witness};
 use crate::model::Compiled;
 use crate::settings::{RunArgs, Settings};
-use crate::{felt, pipeline, quant, srs};
+use crate::{estimate, felt, pipeline, quant, srs};
 
 #[cfg(feature = "threads")]
 pub use wasm_bindgen_rayon::init_thread_pool;
@@ -24,7 +24,14 @@ fn err(e: impl std::fmt::Display) -> JsError {
 }
 
 fn from_js<T: DeserializeOwned>(v: JsValue, what: &str) -> JsResult<T> {
-    serde_wasm_bindgen::from_value(v).map_err(|e| JsError::new(&format!("{what}: {e}")))
+    serde_wasm_bindgen::from_value(v).map_err(|e| {
+        // serde_wasm_bindgen's message is a JS error's `toString()`: drop its "Error: "
+        let msg = e.to_string();
+        JsError::new(&format!(
+            "{what}: {}",
+            msg.strip_prefix("Error: ").unwrap_or(&msg)
+        ))
+    })
 }
 
 fn to_js<T: Serialize>(v: &T) -> JsResult<JsValue> {
@@ -36,7 +43,16 @@ fn to_js<T: Serialize>(v: &T) -> JsResult<JsValue> {
 /// Input data from a JS object: parsed through JSON so that `"NaN"` strings and non-numbers get
 /// the same checks and messages as `input.json`.
 fn input_data(v: JsValue, what: &str) -> JsResult<InputData> {
-    let json = js_sys::JSON::stringify(&v)
+    // JSON has no NaN or Infinity (`stringify` writes null): they cross as the strings
+    // "NaN", "Infinity", "-Infinity", which input.json accepts and the quantizer rejects by name
+    let replacer =
+        Closure::<dyn Fn(JsValue, JsValue) -> JsValue>::new(|_k: JsValue, v: JsValue| {
+            match v.as_f64() {
+                Some(x) if !x.is_finite() => JsValue::from_str(&x.to_string()),
+                _ => v,
+            }
+        });
+    let json = js_sys::JSON::stringify_with_replacer(&v, replacer.as_ref())
         .map_err(|_| JsError::new(&format!("{what}: not serializable to JSON")))?;
     InputData::from_json(String::from(json).as_bytes()).map_err(err)
 }
@@ -88,6 +104,14 @@ pub fn gen_settings(onnx: &[u8], run_args: JsValue) -> JsResult<JsValue> {
     let ra: RunArgs = if run_args.is_undefined() || run_args.is_null() {
         RunArgs::default()
     } else {
+        if run_args.is_object() {
+            let keys: Vec<String> =
+                js_sys::Object::keys(run_args.unchecked_ref::<js_sys::Object>())
+                    .iter()
+                    .filter_map(|k| k.as_string())
+                    .collect();
+            RunArgs::check_keys(keys.iter().map(|k| k.as_str())).map_err(err)?;
+        }
         from_js(run_args, "runArgs")?
     };
     to_js(&pipeline::gen_settings(onnx, ra).map_err(err)?)
@@ -257,6 +281,15 @@ pub fn felt_to_float(hex: &str, scale: u32) -> JsResult<f64> {
     let q = felt::to_i64(&f)
         .ok_or_else(|| JsError::new("the field element is not a small signed integer"))?;
     Ok(quant::dequantize(q, scale))
+}
+
+/// Estimated seconds of the long stages for this compiled circuit on this module with its
+/// threads: `{ setup, witness, prove, verify }` (from the circuit's size: [`crate::estimate`]).
+#[wasm_bindgen(js_name = estimateStages)]
+pub fn estimate_stages(compiled_circuit: &[u8]) -> JsResult<JsValue> {
+    let m = compiled(compiled_circuit)?;
+    let shape = estimate::Shape::of(&m.settings);
+    to_js(&estimate::estimate(&shape, estimate::Engine::current()))
 }
 
 /// Threads rayon uses (1 in the single-threaded build).

@@ -66,6 +66,17 @@ throwsWith(() => zk.genWitness(compiled, { input_data: [[0.5, 0.25]] }), /values
 throwsWith(() => zk.prove(compiled, witness, keys.pk.slice(0, 100), srs), /proving key/);
 throwsWith(() => zk.verify(proof, settings, keys.vk.slice(0, 10), srs), /verifying key/);
 throwsWith(() => zk.loadSrs(srs.slice(0, 1000), settings.run_args.logrows), /SRS/);
+// an unknown runArgs key is refused with the valid ones (a camelCase key: its snake_case name)
+throwsWith(() => zk.genSettings(onnx, { inputVisibility: 'Public' }), /unknown key `inputVisibility` \(did you mean `input_visibility`\?\); the keys are: .*param_visibility/);
+throwsWith(() => zk.genSettings(onnx, { logrows: 'x' }), /^runArgs: invalid type/); // one "Error:", the JS one
+// NaN and ±Infinity are named as such (JSON would have made them null)
+const withValue = (v) => ({ input_data: [input.input_data[0].map((x, i) => (i === 1 ? v : x))] });
+throwsWith(() => zk.genWitness(compiled, withValue(NaN)), /value NaN at position 1 is not a finite number/);
+throwsWith(() => zk.genWitness(compiled, withValue(-Infinity)), /value -inf at position 1 is not a finite number/);
+// the long stages' estimates, from the circuit's size, for this module and its threads
+const est = zk.estimateStages(compiled);
+for (const k of ['setup', 'witness', 'prove', 'verify']) assert.ok(Number.isFinite(est[k]) && est[k] > 0, `estimate ${k}: ${est[k]}`);
+assert.ok(est.prove > est.witness, JSON.stringify(est));
 assert.strictEqual(zk.verify(proof, settings, keys.vk, srs), true);
 
 // the high-level Prover: progress per stage, keys reused

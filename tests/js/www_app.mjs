@@ -51,16 +51,50 @@ try {
   await page.goto(`${app}/index.html`);
   assert.strictEqual(await page.evaluate(() => self.crossOriginIsolated), true);
 
+  // every state and text each stage shows, in order (a MutationObserver on the stage list)
+  const watchStages = () => page.evaluate(() => {
+    window.__stageLog = [];
+    const snap = () => {
+      for (const el of document.querySelectorAll('#stages .stage')) {
+        const e = { stage: el.id.slice(3), state: el.dataset.state, text: el.querySelector('.t').textContent, cls: el.className };
+        const last = window.__stageLog.findLast((x) => x.stage === e.stage);
+        if (!last || last.state !== e.state || last.text !== e.text || last.cls !== e.cls) window.__stageLog.push(e);
+      }
+    };
+    new MutationObserver(snap).observe(document.getElementById('stages'), { subtree: true, childList: true, characterData: true, attributes: true });
+  });
+  const stageLog = () => page.evaluate(() => window.__stageLog);
+
+  // 0. a model picked with a broken input.json: the model stays picked, the JSON error is shown
+  await dropFiles(page, '#drop', [['network.onnx', path.join(model, 'network.onnx')], ['input.json', path.join(unsupported, 'network.onnx')]]);
+  await page.waitForFunction(() => !document.getElementById('error').classList.contains('hidden'));
+  assert.match(await text(page, '#error'), /input\.json is not valid JSON/);
+  assert.match(await text(page, '#picked'), /model: network\.onnx · input: —/);
+
   // 1. prove from dropped files
   await dropFiles(page, '#drop', [['network.onnx', path.join(model, 'network.onnx')], ['input.json', path.join(model, 'input.json')]]);
   await page.waitForFunction(() => document.getElementById('picked').textContent.includes('input: loaded'));
+  assert.ok(!(await visible(page, '#error')), 'good files clear the earlier error');
+  await watchStages();
   await page.click('#prove');
   await page.waitForFunction(() => window.__zkonnxResult || !document.getElementById('error').classList.contains('hidden'), null, { timeout: 900_000, polling: 500 });
   assert.ok(!(await visible(page, '#error')), await text(page, '#error'));
   const r = await page.evaluate(() => window.__zkonnxResult);
   assert.match(await text(page, '#verdict'), /verified in this tab/);
   assert.ok(r.outputs.flat().every((v, i) => Math.abs(v - r.floats.flat()[i]) < 0.05), 'proven outputs near the float model\'s');
-  assert.match(await text(page, '#mode'), /2 threads/);
+  assert.match(await text(page, '#threads'), /^ \(2 threads\)$/);
+  // an estimate before each long stage: shown while it waits ("≈ 1.2 s"), then "x s of ≈ y s"
+  const log = await stageLog();
+  for (const st of ['setup', 'witness', 'prove', 'verify']) {
+    const mine = log.filter((e) => e.stage === st);
+    const firstRun = mine.findIndex((e) => e.state === 'running');
+    assert.ok(firstRun > 0, `${st} ran: ${JSON.stringify(mine)}`);
+    assert.ok(mine.slice(0, firstRun).some((e) => e.state === 'pending' && /^≈ \d/.test(e.text)), `${st}: an estimate before it ran: ${JSON.stringify(mine)}`);
+    assert.match(mine.at(-1).text, /^\d+\.\d\d s$/, `${st} done`);
+    assert.ok(mine.at(-1).cls.includes('done'));
+  }
+  assert.ok(log.some((e) => e.stage === 'prove' && /^\d+\.\d s of ≈ \d/.test(e.text)), 'prove shows elapsed of estimate while it runs');
+  console.log('estimates shown: ' + ['setup', 'witness', 'prove', 'verify'].map((st) => `${st} ${log.find((e) => e.stage === st && /^≈/.test(e.text)).text} -> ${log.filter((e) => e.stage === st).at(-1).text}`).join(', '));
   await page.screenshot({ path: path.join(shots, 'prove.png'), fullPage: true });
 
   // the proof and bundle verify with the native CLI
@@ -73,10 +107,14 @@ try {
   // 2. again: keys from IndexedDB (calibrate + setup cached); cancel during `prove`
   await page.evaluate(() => { window.__zkonnxResult = undefined; });
   await page.click('#prove');
-  await page.waitForFunction(() => document.querySelector('#st_prove .t').textContent === '…', null, { timeout: 300_000, polling: 100 });
+  await page.waitForFunction(() => document.getElementById('st_prove').dataset.state === 'running', null, { timeout: 300_000, polling: 100 });
   assert.strictEqual(await text(page, '#st_setup .t'), 'cached');
   await page.click('#cancel');
   assert.match(await text(page, '#error'), /Cancelled/);
+  // the cancelled stage is marked so, distinct from done and failed; later ones stay pending
+  assert.deepStrictEqual(await page.$eval('#st_prove', (e) => [e.dataset.state, e.className, e.querySelector('.t').textContent]), ['cancelled', 'stage cancelled', 'cancelled']);
+  assert.strictEqual(await page.$eval('#st_verify', (e) => e.dataset.state), 'pending');
+  await page.screenshot({ path: path.join(shots, 'prove-cancelled.png'), fullPage: true });
   assert.strictEqual(await page.$eval('#prove', (b) => b.disabled), false);
   // the page is usable: a bundled example proves
   await page.selectOption('#example', 'mlp');
@@ -84,6 +122,7 @@ try {
   await page.click('#prove');
   await page.waitForFunction(() => window.__zkonnxResult, null, { timeout: 600_000, polling: 500 });
   assert.ok(!(await visible(page, '#error')));
+  assert.strictEqual(await text(page, '#threads'), ' (2 threads)', 'a new worker after cancel: the thread count once');
 
   // 3. a model with an unsupported op: the op is named
   await dropFiles(page, '#drop', [['model.onnx', path.join(unsupported, 'network.onnx')], ['input.json', path.join(unsupported, 'input.json')]]);
@@ -91,6 +130,14 @@ try {
   await page.waitForFunction(() => !document.getElementById('error').classList.contains('hidden'), null, { timeout: 300_000, polling: 200 });
   const unsup = await text(page, '#error');
   assert.match(unsup, /Hardmax/, unsup);
+  // the stage that failed is marked failed; the supported ops are one click away
+  const failed = await page.$$eval('#stages .stage', (els) => els.filter((e) => e.dataset.state === 'failed').map((e) => [e.id, e.className, e.querySelector('.t').textContent]));
+  assert.deepStrictEqual(failed, [['st_calibrate', 'stage failed', 'failed']]);
+  assert.strictEqual(await page.$eval('#ops_link', (a) => new URL(a.href).pathname), '/ops.html');
+  const ops = await (await fetch(`${app}/ops.html`)).text();
+  assert.match(ops, /Softmax/);
+  assert.match(ops, /TreeEnsembleClassifier/);
+  await page.screenshot({ path: path.join(shots, 'prove-failed.png'), fullPage: true });
   console.log(`unsupported op shown: ${unsup.split('\n')[0]}`);
 
   // nothing left the machine: every request went to the app's origin, as a GET
@@ -136,7 +183,36 @@ try {
     await v.waitForFunction(() => window.__zkonnxVerify, null, { timeout: 60_000 });
     assert.strictEqual(await v.evaluate(() => window.__zkonnxVerify.match), false);
     assert.match(await text(v, '#verdict'), /REJECTED/);
-    console.log('verify page without COOP/COEP: valid proof VALID with the linked commitment, tampered INVALID, another commitment REJECTED');
+    // the same model with keys from another SRS: "different keys", not "another model"
+    const cli = path.join(work, 'cli');
+    const zkonnx = path.join(root, 'target/release/zkonnx');
+    execFileSync(zkonnx, ['e2e', model, '--work-dir', cli], { stdio: 'ignore' });
+    const k = JSON.parse(fs.readFileSync(path.join(cli, 'settings.json'), 'utf8')).run_args.logrows;
+    execFileSync(zkonnx, ['gen-srs', '--srs-path', path.join(work, 'other.srs'), '--logrows', String(k), '--seed', '7'], { stdio: 'ignore' });
+    execFileSync(zkonnx, ['setup', '-M', path.join(cli, 'model.compiled'), '--srs-path', path.join(work, 'other.srs'),
+      '--vk-path', path.join(work, 'other.vk'), '--pk-path', path.join(work, 'other.pk'), '--bundle-path', path.join(work, 'other.bundle')], { stdio: 'ignore' });
+    await v.fill('#expect_commitment', '');
+    await v.evaluate(() => { window.__zkonnxVerify = undefined; });
+    await dropFiles(v, '#drop', [['proof.json', path.join(cli, 'proof.json')], ['other.bundle', path.join(work, 'other.bundle')]]);
+    await v.waitForFunction(() => window.__zkonnxVerify, null, { timeout: 60_000 });
+    assert.strictEqual(await v.evaluate(() => window.__zkonnxVerify.ok), false);
+    assert.match(await text(v, '#verdict'), /INVALID with this bundle: the proof was made with different keys/);
+    // its own bundle: valid (the hint changes nothing a verifier accepts)
+    await v.evaluate(() => { window.__zkonnxVerify = undefined; });
+    await dropFiles(v, '#drop', [['verifier.bundle', path.join(cli, 'verifier.bundle')]]);
+    await v.waitForFunction(() => window.__zkonnxVerify, null, { timeout: 60_000 });
+    assert.strictEqual(await v.evaluate(() => window.__zkonnxVerify.ok), true);
+    // files linked from another origin without CORS headers: the error names CORS
+    const other = await serve(cli, { isolate: false });
+    try {
+      await v.goto(`${plain.url}/verify.html?proof=${encodeURIComponent(other.url + '/proof.json')}&bundle=${encodeURIComponent(other.url + '/verifier.bundle')}`);
+      await v.waitForFunction(() => !document.getElementById('error').classList.contains('hidden'), null, { timeout: 60_000 });
+      const msg = await text(v, '#error');
+      assert.match(msg, /another origin .*Access-Control-Allow-Origin.*CORS/s, msg);
+    } finally {
+      other.server.close();
+    }
+    console.log('verify page without COOP/COEP: valid proof VALID with the linked commitment, tampered INVALID, another commitment REJECTED, keys from another SRS "different keys", a cross-origin link names CORS');
   } finally {
     plain.server.close();
   }

@@ -4,9 +4,11 @@
 import { load } from 'zkonnx';
 
 let zk;
+let current = null; // the stage running, named in an error
 const post = (m) => self.postMessage(m);
 
 async function stage(name, f) {
+  current = name;
   post({ type: 'stage', name, state: 'running' });
   const t = performance.now();
   await new Promise((r) => setTimeout(r, 0)); // let the page show it
@@ -18,7 +20,8 @@ async function stage(name, f) {
 self.onmessage = async ({ data }) => {
   const { onnx, input, runArgs, target, cached } = data;
   try {
-    zk ??= await stage('load', () => load());
+    if (zk) post({ type: 'stage', name: 'load', state: 'cached' });
+    else zk = await stage('load', () => load());
     post({ type: 'info', threads: zk.numThreads(), isolated: self.crossOriginIsolated === true });
     let settings = cached?.settings;
     if (settings) {
@@ -29,6 +32,8 @@ self.onmessage = async ({ data }) => {
     }
     // with cached keys, the cached salt: the params commitment stays the one published
     const compiled = await stage('compile', () => zk.compileCircuit(onnx, settings, cached?.salt ?? undefined));
+    // seconds of the long stages on this module and thread count, from the circuit's size
+    post({ type: 'estimate', stages: zk.estimateStages(compiled) });
     const hashed = settings.run_args.param_visibility === 'Hashed';
     const salt = hashed ? zk.paramSalt(compiled) : null;
     const commitment = hashed ? zk.commit(compiled) : null;
@@ -54,12 +59,13 @@ self.onmessage = async ({ data }) => {
     const floats = zk.floatOutputs(onnx, settings, input);
     const proof = await stage('prove', () => zk.prove(compiled, witness, keys.pk, params));
     const verified = await stage('verify', () => zk.verify(proof, settings, keys.vk, params));
+    current = null;
     post({
       type: 'done', proof, settings, keys, verified, floats, salt, commitment,
       outputs: witness.pretty_elements.rescaled_outputs.map((r) => r.map(Number)),
       memoryBytes: zk.memoryBytes(),
     });
   } catch (e) {
-    post({ type: 'error', message: e instanceof Error ? e.message : String(e) });
+    post({ type: 'error', stage: current, message: e instanceof Error ? e.message : String(e) });
   }
 };

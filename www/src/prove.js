@@ -8,6 +8,9 @@ import { cacheKey, getKeys, putKeys } from './keys.js';
 const $ = (id) => document.getElementById(id);
 const STAGES = ['load', 'calibrate', 'compile', 'srs', 'setup', 'witness', 'prove', 'verify'];
 const state = { onnx: null, input: null, onnxName: '', worker: null, running: false, timer: null };
+// the long stages' estimates (zkonnx's, from the circuit's size, once compiled), rescaled by how
+// the finished ones compared: this machine may be faster or slower than the reference
+const run = { est: {}, estSum: 0, actSum: 0, current: null };
 
 $('mode').textContent = self.crossOriginIsolated
   ? 'This page is cross-origin isolated: proving uses every core.'
@@ -15,15 +18,20 @@ $('mode').textContent = self.crossOriginIsolated
 
 // ---- inputs: dropped or picked files, or a bundled example
 async function takeFiles(files) {
+  // every file is taken (a bad input.json does not drop the model picked with it)
+  const problems = [];
   for (const f of files) {
     const bytes = new Uint8Array(await f.arrayBuffer());
     if (f.name.endsWith('.json')) {
+      let input;
       try {
-        state.input = JSON.parse(new TextDecoder().decode(bytes));
+        input = JSON.parse(new TextDecoder().decode(bytes));
       } catch (e) {
-        return showError(`${f.name} is not valid JSON: ${e.message}`);
+        problems.push(`${f.name} is not valid JSON: ${e.message}`);
+        continue;
       }
-      if (!Array.isArray(state.input?.input_data)) return showError(`${f.name}: no "input_data" array (expected ezkl's input.json format)`);
+      if (!Array.isArray(input?.input_data)) problems.push(`${f.name}: no "input_data" array (expected ezkl's input.json format)`);
+      else state.input = input;
     } else {
       state.onnx = bytes;
       state.onnxName = f.name;
@@ -31,6 +39,8 @@ async function takeFiles(files) {
   }
   $('example').value = '';
   showPicked();
+  if (problems.length) showError(problems.join('\n'));
+  else $('error').classList.add('hidden');
 }
 function showPicked() {
   $('picked').textContent = `model: ${state.onnxName || '—'} · input: ${state.input ? 'loaded' : '—'}`;
@@ -61,23 +71,66 @@ function explainVisibility() {
 for (const id of ['input_visibility', 'output_visibility', 'param_visibility']) $(id).addEventListener('change', explainVisibility);
 explainVisibility();
 
-// ---- stages
+// ---- stages: pending (with an estimate once known), running (a bar filled by elapsed time over
+// the estimate, or an indeterminate one), done, cached, failed, cancelled
 function resetStages() {
-  $('stages').innerHTML = STAGES.map((s) => `<div class="stage" id="st_${s}"><span>${s}</span><div class="bar"><div></div></div><span class="t"></span></div>`).join('');
+  run.est = {}; run.estSum = 0; run.actSum = 0; run.current = null;
+  $('stages').innerHTML = STAGES.map((s) => `<div class="stage" id="st_${s}" data-state="pending"><span>${s}</span><div class="bar"><div></div></div><span class="t"></span></div>`).join('');
+}
+const fmt = (s) => (s < 10 ? `${s.toFixed(1)} s` : s < 120 ? `${s.toFixed(0)} s` : `${(s / 60).toFixed(0)} min`);
+function predict(name) {
+  const e = run.est[name];
+  if (e === undefined) return undefined;
+  return run.estSum > 0 ? e * Math.min(4, Math.max(0.25, run.actSum / run.estSum)) : e;
+}
+function showEstimates() {
+  for (const name of Object.keys(run.est)) {
+    const el = $(`st_${name}`);
+    if (el?.dataset.state === 'pending') el.querySelector('.t').textContent = `≈ ${fmt(predict(name))}`;
+  }
 }
 function setStage(name, st, seconds) {
   const el = $(`st_${name}`);
   if (!el) return;
   const bar = el.querySelector('.bar > div');
   const t = el.querySelector('.t');
-  if (st === 'running') { bar.style.width = '50%'; t.textContent = '…'; el.dataset.start = performance.now(); }
-  if (st === 'done') { bar.style.width = '100%'; el.classList.add('done'); t.textContent = `${seconds.toFixed(2)} s`; }
+  el.dataset.state = st;
+  el.classList.remove('busy');
+  if (st === 'running') {
+    run.current = name;
+    el.dataset.start = performance.now();
+    const e = predict(name);
+    if (e === undefined) { el.classList.add('busy'); t.textContent = '…'; } else { bar.style.width = '0'; t.textContent = `≈ ${fmt(e)}`; }
+  }
+  if (st === 'done') {
+    bar.style.width = '100%'; el.classList.add('done'); t.textContent = `${seconds.toFixed(2)} s`;
+    if (run.est[name] > 0.05) { run.estSum += run.est[name]; run.actSum += seconds; showEstimates(); }
+  }
   if (st === 'cached') { bar.style.width = '100%'; el.classList.add('done'); t.textContent = 'cached'; }
+  if (st === 'failed') { bar.style.width = '100%'; el.classList.add('failed'); t.textContent = 'failed'; }
+  if (st === 'cancelled') { el.classList.add('cancelled'); t.textContent = 'cancelled'; }
+}
+// the running stage's bar and time, every 200 ms
+function tick() {
+  const el = run.current && $(`st_${run.current}`);
+  if (!el || el.dataset.state !== 'running') return;
+  const e = predict(run.current);
+  if (e === undefined) return;
+  const secs = (performance.now() - Number(el.dataset.start)) / 1000;
+  el.querySelector('.bar > div').style.width = `${Math.min(95, (100 * secs) / e)}%`;
+  el.querySelector('.t').textContent = `${secs.toFixed(1)} s of ≈ ${fmt(e)}`;
 }
 
 function showError(msg) {
-  $('error').textContent = msg;
-  $('error').classList.remove('hidden');
+  const box = $('error');
+  box.textContent = msg;
+  if (/unsupported op/i.test(msg)) {
+    box.append('\n');
+    const a = Object.assign(document.createElement('a'), { href: './ops.html', target: '_blank', textContent: 'The ops zkonnx supports' });
+    a.id = 'ops_link';
+    box.append(a, ' (and how to export a model without the others).');
+  }
+  box.classList.remove('hidden');
 }
 
 function setRunning(on) {
@@ -87,7 +140,7 @@ function setRunning(on) {
   clearInterval(state.timer);
   if (on) {
     const t0 = performance.now();
-    state.timer = setInterval(() => { $('elapsed').textContent = `${((performance.now() - t0) / 1000).toFixed(1)} s`; }, 200);
+    state.timer = setInterval(() => { $('elapsed').textContent = `${((performance.now() - t0) / 1000).toFixed(1)} s`; tick(); }, 200);
   }
 }
 
@@ -101,6 +154,7 @@ $('cancel').addEventListener('click', () => {
   state.worker?.terminate();
   state.worker = null;
   setRunning(false);
+  if (run.current && $(`st_${run.current}`)?.dataset.state === 'running') setStage(run.current, 'cancelled');
   showError('Cancelled. Nothing was kept from this run; press Prove to start again.');
 });
 
@@ -127,9 +181,11 @@ $('prove').addEventListener('click', async () => {
   const w = worker();
   w.onmessage = async ({ data: m }) => {
     if (m.type === 'stage') setStage(m.name, m.state, m.seconds);
-    if (m.type === 'info') $('mode').textContent += ` (${m.threads} thread${m.threads > 1 ? 's' : ''})`;
+    if (m.type === 'estimate') { run.est = m.stages; showEstimates(); }
+    if (m.type === 'info') $('threads').textContent = ` (${m.threads} thread${m.threads > 1 ? 's' : ''})`;
     if (m.type === 'error') {
       setRunning(false);
+      if (m.stage) setStage(m.stage, 'failed');
       showError(m.message);
     }
     if (m.type === 'done') {
@@ -138,7 +194,12 @@ $('prove').addEventListener('click', async () => {
       showResult(m);
     }
   };
-  w.onerror = (e) => { setRunning(false); showError(`The prover stopped: ${e.message || 'out of memory?'}`); state.worker = null; };
+  w.onerror = (e) => {
+    setRunning(false);
+    if (run.current) setStage(run.current, 'failed');
+    showError(`The prover stopped: ${e.message || 'out of memory?'}`);
+    state.worker = null;
+  };
   const devSrsBase = new URL('./srs/', location.href).href;
   w.postMessage({ onnx: state.onnx, input: state.input, srs, devSrsBase, runArgs, target, cached });
 });

@@ -23,7 +23,16 @@ function check() {
     const info = inspect(state.proof, state.bundle);
     $('result').classList.remove('hidden');
     $('result').className = ok ? 'ok' : 'bad';
-    $('verdict').textContent = ok ? '✔ VALID proof' : '✘ INVALID proof: it was not made by this model with these outputs';
+    // the keys the prover says it used (a hint for the message only: nothing shown is read from it)
+    let claimed = null;
+    try { claimed = JSON.parse(new TextDecoder().decode(state.proof)).keys_fingerprint ?? null; } catch { /* verify parsed it */ }
+    const otherKeys = !ok && claimed && claimed !== info.fingerprint;
+    $('verdict').textContent = ok
+      ? '✔ VALID proof'
+      : otherKeys
+        ? `✘ INVALID with this bundle: the proof was made with different keys (bundle ${claimed.slice(0, 16)}…, this one ${info.fingerprint.slice(0, 16)}…). `
+          + 'The same model set up again, or with another SRS, has other keys: check the proof with the bundle published with it.'
+        : '✘ INVALID proof: it was not made by this model with these outputs';
     const rows = [];
     for (const [kind, ts] of [['input', info.inputs], ['output', info.outputs]]) {
       ts.forEach((vals, i) => vals.forEach((v, j) => rows.push(`<tr><td>public ${kind} ${i}[${j}]</td><td>${v.toPrecision(6)}</td></tr>`)));
@@ -64,7 +73,7 @@ function check() {
       ? `<span class="unsafe">${info.srs}: do not trust these keys.</span>`
       : `SRS: ${info.srs}.`;
     $('timing').textContent = `verified in ${ms.toFixed(1)} ms`;
-    window.__zkonnxVerify = { ok, info, match };
+    window.__zkonnxVerify = { ok, info, match, otherKeys };
   } catch (e) {
     showError(e instanceof Error ? e.message : String(e));
     window.__zkonnxVerify = { error: String(e.message || e) };
@@ -88,13 +97,30 @@ $('files').addEventListener('change', (e) => take(e.target.files));
 const q = new URLSearchParams(location.search);
 if (q.get('commitment')) $('expect_commitment').value = q.get('commitment');
 $('expect_commitment').addEventListener('input', () => check());
+// a linked file: a failed fetch of another origin is almost always CORS (the browser hides why)
+async function fetchLinked(what, url) {
+  const abs = new URL(url, location.href);
+  let r;
+  try {
+    r = await fetch(abs);
+  } catch (e) {
+    const cross = abs.origin !== location.origin;
+    throw new Error(`Could not fetch the linked ${what} (${abs.href}): `
+      + (cross
+        ? `it is on another origin (${abs.origin}) and the browser refused to let this page read it. That server must send `
+          + '"Access-Control-Allow-Origin" (CORS) for it; or download the file and drop it here.'
+        : `${e.message}.`));
+  }
+  if (!r.ok) throw new Error(`Could not fetch the linked ${what} (${abs.href}): HTTP ${r.status} ${r.statusText}.`);
+  return new Uint8Array(await r.arrayBuffer());
+}
 if (q.get('proof') && q.get('bundle')) {
   try {
-    state.proof = new Uint8Array(await (await fetch(q.get('proof'))).arrayBuffer());
-    state.bundle = new Uint8Array(await (await fetch(q.get('bundle'))).arrayBuffer());
+    state.proof = await fetchLinked('proof', q.get('proof'));
+    state.bundle = await fetchLinked('bundle', q.get('bundle'));
     check();
   } catch (e) {
-    showError(`Could not fetch the linked files: ${e.message}`);
+    showError(e.message);
   }
 }
 check();

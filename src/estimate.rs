@@ -1,0 +1,259 @@
+//! How long the long stages (setup, witness, prove, verify) will take, from the circuit's size
+//! alone: rows and the constraint system's columns, lookups and degree. The one place progress
+//! estimates come from (the CLI's progress lines, the JS `onProgress` callbacks, the web app).
+//!
+//! The model counts what the prover does per row: one MSM of `2^k` points for every committed
+//! polynomial (advice columns, three per lookup, the permutation's product chunks, the quotient's
+//! pieces, the opening), and coset FFTs and gate evaluation on the extended domain for every
+//! polynomial the quotient reads. Its coefficients are fitted on the bench models measured on the
+//! reference machine (2 vCPU, x86-64, 2 threads: BENCHMARKS.md, "Progress estimates"); engine
+//! factors carry that to fewer or more threads and to the WebAssembly modules. Estimates are
+//! meant to be within a factor of about 1.5; callers rescale the stages still to come by how the
+//! finished ones compared (see [`Rescale`]).
+
+use serde::Serialize;
+
+use crate::circuit::{constraint_system, CircuitParams};
+use crate::settings::Settings;
+
+/// The size of a circuit, as the prover's work depends on it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct Shape {
+    pub logrows: u32,
+    pub advice: usize,
+    pub fixed: usize,
+    pub selectors: usize,
+    pub lookups: usize,
+    pub permutation_columns: usize,
+    pub degree: usize,
+}
+
+impl Shape {
+    pub fn of(settings: &Settings) -> Shape {
+        let cs = constraint_system(&CircuitParams::from_settings(settings));
+        Shape {
+            logrows: settings.run_args.logrows,
+            advice: cs.num_advice_columns(),
+            fixed: cs.num_fixed_columns(),
+            selectors: cs.num_selectors(),
+            lookups: cs.lookups().len(),
+            permutation_columns: cs.permutation().get_columns().len(),
+            degree: cs.degree(),
+        }
+    }
+
+    fn rows(&self) -> f64 {
+        (1u64 << self.logrows.min(40)) as f64
+    }
+
+    /// The permutation argument's product polynomials (columns per chunk: degree − 2).
+    fn permutation_chunks(&self) -> usize {
+        let per = self.degree.saturating_sub(2).max(1);
+        self.permutation_columns.div_ceil(per)
+    }
+
+    /// MSMs of `2^k` points in a proof: advice, lookups (permuted input, permuted table,
+    /// product), permutation products, the quotient's pieces, and the opening.
+    fn prove_msms(&self) -> f64 {
+        (self.advice + 3 * self.lookups + self.permutation_chunks() + self.degree + 3) as f64
+    }
+
+    /// Polynomials taken to the extended domain (size `2^k · 2^⌈log2(degree − 1)⌉`) for the
+    /// quotient, weighted by that domain's size over `2^k`.
+    fn prove_extended(&self) -> f64 {
+        let ext = (self.degree.saturating_sub(1).max(1) as f64)
+            .log2()
+            .ceil()
+            .exp2();
+        let polys = self.advice
+            + self.fixed
+            + self.selectors.div_ceil(4)
+            + 3 * self.lookups
+            + self.permutation_columns
+            + 2 * self.permutation_chunks();
+        ext * polys as f64
+    }
+
+    /// Commitments made by setup: fixed columns (selectors compressed) and permutation columns.
+    fn setup_msms(&self) -> f64 {
+        (self.fixed + self.selectors.div_ceil(4) + self.permutation_columns) as f64
+    }
+}
+
+/// Seconds per stage.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Serialize)]
+pub struct Estimate {
+    pub setup: f64,
+    pub witness: f64,
+    pub prove: f64,
+    pub verify: f64,
+}
+
+/// Where the stages run.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Engine {
+    /// Native code (x86-64) with this many threads.
+    Native { threads: usize },
+    /// The threaded WebAssembly module with 32-bit-limb arithmetic (`mt`).
+    Wasm32 { threads: usize },
+    /// The threaded module with WebAssembly's wide arithmetic (`mt-wide`).
+    WasmWide { threads: usize },
+    /// The single-threaded WebAssembly module (`web`, `node`).
+    WasmSingle,
+}
+
+// Fitted on the reference machine, native, 2 threads, on the five bench models (k = 10 … 15,
+// 44 to 74 advice columns; BENCHMARKS.md, "Progress estimates"): seconds per row per MSM and
+// per row per extended polynomial, per row per setup commitment, per row of witness, and the
+// fixed parts (reading keys and SRS, transcript, pairing).
+const PROVE_MSM: f64 = 1.29e-6;
+const PROVE_EXT: f64 = 0.30e-6;
+const PROVE_FIXED: f64 = 0.3;
+const SETUP_MSM: f64 = 2.4e-6;
+const SETUP_FIXED: f64 = 0.35;
+const WITNESS_ROW: f64 = 0.8e-6;
+const VERIFY_FIXED: f64 = 0.27;
+
+impl Engine {
+    /// The engine's time over native code with 2 threads (the fit's reference), for setup and
+    /// prove: one-thread time over native's (measured: BENCHMARKS.md, "Progress estimates"),
+    /// divided by the parallel speed-up (native: 1.87 from 1 to 2 threads).
+    fn factor(self) -> f64 {
+        let speedup = |t: usize| (t.max(1) as f64).powf(0.9);
+        let native_1 = speedup(2);
+        match self {
+            Engine::Native { threads } => native_1 / speedup(threads),
+            Engine::Wasm32 { threads } => 1.5 * native_1 / speedup(threads),
+            Engine::WasmWide { threads } => 0.75 * native_1 / speedup(threads),
+            Engine::WasmSingle => 1.3 * native_1,
+        }
+    }
+
+    /// Verify's time over native's: a fixed cost (the pairing, the vk read), one thread.
+    fn verify_factor(self) -> f64 {
+        match self {
+            Engine::Native { .. } => 1.0,
+            Engine::Wasm32 { .. } | Engine::WasmSingle => 3.0,
+            Engine::WasmWide { .. } => 1.4,
+        }
+    }
+
+    /// The engine this code runs on (the WebAssembly builds know theirs).
+    pub fn current() -> Engine {
+        #[cfg(not(target_arch = "wasm32"))]
+        {
+            Engine::Native { threads: threads() }
+        }
+        #[cfg(all(
+            target_arch = "wasm32",
+            target_feature = "atomics",
+            zkonnx_wide_arithmetic
+        ))]
+        {
+            Engine::WasmWide { threads: threads() }
+        }
+        #[cfg(all(
+            target_arch = "wasm32",
+            target_feature = "atomics",
+            not(zkonnx_wide_arithmetic)
+        ))]
+        {
+            Engine::Wasm32 { threads: threads() }
+        }
+        #[cfg(all(target_arch = "wasm32", not(target_feature = "atomics")))]
+        {
+            Engine::WasmSingle
+        }
+    }
+}
+
+#[cfg(any(not(target_arch = "wasm32"), target_feature = "atomics"))]
+fn threads() -> usize {
+    rayon::current_num_threads()
+}
+
+/// The stages' estimated seconds for this circuit on this engine.
+pub fn estimate(shape: &Shape, engine: Engine) -> Estimate {
+    let n = shape.rows();
+    let f = engine.factor();
+    Estimate {
+        setup: f * (SETUP_FIXED + n * SETUP_MSM * shape.setup_msms()),
+        witness: f * n * WITNESS_ROW,
+        prove: f
+            * (PROVE_FIXED
+                + n * (PROVE_MSM * shape.prove_msms() + PROVE_EXT * shape.prove_extended())),
+        verify: engine.verify_factor() * VERIFY_FIXED,
+    }
+}
+
+/// Rescales the stages still to come by how the finished ones compared with their estimates:
+/// a slower or faster machine than the reference shows in the first long stage.
+#[derive(Clone, Debug, Default)]
+pub struct Rescale {
+    estimated: f64,
+    actual: f64,
+}
+
+impl Rescale {
+    /// A stage finished: its estimate and its actual seconds.
+    pub fn finished(&mut self, estimated: f64, actual: f64) {
+        if estimated > 0.05 && actual.is_finite() {
+            self.estimated += estimated;
+            self.actual += actual;
+        }
+    }
+
+    /// The estimate of a stage to come, corrected by the finished stages (the correction is
+    /// bounded to a factor of 4 either way).
+    pub fn predict(&self, estimated: f64) -> f64 {
+        if self.estimated <= 0.0 {
+            return estimated;
+        }
+        estimated * (self.actual / self.estimated).clamp(0.25, 4.0)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn shape(logrows: u32, lookups: usize) -> Shape {
+        Shape {
+            logrows,
+            advice: 16,
+            fixed: 8,
+            selectors: 20,
+            lookups,
+            permutation_columns: 12,
+            degree: 5,
+        }
+    }
+
+    #[test]
+    fn estimates_grow_with_rows_columns_and_engine() {
+        let n = Engine::Native { threads: 2 };
+        let a = estimate(&shape(12, 4), n);
+        let b = estimate(&shape(13, 4), n);
+        assert!(
+            b.prove > 1.3 * a.prove && b.prove < 2.0 * a.prove,
+            "prove: rows and a fixed part"
+        );
+        assert!(estimate(&shape(12, 8), n).prove > a.prove, "lookups cost");
+        assert!(estimate(&shape(12, 4), Engine::Native { threads: 1 }).prove > a.prove);
+        assert!(estimate(&shape(12, 4), Engine::Wasm32 { threads: 2 }).prove > a.prove);
+        assert!(estimate(&shape(12, 4), Engine::WasmSingle).prove > a.prove);
+        assert!(a.setup > 0.0 && a.witness > 0.0 && a.verify > 0.0);
+    }
+
+    #[test]
+    fn rescale_follows_the_finished_stages() {
+        let mut r = Rescale::default();
+        assert_eq!(r.predict(2.0), 2.0);
+        r.finished(1.0, 2.0);
+        assert!((r.predict(3.0) - 6.0).abs() < 1e-9);
+        r.finished(0.01, 100.0); // too short to say anything
+        assert!((r.predict(3.0) - 6.0).abs() < 1e-9);
+        r.finished(1.0, 100.0);
+        assert!((r.predict(1.0) - 4.0).abs() < 1e-9, "bounded");
+    }
+}

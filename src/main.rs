@@ -682,7 +682,10 @@ fn run(cmd: Cmd) -> Res<()> {
                 ));
             }
             eprintln!("warning: generating an UNSAFE SRS from a fixed seed: for tests only, never for real proofs");
-            write(&srs_path, &pipeline::gen_srs(logrows, seed))?;
+            let bar = Progress::start("gen-srs", estimate::gen_srs(logrows, Engine::current()));
+            let srs = pipeline::gen_srs(logrows, seed);
+            bar.finish();
+            write(&srs_path, &srs)?;
         }
         Cmd::Setup {
             compiled_circuit,
@@ -943,7 +946,10 @@ fn e2e(
         Some(p) => read(p)?,
         None => {
             eprintln!("warning: no --srs-path: generating an UNSAFE development SRS (k = {k})");
-            pipeline::gen_srs(k, zkonnx::srs::DEFAULT_DEV_SEED as u64)
+            let bar = Progress::start("gen-srs", estimate::gen_srs(k, Engine::current()));
+            let srs = pipeline::gen_srs(k, zkonnx::srs::DEFAULT_DEV_SEED as u64);
+            bar.finish();
+            srs
         }
     };
     write(&work.join(format!("kzg{k}.srs")), &srs)?;

@@ -788,8 +788,18 @@ fn run(cmd: Cmd) -> Res<()> {
             .map_err(e)?;
             print_report(&report);
             if !report.valid {
+                // the keys the prover says it used: a hint for the message, nothing more
+                let other_keys = match &p.keys_fingerprint {
+                    Some(fp) if *fp != report.fingerprint => format!(
+                        " (the proof was made with different keys: fingerprint {}…, these are {}…; \
+                         the same model set up again or with another SRS has other keys)",
+                        fp.get(..16).unwrap_or(fp),
+                        report.fingerprint.get(..16).unwrap_or(&report.fingerprint)
+                    ),
+                    _ => String::new(),
+                };
                 return Err(format!(
-                    "verify: the proof is INVALID{}",
+                    "verify: the proof is INVALID{}{other_keys}",
                     report
                         .reason
                         .as_deref()

@@ -115,6 +115,51 @@ fn ezkl_command_lines_work() {
         .output()
         .unwrap();
     assert!(!st.status.success());
+    let (ok, text) = zk_any(
+        &dir,
+        "verify -S settings.json --proof-path bad.json --vk-path vk.key --srs-path kzg.srs",
+    );
+    assert!(!ok && !text.contains("different keys"), "{text}");
+
+    // the same model's keys from another SRS: INVALID, and the message says "different keys"
+    // (from the proof's keys_fingerprint, a hint only: the verdict is the same without it)
+    zk(
+        &dir,
+        &format!("gen-srs --srs-path other.srs --logrows {k} --seed 7"),
+    );
+    zk(&dir, "setup -M model.compiled --srs-path other.srs --vk-path other.vk --pk-path other.pk --bundle-path other.bundle");
+    let (ok, text) = zk_any(
+        &dir,
+        "verify --proof-path proof.json --bundle-path other.bundle",
+    );
+    assert!(
+        !ok && text.contains("INVALID") && text.contains("made with different keys"),
+        "{text}"
+    );
+    let mut unhinted = p.clone();
+    unhinted
+        .as_object_mut()
+        .unwrap()
+        .remove("keys_fingerprint")
+        .unwrap();
+    std::fs::write(
+        dir.join("unhinted.json"),
+        serde_json::to_vec(&unhinted).unwrap(),
+    )
+    .unwrap();
+    let (ok, text) = zk_any(
+        &dir,
+        "verify --proof-path unhinted.json --bundle-path other.bundle",
+    );
+    assert!(
+        !ok && text.contains("INVALID") && !text.contains("different keys"),
+        "{text}"
+    );
+    let (ok, text) = zk_any(
+        &dir,
+        "verify --proof-path unhinted.json --bundle-path verifier.bundle",
+    );
+    assert!(ok, "the hint is not needed to verify: {text}");
     let _ = std::fs::remove_dir_all(&dir);
 }
 

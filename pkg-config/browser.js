@@ -2,6 +2,7 @@
 // headers), the single-threaded one otherwise. The functions of the returned object are the
 // module's (see index.d.ts), guarded so that an internal abort becomes an Error (guard.js).
 import { guard } from './guard.js';
+import { checkOptions, LOAD_OPTIONS } from './options.js';
 
 // A module using WebAssembly's wide-arithmetic instruction i64.mul_wide_u (one function
 // (i64, i64) -> (i64, i64)): engines that validate it run the threaded build compiled with
@@ -23,7 +24,9 @@ export function hasWideArithmetic() {
   }
 }
 
-export async function load({ threads, single = false, wideArithmetic } = {}) {
+export async function load(options) {
+  checkOptions('load', options, LOAD_OPTIONS);
+  const { threads, single = false, wideArithmetic } = options ?? {};
   if (globalThis.crossOriginIsolated === true && !single) {
     const wide = wideArithmetic ?? hasWideArithmetic();
     const zk = wide ? await import('./mt-wide/zkonnx.js') : await import('./mt/zkonnx.js');

@@ -1,48 +1,280 @@
-type Raw = typeof import('./web/zkonnx.js');
-/** The loaded module: the pipeline's functions (see the package README). */
-export type Zkonnx = Omit<Raw, 'default' | 'initSync' | 'setup' | 'Keys'> & {
-  /** Proving and verifying keys, and the verification bundle (for `zkonnx/verifier`), as bytes. */
-  setup(compiledCircuit: Uint8Array, srs: Uint8Array): { vk: Uint8Array; pk: Uint8Array; bundle: Uint8Array };
+// Types of the npm package `zkonnx` (the entries 'zkonnx', 'zkonnx/browser', 'zkonnx/node').
+// They name ECMAScript types only (no DOM, no Node types), so they check under any `lib`, with
+// `skipLibCheck` off. The objects are ezkl's JSON files: settings.json, witness.json,
+// proof.json, input.json.
+
+/** Who sees a tensor: `Public` values are in the proof; `Hashed` a Poseidon commitment of them
+ * (params: salted); `Fixed` params are in the verifying key; `Private` values are not bound. */
+export type Visibility = 'Public' | 'Private' | 'Fixed' | 'Hashed';
+
+/** `settings.run_args`: ezkl's run arguments, as settings hold them. */
+export interface RunArgs {
+  /** fixed-point scale of the inputs: a value x is stored as round(x · 2^input_scale) */
+  input_scale: number;
+  /** fixed-point scale of the weights */
+  param_scale: number;
+  scale_rebase_multiplier: number;
+  /** the quantized range lookups cover, [low, high) */
+  lookup_range: [number, number];
+  table_shift: number;
+  /** the circuit has 2^logrows rows: the SRS must have at least that many points */
+  logrows: number;
+  num_inner_cols: number;
+  /** e.g. [['batch_size', 1]] */
+  variables: Array<[string, number]>;
+  input_visibility: Visibility;
+  output_visibility: Visibility;
+  param_visibility: Visibility;
+  check_mode: 'SAFE' | 'UNSAFE';
+  decomp_base: number;
+  decomp_legs: number;
+}
+
+/** `runArgs` of genSettings and Prover.create: any subset of RunArgs (omitted fields take ezkl's
+ * defaults); visibilities also in lower case. */
+export type RunArgsInput = Partial<Omit<RunArgs, 'input_visibility' | 'output_visibility' | 'param_visibility'>> & {
+  input_visibility?: Visibility | Lowercase<Visibility>;
+  output_visibility?: Visibility | Lowercase<Visibility>;
+  param_visibility?: Visibility | Lowercase<Visibility>;
+};
+
+/** A function a lookup table evaluates, e.g. { fn: 'Sigmoid' } or { fn: 'LeakyRelu', alpha: 0.01 }. */
+export interface LookupFunction {
+  fn: string;
+  [parameter: string]: string | number;
+}
+
+/** `settings.json` (genSettings, calibrateSettings, compiledSettings). */
+export interface Settings {
+  run_args: RunArgs;
+  /** rows the model's layout uses */
+  num_rows: number;
+  total_assignments: number;
+  total_const_size: number;
+  /** shapes of the public instance tensors (the layout digest first) */
+  model_instance_shapes: number[][];
+  model_input_shapes: number[][];
+  model_output_shapes: number[][];
+  /** per input / output: its fixed-point scale (a value is stored as round(x · 2^scale)) */
+  model_input_scales: number[];
+  model_output_scales: number[];
+  required_lookups: LookupFunction[];
+  /** each lookup table's input domain */
+  table_domains: Array<[number, number]>;
+  commit_digits: number;
+  commit_rows: number;
+  version: string;
+}
+
+/** `input.json`: one array of floats per model input (several samples back to back form
+ * calibration data). */
+export interface InputData {
+  input_data: number[][];
+}
+
+/** A field element of BN254's scalar field: 64 hex digits, little-endian (ezkl's encoding). */
+export type Felt = string;
+
+/** Decoded values, as decimal strings (`Number(s)` for numbers), one array per tensor. */
+export interface PrettyElements {
+  /** the inputs as floats (dequantized) */
+  rescaled_inputs: string[][];
+  /** the inputs as quantized integers */
+  inputs: string[][];
+  /** the outputs as floats (dequantized) */
+  rescaled_outputs: string[][];
+  /** the outputs as quantized integers */
+  outputs: string[][];
+}
+
+/** `witness.json` (genWitness). */
+export interface Witness {
+  inputs: Felt[][];
+  outputs: Felt[][];
+  pretty_elements: PrettyElements;
+  max_lookup_inputs: number;
+  min_lookup_inputs: number;
+  /** commitments of hashed tensors (0x…, informative: proving recomputes them) */
+  processed_params?: { poseidon_hash: string[] };
+  processed_inputs?: { poseidon_hash: string[] };
+  processed_outputs?: { poseidon_hash: string[] };
+  /** salts of hashed inputs / outputs (0x…), one per tensor */
+  input_salts?: string[];
+  output_salts?: string[];
+}
+
+/** The public values of a proof, decoded by the prover (verifiers decode `instances` instead:
+ * `inspect` of 'zkonnx/verifier'). */
+export interface PrettyPublicInputs extends PrettyElements {
+  /** the params commitment (0x…), with hashed params */
+  param_commitment?: string;
+  input_commitments?: string[];
+  output_commitments?: string[];
+}
+
+/** `proof.json` (prove): what a verifier needs besides the verifying key or bundle. */
+export interface Proof {
+  /** the public instances, one column: the layout digest, then commitments and public values */
+  instances: Felt[][];
+  /** 0x + the proof's bytes in hex */
+  hex_proof: string;
+  pretty_public_inputs: PrettyPublicInputs;
+  transcript_type: string;
+  protocol: string;
+  version: string;
+}
+
+/** `verifier.bundle`: everything 'zkonnx/verifier' needs besides the proof (a few KB). */
+export type Bundle = Uint8Array;
+
+/** What setup makes: the verifying key, the proving key and the bundle, as bytes. */
+export interface Keys {
+  vk: Uint8Array;
+  pk: Uint8Array;
+  bundle: Bundle;
+}
+
+/** An AbortSignal (DOM's or Node's; only these members are used). */
+export interface AbortSignalLike {
+  readonly aborted: boolean;
+  addEventListener(type: 'abort', listener: () => void, options?: { once?: boolean }): void;
+  removeEventListener(type: 'abort', listener: () => void): void;
+}
+
+/** A stage of Prover.create ('load' in a Worker, 'settings', 'calibrate', 'compile', 'srs',
+ * 'setup') or of prove ('witness', 'prove'); `fraction` of the call done, 0 to 1. */
+export type OnProgress = (stage: string, fraction: number) => void;
+
+/** The build that runs: 'web' (browser, single-threaded), 'mt' (threaded, 32-bit-limb field
+ * arithmetic), 'mt-wide' (browser, threaded, WebAssembly wide-arithmetic), 'node' (Node,
+ * single-threaded). */
+export type ModuleKind = 'web' | 'mt' | 'mt-wide' | 'node';
+
+/** The loaded module: the pipeline's functions. Bytes are Uint8Arrays (a Node Buffer is one). */
+export interface Zkonnx {
+  /** `gen-settings`: settings for the model, from (partial) run arguments. */
+  genSettings(onnx: Uint8Array, runArgs?: RunArgsInput): Settings;
+  /** `calibrate-settings`: scales, lookup range and logrows fitted to the data; 'resources'
+   * (the default) picks the cheapest setting within tolerance, 'accuracy' the most precise. */
+  calibrateSettings(onnx: Uint8Array, settings: Settings, data: InputData, target?: 'resources' | 'accuracy'): Settings;
+  /** `compile-circuit`: the compiled circuit's bytes. With hashed params, `salt` (0x…, 64 hex
+   * digits) is the params commitment's salt; omitted, a fresh random one. */
+  compileCircuit(onnx: Uint8Array, settings: Settings, salt?: string): Uint8Array;
+  /** The params commitment (0x…) of a compiled circuit with hashed params: publish it. */
+  commit(compiledCircuit: Uint8Array): string;
+  /** The params salt (0x…, secret: keep it with the model), or undefined (params not hashed). */
+  paramSalt(compiledCircuit: Uint8Array): string | undefined;
+  /** The settings inside a compiled circuit. */
+  compiledSettings(compiledCircuit: Uint8Array): Settings;
+  /** An UNSAFE development SRS (anyone can forge proofs for keys made with it), for tests: slow
+   * in WebAssembly; make SRS files with the CLI (`zkonnx get-srs`, or `zkonnx gen-srs`). */
+  genSrs(logrows: number, seed?: number): Uint8Array;
+  /** Checks an SRS file and downsizes it to `logrows`. */
+  loadSrs(srs: Uint8Array, logrows: number): Uint8Array;
+  /** KZG setup: the proving and verifying keys and the bundle for 'zkonnx/verifier'. */
+  setup(compiledCircuit: Uint8Array, srs: Uint8Array): Keys;
+  /** The float model's outputs on the first sample of `input`, one array per output. */
+  floatOutputs(onnx: Uint8Array, settings: Settings, input: InputData): number[][];
+  /** `gen-witness`: the quantized run of the model on `input`. */
+  genWitness(compiledCircuit: Uint8Array, input: InputData): Witness;
+  /** `mock`: true, or throws an Error naming the failing constraints. */
+  mock(compiledCircuit: Uint8Array, witness: Witness): boolean;
+  /** `prove`: the proof (`proof.json`). */
+  prove(compiledCircuit: Uint8Array, witness: Witness, pk: Uint8Array, srs: Uint8Array): Proof;
+  /** `verify`: true for a valid proof, false for an invalid one; throws for malformed bytes. */
+  verify(proof: Proof, settings: Settings, vk: Uint8Array, srs: Uint8Array): boolean;
+  /** A float as the field element of its quantization at `scale`. */
+  floatToFelt(x: number, scale: number): Felt;
+  /** A field element as the float it encodes at `scale`. */
+  feltToFloat(felt: Felt, scale: number): number;
+  /** Bytes of WebAssembly memory (the peak so far: it never shrinks). */
+  memoryBytes(): number;
+  /** Threads the prover uses (1 single-threaded). */
+  numThreads(): number;
+  /** How many distinct threads run a task broadcast to the pool (a check that they work). */
+  threadsUsed(): number;
   /** Resolves when the module takes calls again after an internal error restarted it. */
   ready(): Promise<void>;
-  /** The build that runs: 'web' (single-threaded), 'mt' (threaded, 32-bit-limb field
-   * arithmetic), 'mt-wide' (threaded, WebAssembly wide-arithmetic) in a browser; 'node' or 'mt' in Node. */
-  readonly module: 'web' | 'mt' | 'mt-wide' | 'node';
-};
+  /** The build that runs. */
+  readonly module: ModuleKind;
+}
+
+export interface LoadOptions {
+  /** threads of the threaded module; default: the machine's logical cores */
+  threads?: number;
+  /** the single-threaded module even where threads are possible */
+  single?: boolean;
+  /** browser: force (true) or refuse (false) the wide-arithmetic build; default: whether the
+   * engine validates its instructions (`hasWideArithmetic()`) */
+  wideArithmetic?: boolean;
+}
+
 /**
- * Load zkonnx. Browser: threaded when the page is cross-origin isolated (unless `single`),
- * single-threaded otherwise. Node: threaded over worker_threads unless `threads: 1`.
- * `threads` defaults to the machine's logical cores. Threaded in a browser, the build with
- * WebAssembly's wide-arithmetic instructions is taken when the engine validates them
- * (`hasWideArithmetic()`); `wideArithmetic` forces the choice.
+ * Load zkonnx. Browser: threaded when the page (or Worker) is cross-origin isolated (unless
+ * `single`), single-threaded otherwise. Node: threaded over worker_threads unless `threads: 1`
+ * or `single`. Unknown options are an Error.
  */
-export function load(options?: { threads?: number; single?: boolean; wideArithmetic?: boolean }): Promise<Zkonnx>;
+export function load(options?: LoadOptions): Promise<Zkonnx>;
 /** Whether this engine validates WebAssembly's wide-arithmetic instructions (i64.mul_wide_u). */
 export function hasWideArithmetic(): boolean;
 
 export interface ProverOptions {
-  calibration?: { input_data: number[][] };
-  target?: 'resources' | 'accuracy';
+  /** the SRS file's bytes (at least 2^logrows points; a larger one is downsized) */
   srs: Uint8Array;
-  runArgs?: Record<string, unknown>;
-  keys?: { vk: Uint8Array; pk: Uint8Array; bundle?: Uint8Array };
-  /** the params commitment's salt (0x…) to reuse; omitted: a fresh random one */
+  /** calibration data: scales, lookup range and logrows are fitted to it */
+  calibration?: InputData;
+  target?: 'resources' | 'accuracy';
+  runArgs?: RunArgsInput;
+  /** the settings of an earlier run (`prover.settings`), used as they are (instead of
+   * `runArgs`, `calibration` and `target`) */
+  settings?: Settings;
+  /** keys of an earlier run (a cache): setup is skipped; the first proof checks them */
+  keys?: { vk: Uint8Array; pk: Uint8Array; bundle?: Bundle };
+  /** the params commitment's salt (0x…) to reuse (with cached keys, the salt of their run);
+   * omitted: a fresh random one */
   salt?: string;
-  onProgress?: (stage: string, fraction: number) => void;
-  signal?: AbortSignal;
+  onProgress?: OnProgress;
+  /** cancels between stages (in a Worker, at once) */
+  signal?: AbortSignalLike;
 }
-/** Made once per model; proves inputs one after another. */
-export class Prover {
-  static create(zk: Zkonnx, onnx: Uint8Array, opts: ProverOptions): Promise<Prover>;
-  prove(input: { input_data: number[][] }, opts?: { onProgress?: (stage: string, fraction: number) => void; signal?: AbortSignal }): Promise<{ proof: any; witness: any; outputs: number[][] }>;
-  verify(proof: any): boolean;
-  readonly settings: any;
+
+export interface ProveOptions {
+  onProgress?: OnProgress;
+  signal?: AbortSignalLike;
+}
+
+export interface ProveResult {
+  proof: Proof;
+  witness: Witness;
+  /** the proven outputs as floats (witness.pretty_elements.rescaled_outputs as numbers) */
+  outputs: number[][];
+}
+
+/** What a Prover made once for its model: settings, keys, the bundle and commitment to publish. */
+export interface ProverState {
+  readonly settings: Settings;
   readonly vk: Uint8Array;
   readonly pk: Uint8Array;
-  /** the verification bundle: publish it with the commitment for `zkonnx/verifier` */
-  readonly bundle: Uint8Array;
+  /** the verification bundle: publish it with the commitment for 'zkonnx/verifier' */
+  readonly bundle: Bundle;
   /** the params salt (hashed params; secret: keep it with the model), or null */
   readonly salt: string | null;
   /** the params commitment (0x…) verifiers check proofs against, or null (params not hashed) */
+  readonly commitment: string | null;
+}
+
+/** Made once per model (settings, calibration, circuit, keys); proves inputs one after another. */
+export class Prover implements ProverState {
+  private constructor();
+  static create(zk: Zkonnx, onnx: Uint8Array, opts: ProverOptions): Promise<Prover>;
+  prove(input: InputData, opts?: ProveOptions): Promise<ProveResult>;
+  verify(proof: Proof): boolean;
+  /** the compiled circuit */
+  readonly compiled: Uint8Array;
+  readonly settings: Settings;
+  readonly vk: Uint8Array;
+  readonly pk: Uint8Array;
+  readonly bundle: Bundle;
+  readonly salt: string | null;
   readonly commitment: string | null;
 }

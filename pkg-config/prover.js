@@ -1,6 +1,9 @@
 // A high-level prover for web apps: made once from ONNX bytes (+ calibration data, SRS bytes),
 // then proves inputs one after another. Progress goes to `onProgress(stage, fraction)`; an
-// AbortSignal cancels between stages (a stage itself runs to its end).
+// AbortSignal cancels between stages (a stage itself runs to its end: `zkonnx/worker` runs a
+// Prover in a Worker, where cancelling stops the Worker at once).
+import { checkOptions, CREATE_OPTIONS, PROVE_OPTIONS } from './options.js';
+
 export class Prover {
   constructor(zk, state) {
     this.zk = zk;
@@ -10,19 +13,28 @@ export class Prover {
   /**
    * @param zk the loaded module (`await load()`)
    * @param onnx Uint8Array of the model
-   * @param opts { calibration, target, srs, runArgs, keys: {vk, pk, bundle}, salt, onProgress,
-   *   signal }: `salt` (0x…) is the params commitment's salt to reuse (with cached keys, pass the
-   *   salt of the first run: the commitment then stays the published one); omitted, a fresh one
+   * @param opts { calibration, target, srs, runArgs, settings, keys: {vk, pk, bundle}, salt,
+   *   onProgress, signal }: `salt` (0x…) is the params commitment's salt to reuse (with cached
+   *   keys, pass the salt of the first run: the commitment then stays the published one);
+   *   omitted, a fresh one. `settings`: the settings of an earlier run (`prover.settings`), used
+   *   as they are instead of `runArgs`, `calibration` and `target`.
    */
   static async create(zk, onnx, opts = {}) {
-    const steps = ['settings', 'calibrate', 'compile', 'srs', 'setup'];
-    const stage = stager(steps, opts);
-    let settings = await stage('settings', () => zk.genSettings(onnx, opts.runArgs || {}));
+    checkOptions('Prover.create', opts, CREATE_OPTIONS);
+    opts ??= {};
+    if (!opts.srs) throw new Error('Prover.create: `srs` (the SRS file bytes) is required');
+    const clash = ['runArgs', 'calibration', 'target'].filter((k) => opts.settings && opts[k] !== undefined);
+    if (clash.length) {
+      throw new Error(`Prover.create: \`settings\` are used as they are: drop ${clash.map((k) => `\`${k}\``).join(', ')}`);
+    }
+    // the stages that run: fractions reach 1 at the last one
+    const steps = [!opts.settings && 'settings', opts.calibration && 'calibrate', 'compile', 'srs', !opts.keys && 'setup'];
+    const stage = stager(steps.filter(Boolean), opts);
+    let settings = opts.settings ?? await stage('settings', () => zk.genSettings(onnx, opts.runArgs || {}));
     if (opts.calibration) {
       settings = await stage('calibrate', () => zk.calibrateSettings(onnx, settings, opts.calibration, opts.target || 'resources'));
     }
     const compiled = await stage('compile', () => zk.compileCircuit(onnx, settings, opts.salt ?? undefined));
-    if (!opts.srs) throw new Error('Prover.create: `srs` (the SRS file bytes) is required');
     const srs = await stage('srs', () => zk.loadSrs(opts.srs, settings.run_args.logrows));
     const keys = opts.keys || await stage('setup', () => zk.setup(compiled, srs));
     const hashed = settings.run_args.param_visibility === 'Hashed';
@@ -38,7 +50,8 @@ export class Prover {
 
   /** Prove one input ({input_data: [[...]]}); returns { proof, witness, outputs }. */
   async prove(input, opts = {}) {
-    const stage = stager(['witness', 'prove'], opts);
+    checkOptions('prover.prove', opts, PROVE_OPTIONS);
+    const stage = stager(['witness', 'prove'], opts ?? {});
     const witness = await stage('witness', () => this.zk.genWitness(this.compiled, input));
     const mismatch = (cause) => new Error('Prover: the keys given in `opts.keys` were not made for '
       + 'this model and these settings (its proof does not verify with them): drop `keys` to run '
@@ -64,6 +77,7 @@ export class Prover {
 }
 
 function stager(steps, { onProgress, signal } = {}) {
+  if (onProgress !== undefined && typeof onProgress !== 'function') throw new TypeError('`onProgress` must be a function (stage, fraction) => void');
   let done = 0;
   return async (name, f) => {
     if (signal?.aborted) throw new DOMException('zkonnx: cancelled before ' + name, 'AbortError');

@@ -74,6 +74,12 @@ node tests/js/browser_proofs.mjs $m/mlp_small $m/mlp_medium $m/cnn_mnist $m/sigm
 step "Node: the packed package in an empty project, mlp_small, 1 and 2 threads, cross-checked with the CLI"
 bash tests/js/npm_install.sh target/bench/models/mlp_small
 
+step "README snippets (README.md, pkg-config/README.md) run as written against the packed package: Node ESM and CommonJS, pages in Chromium with and without COOP/COEP (zkonnx/worker: threaded / single-threaded), a clean console; zkonnx/worker's cancel and restart"
+node tests/js/readme_snippets.mjs target/bench/models/mlp_small
+
+step "TypeScript: the package's declarations and the READMEs' snippets under tsc --noEmit, strict, skipLibCheck off, with and without DOM types (npm typescript@5.9.3, @types/node@20.19.43)"
+node tests/js/types_check.mjs
+
 step "Vite: the packed package in a Vite project, built, in Chromium with and without COOP/COEP"
 node tests/js/vite_project.mjs target/bench/models/mlp_small
 

@@ -2,7 +2,8 @@
 // compile -> setup -> witness -> mock -> prove -> verify, threaded (worker_threads) or not.
 // Cross-checked with the native CLI on the same model: same settings and outputs, the Node
 // proof verifies natively, the native proof verifies in Node. Then bad input gives Errors with
-// clear messages, and an internal abort (a panic) becomes an Error too.
+// clear messages, and an internal abort (a panic) becomes an Error too; unknown option keys are
+// Errors listing the valid ones.
 // Usage: node tests/js/node_pipeline.mjs MODEL_DIR THREADS   (ZKONNX_PKG: the package folder,
 // default pkg/npm)
 import assert from 'node:assert';
@@ -93,6 +94,17 @@ assert.match(prover.commitment, /^0x[0-9a-f]{64}$/);
 assert.strictEqual(again.proof.pretty_public_inputs.param_commitment, prover.commitment, 'the proof commits to prover.commitment');
 const same = await Prover.create(zk, onnx, { calibration: input, srs, keys, runArgs, salt: prover.salt });
 assert.strictEqual(same.commitment, prover.commitment, 'the same salt gives the same commitment');
+// the settings of an earlier run, used as they are: no settings or calibration stage
+const staged = [];
+const resumed = await Prover.create(zk, onnx, { srs, settings: prover.settings, keys, salt: prover.salt, onProgress: (s) => staged.push(s) });
+assert.ok(!staged.includes('settings') && !staged.includes('calibrate') && !staged.includes('setup'), staged.join());
+assert.strictEqual(resumed.commitment, prover.commitment);
+assert.strictEqual(resumed.verify((await resumed.prove(input)).proof), true);
+await assert.rejects(() => Prover.create(zk, onnx, { srs, settings: prover.settings, calibration: input }), /`settings` are used as they are: drop `calibration`/);
+// unknown option keys: an Error naming them and listing the valid ones
+await assert.rejects(() => load({ thread: 2 }), /load: unknown option `thread` \(did you mean `threads`\?\); the valid options are threads, single, wideArithmetic/);
+await assert.rejects(() => Prover.create(zk, onnx, { srs, calibration: input, runargs: runArgs }), /unknown option `runargs` \(did you mean `runArgs`\?\); the valid options are calibration, target, srs, runArgs, settings, keys, salt, onProgress, signal/);
+await assert.rejects(() => resumed.prove(input, { onprogress: () => {} }), /unknown option `onprogress` \(did you mean `onProgress`\?\); the valid options are onProgress, signal/);
 // cached keys of other settings (here: a public input) are caught at the first proof, not
 // handed back as a proof that fails later
 const other = await Prover.create(zk, onnx, { calibration: input, srs, keys, runArgs: { input_visibility: 'Public', output_visibility: 'Public' } });

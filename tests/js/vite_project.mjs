@@ -1,6 +1,7 @@
 // The packed npm package in a new Vite project: `npm install` of the .tgz and of Vite, a page
-// that imports 'zkonnx', `vite build`, then the built static files in Chromium, with COOP/COEP
-// (threaded) and without (single-threaded): the model proves and verifies, same outputs.
+// that imports 'zkonnx/worker' (the Prover in the package's module Worker, bundled by Vite),
+// `vite build`, then the built static files in Chromium, with COOP/COEP (threaded) and without
+// (single-threaded): the model proves and verifies, same outputs.
 // Usage: node tests/js/vite_project.mjs MODEL_DIR   (after scripts/pack.sh)
 import assert from 'node:assert';
 import fs from 'node:fs';
@@ -27,7 +28,8 @@ fs.mkdirSync(pub, { recursive: true });
 for (const f of ['network.onnx', 'input.json']) fs.copyFileSync(path.join(model, f), path.join(pub, f));
 // a development SRS, made natively (a page never generates one)
 execFileSync(path.join(root, 'target/release/zkonnx'), ['gen-srs', '--srs-path', path.join(pub, 'kzg.srs'), '--logrows', '15', '--seed', '1'], { stdio: 'ignore' });
-fs.writeFileSync(path.join(proj, 'vite.config.js'), "export default { build: { target: 'esnext' } };\n");
+// worker.format 'es': the package's Worker (zkonnx/worker) imports its modules as ES modules
+fs.writeFileSync(path.join(proj, 'vite.config.js'), "export default { build: { target: 'esnext' }, worker: { format: 'es' } };\n");
 sh('npx', ['vite', 'build', '--logLevel', 'warn']);
 
 const dist = path.join(proj, 'dist');
@@ -41,6 +43,7 @@ try {
       assert.ok(!r.error, r.error);
       assert.strictEqual(r.crossOriginIsolated, isolate);
       assert.strictEqual(r.threads, isolate ? 2 : 1);
+      assert.ok(isolate ? /^mt/.test(r.module) : r.module === 'web', r.module);
       assert.strictEqual(r.verified, true);
       outs[isolate] = r.outputs;
       console.log(`vite build, ${isolate ? 'COOP/COEP: threaded' : 'no COOP/COEP: single-threaded'}: verified, outputs ${JSON.stringify(r.outputs)}`);

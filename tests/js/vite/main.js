@@ -1,17 +1,20 @@
-// A Vite app using the npm package as a user would: `import { load } from 'zkonnx'`.
-import { load, Prover } from 'zkonnx';
+// A Vite app using the npm package as a user would: `import { ProverWorker } from 'zkonnx/worker'`,
+// the Prover in the package's module Worker (bundled by Vite), threaded when the page is
+// cross-origin isolated.
+import { ProverWorker } from 'zkonnx/worker';
 
 const result = {};
 try {
-  const zk = await load({ threads: 2 });
   result.crossOriginIsolated = self.crossOriginIsolated;
-  result.threads = zk.numThreads();
-  const onnx = new Uint8Array(await (await fetch('./model/network.onnx')).arrayBuffer());
+  const bytes = async (url) => new Uint8Array(await (await fetch(url)).arrayBuffer());
   const input = await (await fetch('./model/input.json')).json();
-  const srs = new Uint8Array(await (await fetch('./model/kzg.srs')).arrayBuffer());
-  const prover = await Prover.create(zk, onnx, { calibration: input, srs });
+  const prover = await ProverWorker.create(await bytes('./model/network.onnx'), {
+    calibration: input, srs: await bytes('./model/kzg.srs'),
+  }, { threads: 2 });
+  result.threads = prover.threads;
+  result.module = prover.module;
   const { proof, outputs } = await prover.prove(input);
-  result.verified = prover.verify(proof);
+  result.verified = await prover.verify(proof);
   result.outputs = outputs;
 } catch (e) {
   result.error = String(e && e.stack || e);

@@ -122,6 +122,9 @@ export interface Proof {
   transcript_type: string;
   protocol: string;
   version: string;
+  /** the fingerprint of the keys' bundle, as the prover wrote it: a hint for the message when
+   * the proof fails against another bundle; nothing a verifier shows is read from it */
+  keys_fingerprint?: string;
 }
 
 /** `verifier.bundle`: everything 'zkonnx/verifier' needs besides the proof (a few KB). */
@@ -141,9 +144,29 @@ export interface AbortSignalLike {
   removeEventListener(type: 'abort', listener: () => void): void;
 }
 
+/** What `onProgress` says about a stage besides its name and the call's fraction. */
+export interface StageInfo {
+  /** false when the stage starts, true when it has finished */
+  done: boolean;
+  /** the long stages (setup, witness, prove): estimated seconds on this module and its threads,
+   * from the circuit's size, corrected by how the stages already finished compared */
+  estimate?: number;
+  /** when done: the stage's seconds */
+  seconds?: number;
+}
+
 /** A stage of Prover.create ('load' in a Worker, 'settings', 'calibrate', 'compile', 'srs',
- * 'setup') or of prove ('witness', 'prove'); `fraction` of the call done, 0 to 1. */
-export type OnProgress = (stage: string, fraction: number) => void;
+ * 'setup') or of prove ('witness', 'prove'); `fraction` of the call done, 0 to 1. Called when
+ * a stage starts and when it ends (`info.done`). */
+export type OnProgress = (stage: string, fraction: number, info?: StageInfo) => void;
+
+/** Estimated seconds of the long stages (`estimateStages`). */
+export interface StageEstimates {
+  setup: number;
+  witness: number;
+  prove: number;
+  verify: number;
+}
 
 /** The build that runs: 'web' (browser, single-threaded), 'mt' (threaded, 32-bit-limb field
  * arithmetic), 'mt-wide' (browser, threaded, WebAssembly wide-arithmetic), 'node' (Node,
@@ -187,6 +210,9 @@ export interface Zkonnx {
   floatToFelt(x: number, scale: number): Felt;
   /** A field element as the float it encodes at `scale`. */
   feltToFloat(felt: Felt, scale: number): number;
+  /** Estimated seconds of setup, witness, prove and verify for this compiled circuit on this
+   * module with its threads, from the circuit's size (rows, columns, lookups, degree). */
+  estimateStages(compiledCircuit: Uint8Array): StageEstimates;
   /** Bytes of WebAssembly memory (the peak so far: it never shrinks). */
   memoryBytes(): number;
   /** Threads the prover uses (1 single-threaded). */

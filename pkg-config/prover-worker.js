@@ -33,7 +33,7 @@ async function handle(op, args, progress) {
 self.addEventListener('message', async ({ data }) => {
   const { id, op, args } = data ?? {};
   if (id === undefined) return;
-  const progress = (stage, fraction) => self.postMessage({ id, progress: [stage, fraction] });
+  const progress = (stage, fraction, info) => self.postMessage({ id, progress: [stage, fraction, info] });
   try {
     self.postMessage({ id, value: await handle(op, args, progress) });
   } catch (e) {

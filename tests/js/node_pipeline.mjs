@@ -84,10 +84,16 @@ assert.strictEqual(zk.verify(proof, settings, keys.vk, srs), true);
 const stages = [];
 // (the keys above were made for a private input: the same run args here)
 const runArgs = { input_visibility: 'Private', output_visibility: 'Public' };
-const prover = await Prover.create(zk, onnx, { calibration: input, srs, keys, runArgs, onProgress: (s, f) => stages.push([s, f]) });
-const again = await prover.prove(input, { onProgress: (s, f) => stages.push([s, f]) });
+const prover = await Prover.create(zk, onnx, { calibration: input, srs, keys, runArgs, onProgress: (s, f, i) => stages.push([s, f, i]) });
+const again = await prover.prove(input, { onProgress: (s, f, i) => stages.push([s, f, i]) });
 assert.strictEqual(prover.verify(again.proof), true);
 assert.ok(stages.some(([s, f]) => s === 'prove' && f === 1));
+// the long stages come with an estimate when they start, and their seconds when done
+const proveStart = stages.find(([s, , i]) => s === 'prove' && !i.done);
+const proveEnd = stages.find(([s, , i]) => s === 'prove' && i.done);
+assert.ok(proveStart[2].estimate > 0 && proveEnd[2].seconds > 0 && proveEnd[2].estimate === proveStart[2].estimate, JSON.stringify([proveStart, proveEnd]));
+assert.ok(stages.filter(([s]) => s === 'compile').every(([, , i]) => i.estimate === undefined), 'short stages: no estimate');
+console.log(`  prove estimated ${proveStart[2].estimate.toFixed(2)} s, took ${proveEnd[2].seconds.toFixed(2)} s`);
 // it carries what a verifier needs: the bundle, and the params commitment (hashed by default)
 assert.ok(prover.bundle instanceof Uint8Array && prover.bundle.length > 0, 'Prover keeps the bundle');
 assert.match(prover.commitment, /^0x[0-9a-f]{64}$/);

@@ -48,7 +48,7 @@ write('browser/tsconfig.json', JSON.stringify({
 }, null, 2));
 write('browser/app.ts', `
 import { load, Prover, hasWideArithmetic } from 'zkonnx';
-import type { Bundle, InputData, Proof, RunArgs, Settings, Witness, Zkonnx } from 'zkonnx';
+import type { Bundle, InputData, Proof, RunArgs, Settings, StageEstimates, Witness, Zkonnx } from 'zkonnx';
 import { ProverWorker } from 'zkonnx/worker';
 import { verify, inspect } from 'zkonnx/verifier';
 
@@ -85,8 +85,10 @@ console.log(range, salt, outputs, last, ok, light, fingerprint, devSrs, zk.modul
 const ac = new AbortController();
 const prover = await Prover.create(zk, onnx, {
   srs: srsFile, calibration: input, target: 'resources', signal: ac.signal,
-  onProgress: (stage, fraction) => console.log(stage, fraction.toFixed(2)),
+  onProgress: (stage, fraction, info) => console.log(stage, fraction.toFixed(2), info?.done, info?.estimate?.toFixed(1), info?.seconds),
 });
+const est: StageEstimates = zk.estimateStages(compiled);
+console.log(est.setup + est.witness + est.prove + est.verify, proof.keys_fingerprint?.slice(0, 16));
 const { proof: p1, outputs: o1 } = await prover.prove(input, { signal: ac.signal });
 console.log(prover.verify(p1), o1, prover.commitment, prover.salt, prover.bundle.length);
 const pw = await ProverWorker.create(onnx, {

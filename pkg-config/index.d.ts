@@ -297,10 +297,6 @@ export class Prover implements ProverState {
   verify(proof: Proof): boolean;
   /** the compiled circuit */
   readonly compiled: Uint8Array;
-  readonly settings: Settings;
-  readonly vk: Uint8Array;
-  readonly pk: Uint8Array;
-  readonly bundle: Bundle;
-  readonly salt: string | null;
-  readonly commitment: string | null;
 }
+/** settings, keys, bundle, salt, commitment: ProverState's members (declaration merging) */
+export interface Prover extends ProverState {}

@@ -27,14 +27,10 @@ export class ProverWorker implements ProverState {
   verify(proof: Proof): Promise<boolean>;
   /** Stop the Worker for good: calls in progress reject with an AbortError. */
   terminate(): void;
-  readonly settings: Settings;
-  readonly vk: Uint8Array;
-  readonly pk: Uint8Array;
-  readonly bundle: Bundle;
-  readonly salt: string | null;
-  readonly commitment: string | null;
   /** the build the Worker runs ('mt' or 'mt-wide' threaded, 'web' single-threaded) */
   readonly module: ModuleKind;
   /** threads the Worker's prover uses */
   readonly threads: number;
 }
+/** settings, keys, bundle, salt, commitment: ProverState's members (declaration merging) */
+export interface ProverWorker extends ProverState {}

@@ -183,8 +183,14 @@ export interface Zkonnx {
   /** `compile-circuit`: the compiled circuit's bytes. With hashed params, `salt` (0x…, 64 hex
    * digits) is the params commitment's salt; omitted, a fresh random one. */
   compileCircuit(onnx: Uint8Array, settings: Settings, salt?: string): Uint8Array;
-  /** The params commitment (0x…) of a compiled circuit with hashed params: publish it. */
+  /** The params commitment (0x…) of a compiled circuit with hashed params (pins the weights,
+   * not the circuit: publish the model ID). */
   commit(compiledCircuit: Uint8Array): string;
+  /** The model ID (0x…) of a compiled circuit and its keys' bundle (`setup`'s `bundle`): what a
+   * modeler publishes and verifiers pin (it covers the circuit, keys, SRS and params commitment). */
+  modelId(compiledCircuit: Uint8Array, bundle: Uint8Array): string;
+  /** What to publish (modelers) and what to pin (verifiers), in the words the CLI uses. */
+  trustText(): { publish: string; pin: string };
   /** The params salt (0x…, secret: keep it with the model), or undefined (params not hashed). */
   paramSalt(compiledCircuit: Uint8Array): string | undefined;
   /** The settings inside a compiled circuit. */
@@ -285,8 +291,10 @@ export interface ProverState {
   readonly bundle: Bundle;
   /** the params salt (hashed params; secret: keep it with the model), or null */
   readonly salt: string | null;
-  /** the params commitment (0x…) verifiers check proofs against, or null (params not hashed) */
+  /** the params commitment (0x…) in every proof, or null (params not hashed) */
   readonly commitment: string | null;
+  /** the model ID (0x…): publish it; verifiers pin it (`verify(proof, bundle, { modelId })`) */
+  readonly modelId: string;
 }
 
 /** Made once per model (settings, calibration, circuit, keys); proves inputs one after another. */
@@ -298,5 +306,5 @@ export class Prover implements ProverState {
   /** the compiled circuit */
   readonly compiled: Uint8Array;
 }
-/** settings, keys, bundle, salt, commitment: ProverState's members (declaration merging) */
+/** settings, keys, bundle, salt, commitment, modelId: ProverState's members (declaration merging) */
 export interface Prover extends ProverState {}

@@ -20,8 +20,8 @@ async function handle(op, args, progress) {
     prover = await Prover.create(zk, args.onnx, { ...args.opts, onProgress: progress });
     // a restart hands back the keys and settings this Prover made before: no need to check them
     if (args.restart) prover.keysUnchecked = false;
-    const { settings, vk, pk, bundle, salt, commitment } = prover;
-    return { settings, vk, pk, bundle, salt, commitment, module: zk.module, threads: zk.numThreads() };
+    const { settings, vk, pk, bundle, salt, commitment, modelId } = prover;
+    return { settings, vk, pk, bundle, salt, commitment, modelId, module: zk.module, threads: zk.numThreads() };
   }
   if (!prover) throw new Error('zkonnx/worker: no Prover in this Worker (create one first)');
   await zk.ready();

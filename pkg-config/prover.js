@@ -45,9 +45,11 @@ export class Prover {
     const hashed = settings.run_args.param_visibility === 'Hashed';
     return new Prover(zk, {
       settings, compiled, srs, vk: keys.vk, pk: keys.pk, bundle: keys.bundle,
-      // the params salt (secret, keep it with the model) and the commitment to publish
+      // the params salt (secret, keep it with the model), the commitment every proof carries,
+      // and the model ID to publish (keys handed in are checked against it at the first proof)
       salt: hashed ? zk.paramSalt(compiled) : null,
       commitment: hashed ? zk.commit(compiled) : null,
+      modelId: zk.modelId(compiled, keys.bundle),
       // keys handed in (a cache) may come from other settings: the first proof checks them
       keysUnchecked: !!opts.keys,
       timing,

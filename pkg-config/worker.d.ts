@@ -32,5 +32,5 @@ export class ProverWorker implements ProverState {
   /** threads the Worker's prover uses */
   readonly threads: number;
 }
-/** settings, keys, bundle, salt, commitment: ProverState's members (declaration merging) */
+/** settings, keys, bundle, salt, commitment, modelId: ProverState's members (declaration merging) */
 export interface ProverWorker extends ProverState {}

@@ -173,9 +173,11 @@ pub fn export(
         permutation_commitments: vk.permutation().commitments().iter().map(g1).collect(),
         transcript_repr: fr(&vk.transcript_repr()),
         g1: g1(&params.get_g()[0]),
+        s_g1: g1(params.get_g().get(1).ok_or("the SRS has no g[1] (k = 0)")?),
         g2: g2(&params.g2()),
         s_g2: g2(&params.s_g2()),
         dev_srs_seed: crate::srs::dev_seed(&params.s_g2()),
+        params_fixed: settings.run_args.param_visibility == crate::settings::Visibility::Fixed,
         public: crate::publics::layout(settings),
         version: crate::VERSION.into(),
     };

@@ -160,18 +160,28 @@ enum Cmd {
         #[arg(long)]
         salt_path: Option<PathBuf>,
     },
-    /// Print the params commitment of a model (hashed params): what verifiers check proofs
-    /// against (`verify --param-commitment`)
+    /// Print the model ID: what a modeler publishes and verifiers pin (`verify --model-id`).
+    /// It covers the circuit and its keys (the bundle's fingerprint) and the params commitment
     Commit {
-        /// the ONNX model
-        #[arg(short = 'M', long, default_value = "network.onnx")]
+        /// the compiled circuit (compile-circuit), or the ONNX model (then with -S and its salt)
+        #[arg(short = 'M', long, default_value = "model.compiled")]
         model: PathBuf,
-        /// the settings (gen-settings, calibrate-settings)
-        #[arg(short = 'S', long, default_value = "settings.json")]
-        settings_path: PathBuf,
-        /// the secret salt, created if absent (default: MODEL with extension .salt)
+        /// the settings (only with an ONNX model; default settings.json)
+        #[arg(short = 'S', long)]
+        settings_path: Option<PathBuf>,
+        /// the salt compile-circuit made (only with an ONNX model; default: MODEL with
+        /// extension .salt). Never created: a new salt gives a commitment no proof matches
         #[arg(long)]
         salt_path: Option<PathBuf>,
+        /// the verification bundle setup wrote (default: verifier.bundle beside the model)
+        #[arg(long, conflicts_with = "vk_path")]
+        bundle_path: Option<PathBuf>,
+        /// instead of the bundle: the verifying key (setup) ...
+        #[arg(long, requires = "srs_path")]
+        vk_path: Option<PathBuf>,
+        /// ... and the SRS it was made with
+        #[arg(long, requires = "vk_path")]
+        srs_path: Option<PathBuf>,
     },
     /// Generate an UNSAFE seeded SRS (tests and development only)
     GenSrs {
@@ -283,15 +293,20 @@ enum Cmd {
         /// accepted for ezkl compatibility (a larger SRS is always reduced to the circuit's k)
         #[arg(long)]
         reduced_srs: bool,
-        /// fail unless the proof commits to these params (0x… from `zkonnx commit`)
+        /// fail unless the proof is of this model (0x… from `zkonnx commit`: the circuit, its
+        /// keys and SRS, and the params commitment)
+        #[arg(long)]
+        model_id: Option<String>,
+        /// fail unless the proof commits to these params (alone it does not pin the circuit)
         #[arg(long)]
         param_commitment: Option<String>,
-        /// fail unless the proof's (first) input commitment is this
-        #[arg(long)]
-        input_commitment: Option<String>,
-        /// fail unless the proof's (first) output commitment is this
-        #[arg(long)]
-        output_commitment: Option<String>,
+        /// fail unless the proof's input commitments are these (0x…, one per hashed input
+        /// tensor in order, comma separated; an empty place is not compared)
+        #[arg(long, value_delimiter = ',')]
+        input_commitment: Vec<String>,
+        /// fail unless the proof's output commitments are these (as --input-commitment)
+        #[arg(long, value_delimiter = ',')]
+        output_commitment: Vec<String>,
         /// fail unless the keys' fingerprint (the verification bundle's) is this
         #[arg(long)]
         fingerprint: Option<String>,
@@ -485,6 +500,20 @@ fn input_file(p: &Path) -> Res<InputData> {
     InputData::from_json(&read(p)?).map_err(|err| format!("{}: {err}", p.display()))
 }
 
+/// The params salt at `p`, which must exist (`commit` never makes one).
+fn existing_salt_file(p: &Path) -> Res<halo2curves::bn256::Fr> {
+    match std::fs::read_to_string(p) {
+        Ok(s) => zkonnx::felt::from_hex_be(s.trim()).map_err(|m| format!("{}: {m}", p.display())),
+        Err(err) if err.kind() == std::io::ErrorKind::NotFound => Err(format!(
+            "no params salt at {}: pass the salt compile-circuit made (--salt-path FILE), or \
+             the compiled circuit (-M model.compiled), which holds it. commit never makes a \
+             salt: a new one gives a commitment none of your proofs will match",
+            p.display()
+        )),
+        Err(err) => Err(format!("cannot read {}: {err}", p.display())),
+    }
+}
+
 /// The params salt at `p`: read it, or create a fresh random one there.
 fn salt_file(p: &Path) -> Res<halo2curves::bn256::Fr> {
     use zkonnx::felt::{from_hex_be, to_hex_be};
@@ -503,6 +532,54 @@ fn salt_file(p: &Path) -> Res<halo2curves::bn256::Fr> {
     }
 }
 
+/// `calibrate-settings` over a model that already has a salt (compile-circuit ran, so a
+/// commitment or model ID may be published): say if the new settings change the commitment.
+fn warn_commitment_change(model: &Path, old: &Settings, new: &Settings) {
+    let salt_path = model.with_extension("salt");
+    if new.run_args.param_visibility != Visibility::Hashed || !salt_path.exists() {
+        return;
+    }
+    let Ok(onnx) = std::fs::read(model) else {
+        return;
+    };
+    let commitment = |s: &Settings| -> Option<String> {
+        let salt = existing_salt_file(&salt_path).ok()?;
+        let c = pipeline::compile_circuit_with_salt(&onnx, s, Some(salt)).ok()?;
+        Some(zkonnx::felt::to_hex_be(
+            &pipeline::param_commitment(&c).ok()?,
+        ))
+    };
+    let (before, after) = (
+        (old.run_args.param_visibility == Visibility::Hashed)
+            .then(|| commitment(old))
+            .flatten(),
+        commitment(new),
+    );
+    if before.is_some() && before == after {
+        if old.to_json() != new.to_json() {
+            eprintln!(
+                "warning: {} exists (compile-circuit ran): the params commitment stays {}, but \
+                 these settings change the circuit, so the model ID changes: after the final \
+                 calibration, run compile-circuit and setup, then publish the new model ID \
+                 (zkonnx commit)",
+                salt_path.display(),
+                after.unwrap_or_default()
+            );
+        }
+        return;
+    }
+    eprintln!(
+        "warning: {} exists (compile-circuit ran): these settings change the params commitment \
+         you may have published{}; the model ID changes with it. After the final calibration, \
+         run compile-circuit and setup, then publish the new model ID (zkonnx commit)",
+        salt_path.display(),
+        match (&before, &after) {
+            (Some(b), Some(a)) => format!(" ({b} → {a})"),
+            _ => String::new(),
+        }
+    );
+}
+
 /// Warnings for visibilities under which a proof proves less than users may think.
 fn warn_visibility(s: &Settings) {
     let ra = &s.run_args;
@@ -514,8 +591,9 @@ fn warn_visibility(s: &Settings) {
     }
 }
 
-/// What a verification established, as the verifier read it from the instances.
-fn print_report(r: &pipeline::Report) {
+/// What a verification established, as the verifier read it from the instances (printed only
+/// for a valid proof whose expectations held), and how much of the model was pinned.
+fn print_report(r: &pipeline::Report, pinned: zkonnx::verifier::trust::Pinning) {
     use zkonnx::verifier::{publics::fr_hex_be, Decoded, Role};
     let name = |role: Role, i: u32| match role {
         Role::Params => "params".to_string(),
@@ -546,7 +624,7 @@ fn print_report(r: &pipeline::Report) {
         }
     }
     if !seen[Role::Params as usize] {
-        println!("params     NOT bound by this proof (private params): any weights of this architecture verify");
+        println!("params     {}", r.identity.params.meaning());
     }
     if !seen[Role::Input as usize] {
         println!("input      private: the proof holds for some input it does not identify");
@@ -555,7 +633,9 @@ fn print_report(r: &pipeline::Report) {
         println!("output     private: not revealed");
     }
     println!("fingerprint {}", r.fingerprint);
+    println!("model id   {}", r.identity.model_id_hex());
     println!("srs        k = {}, {}", r.logrows, r.srs);
+    println!("pinned     {}", pinned.statement());
 }
 
 fn run(cmd: Cmd) -> Res<()> {
@@ -615,6 +695,7 @@ fn run(cmd: Cmd) -> Res<()> {
                     c.max_error
                 );
             }
+            warn_commitment_change(&model, &s, &best);
             write(&settings_path, &best.to_json())?;
             eprintln!(
                 "wrote {}: scale {}, lookup range ±{}, lanes {}, logrows {}",
@@ -653,23 +734,17 @@ fn run(cmd: Cmd) -> Res<()> {
             model,
             settings_path,
             salt_path,
-        } => {
-            let s = settings_file(&settings_path)?;
-            if s.run_args.param_visibility != Visibility::Hashed {
-                return Err(format!(
-                    "commit: {} has param_visibility {:?}: only hashed params have a commitment",
-                    settings_path.display(),
-                    s.run_args.param_visibility
-                ));
-            }
-            let salt = salt_file(&salt_path.unwrap_or_else(|| model.with_extension("salt")))?;
-            let c =
-                pipeline::compile_circuit_with_salt(&read(&model)?, &s, Some(salt)).map_err(e)?;
-            println!(
-                "{}",
-                zkonnx::felt::to_hex_be(&pipeline::param_commitment(&c).map_err(e)?)
-            );
-        }
+            bundle_path,
+            vk_path,
+            srs_path,
+        } => commit(
+            &model,
+            settings_path,
+            salt_path,
+            bundle_path,
+            vk_path,
+            srs_path,
+        )?,
         Cmd::GenSrs {
             srs_path,
             logrows,
@@ -768,6 +843,7 @@ fn run(cmd: Cmd) -> Res<()> {
             vk_path,
             srs_path,
             bundle_path,
+            model_id,
             param_commitment,
             input_commitment,
             output_commitment,
@@ -776,17 +852,26 @@ fn run(cmd: Cmd) -> Res<()> {
         } => {
             let p = Proof::from_json(&read(&proof_path)?).map_err(|err| err.to_string())?;
             let report = match (bundle_path, srs_path) {
-                (Some(b), _) => pipeline::verify_bundle_report(&p, &read(&b)?),
+                (Some(b), _) => pipeline::verify_bundle_report(&p, &read(&b)?)
+                    .map_err(|err| format!("{}: {}", b.display(), e(err))),
                 (None, Some(srs)) => pipeline::verify_report(
                     &p,
                     &settings_file(&settings_path)?,
                     &key_file(&vk_path, "verifying key")?,
                     &read(&srs)?,
-                ),
-                (None, None) => return Err("verify: give --srs-path or --bundle-path".into()),
-            }
-            .map_err(e)?;
-            print_report(&report);
+                )
+                .map_err(|err| match err {
+                    zkonnx::Error::Srs(err) => format!("{}: {err}", srs.display()),
+                    err => e(err),
+                }),
+                (None, None) => {
+                    return Err(
+                        "verify: give --srs-path (with -S settings.json and --vk-path) \
+                                or --bundle-path (the verification bundle setup wrote)"
+                            .into(),
+                    )
+                }
+            }?;
             if !report.valid {
                 // the keys the prover says it used: a hint for the message, nothing more
                 let other_keys = match &p.keys_fingerprint {
@@ -807,12 +892,24 @@ fn run(cmd: Cmd) -> Res<()> {
                         .unwrap_or_default()
                 ));
             }
-            report.check(&pipeline::Expect {
-                param_commitment,
-                input_commitment,
-                output_commitment,
-                fingerprint,
-            })?;
+            let places = |v: Vec<String>| {
+                v.into_iter()
+                    .map(|s| (!s.trim().is_empty()).then_some(s))
+                    .collect()
+            };
+            let pinned = report
+                .check(&pipeline::Expect {
+                    model_id,
+                    param_commitment,
+                    input_commitments: places(input_commitment),
+                    output_commitments: places(output_commitment),
+                    fingerprint,
+                })
+                .map_err(|m| format!("verify: REJECTED: a valid proof, but {m}"))?;
+            print_report(&report, pinned);
+            if pinned != zkonnx::verifier::trust::Pinning::Model {
+                eprintln!("note: {}", zkonnx::verifier::trust::PIN);
+            }
             println!("verified: true");
         }
         Cmd::E2e {
@@ -846,6 +943,93 @@ fn run(cmd: Cmd) -> Res<()> {
             timeout,
         } => get_srs(logrows, &srs_path, &url, cache_dir, sha256, timeout)?,
     }
+    Ok(())
+}
+
+/// `commit`: the params commitment, the fingerprint and the model ID of a compiled model (or an
+/// ONNX model with its settings and salt) and its keys.
+fn commit(
+    model: &Path,
+    settings_path: Option<PathBuf>,
+    salt_path: Option<PathBuf>,
+    bundle_path: Option<PathBuf>,
+    vk_path: Option<PathBuf>,
+    srs_path: Option<PathBuf>,
+) -> Res<()> {
+    let bytes = read(model)?;
+    let compiled = if bytes.iter().find(|c| !c.is_ascii_whitespace()) == Some(&b'{') {
+        if settings_path.is_some() || salt_path.is_some() {
+            return Err(format!(
+                "commit: {} is a compiled circuit, which holds its settings and salt: drop -S \
+                 and --salt-path",
+                model.display()
+            ));
+        }
+        compiled_file(model)?
+    } else {
+        let settings_path = settings_path.unwrap_or_else(|| PathBuf::from("settings.json"));
+        let s = settings_file(&settings_path)?;
+        let salt = match s.run_args.param_visibility {
+            Visibility::Hashed => Some(existing_salt_file(
+                &salt_path.unwrap_or_else(|| model.with_extension("salt")),
+            )?),
+            _ => None,
+        };
+        pipeline::compile_circuit_with_salt(&bytes, &s, salt)
+            .map_err(|err| format!("{}: {}", model.display(), e(err)))?
+    };
+    let hashed = compiled.settings.run_args.param_visibility == Visibility::Hashed;
+    if hashed {
+        println!(
+            "param commitment {}",
+            zkonnx::felt::to_hex_be(&pipeline::param_commitment(&compiled).map_err(e)?)
+        );
+    } else {
+        warn_visibility(&compiled.settings);
+        println!(
+            "param commitment none (params are {:?}: {})",
+            compiled.settings.run_args.param_visibility,
+            if compiled.settings.run_args.param_visibility == Visibility::Fixed {
+                "in the keys, covered by the fingerprint"
+            } else {
+                "NOT bound"
+            }
+        );
+    }
+    let (bundle, from) = match (bundle_path, vk_path, srs_path) {
+        (_, Some(vk), Some(srs)) => {
+            let b = pipeline::bundle(
+                &key_file(&vk, "verifying key")?,
+                &read(&srs)?,
+                &compiled.settings,
+            )
+            .map_err(|err| format!("{} / {}: {}", vk.display(), srs.display(), e(err)))?;
+            (b, vk)
+        }
+        (Some(b), _, _) => (read(&b)?, b),
+        (None, _, _) => {
+            let b = model.with_file_name("verifier.bundle");
+            match std::fs::read(&b) {
+                Ok(bytes) => (bytes, b),
+                Err(_) => {
+                    return Err(format!(
+                        "commit: the model ID needs the keys, and there is no {}: run `zkonnx \
+                         setup` first, then pass --bundle-path (the bundle setup wrote) or \
+                         --vk-path and --srs-path",
+                        b.display()
+                    ))
+                }
+            }
+        }
+    };
+    let id = pipeline::model_identity(&compiled, &bundle)
+        .map_err(|err| format!("{}: {}", from.display(), e(err)))?;
+    println!(
+        "fingerprint {}",
+        &zkonnx::verifier::trust::hex32(&id.fingerprint)[2..]
+    );
+    println!("model id {}", id.model_id_hex());
+    eprintln!("{}", zkonnx::verifier::trust::PUBLISH);
     Ok(())
 }
 
@@ -1017,14 +1201,21 @@ fn e2e(
     done("verify", t, format!("valid: {ok}"));
     let t = step("verify (light, bundle)");
     let light_report = pipeline::verify_bundle_report(&p, &keys.bundle).map_err(e)?;
-    light_report.check(&expect)?;
     let light = light_report.valid;
-    done("verify (light, bundle)", t, format!("valid: {light}"));
     if !ok || !light {
         return Err("e2e: the proof did not verify".into());
     }
-    println!("\nthe verifier's report (decoded from the proof's instances):");
-    print_report(&light_report);
+    let model_id = pipeline::model_identity(&c, &keys.bundle)
+        .map_err(e)?
+        .model_id_hex();
+    let pinned = light_report.check(&pipeline::Expect {
+        model_id: Some(model_id.clone()),
+        ..Default::default()
+    })?;
+    done("verify (light, bundle)", t, format!("valid: {light}"));
+    println!("model id             {model_id}   (publish it: verifiers pin it)");
+    println!("\nthe verifier's report (decoded from the proof's instances; --model-id pinned):");
+    print_report(&light_report, pinned);
     println!(
         "total                {:>9.3} s",
         total.elapsed().as_secs_f64()
@@ -1076,6 +1267,7 @@ fn srs_cmd(cmd: SrsCmd) -> Res<()> {
             let at = |err: zkonnx::srs::SrsError| format!("{}: {err}", file.display());
             if ptau::is_ptau(&bytes) {
                 let p = ptau::parse(&bytes).map_err(at)?;
+                p.check_generators().map_err(at)?;
                 let s_g2 = p.s_g2_raw();
                 let f = hex(&srs::fingerprint(&s_g2));
                 println!(

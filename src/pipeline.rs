@@ -277,6 +277,46 @@ pub fn setup(model: &Compiled, srs_bytes: &[u8]) -> Result<Keys> {
     })
 }
 
+/// The verification bundle of a vk and the SRS it was made with (what `setup` writes beside the
+/// keys), for `settings`.
+pub fn bundle(vk_bytes: &[u8], srs_bytes: &[u8], settings: &Settings) -> Result<Vec<u8>> {
+    let vk = keys::vk_from_bytes(vk_bytes, settings)?;
+    let params = srs::verifier_params(srs_bytes, settings.run_args.logrows)?;
+    let b = crate::bundle::export(&vk, &params, settings)
+        .map_err(|m| crate::keys::KeyError::Vk(format!("verification bundle: {m}")))?;
+    Ok(b.to_bytes())
+}
+
+/// The model ID of a compiled model whose keys' verification bundle is `bundle_bytes`
+/// ([`crate::verifier::trust`]): the bundle's fingerprint and, with hashed params, the params
+/// commitment of the model's weights and salt. The bundle must lay out the public values as
+/// the model's settings do (else it was made for another model or other settings).
+pub fn model_identity(
+    model: &Compiled,
+    bundle_bytes: &[u8],
+) -> Result<crate::verifier::trust::Identity> {
+    use crate::verifier::{Bundle, VerifyError};
+    let b = Bundle::from_bytes(bundle_bytes)?;
+    if b.public != crate::publics::layout(&model.settings) {
+        return Err(VerifyError::Bundle(
+            "its public values' layout is not this compiled model's (keys of another model or of \
+             other settings: run setup with this model.compiled)"
+                .into(),
+        )
+        .into());
+    }
+    let hashed = model.settings.run_args.param_visibility == crate::settings::Visibility::Hashed;
+    let commitment = match hashed {
+        true => Some(felt::to_verifier(&param_commitment(model)?)),
+        false => None,
+    };
+    Ok(crate::verifier::trust::Identity::of(
+        b.fingerprint_bytes(),
+        commitment,
+        b.params_fixed,
+    ))
+}
+
 fn hex_rows(rows: &[Vec<i64>]) -> Vec<Vec<String>> {
     rows.iter()
         .map(|r| {
@@ -706,8 +746,10 @@ pub struct Report {
     pub valid: bool,
     /// every public tensor: its values or its commitment
     pub public: Vec<(crate::verifier::PublicTensor, crate::verifier::Decoded)>,
-    /// the verification bundle's fingerprint (the model's published identity)
+    /// the verification bundle's fingerprint (the circuit, its keys and SRS points)
     pub fingerprint: String,
+    /// the model ID (fingerprint + the proof's params commitment) and how the params are bound
+    pub identity: crate::verifier::trust::Identity,
     /// what the SRS the keys rest on is
     pub srs: crate::verifier::srs_label::SrsLabel,
     pub logrows: u32,
@@ -715,16 +757,27 @@ pub struct Report {
     pub reason: Option<String>,
 }
 
-/// What a verifier expects; any mismatch is an error.
-#[derive(Clone, Debug, Default)]
-pub struct Expect {
-    pub param_commitment: Option<String>,
-    pub input_commitment: Option<String>,
-    pub output_commitment: Option<String>,
-    pub fingerprint: Option<String>,
-}
+/// What a verifier expects ([`crate::verifier::trust::Expect`]); any mismatch is an error.
+pub use crate::verifier::trust::Expect;
 
 impl Report {
+    fn new(
+        bundle: &crate::verifier::Bundle,
+        public: Vec<(crate::verifier::PublicTensor, crate::verifier::Decoded)>,
+        valid: bool,
+        reason: Option<String>,
+    ) -> Report {
+        Report {
+            valid,
+            identity: bundle.identity(&public),
+            public,
+            fingerprint: bundle.fingerprint(),
+            srs: bundle.srs_label(),
+            logrows: bundle.k,
+            reason,
+        }
+    }
+
     /// The commitment of `role`'s tensor `index`, if it is hashed.
     pub fn commitment(
         &self,
@@ -739,48 +792,14 @@ impl Report {
         })
     }
 
-    /// Error unless every expectation holds.
-    pub fn check(&self, e: &Expect) -> std::result::Result<(), String> {
-        use crate::verifier::{publics::fr_from_hex_be, publics::fr_hex_be, Role};
-        for (flag, want, role) in [
-            ("--param-commitment", &e.param_commitment, Role::Params),
-            ("--input-commitment", &e.input_commitment, Role::Input),
-            ("--output-commitment", &e.output_commitment, Role::Output),
-        ] {
-            if let Some(want) = want {
-                let w = fr_from_hex_be(want).map_err(|m| format!("{flag}: {m}"))?;
-                match self.commitment(role, 0) {
-                    None => {
-                        return Err(format!(
-                            "{flag}: this proof has no {} commitment (that tensor is not hashed)",
-                            match role {
-                                Role::Params => "params",
-                                Role::Input => "input",
-                                Role::Output => "output",
-                            }
-                        ))
-                    }
-                    Some(c) if c != w => {
-                        return Err(format!(
-                            "{flag}: MISMATCH: the proof commits to {}, expected {}",
-                            fr_hex_be(&c),
-                            fr_hex_be(&w)
-                        ))
-                    }
-                    Some(_) => {}
-                }
-            }
-        }
-        if let Some(f) = &e.fingerprint {
-            let f = f.trim().trim_start_matches("0x").to_ascii_lowercase();
-            if f != self.fingerprint {
-                return Err(format!(
-                    "--fingerprint: MISMATCH: the keys' fingerprint is {}, expected {f}",
-                    self.fingerprint
-                ));
-            }
-        }
-        Ok(())
+    /// How much of the model the expectations pinned; an error (named by its CLI flag) unless
+    /// every expectation holds. Only meaningful for a valid proof.
+    pub fn check(
+        &self,
+        e: &Expect,
+    ) -> std::result::Result<crate::verifier::trust::Pinning, String> {
+        use crate::verifier::trust;
+        trust::check(&self.identity, &self.public, e, &trust::CLI_NAMES).map_err(|f| f.to_string())
     }
 }
 
@@ -846,14 +865,8 @@ fn verify_report_with(
     let valid = proof::verify(&bytes, &inst, &vk, &params)?;
     let bundle = crate::bundle::export(&vk, &params, settings)
         .map_err(|m| crate::keys::KeyError::Vk(format!("verification bundle: {m}")))?;
-    Ok(Report {
-        reason: (!valid).then(|| "the proof does not verify against these keys".into()),
-        valid,
-        public,
-        fingerprint: bundle.fingerprint(),
-        srs: bundle.srs_label(),
-        logrows: settings.run_args.logrows,
-    })
+    let reason = (!valid).then(|| "the proof does not verify against these keys".into());
+    Ok(Report::new(&bundle, public, valid, reason))
 }
 
 /// `verify` with the light verifier: proof.json + the verification bundle.
@@ -865,20 +878,12 @@ fn verify_bundle_report_with(proof: &Proof, bundle_bytes: &[u8], pretty: bool) -
     use crate::verifier::{self, Bundle};
     let bundle = Bundle::from_bytes(bundle_bytes)?;
     let inst = light_instances(proof)?;
-    let srs = bundle.srs_label();
     // a proof laid out for another model (another count or layout digest) is not this
     // model's proof: invalid, with the reason
     let public = match bundle.decode(&inst) {
         Ok(p) => p,
         Err(verifier::VerifyError::Instances(why)) => {
-            return Ok(Report {
-                valid: false,
-                public: vec![],
-                fingerprint: bundle.fingerprint(),
-                srs,
-                logrows: bundle.k,
-                reason: Some(why),
-            })
+            return Ok(Report::new(&bundle, vec![], false, Some(why)))
         }
         Err(e) => return Err(e.into()),
     };
@@ -886,14 +891,8 @@ fn verify_bundle_report_with(proof: &Proof, bundle_bytes: &[u8], pretty: bool) -
         check_pretty(proof, &bundle.public, &inst)?;
     }
     let valid = verifier::verify(&bundle, &proof.bytes()?, &inst)?;
-    Ok(Report {
-        reason: (!valid).then(|| "the proof does not verify against these keys".into()),
-        valid,
-        public,
-        fingerprint: bundle.fingerprint(),
-        srs,
-        logrows: bundle.k,
-    })
+    let reason = (!valid).then(|| "the proof does not verify against these keys".into());
+    Ok(Report::new(&bundle, public, valid, reason))
 }
 
 /// `verify`: `Ok(true)` iff the proof is valid for its public values, the vk and the SRS (the

@@ -165,6 +165,28 @@ pub fn commit(compiled_circuit: &[u8]) -> JsResult<String> {
     ))
 }
 
+/// The model ID (`0x…`) of a compiled circuit and its keys' verification bundle (`setup`'s
+/// `bundle`): what a modeler publishes and verifiers pin (`zkonnx/verifier`'s `{ modelId }`).
+#[wasm_bindgen(js_name = modelId)]
+pub fn model_id(compiled_circuit: &[u8], bundle: &[u8]) -> JsResult<String> {
+    let id = pipeline::model_identity(&compiled(compiled_circuit)?, bundle).map_err(err)?;
+    Ok(id.model_id_hex())
+}
+
+/// The one wording of what a modeler publishes and a verifier pins: `{ publish, pin }`.
+#[wasm_bindgen(js_name = trustText)]
+pub fn trust_text() -> JsResult<JsValue> {
+    let o = js_sys::Object::new();
+    for (k, v) in [
+        ("publish", crate::verifier::trust::PUBLISH),
+        ("pin", crate::verifier::trust::PIN),
+    ] {
+        js_sys::Reflect::set(&o, &JsValue::from_str(k), &JsValue::from_str(v))
+            .map_err(|_| JsError::new("trustText: cannot build the object"))?;
+    }
+    Ok(o.into())
+}
+
 /// The params salt (`0x…`) inside a compiled circuit, or `undefined` (params not hashed).
 #[wasm_bindgen(js_name = paramSalt)]
 pub fn param_salt(compiled_circuit: &[u8]) -> JsResult<Option<String>> {

@@ -35,9 +35,9 @@ fn set(o: &Object, k: &str, v: &JsValue) {
     let _ = Reflect::set(o, &JsValue::from_str(k), v);
 }
 
-/// What the proof's instances say, decoded with the bundle's layout: `{ fingerprint, inputs,
-/// outputs, paramCommitment, inputCommitments, outputCommitments, logrows, version, srs,
-/// devSrs }` (inputs/outputs: one array of numbers per public tensor; commitments `0x…` or
+/// What the proof's instances say, decoded with the bundle's layout: `{ fingerprint, modelId,
+/// params, paramsMeaning, inputs, outputs, paramCommitment, inputCommitments, outputCommitments,
+/// logrows, version, srs, devSrs }` (inputs/outputs: one array of numbers per public tensor; commitments `0x…` or
 /// null / []; `srs`: what the SRS is, e.g. "UNSAFE development SRS ...").
 #[wasm_bindgen(js_name = inspectRaw)]
 pub fn inspect_raw(public: Vec<String>, bundle_bytes: &[u8]) -> Result<JsValue, JsError> {
@@ -75,8 +75,12 @@ pub fn inspect_raw(public: Vec<String>, bundle_bytes: &[u8]) -> Result<JsValue, 
             }
         }
     }
+    let id = b.identity(&b.decode(&inst).map_err(|e| JsError::new(&e.to_string()))?);
     let o = Object::new();
     set(&o, "fingerprint", &JsValue::from_str(&b.fingerprint()));
+    set(&o, "modelId", &JsValue::from_str(&id.model_id_hex()));
+    set(&o, "params", &JsValue::from_str(params_tag(id.params)));
+    set(&o, "paramsMeaning", &JsValue::from_str(id.params.meaning()));
     set(&o, "inputs", &inputs);
     set(&o, "outputs", &outputs);
     set(&o, "paramCommitment", &pc);
@@ -152,4 +156,65 @@ pub fn bundle_limb_bits(bundle_bytes: &[u8]) -> Result<u32, JsError> {
 #[wasm_bindgen]
 pub fn fingerprint(bundle_bytes: &[u8]) -> Result<String, JsError> {
     Ok(bundle(bundle_bytes)?.fingerprint())
+}
+
+fn params_tag(p: verifier::trust::Params) -> &'static str {
+    match p {
+        verifier::trust::Params::Hashed => "hashed",
+        verifier::trust::Params::Fixed => "fixed",
+        verifier::trust::Params::Private => "private",
+    }
+}
+
+/// Compare a proof's model and commitments with published values ([`verifier::trust::check`]):
+/// `{ pinned, statement, mismatch }` (`pinned`: "model", "weights-only", "circuit-only" or
+/// "nothing"; `mismatch`: why the proof is not of the expected model, or null). An expected value
+/// that is not one (bad hex) is an `Error`. Call it for a proof that verified.
+#[wasm_bindgen(js_name = checkRaw)]
+pub fn check_raw(
+    public: Vec<String>,
+    bundle_bytes: &[u8],
+    model_id: Option<String>,
+    param_commitment: Option<String>,
+    input_commitments: Vec<String>,
+    output_commitments: Vec<String>,
+    fingerprint: Option<String>,
+) -> Result<JsValue, JsError> {
+    use verifier::trust::{self, Failed};
+    let b = bundle(bundle_bytes)?;
+    let inst = instances(&public)?;
+    let decoded = b.decode(&inst).map_err(|e| JsError::new(&e.to_string()))?;
+    let id = b.identity(&decoded);
+    let expect = trust::Expect {
+        model_id,
+        param_commitment,
+        input_commitments: input_commitments.into_iter().map(Some).collect(),
+        output_commitments: output_commitments.into_iter().map(Some).collect(),
+        fingerprint,
+    };
+    let o = Object::new();
+    match trust::check(&id, &decoded, &expect, &trust::JS_NAMES) {
+        Ok(p) => {
+            set(&o, "pinned", &JsValue::from_str(p.tag()));
+            set(&o, "statement", &JsValue::from_str(p.statement()));
+            set(&o, "mismatch", &JsValue::NULL);
+        }
+        Err(Failed::Mismatch(m)) => {
+            set(&o, "pinned", &JsValue::NULL);
+            set(&o, "statement", &JsValue::NULL);
+            set(&o, "mismatch", &JsValue::from_str(&m));
+        }
+        Err(Failed::Malformed(m)) => return Err(JsError::new(&format!("verify: {m}"))),
+    }
+    Ok(o.into())
+}
+
+/// The one wording of what a modeler publishes and a verifier pins (`{ publish, pin }`), as the
+/// CLI prints it.
+#[wasm_bindgen(js_name = trustText)]
+pub fn trust_text() -> JsValue {
+    let o = Object::new();
+    set(&o, "publish", &JsValue::from_str(verifier::trust::PUBLISH));
+    set(&o, "pin", &JsValue::from_str(verifier::trust::PIN));
+    o.into()
 }

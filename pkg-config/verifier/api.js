@@ -38,34 +38,91 @@ function guarded(f) {
   }
 }
 
+// The expectations `verify` and `verifyReport` take. A key that is present must hold a value:
+// `{ modelId: undefined }` (say, read from a missing URL parameter) is an Error, never a match.
+const EXPECT_KEYS = ['modelId', 'paramCommitment', 'inputCommitments', 'outputCommitments',
+  'inputCommitment', 'outputCommitment', 'fingerprint'];
+
+function expectationsOf(expect) {
+  if (expect === undefined) return {};
+  if (expect === null || typeof expect !== 'object' || Array.isArray(expect)) {
+    throw new Error('verify: `expect` must be an object such as { modelId: \'0x…\' }');
+  }
+  for (const k of Object.keys(expect)) {
+    if (!EXPECT_KEYS.includes(k)) throw new Error(`verify: unknown option \`${k}\` (expected ${EXPECT_KEYS.join(', ')})`);
+  }
+  const one = (k) => {
+    const v = expect[k];
+    if (typeof v !== 'string' || v.trim() === '') {
+      throw new Error(`verify: \`${k}\` is ${v === '' ? 'empty' : String(v)}: give the published value (0x…), or leave the key out`);
+    }
+    return v.trim();
+  };
+  const list = (plural, singular) => {
+    if (Object.hasOwn(expect, plural) && Object.hasOwn(expect, singular)) {
+      throw new Error(`verify: give \`${plural}\` or \`${singular}\`, not both`);
+    }
+    const k = Object.hasOwn(expect, plural) ? plural : singular;
+    if (!Object.hasOwn(expect, k)) return [];
+    const v = expect[k];
+    if (!Array.isArray(v)) return [one(k)];
+    if (v.length === 0) throw new Error(`verify: \`${k}\` is an empty list: give the published values, or leave the key out`);
+    return v.map((x, i) => {
+      if (typeof x !== 'string' || x.trim() === '') throw new Error(`verify: \`${k}[${i}]\` is ${String(x)}: give the published value (0x…)`);
+      return x.trim();
+    });
+  };
+  const has = (k) => Object.hasOwn(expect, k);
+  return {
+    modelId: has('modelId') ? one('modelId') : undefined,
+    paramCommitment: has('paramCommitment') ? one('paramCommitment') : undefined,
+    fingerprint: has('fingerprint') ? one('fingerprint') : undefined,
+    inputCommitments: list('inputCommitments', 'inputCommitment'),
+    outputCommitments: list('outputCommitments', 'outputCommitment'),
+  };
+}
+
 export function api(raw) {
+  // { valid, pinned, statement, mismatch, info }: the one check both verify and verifyReport make
+  const report = (proof, bundle, expect) => {
+    const e = expectationsOf(expect);
+    const p = proofOf(proof);
+    const b = bytesOf(bundle);
+    const valid = guarded(() => raw.verifyRaw(p.hex_proof, p.instances[0], b));
+    if (!valid) return { valid: false, pinned: null, statement: null, mismatch: null, info: null };
+    const c = guarded(() => raw.checkRaw(p.instances[0], b, e.modelId, e.paramCommitment,
+      e.inputCommitments, e.outputCommitments, e.fingerprint));
+    const info = guarded(() => raw.inspectRaw(p.instances[0], b));
+    return { valid: c.mismatch === null, pinned: c.pinned, statement: c.statement, mismatch: c.mismatch, info };
+  };
   return {
     /**
-     * true if the proof verifies against the bundle, false if not; an Error for malformed input.
-     * `expect`: { paramCommitment, inputCommitment, outputCommitment, fingerprint } (any subset):
-     * false unless the proof's commitments / the bundle's fingerprint are exactly these.
+     * true if the proof verifies against the bundle and is of the expected model, false if not;
+     * an Error for malformed input or an expectation present without a value.
+     * `expect`: { modelId, paramCommitment, inputCommitments, outputCommitments, fingerprint }
+     * (any subset; `inputCommitment` / `outputCommitment`: one string or a list, as the plural).
+     * Pin `modelId`: it covers the circuit, its keys and SRS, and the params commitment.
      */
-    verify(proof, bundle, expect = {}) {
-      const p = proofOf(proof);
-      const b = bytesOf(bundle);
-      const known = ['paramCommitment', 'inputCommitment', 'outputCommitment', 'fingerprint'];
-      for (const k of Object.keys(expect ?? {})) {
-        if (!known.includes(k)) throw new Error(`verify: unknown option \`${k}\` (expected ${known.join(', ')})`);
-      }
-      if (!guarded(() => raw.verifyRaw(p.hex_proof, p.instances[0], b))) return false;
-      const want = (x) => (x === undefined || x === null ? null : String(x).trim().toLowerCase().replace(/^(0x)?/, '0x'));
-      const i = guarded(() => raw.inspectRaw(p.instances[0], b));
-      const checks = [
-        [want(expect.paramCommitment), i.paramCommitment],
-        [want(expect.inputCommitment), i.inputCommitments[0] ?? null],
-        [want(expect.outputCommitment), i.outputCommitments[0] ?? null],
-        [want(expect.fingerprint)?.slice(2) ?? null, i.fingerprint],
-      ];
-      return checks.every(([w, got]) => w === null || w === got);
+    verify(proof, bundle, expect) {
+      return report(proof, bundle, expect).valid;
     },
     /**
-     * What the proof's instances say: { fingerprint, inputs, outputs, paramCommitment,
-     * inputCommitments, outputCommitments, logrows, version, srs, devSrs, devSrsSeed }.
+     * The verdict with its reasons: { valid, pinned, statement, mismatch, info }. `pinned`:
+     * 'model' | 'weights-only' | 'circuit-only' | 'nothing' (how much of the model the
+     * expectations pinned), `statement` says so in words, `mismatch` why a valid proof is not
+     * of the expected model (then `valid` is false), `info` is `inspect`'s (null if invalid).
+     */
+    verifyReport(proof, bundle, expect) {
+      return report(proof, bundle, expect);
+    },
+    /** What to publish and what to pin, in the words the CLI and the pages use: { publish, pin }. */
+    trustText() {
+      return raw.trustText();
+    },
+    /**
+     * What the proof's instances say: { fingerprint, modelId, params, paramsMeaning, inputs,
+     * outputs, paramCommitment, inputCommitments, outputCommitments, logrows, version, srs,
+     * devSrs, devSrsSeed } (not a verdict: `verify` is).
      */
     inspect(proof, bundle) {
       const p = proofOf(proof);

@@ -2,14 +2,56 @@
 export type ProofInput = { hex_proof: string; instances: string[][] } | string | Uint8Array | ArrayBuffer;
 /** The verification bundle file's bytes (written by `zkonnx setup`). */
 export type BundleInput = Uint8Array | ArrayBuffer;
-/** true if the proof verifies against the bundle, false if not; throws an Error for malformed input. */
-export function verify(proof: ProofInput, bundle: BundleInput, expect?: {
-  /** 0x… as `zkonnx commit` prints it */
-  paramCommitment?: string; inputCommitment?: string; outputCommitment?: string; fingerprint?: string;
-}): boolean;
+/** What a verifier expects, each key optional; a key that is present must hold a value (null,
+ * undefined or '' is an Error, never a match). Pin `modelId`: it covers the circuit, its keys and
+ * SRS, and the params commitment; a commitment or fingerprint alone leaves part unpinned. */
+export interface Expect {
+  /** 0x… as `zkonnx commit` prints it (`model id 0x…`), or `Prover`'s `modelId` */
+  modelId?: string;
+  /** the params commitment (pins the weights, not the circuit) */
+  paramCommitment?: string;
+  /** one per hashed input tensor, in order */
+  inputCommitments?: string[];
+  /** one per hashed output tensor, in order */
+  outputCommitments?: string[];
+  /** the first hashed input's commitment, or a list (as `inputCommitments`) */
+  inputCommitment?: string | string[];
+  /** the first hashed output's commitment, or a list (as `outputCommitments`) */
+  outputCommitment?: string | string[];
+  /** the verification bundle's fingerprint (pins the circuit and keys, not hashed weights) */
+  fingerprint?: string;
+}
+/** How much of the model the expectations pinned. */
+export type Pinned = 'model' | 'weights-only' | 'circuit-only' | 'nothing';
+/** true if the proof verifies against the bundle and matches every expectation, false if not;
+ * throws an Error for malformed input or an expectation present without a value. */
+export function verify(proof: ProofInput, bundle: BundleInput, expect?: Expect): boolean;
+/** The verdict with its reasons. */
+export function verifyReport(proof: ProofInput, bundle: BundleInput, expect?: Expect): {
+  /** the proof verifies and matches every expectation */
+  valid: boolean;
+  /** null when the proof is invalid or an expectation failed */
+  pinned: Pinned | null;
+  /** `pinned` in words (the CLI's and the pages' wording), or null */
+  statement: string | null;
+  /** why a valid proof is not of the expected model, or null */
+  mismatch: string | null;
+  /** what the proof's instances say (`inspect`), or null for an invalid proof */
+  info: Info | null;
+};
+/** What to publish (modelers) and what to pin (verifiers), in the words the CLI and pages use. */
+export function trustText(): { publish: string; pin: string };
 /** The public values, dequantized, one array per public tensor; and the bundle's fingerprint. */
-export function inspect(proof: ProofInput, bundle: BundleInput): {
+export function inspect(proof: ProofInput, bundle: BundleInput): Info;
+/** What a proof's instances say, decoded with the bundle's layout. */
+export interface Info {
   fingerprint: string; inputs: number[][]; outputs: number[][]; logrows: number; version: string;
+  /** the model ID of this bundle and the proof's params commitment: compare it with the published one */
+  modelId: string;
+  /** how the params are bound: a commitment in the proof, the keys, or not at all */
+  params: 'hashed' | 'fixed' | 'private';
+  /** `params` in words */
+  paramsMeaning: string;
   /** the params commitment (hashed params), or null: the proof does not bind the weights */
   paramCommitment: string | null; inputCommitments: string[]; outputCommitments: string[];
   /** what the SRS is: a recognised ceremony, an UNSAFE development SRS, or unrecognised */
@@ -17,7 +59,7 @@ export function inspect(proof: ProofInput, bundle: BundleInput): {
   /** The seed of zkonnx's UNSAFE development SRS the keys were made with (anyone can forge
    * proofs for them), or null: not a development SRS zkonnx knows. */
   devSrsSeed: number | null;
-};
+}
 /** The bundle's fingerprint (64 hex digits, Blake2b-256 over the model's verification data). */
 export function fingerprint(bundle: BundleInput): string;
 /** The Poseidon commitment (0x…) of a tensor's quantized integers, as the circuit computes it. */

@@ -37,6 +37,9 @@ pub enum SrsError {
     Length { k: u32, expected: usize, got: usize },
     #[error("SRS: invalid curve point: {0}")]
     Point(String),
+    /// the generator or pairing checks of [`check`] failed: a spoofed or corrupt SRS
+    #[error("SRS rejected: {0} (a spoofed or corrupt SRS: no label or proof can rest on it)")]
+    Spoofed(String),
     #[error("SRS has k = {have}, the circuit needs k = {need}: generate or fetch a larger one")]
     TooSmall { have: u32, need: u32 },
     #[error("ptau: truncated: {what} needs {need} bytes at offset {at}, the file ends at {len}")]
@@ -100,6 +103,28 @@ pub fn header(bytes: &[u8]) -> Result<u32, SrsError> {
             got: bytes.len(),
         });
     }
+    Ok(k)
+}
+
+/// The checks every SRS passes before it is used or labelled
+/// ([`crate::verifier::srs_label::check_points`]): `g[0]` and `g2` are BN254's generators and
+/// `e(g[1], g2) = e(g[0], s·g2)`. Returns `k`.
+pub fn check(bytes: &[u8]) -> Result<u32, SrsError> {
+    let k = header(bytes)?;
+    if k == 0 {
+        return Err(SrsError::Spoofed(
+            "k = 0: no g[1] to check s·g2 against".into(),
+        ));
+    }
+    let n = 1usize << k;
+    let at = |o: usize| &bytes[o..];
+    let g0: &[u8; G1_BYTES] = at(4)[..G1_BYTES].try_into().unwrap();
+    let g1: &[u8; G1_BYTES] = at(4 + G1_BYTES)[..G1_BYTES].try_into().unwrap();
+    let g2: &[u8; G2_BYTES] = at(4 + 2 * n * G1_BYTES)[..G2_BYTES].try_into().unwrap();
+    let s_g2: &[u8; G2_BYTES] = at(4 + 2 * n * G1_BYTES + G2_BYTES)[..G2_BYTES]
+        .try_into()
+        .unwrap();
+    label_table::check_raw_points(g0, g1, g2, s_g2).map_err(SrsError::Spoofed)?;
     Ok(k)
 }
 
@@ -170,7 +195,7 @@ pub struct SrsInfo {
 /// The size, `τ·G2` fingerprint and label of an SRS file (its length and header checked; its
 /// points are checked on load).
 pub fn info(bytes: &[u8]) -> Result<SrsInfo, SrsError> {
-    let k = header(bytes)?;
+    let k = check(bytes)?;
     let n = 1usize << k;
     let raw = |at: usize, len: usize| &bytes[at..at + len];
     let g0: &[u8; G1_BYTES] = raw(4, G1_BYTES).try_into().unwrap();
@@ -314,7 +339,7 @@ mod dev {
 
 /// Load an SRS for proving at `k`, downsizing a larger one.
 pub fn load_for_k(bytes: &[u8], k: u32) -> Result<ParamsKZG<Bn256>, SrsError> {
-    let have = header(bytes)?;
+    let have = check(bytes)?;
     if have < k {
         return Err(SrsError::TooSmall { have, need: k });
     }
@@ -328,41 +353,24 @@ pub fn load_for_k(bytes: &[u8], k: u32) -> Result<ParamsKZG<Bn256>, SrsError> {
 }
 
 /// The few SRS elements KZG verification reads (`g[0]`, `g2`, `s·g2`), for a circuit of size `k`.
+/// The few SRS elements KZG verification reads (`g[0]`, `g2`, `s·g2`; and `g[1]`, for the
+/// verification bundle's pairing check), for a circuit of size `k`.
 pub fn verifier_params(bytes: &[u8], k: u32) -> Result<ParamsKZG<Bn256>, SrsError> {
-    let have = header(bytes)?;
+    let have = check(bytes)?;
     if have < k {
         return Err(SrsError::TooSmall { have, need: k });
     }
     let n = 1usize << have;
-    let g0 = &bytes[4..4 + G1_BYTES];
-    let g2 = &bytes[4 + 2 * n * G1_BYTES..];
-    verifier_params_from_parts(g0, g2, k)
-}
-
-/// Build verifier params from `g[0]` (64 bytes) and `g2 ‖ s·g2` (256 bytes).
-pub fn verifier_params_from_parts(
-    g0: &[u8],
-    g2s: &[u8],
-    k: u32,
-) -> Result<ParamsKZG<Bn256>, SrsError> {
-    if g0.len() != G1_BYTES || g2s.len() != 2 * G2_BYTES {
-        return Err(SrsError::Point(format!(
-            "verifier SRS parts: {} + {} bytes, expected {G1_BYTES} (g) + {} (g2, s_g2)",
-            g0.len(),
-            g2s.len(),
-            2 * G2_BYTES
-        )));
-    }
-    // a k = 0 params file: one monomial point, one Lagrange point, g2, s·g2
-    let mut small = Vec::with_capacity(4 + 2 * G1_BYTES + 2 * G2_BYTES);
-    small.extend_from_slice(&0u32.to_le_bytes());
-    small.extend_from_slice(g0);
-    small.extend_from_slice(g0);
-    small.extend_from_slice(g2s);
-    check_points(&small[4..], 1)?;
+    // a k = 1 params file: two monomial points, two Lagrange points (unused), g2, s·g2
+    let mut small = Vec::with_capacity(4 + 4 * G1_BYTES + 2 * G2_BYTES);
+    small.extend_from_slice(&1u32.to_le_bytes());
+    small.extend_from_slice(&bytes[4..4 + 2 * G1_BYTES]);
+    small.extend_from_slice(&bytes[4..4 + 2 * G1_BYTES]);
+    small.extend_from_slice(&bytes[4 + 2 * n * G1_BYTES..]);
+    check_points(&small[4..], 2)?;
     let p = ParamsKZG::<Bn256>::read_custom(&mut &small[..], SerdeFormat::RawBytes)
         .map_err(|e| SrsError::Point(e.to_string()))?;
-    let g = vec![p.get_g()[0]];
+    let g = p.get_g().to_vec();
     Ok(p.from_parts(k, g, Some(vec![]), p.g2(), p.s_g2()))
 }
 
@@ -394,16 +402,6 @@ fn check_points(body: &[u8], n: usize) -> Result<(), SrsError> {
         }
     }
     Ok(())
-}
-
-/// Bytes of `g[0]` and `g2 ‖ s·g2` of an SRS file (for the verification bundle).
-pub fn verifier_parts(bytes: &[u8]) -> Result<(Vec<u8>, Vec<u8>), SrsError> {
-    let have = header(bytes)?;
-    let n = 1usize << have;
-    Ok((
-        bytes[4..4 + G1_BYTES].to_vec(),
-        bytes[4 + 2 * n * G1_BYTES..].to_vec(),
-    ))
 }
 
 #[cfg(test)]

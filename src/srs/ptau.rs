@@ -194,6 +194,31 @@ impl Ptau<'_> {
         self.tau_g2[G2_BYTES..2 * G2_BYTES].try_into().unwrap()
     }
 
+    /// The checks every SRS passes before it is labelled ([`super::check`]): `τ^0·G1` and
+    /// `τ^0·G2` are the generators, and `τ·G1`, `τ·G2` hide one secret.
+    pub fn check_generators(&self) -> Result<(), SrsError> {
+        let raw = |b: &[u8], at: usize, len: usize| -> Result<Vec<u8>, SrsError> {
+            b.get(at * len..(at + 1) * len)
+                .map(<[u8]>::to_vec)
+                .ok_or_else(|| SrsError::Spoofed("fewer than two powers of tau".into()))
+        };
+        let (g0, g1) = (
+            raw(self.tau_g1, 0, G1_BYTES)?,
+            raw(self.tau_g1, 1, G1_BYTES)?,
+        );
+        let (g2, s_g2) = (
+            raw(self.tau_g2, 0, G2_BYTES)?,
+            raw(self.tau_g2, 1, G2_BYTES)?,
+        );
+        crate::verifier::srs_label::check_raw_points(
+            g0.as_slice().try_into().unwrap(),
+            g1.as_slice().try_into().unwrap(),
+            g2.as_slice().try_into().unwrap(),
+            s_g2.as_slice().try_into().unwrap(),
+        )
+        .map_err(SrsError::Spoofed)
+    }
+
     fn g1(&self, i: usize) -> Result<G1Affine, SrsError> {
         let bad = |why| SrsError::PtauPoint {
             id: SECTION_TAU_G1,
@@ -301,6 +326,7 @@ pub fn import(ptau: &[u8], k: u32) -> Result<Vec<u8>, SrsError> {
     let params = parse(ptau)?.params(k)?;
     let mut out = Vec::with_capacity(4 + 2 * (1usize << k) * G1_BYTES + 2 * G2_BYTES);
     params.write(&mut out).expect("write to Vec");
+    super::check(&out)?;
     Ok(out)
 }
 

@@ -7,8 +7,10 @@
 //! blinding_factors cs_degree quotient_degree
 //! gates: [expr] | lookups: [([input expr], [table expr])] | permutation: [(kind, eval index)]
 //! fixed commitments [G1] | permutation commitments [G1] | transcript_repr
-//! g1 g2 s_g2                      (the KZG verifier's points)
+//! g1 s_g1 g2 s_g2                 (the SRS's g[0], g[1], g2, s·g2: checked on every read,
+//!                                  `srs_label::check_points`)
 //! dev SRS seed: 0, or 1 + seed    (setup found s·G2 to be that of `gen-srs --seed`: UNSAFE)
+//! params in the key: u8           (1: fixed params, their values in the fixed commitments)
 //! public layout: limb bits, [(role, encoding, index, scale, shape)]   in instance order
 //! zkonnx version (string)         (not part of the fingerprint)
 //! ```
@@ -24,7 +26,7 @@ use bn254::bn256::{Fr, G1Affine, G2Affine};
 use bn254::ff::Field;
 
 const MAGIC: &[u8; 8] = b"ZKONNXVB";
-const FORMAT: u8 = 2;
+const FORMAT: u8 = 3;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Query {
@@ -74,12 +76,18 @@ pub struct Bundle {
     pub permutation_commitments: Vec<G1Affine>,
     pub transcript_repr: Fr,
     pub g1: G1Affine,
+    /// the SRS's `g[1] = s·g[0]`: with `g1`, `g2` and `s_g2`, the pairing check that the SRS is
+    /// one (not a spoof whose `g2` is a ceremony's `s·g2`)
+    pub s_g1: G1Affine,
     pub g2: G2Affine,
     pub s_g2: G2Affine,
     /// `Some(seed)` if the keys were made with zkonnx's seeded development SRS (`gen-srs
     /// --seed`): anyone can forge proofs for such keys. `None`: not a development SRS zkonnx
     /// knows (a ceremony's, or another one; compare the fingerprint with the published one).
     pub dev_srs_seed: Option<u32>,
+    /// the params are `fixed`: their values are in the vk (the fixed commitments), bound by the
+    /// fingerprint
+    pub params_fixed: bool,
     /// the public values' layout (its digest is instance 0)
     pub public: PublicLayout,
     pub version: String,
@@ -163,9 +171,11 @@ impl Bundle {
         }
         w.fr(&self.transcript_repr);
         w.g1(&self.g1);
+        w.g1(&self.s_g1);
         w.g2(&self.g2);
         w.g2(&self.s_g2);
         w.u32(self.dev_srs_seed.map_or(0, |s| s + 1));
+        w.u8(self.params_fixed as u8);
         self.public.write(&mut w);
         let end = w.0.len();
         w.len(self.version.len());
@@ -179,12 +189,28 @@ impl Bundle {
 
     /// Blake2b-256 over the bundle's bytes up to the version string, as 64 hex digits.
     pub fn fingerprint(&self) -> String {
+        self.fingerprint_bytes()
+            .iter()
+            .map(|b| format!("{b:02x}"))
+            .collect()
+    }
+
+    /// [`Self::fingerprint`]'s 32 bytes.
+    pub fn fingerprint_bytes(&self) -> [u8; 32] {
         let (bytes, end) = self.encode();
         let h = blake2b_simd::Params::new()
             .hash_length(32)
             .personal(b"zkonnx-bundle-fp")
             .hash(&bytes[..end]);
-        h.as_bytes().iter().map(|b| format!("{b:02x}")).collect()
+        let mut out = [0u8; 32];
+        out.copy_from_slice(h.as_bytes());
+        out
+    }
+
+    /// The model's identity as this bundle and a proof's decoded public values give it (the
+    /// model ID: [`super::trust`]).
+    pub fn identity(&self, public: &[(super::PublicTensor, Decoded)]) -> super::trust::Identity {
+        super::trust::Identity::new(self.fingerprint_bytes(), public, self.params_fixed)
     }
 
     pub fn from_bytes(bytes: &[u8]) -> Result<Bundle, VerifyError> {
@@ -199,7 +225,8 @@ impl Bundle {
         let format = r.u8("format version")?;
         if format != FORMAT {
             return Err(format!(
-                "format version {format}, this verifier reads {FORMAT}"
+                "format version {format}, this verifier reads {FORMAT}: a bundle of another zkonnx \
+                 version; run `zkonnx setup` again (or use that version's verifier)"
             ));
         }
         let k = r.u32("k")?;
@@ -243,9 +270,15 @@ impl Bundle {
         let permutation_commitments = read_points(&mut r, "permutation commitments")?;
         let transcript_repr = r.fr("transcript_repr")?;
         let g1 = r.g1("g1")?;
+        let s_g1 = r.g1("s_g1")?;
         let g2 = r.g2("g2")?;
         let s_g2 = r.g2("s_g2")?;
         let dev_srs_seed = r.u32("dev SRS seed")?.checked_sub(1);
+        let params_fixed = match r.u8("params in the key")? {
+            0 => false,
+            1 => true,
+            v => return Err(format!("params in the key: {v}, expected 0 or 1")),
+        };
         let public = PublicLayout::read(&mut r)?;
         let nv = r.count(1, "version")?;
         let version = String::from_utf8(r.take(nv, "version")?.to_vec())
@@ -273,9 +306,11 @@ impl Bundle {
             permutation_commitments,
             transcript_repr,
             g1,
+            s_g1,
             g2,
             s_g2,
             dev_srs_seed,
+            params_fixed,
             public,
             version,
         };
@@ -285,6 +320,8 @@ impl Bundle {
 
     /// Internal consistency: every index in range, the domain a real one.
     fn check(&self) -> Res<()> {
+        super::srs_label::check_points(&self.g1, &self.s_g1, &self.g2, &self.s_g2)
+            .map_err(|m| format!("SRS rejected: {m} (a spoofed or corrupt SRS)"))?;
         if !(1..=28).contains(&self.k) {
             return Err(format!("k = {}: outside 1..=28", self.k));
         }

@@ -13,6 +13,7 @@
 //! - [`transcript`]: halo2's Blake2b transcript, reading only canonical encodings.
 //! - [`plonk`]: the PLONK argument (gates, permutation, lookups, vanishing) at `x`.
 //! - [`shplonk`]: the multi-open argument and the final pairing.
+//! - [`trust`]: the model ID, what a verification pinned, and the one wording of both.
 //!
 //! A wrong proof verifies as `Ok(false)`; bytes that are not a proof or a bundle at all are
 //! `Err` naming what is wrong.
@@ -25,6 +26,7 @@ pub mod publics;
 pub mod shplonk;
 pub mod srs_label;
 pub mod transcript;
+pub mod trust;
 
 pub use bn254::bn256::Fr;
 pub use bundle::Bundle;

@@ -18,7 +18,9 @@
 
 use bn254::bn256::{Fq, G1Affine, G2Affine};
 use bn254::ff::{Field, PrimeField};
+use bn254::group::prime::PrimeCurveAffine;
 use bn254::serde::SerdeObject;
+use bn254::CurveAffine;
 
 /// What an SRS is, from its `τ·G2`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -151,6 +153,65 @@ pub fn label_of_points(g0: &[u8; 64], g2: &[u8; 128], s_g2: &[u8; 128]) -> SrsLa
     }
 }
 
+/// The checks every SRS passes before anything trusts it (an SRS file, a ceremony import, a
+/// verification bundle): `g[0]` and `g2` are BN254's generators, and `e(g[1], g2) = e(g[0],
+/// s·g2)`, i.e. `g[1]` and `s·g2` hide the same secret. Without the first two, a label read off
+/// `s·g2` means nothing: an SRS whose `g2` equals its `s·g2` (a ceremony's `τ·G2` copied in
+/// both places) reduces KZG's pairing check to an equation anyone can satisfy, so proofs forge
+/// with no secret. `Err` names the point that fails.
+pub fn check_points(
+    g0: &G1Affine,
+    g1: &G1Affine,
+    g2: &G2Affine,
+    s_g2: &G2Affine,
+) -> Result<(), String> {
+    use bn254::group::Group;
+    use bn254::pairing::{MillerLoopResult, MultiMillerLoop};
+    if *g0 != G1Affine::generator() {
+        return Err("g[0] is not the BN254 G1 generator (1, 2)".into());
+    }
+    if *g2 != G2Affine::generator() {
+        return Err("g2 is not the BN254 G2 generator".into());
+    }
+    if bool::from(s_g2.is_identity()) || *s_g2 == G2Affine::generator() {
+        return Err("s·g2 is the identity or the generator (a secret of 0 or 1)".into());
+    }
+    let neg_s_g2 = -*s_g2;
+    let gt =
+        bn254::bn256::Bn256::multi_miller_loop(&[(g1, g2), (g0, &neg_s_g2)]).final_exponentiation();
+    if !bool::from(gt.is_identity()) {
+        return Err(
+            "e(g[1], g2) != e(g[0], s·g2): g[1] and s·g2 are not powers of one secret".into(),
+        );
+    }
+    Ok(())
+}
+
+/// [`check_points`] over the raw layout (an SRS file's bytes: Montgomery-form coordinates).
+pub fn check_raw_points(
+    g0: &[u8; 64],
+    g1: &[u8; 64],
+    g2: &[u8; 128],
+    s_g2: &[u8; 128],
+) -> Result<(), String> {
+    let p1 = |b: &[u8; 64], what: &str| {
+        G1Affine::from_raw_bytes(b)
+            .filter(|p| bool::from(p.is_on_curve()))
+            .ok_or_else(|| format!("{what} is not a point of G1"))
+    };
+    let p2 = |b: &[u8; 128], what: &str| {
+        G2Affine::from_raw_bytes(b)
+            .filter(|p| bool::from(p.is_on_curve()))
+            .ok_or_else(|| format!("{what} is not a point of G2"))
+    };
+    check_points(
+        &p1(g0, "g[0]")?,
+        &p1(g1, "g[1]")?,
+        &p2(g2, "g2")?,
+        &p2(s_g2, "s·g2")?,
+    )
+}
+
 /// The label of a `τ·G2` written canonically (the bundle's layout: each coordinate as its
 /// little-endian integer, not in Montgomery form); `None` if a coordinate is not below the
 /// modulus.
@@ -168,6 +229,20 @@ pub fn raw_from_canonical(canonical: &[u8; 128]) -> Option<[u8; 128]> {
         c.copy_from_slice(&canonical[32 * i..32 * i + 32]);
         let x: Fq = Option::from(Fq::from_repr(c.into()))?;
         out[32 * i..32 * i + 32].copy_from_slice((x * r).to_repr().as_ref());
+    }
+    Some(out)
+}
+
+/// The raw layout (Montgomery form) to canonical coordinates (the bundle's layout); `None` if a
+/// coordinate is not below the modulus.
+pub fn canonical_from_raw(raw: &[u8; 128]) -> Option<[u8; 128]> {
+    let r_inv: Fq = Option::from(Fq::from(2u64).pow_vartime([256u64]).invert())?;
+    let mut out = [0u8; 128];
+    for i in 0..4 {
+        let mut c = [0u8; 32];
+        c.copy_from_slice(&raw[32 * i..32 * i + 32]);
+        let x: Fq = Option::from(Fq::from_repr(c.into()))?;
+        out[32 * i..32 * i + 32].copy_from_slice((x * r_inv).to_repr().as_ref());
     }
     Some(out)
 }

@@ -62,6 +62,8 @@ self.onmessage = async ({ data }) => {
     current = null;
     post({
       type: 'done', proof, settings, keys, verified, floats, salt, commitment,
+      // the model ID to publish: the circuit, its keys and SRS, and the params commitment
+      modelId: zk.modelId(compiled, keys.bundle),
       outputs: witness.pretty_elements.rescaled_outputs.map((r) => r.map(Number)),
       memoryBytes: zk.memoryBytes(),
     });

@@ -1,7 +1,7 @@
 // The prover page: gathers the model, input and options, runs the pipeline in a Web Worker
 // (prove-worker.js), shows each stage, the outputs next to the float model's, and offers the
 // proof and the verification bundle for download.
-import { fingerprint, inspect } from 'zkonnx/verifier';
+import { fingerprint, inspect, trustText } from 'zkonnx/verifier';
 import { MEANING } from './visibility.js';
 import { cacheKey, getKeys, putKeys } from './keys.js';
 
@@ -217,17 +217,20 @@ function showResult(m) {
     rows.push(`<tr><td>output ${i}[${j}]</td><td>${v.toPrecision(6)}</td><td>${f === undefined ? '' : f.toPrecision(6)}</td><td>${f === undefined ? '' : Math.abs(v - f).toExponential(1)}</td></tr>`);
   }));
   $('outputs').innerHTML = '<tr><th></th><th>proven</th><th>float model</th><th>|difference|</th></tr>' + rows.join('');
+  $('model_id').textContent = m.modelId;
+  $('publish').textContent = trustText().publish;
   $('fingerprint').textContent = fingerprint(m.keys.bundle);
   $('commitment_line').classList.toggle('hidden', !m.commitment);
   $('commitment').textContent = m.commitment ?? '';
-  $('verify_link').href = m.commitment ? `./verify.html?commitment=${m.commitment}` : './verify.html';
+  // the verify page, with the model ID to pin (the proof and bundle are dropped there)
+  $('verify_link').href = `./verify.html?model=${m.modelId}`;
   $('prove_srs').innerHTML = inspect(m.proof, m.keys.bundle).devSrs
     ? '<span class="unsafe">UNSAFE development SRS: anyone can forge proofs for these keys. Use a ceremony SRS for real proofs.</span>'
     : '';
   const link = (id, bytes, type) => { $(id).href = URL.createObjectURL(new Blob([bytes], { type })); };
   link('dl_proof', JSON.stringify(m.proof), 'application/json');
   link('dl_bundle', m.keys.bundle, 'application/octet-stream');
-  window.__zkonnxResult = { proof: m.proof, bundle: Array.from(m.keys.bundle), outputs: m.outputs, floats: m.floats, commitment: m.commitment };
+  window.__zkonnxResult = { proof: m.proof, bundle: Array.from(m.keys.bundle), outputs: m.outputs, floats: m.floats, commitment: m.commitment, modelId: m.modelId };
 }
 
 resetStages();

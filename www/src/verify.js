@@ -1,6 +1,7 @@
 // The verify page: a proof.json and a verifier.bundle, dropped, picked or linked
-// (?proof=URL&bundle=URL), checked with zkonnx/verifier in this page.
-import { verify, inspect } from 'zkonnx/verifier';
+// (?proof=URL&bundle=URL&model=0x…), checked with zkonnx/verifier in this page against the
+// expected model ID (and/or params commitment), typed or linked.
+import { verifyReport, inspect, trustText } from 'zkonnx/verifier';
 import { MEANING } from './visibility.js';
 
 const $ = (id) => document.getElementById(id);
@@ -17,63 +18,56 @@ function check() {
   if (!state.proof || !state.bundle) return;
   $('error').classList.add('hidden');
   try {
+    // what the reader expects: the fields left empty are not compared (the verifier says so)
+    const expect = {};
+    const model = $('expect_model').value.trim();
+    const commitment = $('expect_commitment').value.trim();
+    if (model) expect.modelId = model;
+    if (commitment) expect.paramCommitment = commitment;
     const t = performance.now();
-    const ok = verify(state.proof, state.bundle);
+    const r = verifyReport(state.proof, state.bundle, expect);
     const ms = performance.now() - t;
-    const info = inspect(state.proof, state.bundle);
+    const info = r.info ?? inspect(state.proof, state.bundle);
     $('result').classList.remove('hidden');
-    $('result').className = ok ? 'ok' : 'bad';
+    $('result').className = r.valid ? 'ok' : 'bad';
     // the keys the prover says it used (a hint for the message only: nothing shown is read from it)
     let claimed = null;
     try { claimed = JSON.parse(new TextDecoder().decode(state.proof)).keys_fingerprint ?? null; } catch { /* verify parsed it */ }
-    const otherKeys = !ok && claimed && claimed !== info.fingerprint;
-    $('verdict').textContent = ok
+    const proofValid = r.valid || r.mismatch !== null;
+    const otherKeys = !proofValid && claimed && claimed !== info.fingerprint;
+    $('verdict').textContent = r.valid
       ? '✔ VALID proof'
-      : otherKeys
-        ? `✘ INVALID with this bundle: the proof was made with different keys (bundle ${claimed.slice(0, 16)}…, this one ${info.fingerprint.slice(0, 16)}…). `
-          + 'The same model set up again, or with another SRS, has other keys: check the proof with the bundle published with it.'
-        : '✘ INVALID proof: it was not made by this model with these outputs';
+      : r.mismatch
+        ? `✘ REJECTED: a valid proof, but not of the expected model: ${r.mismatch}`
+        : otherKeys
+          ? `✘ INVALID with this bundle: the proof was made with different keys (bundle ${claimed.slice(0, 16)}…, this one ${info.fingerprint.slice(0, 16)}…). `
+            + 'The same model set up again, or with another SRS, has other keys: check the proof with the bundle published with it.'
+          : '✘ INVALID proof: it was not made by this model with these outputs';
+    // how much of the model was pinned, in the verifier module's words (the CLI's)
+    $('pinned').textContent = r.statement ? (r.pinned === 'model' ? '✔ ' : '⚠ ') + r.statement : '';
+    $('pinned').className = r.pinned === 'model' ? 'ok' : 'unsafe';
     const rows = [];
-    for (const [kind, ts] of [['input', info.inputs], ['output', info.outputs]]) {
-      ts.forEach((vals, i) => vals.forEach((v, j) => rows.push(`<tr><td>public ${kind} ${i}[${j}]</td><td>${v.toPrecision(6)}</td></tr>`)));
+    if (r.valid) {
+      for (const [kind, ts] of [['input', info.inputs], ['output', info.outputs]]) {
+        ts.forEach((vals, i) => vals.forEach((v, j) => rows.push(`<tr><td>public ${kind} ${i}[${j}]</td><td>${v.toPrecision(6)}</td></tr>`)));
+      }
     }
-    $('outputs').innerHTML = rows.length ? '<tr><th></th><th>value</th></tr>' + rows.join('') : '<tr><td>no public values</td></tr>';
+    $('outputs').innerHTML = !r.valid ? '' : rows.length ? '<tr><th></th><th>value</th></tr>' + rows.join('') : '<tr><td>no public values</td></tr>';
+    $('model_id').textContent = info.modelId;
     $('fingerprint').textContent = info.fingerprint;
-    // the params commitment, checked against the one expected (link or typed)
-    const want = $('expect_commitment').value.trim().toLowerCase();
     $('commitment').textContent = info.paramCommitment ?? '(none: the params are not hashed)';
-    let match = null;
-    if (info.paramCommitment && want) {
-      match = want.replace(/^(0x)?/, '0x') === info.paramCommitment;
-      $('commitment_check').innerHTML = match
-        ? '<b class="ok">✔ matches the expected commitment: the proof was made with the committed model</b>'
-        : '<b class="unsafe">✘ does NOT match the expected commitment: another model made this proof</b>';
-    } else {
-      $('commitment_check').textContent = info.paramCommitment
-        ? '(compare it with the commitment the model\'s owner published, or give it above)'
-        : '';
-    }
-    if (ok && match === false) {
-      $('result').className = 'bad';
-      $('verdict').textContent = '✘ REJECTED: a valid proof, but of another model than the committed one';
-    }
     // what this proof establishes, per visibility, decoded from its instances
     const vis = {
-      params: info.paramCommitment ? 'hashed' : 'private-or-fixed',
       input: info.inputs.length ? 'public' : info.inputCommitments.length ? 'hashed' : 'private',
       output: info.outputs.length ? 'public' : info.outputCommitments.length ? 'hashed' : 'private',
     };
-    $('meaning').innerHTML = ['params', 'input', 'output'].map((k) => {
-      const text = k === 'params' && vis.params === 'private-or-fixed'
-        ? 'params not committed in the proof: unless the keys hold them (fixed), the proof does NOT bind the model'
-        : MEANING[k][vis[k]];
-      return `<li>${text}</li>`;
-    }).join('');
+    $('meaning').innerHTML = [`params ${info.paramsMeaning}`, MEANING.input[vis.input], MEANING.output[vis.output]]
+      .map((text) => `<li>${text}</li>`).join('');
     $('srs').innerHTML = info.devSrs
       ? `<span class="unsafe">${info.srs}: do not trust these keys.</span>`
       : `SRS: ${info.srs}.`;
     $('timing').textContent = `verified in ${ms.toFixed(1)} ms`;
-    window.__zkonnxVerify = { ok, info, match, otherKeys };
+    window.__zkonnxVerify = { ok: r.valid, proofValid, pinned: r.pinned, mismatch: r.mismatch, info, otherKeys };
   } catch (e) {
     showError(e instanceof Error ? e.message : String(e));
     window.__zkonnxVerify = { error: String(e.message || e) };
@@ -95,8 +89,11 @@ drop.addEventListener('drop', (e) => { e.preventDefault(); drop.classList.remove
 $('files').addEventListener('change', (e) => take(e.target.files));
 
 const q = new URLSearchParams(location.search);
+if (q.get('model')) $('expect_model').value = q.get('model');
 if (q.get('commitment')) $('expect_commitment').value = q.get('commitment');
+$('expect_model').addEventListener('input', () => check());
 $('expect_commitment').addEventListener('input', () => check());
+$('pin_text').textContent = trustText().pin;
 // a linked file: a failed fetch of another origin is almost always CORS (the browser hides why)
 async function fetchLinked(what, url) {
   const abs = new URL(url, location.href);

@@ -16,6 +16,10 @@ cargo clippy --release --all-targets -- -D warnings
 step "native: unit, op soundness, proofs, errors, CLI (release: halo2 is too slow in debug)"
 cargo test --release
 
+step "Model ID attack cases for the JavaScript tests (tests/model_id.rs, written to target/attacks)"
+rm -rf target/attacks
+ZKONNX_ATTACKS=target/attacks cargo test --release --test model_id
+
 step "main job on the bundled examples"
 for ex in examples/mlp examples/lenet; do
   ./target/release/zkonnx e2e "$ex" --work-dir "target/e2e/$(basename "$ex")"
@@ -95,5 +99,8 @@ node tests/js/browser_trees.mjs target/forest
 step "Web app (www/, scripts/www.sh): prover page from dropped files (no request leaves the app), cancel, unsupported op; verify page without COOP/COEP; screenshots"
 bash scripts/www.sh
 node tests/js/www_app.mjs target/bench/models/cnn_mnist target/bench/models/hardmax_head
+
+step "Model ID (docs/trust.md): another circuit with the same weights and salt, a spoofed SRS bundle and nullish expectations against zkonnx/verifier (Node) and the verify page (Chromium); the CLI's, the page's and the READMEs' words agree; scripts/model_id.py = zkonnx commit"
+node tests/js/model_id.mjs target/attacks
 
 step "all tests passed"

@@ -57,6 +57,10 @@ execFileSync(bin, ['gen-srs', '--srs-path', path.join(proj, 'kzg.srs'), '--logro
 const work = fs.mkdtempSync(path.join(os.tmpdir(), 'zkonnx-readme-cli-'));
 execFileSync(bin, ['e2e', model, '--work-dir', work, '--srs-path', path.join(proj, 'kzg.srs')], { stdio: 'ignore' });
 for (const f of ['proof.json', 'verifier.bundle']) fs.copyFileSync(path.join(work, f), path.join(proj, f));
+// the model ID the modeler publishes (`zkonnx commit`), which the verifying snippets pin; the
+// Node snippet that proves writes its own beside its own proof and bundle
+const committed = execFileSync(bin, ['commit', '-M', path.join(work, 'model.compiled'), '--bundle-path', path.join(work, 'verifier.bundle')], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] });
+fs.writeFileSync(path.join(proj, 'model-id.txt'), /^model id (0x[0-9a-f]{64})$/m.exec(committed)[1]);
 const cliOutputs = JSON.parse(fs.readFileSync(path.join(work, 'witness.json'), 'utf8')).pretty_elements.rescaled_outputs
   .map((o) => o.map(Number));
 console.log(`project with the package and the files: ${secs()}`);
@@ -123,7 +127,7 @@ try {
         });
         if (s.same) {
           const body = await page.evaluate(() => document.body.textContent);
-          assert.match(body, /^valid: outputs \[\[.*\]\], model [0-9a-f]{64}$/, `${where(s)}: ${body}`);
+          assert.match(body, /^valid: outputs \[\[.*\]\], model 0x[0-9a-f]{64}$/, `${where(s)}: ${body}`);
         }
         checkOutput(s, lines, label);
         // the Worker's build: threaded under COOP/COEP, single-threaded without

@@ -151,17 +151,19 @@ try {
   const plain = await serve(path.join(root, 'www/dist'), { isolate: false });
   try {
     const v = await ctx.newPage();
-    // the link carries the commitment the prover page published
+    // the link carries the model ID the prover page published
     assert.match(r.commitment ?? '', /^0x[0-9a-f]{64}$/, 'the prover page shows the params commitment (hashed params by default)');
-    await v.goto(`${plain.url}/verify.html?commitment=${r.commitment}`);
+    assert.match(r.modelId ?? '', /^0x[0-9a-f]{64}$/, 'the prover page shows the model ID');
+    await v.goto(`${plain.url}/verify.html?model=${r.modelId}`);
     assert.strictEqual(await v.evaluate(() => self.crossOriginIsolated), false);
     await dropFiles(v, '#drop', [['proof.json', path.join(work, 'proof.json')], ['verifier.bundle', path.join(work, 'verifier.bundle')]]);
     await v.waitForFunction(() => window.__zkonnxVerify, null, { timeout: 60_000 });
     assert.deepStrictEqual(await v.evaluate(() => window.__zkonnxVerify.ok), true);
     assert.match(await text(v, '#verdict'), /VALID/);
     assert.match(await text(v, '#srs'), /UNSAFE development SRS/);
-    assert.strictEqual(await v.evaluate(() => window.__zkonnxVerify.match), true, 'commitment from the link matches');
-    assert.match(await text(v, '#commitment_check'), /matches the expected commitment/);
+    assert.strictEqual(await v.evaluate(() => window.__zkonnxVerify.pinned), 'model', 'the model ID from the link matches');
+    assert.match(await text(v, '#pinned'), /the model ID matches/);
+    assert.strictEqual(await text(v, '#model_id'), r.modelId);
     assert.match(await text(v, '#meaning'), /params hashed/);
     await v.screenshot({ path: path.join(shots, 'verify.png'), fullPage: true });
     const bad = structuredClone(r.proof);
@@ -181,7 +183,7 @@ try {
     await v.evaluate(() => { window.__zkonnxVerify = undefined; });
     await v.fill('#expect_commitment', '0x' + '1'.repeat(64));
     await v.waitForFunction(() => window.__zkonnxVerify, null, { timeout: 60_000 });
-    assert.strictEqual(await v.evaluate(() => window.__zkonnxVerify.match), false);
+    assert.match(await v.evaluate(() => window.__zkonnxVerify.mismatch), /^paramCommitment: MISMATCH/);
     assert.match(await text(v, '#verdict'), /REJECTED/);
     // the same model with keys from another SRS: "different keys", not "another model"
     const cli = path.join(work, 'cli');
@@ -192,6 +194,7 @@ try {
     execFileSync(zkonnx, ['setup', '-M', path.join(cli, 'model.compiled'), '--srs-path', path.join(work, 'other.srs'),
       '--vk-path', path.join(work, 'other.vk'), '--pk-path', path.join(work, 'other.pk'), '--bundle-path', path.join(work, 'other.bundle')], { stdio: 'ignore' });
     await v.fill('#expect_commitment', '');
+    await v.fill('#expect_model', '');
     await v.evaluate(() => { window.__zkonnxVerify = undefined; });
     await dropFiles(v, '#drop', [['proof.json', path.join(cli, 'proof.json')], ['other.bundle', path.join(work, 'other.bundle')]]);
     await v.waitForFunction(() => window.__zkonnxVerify, null, { timeout: 60_000 });

@@ -177,7 +177,6 @@ pub fn export(
         g2: g2(&params.g2()),
         s_g2: g2(&params.s_g2()),
         dev_srs_seed: crate::srs::dev_seed(&params.s_g2()),
-        params_fixed: settings.run_args.param_visibility == crate::settings::Visibility::Fixed,
         public: crate::publics::layout(settings),
         version: crate::VERSION.into(),
     };

@@ -313,7 +313,7 @@ pub fn model_identity(
     Ok(crate::verifier::trust::Identity::of(
         b.fingerprint_bytes(),
         commitment,
-        b.params_fixed,
+        b.public.params_fixed,
     ))
 }
 

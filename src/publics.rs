@@ -62,6 +62,7 @@ pub fn layout(s: &Settings) -> PublicLayout {
     PublicLayout {
         tensors,
         limb_bits: if s.hashes() { s.limb_bits() } else { 0 },
+        params_fixed: ra.param_visibility == Visibility::Fixed,
     }
 }
 

@@ -17,20 +17,6 @@ fn instances(hex: &[String]) -> Result<Vec<verifier::Fr>, JsError> {
     })
 }
 
-/// `true` if the proof (`hex_proof`, `instances[0]`) verifies against the bundle, `false` if
-/// it does not; an `Error` for malformed bytes.
-#[wasm_bindgen(js_name = verifyRaw)]
-pub fn verify_raw(
-    hex_proof: &str,
-    public: Vec<String>,
-    bundle_bytes: &[u8],
-) -> Result<bool, JsError> {
-    let b = bundle(bundle_bytes)?;
-    let proof = verifier::hex_bytes(hex_proof).map_err(|e| JsError::new(&format!("proof: {e}")))?;
-    let inst = instances(&public)?;
-    verifier::verify(&b, &proof, &inst).map_err(|e| JsError::new(&e.to_string()))
-}
-
 fn set(o: &Object, k: &str, v: &JsValue) {
     let _ = Reflect::set(o, &JsValue::from_str(k), v);
 }
@@ -41,10 +27,15 @@ fn set(o: &Object, k: &str, v: &JsValue) {
 /// null / []; `srs`: what the SRS is, e.g. "UNSAFE development SRS ...").
 #[wasm_bindgen(js_name = inspectRaw)]
 pub fn inspect_raw(public: Vec<String>, bundle_bytes: &[u8]) -> Result<JsValue, JsError> {
-    use crate::verifier::{publics::fr_hex_be, srs_label, Decoded};
     let b = bundle(bundle_bytes)?;
     let inst = instances(&public)?;
-    let tensors = b.decode(&inst).map_err(|e| JsError::new(&e.to_string()))?;
+    info(&b, &inst)
+}
+
+fn info(b: &Bundle, inst: &[verifier::Fr]) -> Result<JsValue, JsError> {
+    use crate::verifier::{publics::fr_hex_be, srs_label, Decoded};
+    let tensors = b.decode(inst).map_err(|e| JsError::new(&e.to_string()))?;
+    let id = b.identity(&tensors);
     let (inputs, outputs) = (Array::new(), Array::new());
     let (ic, oc) = (Array::new(), Array::new());
     let mut pc = JsValue::NULL;
@@ -75,7 +66,6 @@ pub fn inspect_raw(public: Vec<String>, bundle_bytes: &[u8]) -> Result<JsValue, 
             }
         }
     }
-    let id = b.identity(&b.decode(&inst).map_err(|e| JsError::new(&e.to_string()))?);
     let o = Object::new();
     set(&o, "fingerprint", &JsValue::from_str(&b.fingerprint()));
     set(&o, "modelId", &JsValue::from_str(&id.model_id_hex()));
@@ -166,12 +156,16 @@ fn params_tag(p: verifier::trust::Params) -> &'static str {
     }
 }
 
-/// Compare a proof's model and commitments with published values ([`verifier::trust::check`]):
-/// `{ pinned, statement, mismatch }` (`pinned`: "model", "weights-only", "circuit-only" or
-/// "nothing"; `mismatch`: why the proof is not of the expected model, or null). An expected value
-/// that is not one (bad hex) is an `Error`. Call it for a proof that verified.
-#[wasm_bindgen(js_name = checkRaw)]
-pub fn check_raw(
+/// Verify a proof and compare its model and commitments with published values
+/// ([`verifier::trust::check`]), the bundle parsed once: `{ valid, pinned, statement, mismatch,
+/// info }` (`valid`: the proof verifies and every expectation holds; `pinned`: "model",
+/// "weights-only", "circuit-only" or "nothing"; `mismatch`: why a valid proof is not of the
+/// expected model; `info`: `inspectRaw`'s, null for an invalid proof). An expected value that is
+/// not one (bad hex) is an `Error`; empty lists compare nothing.
+#[wasm_bindgen(js_name = reportRaw)]
+#[allow(clippy::too_many_arguments)]
+pub fn report_raw(
+    hex_proof: &str,
     public: Vec<String>,
     bundle_bytes: &[u8],
     model_id: Option<String>,
@@ -182,7 +176,15 @@ pub fn check_raw(
 ) -> Result<JsValue, JsError> {
     use verifier::trust::{self, Failed};
     let b = bundle(bundle_bytes)?;
+    let proof = verifier::hex_bytes(hex_proof).map_err(|e| JsError::new(&format!("proof: {e}")))?;
     let inst = instances(&public)?;
+    let o = Object::new();
+    let null = |o: &Object, keys: &[&str]| keys.iter().for_each(|k| set(o, k, &JsValue::NULL));
+    if !verifier::verify(&b, &proof, &inst).map_err(|e| JsError::new(&e.to_string()))? {
+        set(&o, "valid", &JsValue::FALSE);
+        null(&o, &["pinned", "statement", "mismatch", "info"]);
+        return Ok(o.into());
+    }
     let decoded = b.decode(&inst).map_err(|e| JsError::new(&e.to_string()))?;
     let id = b.identity(&decoded);
     let expect = trust::Expect {
@@ -192,20 +194,21 @@ pub fn check_raw(
         output_commitments: output_commitments.into_iter().map(Some).collect(),
         fingerprint,
     };
-    let o = Object::new();
     match trust::check(&id, &decoded, &expect, &trust::JS_NAMES) {
         Ok(p) => {
+            set(&o, "valid", &JsValue::TRUE);
             set(&o, "pinned", &JsValue::from_str(p.tag()));
             set(&o, "statement", &JsValue::from_str(p.statement()));
             set(&o, "mismatch", &JsValue::NULL);
         }
         Err(Failed::Mismatch(m)) => {
-            set(&o, "pinned", &JsValue::NULL);
-            set(&o, "statement", &JsValue::NULL);
+            set(&o, "valid", &JsValue::FALSE);
+            null(&o, &["pinned", "statement"]);
             set(&o, "mismatch", &JsValue::from_str(&m));
         }
         Err(Failed::Malformed(m)) => return Err(JsError::new(&format!("verify: {m}"))),
     }
+    set(&o, "info", &info(&b, &inst)?);
     Ok(o.into())
 }
 

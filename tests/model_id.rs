@@ -525,3 +525,58 @@ fn cli_commit_and_verify_with_the_model_id() {
     assert!(!ok && err.contains("spoof.srs: SRS rejected"), "{err}");
     std::fs::remove_dir_all(&dir).ok();
 }
+
+#[test]
+fn fixed_params_are_reported_bound_by_the_keys() {
+    use zkonnx::settings::Visibility;
+    use zkonnx::verifier::trust::Params;
+    let h = honest();
+    let ra = RunArgs {
+        param_visibility: Visibility::Fixed,
+        ..RunArgs::default()
+    };
+    let c = compile_at(&h.onnx, &h.x, 7, ra);
+    let (keys, p) = prove_other(h, &c);
+    let id = pipeline::model_identity(&c, &keys.bundle).unwrap();
+    assert_eq!(id.params, Params::Fixed);
+    assert_eq!(id.param_commitment, None);
+    for r in reports(&p, &c, &keys, &h.srs) {
+        assert!(r.valid);
+        assert_eq!(r.identity.params, Params::Fixed);
+        assert!(r
+            .identity
+            .params
+            .meaning()
+            .contains("bound by the fingerprint"));
+        // the weights are in the keys: the fingerprint pins the whole model
+        let fp = Expect {
+            fingerprint: Some(r.fingerprint.clone()),
+            ..Default::default()
+        };
+        assert_eq!(r.check(&fp), Ok(Pinning::Model));
+        assert_eq!(
+            r.check(&by_model_id(&id.model_id_hex())),
+            Ok(Pinning::Model)
+        );
+    }
+    // a settings file that calls private params fixed reads the proof with another layout
+    let private = compile_at(
+        &h.onnx,
+        &h.x,
+        7,
+        RunArgs {
+            param_visibility: Visibility::Private,
+            ..RunArgs::default()
+        },
+    );
+    let (pkeys, pp) = prove_other(h, &private);
+    let r = pipeline::verify_bundle_report(&pp, &pkeys.bundle).unwrap();
+    assert_eq!(r.identity.params, Params::Private);
+    assert!(r.identity.params.meaning().starts_with("NOT bound"));
+    let mut lie = private.settings.clone();
+    lie.run_args.param_visibility = Visibility::Fixed;
+    let e = pipeline::verify_report(&pp, &lie, &pkeys.vk, &h.srs)
+        .unwrap_err()
+        .to_string();
+    assert!(e.contains("layout digest"), "{e}");
+}

@@ -83,17 +83,14 @@ function expectationsOf(expect) {
 }
 
 export function api(raw) {
-  // { valid, pinned, statement, mismatch, info }: the one check both verify and verifyReport make
+  // { valid, pinned, statement, mismatch, info }: the one check both verify and verifyReport
+  // make (in the module: the bundle parsed once, the expectations compared in Rust)
   const report = (proof, bundle, expect) => {
     const e = expectationsOf(expect);
     const p = proofOf(proof);
     const b = bytesOf(bundle);
-    const valid = guarded(() => raw.verifyRaw(p.hex_proof, p.instances[0], b));
-    if (!valid) return { valid: false, pinned: null, statement: null, mismatch: null, info: null };
-    const c = guarded(() => raw.checkRaw(p.instances[0], b, e.modelId, e.paramCommitment,
+    return guarded(() => raw.reportRaw(p.hex_proof, p.instances[0], b, e.modelId, e.paramCommitment,
       e.inputCommitments, e.outputCommitments, e.fingerprint));
-    const info = guarded(() => raw.inspectRaw(p.instances[0], b));
-    return { valid: c.mismatch === null, pinned: c.pinned, statement: c.statement, mismatch: c.mismatch, info };
   };
   return {
     /**

@@ -10,7 +10,6 @@
 //! g1 s_g1 g2 s_g2                 (the SRS's g[0], g[1], g2, s·g2: checked on every read,
 //!                                  `srs_label::check_points`)
 //! dev SRS seed: 0, or 1 + seed    (setup found s·G2 to be that of `gen-srs --seed`: UNSAFE)
-//! params in the key: u8           (1: fixed params, their values in the fixed commitments)
 //! public layout: limb bits, [(role, encoding, index, scale, shape)]   in instance order
 //! zkonnx version (string)         (not part of the fingerprint)
 //! ```
@@ -85,9 +84,6 @@ pub struct Bundle {
     /// --seed`): anyone can forge proofs for such keys. `None`: not a development SRS zkonnx
     /// knows (a ceremony's, or another one; compare the fingerprint with the published one).
     pub dev_srs_seed: Option<u32>,
-    /// the params are `fixed`: their values are in the vk (the fixed commitments), bound by the
-    /// fingerprint
-    pub params_fixed: bool,
     /// the public values' layout (its digest is instance 0)
     pub public: PublicLayout,
     pub version: String,
@@ -175,7 +171,6 @@ impl Bundle {
         w.g2(&self.g2);
         w.g2(&self.s_g2);
         w.u32(self.dev_srs_seed.map_or(0, |s| s + 1));
-        w.u8(self.params_fixed as u8);
         self.public.write(&mut w);
         let end = w.0.len();
         w.len(self.version.len());
@@ -210,7 +205,7 @@ impl Bundle {
     /// The model's identity as this bundle and a proof's decoded public values give it (the
     /// model ID: [`super::trust`]).
     pub fn identity(&self, public: &[(super::PublicTensor, Decoded)]) -> super::trust::Identity {
-        super::trust::Identity::new(self.fingerprint_bytes(), public, self.params_fixed)
+        super::trust::Identity::new(self.fingerprint_bytes(), public, self.public.params_fixed)
     }
 
     pub fn from_bytes(bytes: &[u8]) -> Result<Bundle, VerifyError> {
@@ -274,11 +269,6 @@ impl Bundle {
         let g2 = r.g2("g2")?;
         let s_g2 = r.g2("s_g2")?;
         let dev_srs_seed = r.u32("dev SRS seed")?.checked_sub(1);
-        let params_fixed = match r.u8("params in the key")? {
-            0 => false,
-            1 => true,
-            v => return Err(format!("params in the key: {v}, expected 0 or 1")),
-        };
         let public = PublicLayout::read(&mut r)?;
         let nv = r.count(1, "version")?;
         let version = String::from_utf8(r.take(nv, "version")?.to_vec())
@@ -310,7 +300,6 @@ impl Bundle {
             g2,
             s_g2,
             dev_srs_seed,
-            params_fixed,
             public,
             version,
         };

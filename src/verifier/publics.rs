@@ -78,6 +78,10 @@ pub struct PublicLayout {
     pub tensors: Vec<PublicTensor>,
     /// bits per packed value in commitments (`W`, see [`crate::commitment`]); 0 without any
     pub limb_bits: u32,
+    /// the params are `fixed`: their values are in the verifying key (fixed columns), bound by
+    /// the keys; `false` with hashed or private params. Part of the digest, so a settings file
+    /// that calls private params fixed reads the proof with another layout
+    pub params_fixed: bool,
 }
 
 /// One decoded public tensor.
@@ -97,6 +101,7 @@ pub const MAX_PUBLIC: u64 = 1 << 28;
 impl PublicLayout {
     pub fn write(&self, w: &mut Writer) {
         w.u32(self.limb_bits);
+        w.u8(self.params_fixed as u8);
         w.len(self.tensors.len());
         for t in &self.tensors {
             w.u8(match t.role {
@@ -119,6 +124,11 @@ impl PublicLayout {
 
     pub fn read(r: &mut Reader) -> Res<PublicLayout> {
         let limb_bits = r.u32("commitment limb bits")?;
+        let params_fixed = match r.u8("params fixed")? {
+            0 => false,
+            1 => true,
+            v => return Err(format!("params fixed: {v}, expected 0 or 1")),
+        };
         let nt = r.count(14, "public tensors")?;
         let tensors = (0..nt)
             .map(|_| {
@@ -148,7 +158,11 @@ impl PublicLayout {
                 })
             })
             .collect::<Res<Vec<_>>>()?;
-        let l = PublicLayout { tensors, limb_bits };
+        let l = PublicLayout {
+            tensors,
+            limb_bits,
+            params_fixed,
+        };
         l.check()?;
         Ok(l)
     }
@@ -165,6 +179,9 @@ impl PublicLayout {
                 self.limb_bits,
                 crate::commitment::MAX_LIMB_BITS
             ));
+        }
+        if self.params_fixed && self.tensors.iter().any(|t| t.role == Role::Params) {
+            return Err("params both fixed and among the public values".into());
         }
         if self.tensors.iter().any(|t| t.scale > 62) {
             return Err("a public tensor's scale is above 62".into());
@@ -303,6 +320,7 @@ mod tests {
                 encoding: Encoding::Values,
             }],
             limb_bits: 0,
+            params_fixed: false,
         }
     }
 
@@ -340,8 +358,11 @@ mod tests {
         let mut other = base.clone();
         other.tensors[0].shape = vec![8, 1];
         assert_ne!(other.digest(), d);
-        let mut other = base;
+        let mut other = base.clone();
         other.limb_bits = 16;
+        assert_ne!(other.digest(), d);
+        let mut other = base;
+        other.params_fixed = true;
         assert_ne!(other.digest(), d);
     }
 }

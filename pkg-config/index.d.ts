@@ -189,6 +189,8 @@ export interface Zkonnx {
   /** The model ID (0x…) of a compiled circuit and its keys' bundle (`setup`'s `bundle`): what a
    * modeler publishes and verifiers pin (it covers the circuit, keys, SRS and params commitment). */
   modelId(compiledCircuit: Uint8Array, bundle: Uint8Array): string;
+  /** The verification bundle of a vk and the SRS it was made with (`setup`'s `bundle`). */
+  bundleOf(vk: Uint8Array, srs: Uint8Array, settings: Settings): Uint8Array;
   /** What to publish (modelers) and what to pin (verifiers), in the words the CLI uses. */
   trustText(): { publish: string; pin: string };
   /** The params salt (0x…, secret: keep it with the model), or undefined (params not hashed). */
@@ -293,8 +295,9 @@ export interface ProverState {
   readonly salt: string | null;
   /** the params commitment (0x…) in every proof, or null (params not hashed) */
   readonly commitment: string | null;
-  /** the model ID (0x…): publish it; verifiers pin it (`verify(proof, bundle, { modelId })`) */
-  readonly modelId: string;
+  /** the model ID (0x…): publish it; verifiers pin it (`verify(proof, bundle, { modelId })`).
+   * null only when `keys` handed to `create` do not fit this model (the first `prove` says so). */
+  readonly modelId: string | null;
 }
 
 /** Made once per model (settings, calibration, circuit, keys); proves inputs one after another. */

@@ -43,13 +43,21 @@ export class Prover {
     const srs = await stage('srs', () => zk.loadSrs(opts.srs, settings.run_args.logrows));
     const keys = opts.keys || await stage('setup', () => zk.setup(compiled, srs));
     const hashed = settings.run_args.param_visibility === 'Hashed';
+    // keys handed in: the bundle is rebuilt from their vk (a stale cached bundle would give a
+    // model ID no proof matches); a vk of other settings is reported by the first proof
+    let bundle = keys.bundle;
+    if (opts.keys) {
+      try { bundle = zk.bundleOf(keys.vk, srs, settings); } catch { /* the first prove says why */ }
+    }
+    let modelId = null;
+    try { modelId = zk.modelId(compiled, bundle); } catch (e) { if (!opts.keys) throw e; }
     return new Prover(zk, {
-      settings, compiled, srs, vk: keys.vk, pk: keys.pk, bundle: keys.bundle,
+      settings, compiled, srs, vk: keys.vk, pk: keys.pk, bundle,
       // the params salt (secret, keep it with the model), the commitment every proof carries,
       // and the model ID to publish (keys handed in are checked against it at the first proof)
       salt: hashed ? zk.paramSalt(compiled) : null,
       commitment: hashed ? zk.commit(compiled) : null,
-      modelId: zk.modelId(compiled, keys.bundle),
+      modelId,
       // keys handed in (a cache) may come from other settings: the first proof checks them
       keysUnchecked: !!opts.keys,
       timing,

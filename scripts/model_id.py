@@ -17,12 +17,18 @@ import sys
 
 
 def fingerprint(bundle: bytes) -> bytes:
-    # the version string ends the bundle: find the length n with u32(bundle[-4-n:-n]) == n
-    for n in range(0, min(len(bundle) - 4, 256) + 1):
-        at = len(bundle) - 4 - n
-        if int.from_bytes(bundle[at:at + 4], "little") == n:
-            return hashlib.blake2b(bundle[:at], digest_size=32, person=b"zkonnx-bundle-fp").digest()
-    raise SystemExit("not a zkonnx verification bundle (no trailing version string)")
+    # the version string ends the bundle: the length n with u32(bundle[-4-n:-n]) == n, which must
+    # be the only one that is a plain ASCII version (else parse the bundle: zkonnx verify does)
+    found = [n for n in range(0, len(bundle) - 3)
+             if int.from_bytes(bundle[len(bundle) - 4 - n:len(bundle) - n], "little") == n
+             and bundle[len(bundle) - n:].isascii()]
+    if len(found) != 1:
+        raise SystemExit("cannot tell where the bundle's version string starts: use `zkonnx verify` "
+                         "or zkonnx/verifier's inspect(proof, bundle).fingerprint")
+    at = len(bundle) - 4 - found[0]
+    if bundle[:9] != b"ZKONNXVB\x03":
+        raise SystemExit("not a zkonnx verification bundle of format 3")
+    return hashlib.blake2b(bundle[:at], digest_size=32, person=b"zkonnx-bundle-fp").digest()
 
 
 def model_id(fp: bytes, commitment_hex: str | None) -> bytes:

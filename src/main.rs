@@ -301,7 +301,7 @@ enum Cmd {
         #[arg(long)]
         param_commitment: Option<String>,
         /// fail unless the proof's input commitments are these (0x…, one per hashed input
-        /// tensor in order, comma separated; an empty place is not compared)
+        /// tensor in order, comma separated; `_` leaves a tensor uncompared)
         #[arg(long, value_delimiter = ',')]
         input_commitment: Vec<String>,
         /// fail unless the proof's output commitments are these (as --input-commitment)
@@ -892,23 +892,56 @@ fn run(cmd: Cmd) -> Res<()> {
                         .unwrap_or_default()
                 ));
             }
-            let places = |v: Vec<String>| {
+            // `_` marks a tensor not compared; an empty value (an unset shell variable) is an
+            // error, never a silent skip
+            let places = |flag: &str, v: Vec<String>| -> Res<Vec<Option<String>>> {
                 v.into_iter()
-                    .map(|s| (!s.trim().is_empty()).then_some(s))
+                    .enumerate()
+                    .map(|(i, s)| match s.trim() {
+                        "" => Err(format!(
+                            "verify: {flag}: place {i} is empty: give the commitment, or `_` \
+                             to leave that tensor uncompared"
+                        )),
+                        "_" => Ok(None),
+                        t => Ok(Some(t.to_string())),
+                    })
                     .collect()
             };
+            let (input_commitments, output_commitments) = (
+                places("--input-commitment", input_commitment)?,
+                places("--output-commitment", output_commitment)?,
+            );
+            for (flag, v) in [
+                ("--model-id", &model_id),
+                ("--param-commitment", &param_commitment),
+                ("--fingerprint", &fingerprint),
+            ] {
+                if v.as_deref().is_some_and(|s| s.trim().is_empty()) {
+                    return Err(format!("verify: {flag} is empty: give the published value"));
+                }
+            }
             let pinned = report
                 .check(&pipeline::Expect {
                     model_id,
                     param_commitment,
-                    input_commitments: places(input_commitment),
-                    output_commitments: places(output_commitment),
+                    input_commitments,
+                    output_commitments,
                     fingerprint,
                 })
                 .map_err(|m| format!("verify: REJECTED: a valid proof, but {m}"))?;
             print_report(&report, pinned);
             if pinned != zkonnx::verifier::trust::Pinning::Model {
                 eprintln!("note: {}", zkonnx::verifier::trust::PIN);
+            }
+            if !matches!(
+                report.srs,
+                zkonnx::verifier::srs_label::SrsLabel::Ceremony(_)
+            ) {
+                eprintln!(
+                    "warning: the keys rest on an SRS that is not a known ceremony ({}): whoever \
+                     knows its secret can forge proofs that match any model ID of these keys",
+                    report.srs
+                );
             }
             println!("verified: true");
         }
@@ -1024,6 +1057,16 @@ fn commit(
     };
     let id = pipeline::model_identity(&compiled, &bundle)
         .map_err(|err| format!("{}: {}", from.display(), e(err)))?;
+    let label = zkonnx::verifier::Bundle::from_bytes(&bundle)
+        .map_err(|err| format!("{}: {err}", from.display()))?
+        .srs_label();
+    if !matches!(label, zkonnx::verifier::srs_label::SrsLabel::Ceremony(_)) {
+        eprintln!(
+            "warning: these keys rest on an SRS that is not a known ceremony ({label}): whoever \
+             knows its secret can forge proofs that match this model ID. Publish a model ID of \
+             keys made with a ceremony SRS (zkonnx get-srs, srs import)"
+        );
+    }
     println!(
         "fingerprint {}",
         &zkonnx::verifier::trust::hex32(&id.fingerprint)[2..]

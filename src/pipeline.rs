@@ -297,6 +297,14 @@ pub fn model_identity(
 ) -> Result<crate::verifier::trust::Identity> {
     use crate::verifier::{Bundle, VerifyError};
     let b = Bundle::from_bytes(bundle_bytes)?;
+    if b.k != model.settings.run_args.logrows {
+        return Err(VerifyError::Bundle(format!(
+            "made for 2^{} rows, this compiled model has 2^{} (keys of other settings: run setup \
+             with this model.compiled)",
+            b.k, model.settings.run_args.logrows
+        ))
+        .into());
+    }
     if b.public != crate::publics::layout(&model.settings) {
         return Err(VerifyError::Bundle(
             "its public values' layout is not this compiled model's (keys of another model or of \

@@ -173,14 +173,19 @@ pub fn model_id(compiled_circuit: &[u8], bundle: &[u8]) -> JsResult<String> {
     Ok(id.model_id_hex())
 }
 
+/// The verification bundle of a vk and the SRS it was made with, for `settings` (what `setup`
+/// returns as `bundle`): rebuilds a cached bundle from its vk, so a stale one is never published.
+#[wasm_bindgen(js_name = bundleOf)]
+pub fn bundle_of(vk: &[u8], srs_bytes: &[u8], settings: JsValue) -> JsResult<Vec<u8>> {
+    let s: Settings = from_js(settings, "settings")?;
+    pipeline::bundle(vk, srs_bytes, &s).map_err(err)
+}
+
 /// The one wording of what a modeler publishes and a verifier pins: `{ publish, pin }`.
 #[wasm_bindgen(js_name = trustText)]
 pub fn trust_text() -> JsResult<JsValue> {
     let o = js_sys::Object::new();
-    for (k, v) in [
-        ("publish", crate::verifier::trust::PUBLISH),
-        ("pin", crate::verifier::trust::PIN),
-    ] {
+    for (k, v) in crate::verifier::trust::TEXTS {
         js_sys::Reflect::set(&o, &JsValue::from_str(k), &JsValue::from_str(v))
             .map_err(|_| JsError::new("trustText: cannot build the object"))?;
     }

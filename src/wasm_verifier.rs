@@ -160,8 +160,9 @@ fn params_tag(p: verifier::trust::Params) -> &'static str {
 /// ([`verifier::trust::check`]), the bundle parsed once: `{ valid, pinned, statement, mismatch,
 /// info }` (`valid`: the proof verifies and every expectation holds; `pinned`: "model",
 /// "weights-only", "circuit-only" or "nothing"; `mismatch`: why a valid proof is not of the
-/// expected model; `info`: `inspectRaw`'s, null for an invalid proof). An expected value that is
-/// not one (bad hex) is an `Error`; empty lists compare nothing.
+/// expected model; `info`: `inspectRaw`'s, null only for a proof that does not verify). An
+/// expected value that is not one (bad hex) is an `Error`; empty lists compare nothing (the JS
+/// API refuses them before they get here).
 #[wasm_bindgen(js_name = reportRaw)]
 #[allow(clippy::too_many_arguments)]
 pub fn report_raw(
@@ -217,7 +218,8 @@ pub fn report_raw(
 #[wasm_bindgen(js_name = trustText)]
 pub fn trust_text() -> JsValue {
     let o = Object::new();
-    set(&o, "publish", &JsValue::from_str(verifier::trust::PUBLISH));
-    set(&o, "pin", &JsValue::from_str(verifier::trust::PIN));
+    for (k, v) in verifier::trust::TEXTS {
+        set(&o, k, &JsValue::from_str(v));
+    }
     o.into()
 }

@@ -488,6 +488,21 @@ fn cli_commit_and_verify_with_the_model_id() {
         // an output commitment of public outputs: an error
         let (ok, _, err) = verify(&["--output-commitment", &h.commitment], light);
         assert!(!ok && err.contains("not hashed"), "{err}");
+        // an empty value (an unset shell variable) is an error, never a skipped comparison
+        for flags in [
+            ["--model-id", ""],
+            ["--output-commitment", ""],
+            ["--input-commitment", ","],
+        ] {
+            let (ok, _, err) = verify(&flags, light);
+            assert!(!ok && err.contains("empty"), "{flags:?}: {err}");
+        }
+        // `_` leaves a tensor uncompared, on purpose
+        let (ok, out, _) = verify(
+            &["--model-id", &h.model_id, "--output-commitment", "_"],
+            light,
+        );
+        assert!(ok && out.contains("model ID matches"), "{out}");
     }
     // a spoofed SRS file: refused by srs info and verify, naming the file
     let spoof = with_g2s(

@@ -192,21 +192,17 @@ pub struct SrsInfo {
     pub s_g2: [u8; G2_BYTES],
 }
 
-/// The size, `τ·G2` fingerprint and label of an SRS file (its length and header checked; its
-/// points are checked on load).
+/// The size, `τ·G2` fingerprint and label of an SRS file (its length, header and [`check`]ed
+/// generators and secret; the other points are checked on load).
 pub fn info(bytes: &[u8]) -> Result<SrsInfo, SrsError> {
     let k = check(bytes)?;
     let n = 1usize << k;
-    let raw = |at: usize, len: usize| &bytes[at..at + len];
-    let g0: &[u8; G1_BYTES] = raw(4, G1_BYTES).try_into().unwrap();
-    let g2: &[u8; G2_BYTES] = raw(4 + 2 * n * G1_BYTES, G2_BYTES).try_into().unwrap();
-    let s_g2: [u8; G2_BYTES] = raw(4 + 2 * n * G1_BYTES + G2_BYTES, G2_BYTES)
-        .try_into()
-        .unwrap();
+    let at = 4 + 2 * n * G1_BYTES + G2_BYTES;
+    let s_g2: [u8; G2_BYTES] = bytes[at..at + G2_BYTES].try_into().unwrap();
     Ok(SrsInfo {
         k,
         fingerprint: fingerprint(&s_g2),
-        label: label_table::label_of_points(g0, g2, &s_g2),
+        label: label_of(&s_g2),
         s_g2,
     })
 }
@@ -352,7 +348,6 @@ pub fn load_for_k(bytes: &[u8], k: u32) -> Result<ParamsKZG<Bn256>, SrsError> {
     Ok(params)
 }
 
-/// The few SRS elements KZG verification reads (`g[0]`, `g2`, `s·g2`), for a circuit of size `k`.
 /// The few SRS elements KZG verification reads (`g[0]`, `g2`, `s·g2`; and `g[1]`, for the
 /// verification bundle's pairing check), for a circuit of size `k`.
 pub fn verifier_params(bytes: &[u8], k: u32) -> Result<ParamsKZG<Bn256>, SrsError> {

@@ -195,7 +195,8 @@ impl Ptau<'_> {
     }
 
     /// The checks every SRS passes before it is labelled ([`super::check`]): `τ^0·G1` and
-    /// `τ^0·G2` are the generators, and `τ·G1`, `τ·G2` hide one secret.
+    /// `τ^0·G2` are the generators, and `τ·G1`, `τ·G2` hide one secret (for `srs info`, which
+    /// reads no more; [`Self::params`] checks every power).
     pub fn check_generators(&self) -> Result<(), SrsError> {
         let raw = |b: &[u8], at: usize, len: usize| -> Result<Vec<u8>, SrsError> {
             b.get(at * len..(at + 1) * len)
@@ -326,6 +327,7 @@ pub fn import(ptau: &[u8], k: u32) -> Result<Vec<u8>, SrsError> {
     let params = parse(ptau)?.params(k)?;
     let mut out = Vec::with_capacity(4 + 2 * (1usize << k) * G1_BYTES + 2 * G2_BYTES);
     params.write(&mut out).expect("write to Vec");
+    // the file must load wherever it goes: the loaders' own check (k ≥ 1, generators, secret)
     super::check(&out)?;
     Ok(out)
 }

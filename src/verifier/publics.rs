@@ -180,8 +180,43 @@ impl PublicLayout {
                 crate::commitment::MAX_LIMB_BITS
             ));
         }
-        if self.params_fixed && self.tensors.iter().any(|t| t.role == Role::Params) {
+        // the order `crate::publics::layout` writes: at most one params tensor, a commitment,
+        // first; then inputs 0, 1, ... and outputs 0, 1, ... (so "tensor i" is one tensor)
+        let params = self
+            .tensors
+            .iter()
+            .filter(|t| t.role == Role::Params)
+            .count();
+        if params > 1 || self.tensors.iter().skip(1).any(|t| t.role == Role::Params) {
+            return Err("the params tensor is not alone and first".into());
+        }
+        if self
+            .tensors
+            .iter()
+            .any(|t| t.role == Role::Params && (t.encoding != Encoding::Commitment || t.index != 0))
+        {
+            return Err("params are public only as a commitment".into());
+        }
+        if self.params_fixed && params > 0 {
             return Err("params both fixed and among the public values".into());
+        }
+        for role in [Role::Input, Role::Output] {
+            let idx: Vec<u32> = self
+                .tensors
+                .iter()
+                .filter(|t| t.role == role)
+                .map(|t| t.index)
+                .collect();
+            if idx.iter().enumerate().any(|(i, &x)| x as usize != i) {
+                return Err(format!("{role:?} tensors out of order: indices {idx:?}"));
+            }
+        }
+        if let Some(w) = self
+            .tensors
+            .windows(2)
+            .find(|w| w[0].role == Role::Output && w[1].role == Role::Input)
+        {
+            return Err(format!("an input after output {}", w[0].index));
         }
         if self.tensors.iter().any(|t| t.scale > 62) {
             return Err("a public tensor's scale is above 62".into());
@@ -343,6 +378,45 @@ mod tests {
         let mut w = Writer::default();
         layout(vec![u32::MAX, u32::MAX]).write(&mut w);
         assert!(PublicLayout::read(&mut Reader::new(&w.0)).is_err());
+    }
+
+    /// Layouts `crate::publics::layout` never writes are refused on read (so "tensor i" of the
+    /// expectations is one tensor and the params commitment is the one first).
+    #[test]
+    fn only_ordered_layouts_are_read() {
+        let t = |role, index, encoding| PublicTensor {
+            role,
+            index,
+            scale: 0,
+            shape: vec![1],
+            encoding,
+        };
+        let l = |tensors: Vec<PublicTensor>| PublicLayout {
+            tensors,
+            limb_bits: 8,
+            params_fixed: false,
+        };
+        use Encoding::{Commitment as C, Values as V};
+        assert!(l(vec![
+            t(Role::Params, 0, C),
+            t(Role::Input, 0, V),
+            t(Role::Output, 0, C)
+        ])
+        .check()
+        .is_ok());
+        for bad in [
+            vec![t(Role::Params, 0, C), t(Role::Params, 0, C)],
+            vec![t(Role::Input, 0, V), t(Role::Params, 0, C)],
+            vec![t(Role::Params, 0, V)],
+            vec![t(Role::Output, 1, C)],
+            vec![t(Role::Input, 0, V), t(Role::Input, 0, V)],
+            vec![t(Role::Output, 0, C), t(Role::Input, 0, V)],
+        ] {
+            assert!(l(bad.clone()).check().is_err(), "{bad:?}");
+        }
+        let mut fixed = l(vec![t(Role::Params, 0, C)]);
+        fixed.params_fixed = true;
+        assert!(fixed.check().is_err());
     }
 
     #[test]

@@ -12,8 +12,8 @@
 //!   2^-[`DEV_MARKER_BITS`] carries it by chance: those are labelled development too, the safe
 //!   side of the mistake. The marker is no security: anyone can grind it, and a label only says
 //!   what an honest file is; a file labelled a ceremony has that ceremony's `τ·G2`, which no one
-//!   can fake, and with it the generators (checked by [`label_of_points`]) the verifier's trust
-//!   rests on that ceremony.
+//!   can fake, and with it the generators (checked by [`check_points`] on every load) the
+//!   verifier's trust rests on that ceremony.
 //! - Anything else: [`SrsLabel::Unrecognised`].
 
 use bn254::bn256::{Fq, G1Affine, G2Affine};
@@ -140,19 +140,6 @@ pub fn label_of(s_g2: &[u8; 128]) -> SrsLabel {
     }
 }
 
-/// The label of the three points KZG verification reads (`g[0]`, `g2`, `s_g2`, raw layout): a
-/// ceremony's `τ·G2` with other generators than the standard ones is no longer that ceremony's
-/// secret, so unless `g[0]` and `g2` are BN254's generators the SRS is unrecognised.
-pub fn label_of_points(g0: &[u8; 64], g2: &[u8; 128], s_g2: &[u8; 128]) -> SrsLabel {
-    let gens = G1Affine::from_raw_bytes(g0) == Some(G1Affine::generator())
-        && G2Affine::from_raw_bytes(g2) == Some(G2Affine::generator());
-    if gens {
-        label_of(s_g2)
-    } else {
-        SrsLabel::Unrecognised
-    }
-}
-
 /// The checks every SRS passes before anything trusts it (an SRS file, a ceremony import, a
 /// verification bundle): `g[0]` and `g2` are BN254's generators, and `e(g[1], g2) = e(g[0],
 /// s·g2)`, i.e. `g[1]` and `s·g2` hide the same secret. Without the first two, a label read off
@@ -175,6 +162,11 @@ pub fn check_points(
     }
     if bool::from(s_g2.is_identity()) || *s_g2 == G2Affine::generator() {
         return Err("s·g2 is the identity or the generator (a secret of 0 or 1)".into());
+    }
+    // BN254's G2 has a cofactor: r·s_g2 = 0, written (r − 1)·P + P
+    let p = bn254::bn256::G2::from(*s_g2);
+    if !bool::from((p * -bn254::bn256::Fr::ONE + p).is_identity()) {
+        return Err("s·g2 is not in the G2 subgroup".into());
     }
     let neg_s_g2 = -*s_g2;
     let gt =
@@ -321,25 +313,32 @@ mod tests {
             raw_from_canonical(&canonical(&p)),
             Some(PPOT_0071_HALO2.s_g2)
         );
-        let mut g0 = [0u8; 64];
-        // (1, 2) in Montgomery form: via the canonical → raw conversion of a G2 buffer's halves
-        let one_two = {
-            let mut c = [0u8; 128];
-            c[0] = 1;
-            c[32] = 2;
-            raw_from_canonical(&c).unwrap()
-        };
-        g0.copy_from_slice(&one_two[..64]);
-        let g2 = raw_from_canonical(&canonical(&G2Affine::generator())).unwrap();
+        // canonical → raw → canonical is the identity
         assert_eq!(
-            label_of_points(&g0, &g2, &PPOT_0071_HALO2.s_g2),
-            SrsLabel::Ceremony(PPOT_0071_HALO2.name)
+            canonical_from_raw(&PPOT_0071_HALO2.s_g2),
+            Some(canonical(&p))
         );
-        // another g2: not that ceremony's secret any more
-        assert_eq!(
-            label_of_points(&g0, &PPOT_0071_HALO2.s_g2, &PPOT_0071_HALO2.s_g2),
-            SrsLabel::Unrecognised
-        );
+    }
+
+    /// A ceremony's τ·G2 with another g2 (the spoof: g2 = s·g2) fails the checks
+    /// every SRS load makes, and so does a g[1] of another secret.
+    #[test]
+    fn spoofed_points_fail_the_checks() {
+        let s_g2 = G2Affine::from_raw_bytes(&PPOT_0071_HALO2.s_g2).unwrap();
+        let (g, h) = (G1Affine::generator(), G2Affine::generator());
+        let e = check_points(&g, &g, &s_g2, &s_g2).unwrap_err();
+        assert!(e.starts_with("g2 is not"), "{e}");
+        let e = check_points(&g, &g, &h, &s_g2).unwrap_err();
+        assert!(e.starts_with("e(g[1], g2) != e(g[0], s·g2)"), "{e}");
+        let e = check_points(&g, &g, &h, &h).unwrap_err();
+        assert!(e.contains("a secret of 0 or 1"), "{e}");
+        let two = (G1Affine::generator() + G1Affine::generator()).into();
+        let e = check_points(&two, &g, &h, &s_g2).unwrap_err();
+        assert!(e.starts_with("g[0] is not"), "{e}");
+        // a secret both points share passes
+        let tau = bn254::bn256::Fr::from(7u64);
+        let (g1, sg2): (G1Affine, G2Affine) = ((g * tau).into(), (h * tau).into());
+        check_points(&g, &g1, &h, &sg2).unwrap();
     }
 
     /// The raw bytes of each ceremony equal the canonical coordinates published independently

@@ -33,6 +33,9 @@ pub const PUBLISH: &str = "Publish the model ID (zkonnx commit prints it once th
 /// What a verifier pins (one wording, as [`PUBLISH`]).
 pub const PIN: &str = "Check every proof against the model ID its owner published (zkonnx verify --model-id, verify(proof, bundle, { modelId }), the verify page's ?model=): it pins the circuit, its keys, the SRS and the params commitment; a params commitment or a fingerprint alone leaves part of the model unpinned.";
 
+/// The texts the bindings hand out as `trustText()`: `(key, text)`.
+pub const TEXTS: [(&str, &str); 2] = [("publish", PUBLISH), ("pin", PIN)];
+
 /// How much of the model a verification compared with published values.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Pinning {
@@ -40,7 +43,8 @@ pub enum Pinning {
     Model,
     /// the params commitment alone: the circuit is not pinned
     WeightsOnly,
-    /// the fingerprint alone, with hashed params: the weights are not pinned
+    /// the circuit and keys (the fingerprint, or the model ID of a model with private params),
+    /// not the weights
     CircuitOnly,
     /// nothing published was compared
     Nothing,
@@ -82,9 +86,9 @@ impl Pinning {
     /// What the verification established about the model (one wording everywhere).
     pub fn statement(self) -> &'static str {
         match self {
-            Pinning::Model => "the model ID matches: the proof was made by the published model (its circuit, keys and SRS, and its weights as far as the params are bound)",
+            Pinning::Model => "the model ID matches: the proof was made by the published model (its circuit, keys and SRS, and its weights)",
             Pinning::WeightsOnly => "the params commitment matches, but the circuit was NOT pinned: the same weights and salt under another circuit (an op swapped, a step appended) verify against a commitment alone; check the model ID",
-            Pinning::CircuitOnly => "the fingerprint matches, but the weights were NOT pinned: other weights of this circuit verify against a fingerprint alone; check the model ID",
+            Pinning::CircuitOnly => "the circuit and its keys match, but the weights were NOT pinned: other weights of this circuit verify (private params, or a fingerprint without the params commitment); check the model ID of a model whose params are hashed or fixed",
             Pinning::Nothing => "nothing published was compared: the proof is valid for the keys it was checked with, whoever made them; check it against the model ID its owner published",
         }
     }
@@ -336,7 +340,12 @@ pub fn check(
             }
         }
     }
-    let weights = weights || id.params != Params::Hashed;
+    // fixed params are in the keys the circuit pins; private ones are bound by nothing
+    let weights = match id.params {
+        Params::Hashed => weights,
+        Params::Fixed => circuit,
+        Params::Private => false,
+    };
     Ok(match (circuit, weights) {
         (true, true) => Pinning::Model,
         (true, false) => Pinning::CircuitOnly,
@@ -478,6 +487,16 @@ mod tests {
             ..Default::default()
         };
         assert_eq!(check(&id, &[], &e, &CLI_NAMES), Ok(Pinning::Model));
-        assert_eq!(Identity::new([4; 32], &[], false).params, Params::Private);
+        let private = Identity::new([4; 32], &[], false);
+        assert_eq!(private.params, Params::Private);
+        // private params: the model ID pins the circuit, never the weights
+        let e = Expect {
+            model_id: Some(private.model_id_hex()),
+            ..Default::default()
+        };
+        assert_eq!(
+            check(&private, &[], &e, &CLI_NAMES),
+            Ok(Pinning::CircuitOnly)
+        );
     }
 }

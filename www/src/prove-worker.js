@@ -52,6 +52,8 @@ self.onmessage = async ({ data }) => {
     let keys = cached?.keys;
     if (keys) {
       post({ type: 'stage', name: 'setup', state: 'cached' });
+      // the bundle rebuilt from the cached vk: a bundle of an older zkonnx is never published
+      keys = { ...keys, bundle: zk.bundleOf(keys.vk, params, settings) };
     } else {
       keys = await stage('setup', () => zk.setup(compiled, params));
     }

@@ -5,7 +5,7 @@ import { verifyReport, inspect, trustText } from 'zkonnx/verifier';
 import { MEANING } from './visibility.js';
 
 const $ = (id) => document.getElementById(id);
-const state = { proof: null, bundle: null };
+const state = { proof: null, bundle: null, broken: null };
 
 function showError(msg) {
   $('error').textContent = msg;
@@ -15,6 +15,11 @@ function showError(msg) {
 
 function check() {
   $('picked').textContent = `proof: ${state.proof ? 'loaded' : '—'} · bundle: ${state.bundle ? 'loaded' : '—'}`;
+  if (state.broken) {
+    showError(state.broken);
+    window.__zkonnxVerify = { error: state.broken };
+    return;
+  }
   if (!state.proof || !state.bundle) return;
   $('error').classList.add('hidden');
   try {
@@ -36,7 +41,7 @@ function check() {
     const proofValid = r.valid || r.mismatch !== null;
     const otherKeys = !proofValid && claimed && claimed !== info.fingerprint;
     $('verdict').textContent = r.valid
-      ? '✔ VALID proof'
+      ? (r.pinned === 'model' ? '✔ VALID proof of the expected model' : '✔ VALID proof, but the model is NOT pinned (below)')
       : r.mismatch
         ? `✘ REJECTED: a valid proof, but not of the expected model: ${r.mismatch}`
         : otherKeys
@@ -89,10 +94,18 @@ drop.addEventListener('drop', (e) => { e.preventDefault(); drop.classList.remove
 $('files').addEventListener('change', (e) => take(e.target.files));
 
 const q = new URLSearchParams(location.search);
-if (q.get('model')) $('expect_model').value = q.get('model');
-if (q.get('commitment')) $('expect_commitment').value = q.get('commitment');
-$('expect_model').addEventListener('input', () => check());
-$('expect_commitment').addEventListener('input', () => check());
+// a link that names an expectation without a value is broken, not "nothing expected"
+for (const [k, id] of [['model', 'expect_model'], ['commitment', 'expect_commitment']]) {
+  if (q.has(k) && !q.get(k).trim()) {
+    state.broken = `The link's ?${k}= is empty: it must carry the value the model's owner published.`;
+  }
+  if (q.has(k)) {
+    $(id).value = q.get(k);
+    $('from_link').classList.remove('hidden');
+  }
+}
+$('expect_model').addEventListener('input', () => { state.broken = null; check(); });
+$('expect_commitment').addEventListener('input', () => { state.broken = null; check(); });
 $('pin_text').textContent = trustText().pin;
 // a linked file: a failed fetch of another origin is almost always CORS (the browser hides why)
 async function fetchLinked(what, url) {

@@ -2,6 +2,7 @@
 calibration on training rows, circuit, SRS, keys, witness, proof and verification."""
 import json
 import os
+import re
 import subprocess
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
@@ -34,11 +35,15 @@ def prove(work, onnx_model, calibration_rows, row):
     zk(work, "gen-srs", "--srs-path", "kzg.srs", "--logrows", str(k))
     zk(work, "setup", "-M", "model.compiled", "--srs-path", "kzg.srs",
        "--vk-path", "vk.key", "--pk-path", "pk.key")
+    # the model ID a modeler publishes (the circuit, its keys and SRS, the params commitment)
+    model_id = re.search(r"^model id (0x[0-9a-f]{64})$",
+                         zk(work, "commit", "-M", "model.compiled", "--bundle-path", "verifier.bundle"),
+                         re.M).group(1)
     zk(work, "gen-witness", "-D", "input.json", "-M", "model.compiled", "-O", "witness.json")
     zk(work, "prove", "-W", "witness.json", "-M", "model.compiled", "--pk-path", "pk.key",
        "--proof-path", "proof.json", "--srs-path", "kzg.srs")
     out = zk(work, "verify", "-S", "settings.json", "--proof-path", "proof.json",
-             "--vk-path", "vk.key", "--srs-path", "kzg.srs")
+             "--vk-path", "vk.key", "--srs-path", "kzg.srs", "--model-id", model_id)
     if "verified: true" not in out:
         raise SystemExit(out)
     return out, k

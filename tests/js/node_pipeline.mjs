@@ -105,7 +105,20 @@ const staged = [];
 const resumed = await Prover.create(zk, onnx, { srs, settings: prover.settings, keys, salt: prover.salt, onProgress: (s) => staged.push(s) });
 assert.ok(!staged.includes('settings') && !staged.includes('calibrate') && !staged.includes('setup'), staged.join());
 assert.strictEqual(resumed.commitment, prover.commitment);
-assert.strictEqual(resumed.verify((await resumed.prove(input)).proof), true);
+const resumedProof = (await resumed.prove(input)).proof;
+assert.strictEqual(resumed.verify(resumedProof), true);
+// the model ID to publish: the same keys and salt give the same one, and the light verifier
+// pins it (the bundle is rebuilt from the vk handed in, so a stale cached bundle is not used)
+assert.match(prover.modelId, /^0x[0-9a-f]{64}$/);
+assert.strictEqual(same.modelId, prover.modelId);
+assert.strictEqual(resumed.modelId, prover.modelId);
+const light = await import(pathToFileURL(path.join(pkg, 'verifier/node.js')).href);
+assert.strictEqual(light.verify(resumedProof, resumed.bundle, { modelId: prover.modelId }), true);
+assert.strictEqual(light.verifyReport(resumedProof, resumed.bundle, { modelId: prover.modelId }).pinned, 'model');
+const staleBundle = Uint8Array.from(keys.bundle);
+staleBundle[8] = 2; // a bundle of an older format in the cache
+const fresh = await Prover.create(zk, onnx, { srs, settings: prover.settings, keys: { ...keys, bundle: staleBundle }, salt: prover.salt });
+assert.strictEqual(fresh.modelId, prover.modelId, 'the cached bundle is rebuilt from its vk');
 await assert.rejects(() => Prover.create(zk, onnx, { srs, settings: prover.settings, calibration: input }), /`settings` are used as they are: drop `calibration`/);
 // unknown option keys: an Error naming them and listing the valid ones
 await assert.rejects(() => load({ thread: 2 }), /load: unknown option `thread` \(did you mean `threads`\?\); the valid options are threads, single, wideArithmetic/);

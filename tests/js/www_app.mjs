@@ -12,7 +12,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { spawn, execFileSync } from 'node:child_process';
-import { fileURLToPath } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import { serve } from './serve.mjs';
 import { launch } from './chromium.mjs';
 
@@ -101,8 +101,15 @@ try {
   const work = fs.mkdtempSync(path.join(os.tmpdir(), 'zkonnx-www-'));
   fs.writeFileSync(path.join(work, 'proof.json'), JSON.stringify(r.proof));
   fs.writeFileSync(path.join(work, 'verifier.bundle'), Buffer.from(r.bundle));
-  const out = execFileSync(path.join(root, 'target/release/zkonnx'), ['verify', '--proof-path', 'proof.json', '--bundle-path', 'verifier.bundle'], { cwd: work }).toString();
+  const out = execFileSync(path.join(root, 'target/release/zkonnx'), ['verify', '--proof-path', 'proof.json', '--bundle-path', 'verifier.bundle',
+    '--model-id', r.modelId], { cwd: work, stdio: ['ignore', 'pipe', 'ignore'] }).toString();
   assert.match(out, /verified: true/);
+  assert.match(out, /pinned +the model ID matches/, 'the model ID the page shows is the one the CLI pins');
+  // what to publish, in the words of the CLI and the verifier module (one source)
+  const { trustText } = await import(pathToFileURL(path.join(root, 'pkg/npm/verifier/node.js')).href);
+  assert.strictEqual(await text(page, '#publish'), trustText().publish);
+  assert.strictEqual(await text(page, '#model_id'), r.modelId);
+  assert.match(await page.$eval('#verify_link', (a) => a.href), new RegExp(`verify\\.html\\?model=${r.modelId}$`));
 
   // 2. again: keys from IndexedDB (calibrate + setup cached); cancel during `prove`
   await page.evaluate(() => { window.__zkonnxResult = undefined; });

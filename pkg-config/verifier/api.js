@@ -44,7 +44,7 @@ const EXPECT_KEYS = ['modelId', 'paramCommitment', 'inputCommitments', 'outputCo
   'inputCommitment', 'outputCommitment', 'fingerprint'];
 
 function expectationsOf(expect) {
-  if (expect === undefined) return {};
+  if (expect === undefined) return { inputCommitments: [], outputCommitments: [] };
   if (expect === null || typeof expect !== 'object' || Array.isArray(expect)) {
     throw new Error('verify: `expect` must be an object such as { modelId: \'0x…\' }');
   }

@@ -116,15 +116,16 @@ for (const line of byHand.trim().split('\n')) assert.ok(committed.stdout.include
 console.log('Node: honest valid with its model ID; nullish expectations are Errors; statements are the CLI\'s; READMEs quote trustText(); scripts/model_id.py = zkonnx commit');
 
 // the verify page, on a static host without COOP/COEP: the app and the cases side by side
+// (the app's assets are at absolute paths: the site root is the app's, the cases beside it)
 const site = fs.mkdtempSync(path.join(os.tmpdir(), 'zkonnx-model-id-'));
-fs.symlinkSync(path.join(root, 'www/dist'), path.join(site, 'app'));
+for (const f of fs.readdirSync(path.join(root, 'www/dist'))) fs.symlinkSync(path.join(root, 'www/dist', f), path.join(site, f));
 fs.symlinkSync(dir, path.join(site, 'cases'));
 const { server, url } = await serve(site, { isolate: false });
 const ctx = await launch();
 try {
   const page = await ctx.newPage();
   const open = async (n, query) => {
-    await page.goto(`${url}/app/verify.html?proof=/cases/${n}/proof.json&bundle=/cases/${n}/verifier.bundle${query}`);
+    await page.goto(`${url}/verify.html?proof=/cases/${n}/proof.json&bundle=/cases/${n}/verifier.bundle${query}`);
     await page.waitForFunction(() => window.__zkonnxVerify, null, { timeout: 60_000 });
     return page.evaluate(() => ({
       ...window.__zkonnxVerify,
@@ -157,6 +158,9 @@ try {
     v = await open(n, `&model=${modelId}&commitment=${paramCommitment}`);
     assert.strictEqual(v.ok, false, `${n}: the model ID wins over a matching commitment`);
   }
+  // a link whose ?model= is empty is broken, not "nothing expected"
+  v = await open('honest', '&model=');
+  assert.match(v.error ?? '', /\?model= is empty/);
   v = await open('spoofed_bundle', `&model=${modelId}`);
   assert.match(v.error ?? '', /SRS rejected: g2 is not the BN254 G2 generator/);
   assert.match(await page.$eval('#error', (e) => e.textContent), /SRS rejected/);

@@ -309,7 +309,7 @@ impl Bundle {
 
     /// Internal consistency: every index in range, the domain a real one.
     fn check(&self) -> Res<()> {
-        super::srs_label::check_points(&self.g1, &self.s_g1, &self.g2, &self.s_g2)
+        super::srs_label::check_points_once(&self.g1, &self.s_g1, &self.g2, &self.s_g2)
             .map_err(|m| format!("SRS rejected: {m} (a spoofed or corrupt SRS)"))?;
         if !(1..=28).contains(&self.k) {
             return Err(format!("k = {}: outside 1..=28", self.k));

@@ -179,6 +179,34 @@ pub fn check_points(
     Ok(())
 }
 
+/// [`check_points`], remembered: a page or a server verifies many proofs against one bundle,
+/// and the pairing and subgroup checks cost as much as a verification's own pairing. The last
+/// few point sets that passed are kept (by their bytes); anything else is checked in full.
+pub fn check_points_once(
+    g0: &G1Affine,
+    g1: &G1Affine,
+    g2: &G2Affine,
+    s_g2: &G2Affine,
+) -> Result<(), String> {
+    use std::sync::Mutex;
+    static PASSED: Mutex<Vec<[u8; 32]>> = Mutex::new(Vec::new());
+    let key = {
+        use super::encoding::{g1_bytes, g2_bytes};
+        blake2b_256(&[&g1_bytes(g0), &g1_bytes(g1), &g2_bytes(g2), &g2_bytes(s_g2)])
+    };
+    if PASSED.lock().map(|p| p.contains(&key)).unwrap_or(false) {
+        return Ok(());
+    }
+    check_points(g0, g1, g2, s_g2)?;
+    if let Ok(mut p) = PASSED.lock() {
+        if p.len() >= 8 {
+            p.remove(0);
+        }
+        p.push(key);
+    }
+    Ok(())
+}
+
 /// [`check_points`] over the raw layout (an SRS file's bytes: Montgomery-form coordinates).
 pub fn check_raw_points(
     g0: &[u8; 64],

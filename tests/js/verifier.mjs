@@ -37,6 +37,7 @@ function assertChecks(name, r) {
   assert.deepStrictEqual(r.info.outputs, r.expectedOutputs, `${name}: inspect's outputs`);
   assert.match(r.info.paramCommitment, /^0x[0-9a-f]{64}$/, `${name}: hashed params by default`);
   assert.strictEqual(r.info.paramCommitment, r.expectedCommitment, `${name}: the commitment the CLI printed`);
+  assert.strictEqual(r.info.modelId, r.expectedModelId, `${name}: the model ID the CLI printed`);
   assert.deepStrictEqual(r.rightCommitment, { value: true }, `${name}: verify with the right commitment`);
   assert.deepStrictEqual(r.wrongCommitment, { value: false }, `${name}: verify with another commitment`);
   assert.match(r.unknownOption.error ?? '', /unknown option `paramcommitment`/, `${name}: unknown option`);
@@ -59,15 +60,20 @@ const load = (w) => ({
   proof: JSON.parse(fs.readFileSync(path.join(w, 'proof.json'), 'utf8')),
   bundle: new Uint8Array(fs.readFileSync(path.join(w, 'verifier.bundle'))),
 });
-// the commitment `zkonnx commit` prints for a work dir (the model, settings and salt e2e wrote)
-const cliCommit = (dir, w) => execFileSync(path.join(root, 'target/release/zkonnx'),
-  ['commit', '-M', path.join(dir, 'network.onnx'), '-S', path.join(w, 'settings.json'), '--salt-path', path.join(w, 'network.salt')]).toString().trim();
+// the commitment and model ID `zkonnx commit` prints for a work dir (the model, settings, salt
+// and bundle e2e wrote)
+const cliCommit = (dir, w) => {
+  const out = execFileSync(path.join(root, 'target/release/zkonnx'),
+    ['commit', '-M', path.join(dir, 'network.onnx'), '-S', path.join(w, 'settings.json'), '--salt-path', path.join(w, 'network.salt'),
+      '--bundle-path', path.join(w, 'verifier.bundle')], { stdio: ['ignore', 'pipe', 'ignore'] }).toString();
+  return { commitment: /^param commitment (0x[0-9a-f]{64})$/m.exec(out)[1], modelId: /^model id (0x[0-9a-f]{64})$/m.exec(out)[1] };
+};
 const all = works.map(load);
 const summary = {};
 all.forEach((m, i) => {
   const name = path.basename(works[i]);
   const r = checks(zk, m, all[(i + 1) % all.length]);
-  r.expectedCommitment = cliCommit(models[i], works[i]);
+  ({ commitment: r.expectedCommitment, modelId: r.expectedModelId } = cliCommit(models[i], works[i]));
   assertChecks(`node ${name}`, r);
   summary[name] = { node_ms: Number(r.medianMs.toFixed(2)) };
 });
@@ -83,7 +89,7 @@ try {
   assert.strictEqual(r.crossOriginIsolated, false);
   for (const [w, c] of Object.entries(r.models)) {
     const name = path.basename(w);
-    c.expectedCommitment = cliCommit(models[works.findIndex((x) => x.endsWith(name))], works.find((x) => x.endsWith(name)));
+    ({ commitment: c.expectedCommitment, modelId: c.expectedModelId } = cliCommit(models[works.findIndex((x) => x.endsWith(name))], works.find((x) => x.endsWith(name))));
     assertChecks(`browser ${name}`, c);
     summary[name].browser_ms = Number(c.medianMs.toFixed(2));
     summary[name].fingerprint = c.fingerprint.slice(0, 16);

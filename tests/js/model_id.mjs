@@ -149,7 +149,8 @@ try {
   for (const n of ['op_swapped', 'step_appended']) {
     v = await open(n, `&model=${modelId}`);
     assert.strictEqual(v.ok, false, `${n}: rejected on the page`);
-    assert.match(v.verdict, /REJECTED: a valid proof, but not of the expected model: modelId: MISMATCH/);
+    assert.match(v.verdict, /REJECTED: a valid proof, but not of the expected model/);
+    assert.match(v.pinnedText, /^modelId: MISMATCH/);
     v = await open(n, `&commitment=${paramCommitment}`);
     assert.strictEqual(v.ok, true);
     assert.strictEqual(v.pinned, 'weights-only');

@@ -43,13 +43,13 @@ function check() {
     $('verdict').textContent = r.valid
       ? (r.pinned === 'model' ? '✔ VALID proof of the expected model' : '✔ VALID proof, but the model is NOT pinned (below)')
       : r.mismatch
-        ? `✘ REJECTED: a valid proof, but not of the expected model: ${r.mismatch}`
+        ? '✘ REJECTED: a valid proof, but not of the expected model'
         : otherKeys
           ? `✘ INVALID with this bundle: the proof was made with different keys (bundle ${claimed.slice(0, 16)}…, this one ${info.fingerprint.slice(0, 16)}…). `
             + 'The same model set up again, or with another SRS, has other keys: check the proof with the bundle published with it.'
           : '✘ INVALID proof: it was not made by this model with these outputs';
     // how much of the model was pinned, in the verifier module's words (the CLI's)
-    $('pinned').textContent = r.statement ? (r.pinned === 'model' ? '✔ ' : '⚠ ') + r.statement : '';
+    $('pinned').textContent = r.statement ? (r.pinned === 'model' ? '✔ ' : '⚠ ') + r.statement : (r.mismatch ?? '');
     $('pinned').className = r.pinned === 'model' ? 'ok' : 'unsafe';
     const rows = [];
     if (r.valid) {

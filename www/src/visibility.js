@@ -11,7 +11,7 @@ export const MEANING = {
     private: 'output private: the outputs are neither revealed nor bound',
   },
   params: {
-    hashed: 'params hashed: the proof binds the weights to a salted commitment you publish; the weights stay private',
+    hashed: 'params hashed: the proof binds the weights to a salted commitment, part of the model ID you publish; the weights stay private',
     fixed: 'params fixed: the weights are in the verifying key (anyone holding it can test a guessed model against it)',
     private: 'params private: the proof does NOT bind the model: any weights of this architecture verify',
   },

@@ -397,6 +397,14 @@ fn write(p: &Path, b: &[u8]) -> Res<()> {
     std::fs::write(p, b).map_err(|e| format!("cannot write {}: {e}", p.display()))
 }
 
+/// An error of a step that read the SRS at `p`: an SRS error names the file.
+fn srs_err(p: &Path, err: zkonnx::Error) -> String {
+    match err {
+        zkonnx::Error::Srs(err) => format!("{}: {err}", p.display()),
+        err => e(err),
+    }
+}
+
 fn e(err: zkonnx::Error) -> String {
     err.to_string()
 }
@@ -775,7 +783,7 @@ fn run(cmd: Cmd) -> Res<()> {
             let srs = read(&srs_path)?;
             let est = estimate::estimate(&Shape::of(&c.settings), Engine::current());
             let bar = Progress::start("setup", est.setup);
-            let keys = pipeline::setup(&c, &srs).map_err(e)?;
+            let keys = pipeline::setup(&c, &srs).map_err(|err| srs_err(&srs_path, err))?;
             bar.finish();
             let bundle_path =
                 bundle_path.unwrap_or_else(|| vk_path.with_file_name("verifier.bundle"));
@@ -832,7 +840,7 @@ fn run(cmd: Cmd) -> Res<()> {
             let (pk, srs) = (key_file(&pk_path, "proving key")?, read(&srs_path)?);
             let est = estimate::estimate(&Shape::of(&c.settings), Engine::current());
             let bar = Progress::start("prove", est.prove);
-            let p = pipeline::prove(&c, &w, &pk, &srs).map_err(e)?;
+            let p = pipeline::prove(&c, &w, &pk, &srs).map_err(|err| srs_err(&srs_path, err))?;
             bar.finish();
             write(&proof_path, &p.to_json())?;
             eprintln!("wrote {}", proof_path.display());
@@ -860,10 +868,7 @@ fn run(cmd: Cmd) -> Res<()> {
                     &key_file(&vk_path, "verifying key")?,
                     &read(&srs)?,
                 )
-                .map_err(|err| match err {
-                    zkonnx::Error::Srs(err) => format!("{}: {err}", srs.display()),
-                    err => e(err),
-                }),
+                .map_err(|err| srs_err(&srs, err)),
                 (None, None) => {
                     return Err(
                         "verify: give --srs-path (with -S settings.json and --vk-path) \

@@ -538,6 +538,22 @@ fn cli_commit_and_verify_with_the_model_id() {
         ],
     );
     assert!(!ok && err.contains("spoof.srs: SRS rejected"), "{err}");
+    let (ok, _, err) = zk(
+        &dir,
+        &[
+            "setup",
+            "-M",
+            "model.compiled",
+            "--srs-path",
+            "spoof.srs",
+            "--vk-path",
+            "x.vk",
+            "--pk-path",
+            "x.pk",
+        ],
+    );
+    assert!(!ok && err.contains("spoof.srs: SRS rejected"), "{err}");
+    assert!(!dir.join("x.vk").exists(), "no keys on a spoofed SRS");
     std::fs::remove_dir_all(&dir).ok();
 }
 

@@ -414,6 +414,33 @@ fn cli_commit_and_verify_with_the_model_id() {
     );
     assert!(ok, "{err}");
     assert!(out.contains(&h.model_id), "{out}");
+    // recalibrating once a salt sits beside the model: a warning that the published commitment
+    // or model ID changes (here the settings' scale moves, so the commitment does)
+    let x: Vec<String> = h.x.iter().map(|v| v.to_string()).collect();
+    w(
+        "calibration.json",
+        format!("{{\"input_data\": [[{}]]}}", x.join(",")).as_bytes(),
+    );
+    w("recal.json", &h.c.settings.to_json());
+    let (ok, _, err) = zk(
+        &dir,
+        &[
+            "calibrate-settings",
+            "-M",
+            "network.onnx",
+            "-D",
+            "calibration.json",
+            "-O",
+            "recal.json",
+            "--scales",
+            "9",
+        ],
+    );
+    assert!(ok, "{err}");
+    assert!(
+        err.contains("network.salt exists") && err.contains("change the params commitment"),
+        "{err}"
+    );
     // a missing salt is an error naming the file; none is made
     let (ok, _, err) = zk(
         &dir,

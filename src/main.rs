@@ -550,9 +550,9 @@ fn warn_commitment_change(model: &Path, old: &Settings, new: &Settings) {
     let Ok(onnx) = std::fs::read(model) else {
         return;
     };
+    let salt = existing_salt_file(&salt_path).ok();
     let commitment = |s: &Settings| -> Option<String> {
-        let salt = existing_salt_file(&salt_path).ok()?;
-        let c = pipeline::compile_circuit_with_salt(&onnx, s, Some(salt)).ok()?;
+        let c = pipeline::compile_circuit_with_salt(&onnx, s, Some(salt?)).ok()?;
         Some(zkonnx::felt::to_hex_be(
             &pipeline::param_commitment(&c).ok()?,
         ))

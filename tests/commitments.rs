@@ -259,20 +259,7 @@ fn cli_commit_verify_flags() {
     assert!(!dir.join("fresh.salt").exists());
 
     let verify = |extra: &[&str], light: bool| {
-        let mut a = vec!["verify", "--proof-path", "proof.json"];
-        if light {
-            a.extend(["--bundle-path", "verifier.bundle"]);
-        } else {
-            a.extend([
-                "-S",
-                "settings.json",
-                "--vk-path",
-                "vk.key",
-                "--srs-path",
-                "kzg.srs",
-            ]);
-        }
-        a.extend(extra);
+        let a = verify_args(light, extra);
         run(&a)
     };
     let wrong = felt::to_hex_be(&halo2curves::bn256::Fr::from(5u64));

@@ -472,20 +472,7 @@ fn cli_commit_and_verify_with_the_model_id() {
     );
 
     let verify = |extra: &[&str], light: bool| {
-        let mut a = vec!["verify", "--proof-path", "proof.json"];
-        if light {
-            a.extend(["--bundle-path", "verifier.bundle"]);
-        } else {
-            a.extend([
-                "-S",
-                "settings.json",
-                "--vk-path",
-                "vk.key",
-                "--srs-path",
-                "kzg.srs",
-            ]);
-        }
-        a.extend(extra);
+        let a = verify_args(light, extra);
         zk(&dir, &a)
     };
     for light in [false, true] {

@@ -242,27 +242,27 @@ pub fn label_of_canonical(s_g2: &[u8; 128]) -> Option<SrsLabel> {
 /// Canonical coordinates (the bundle's layout) to the raw layout (Montgomery form).
 pub fn raw_from_canonical(canonical: &[u8; 128]) -> Option<[u8; 128]> {
     // the Montgomery form of x is the canonical encoding of x·R, R = 2^256 mod q
-    let r = Fq::from(2u64).pow_vartime([256u64]);
-    let mut out = [0u8; 128];
-    for i in 0..4 {
-        let mut c = [0u8; 32];
-        c.copy_from_slice(&canonical[32 * i..32 * i + 32]);
-        let x: Fq = Option::from(Fq::from_repr(c.into()))?;
-        out[32 * i..32 * i + 32].copy_from_slice((x * r).to_repr().as_ref());
-    }
-    Some(out)
+    scale_coordinates(canonical, Fq::from(2u64).pow_vartime([256u64]))
 }
 
 /// The raw layout (Montgomery form) to canonical coordinates (the bundle's layout); `None` if a
 /// coordinate is not below the modulus.
 pub fn canonical_from_raw(raw: &[u8; 128]) -> Option<[u8; 128]> {
-    let r_inv: Fq = Option::from(Fq::from(2u64).pow_vartime([256u64]).invert())?;
+    scale_coordinates(
+        raw,
+        Option::from(Fq::from(2u64).pow_vartime([256u64]).invert())?,
+    )
+}
+
+/// Each of the four 32-byte little-endian coordinates times `by`; `None` if one is not below
+/// the modulus.
+fn scale_coordinates(coords: &[u8; 128], by: Fq) -> Option<[u8; 128]> {
     let mut out = [0u8; 128];
     for i in 0..4 {
         let mut c = [0u8; 32];
-        c.copy_from_slice(&raw[32 * i..32 * i + 32]);
+        c.copy_from_slice(&coords[32 * i..32 * i + 32]);
         let x: Fq = Option::from(Fq::from_repr(c.into()))?;
-        out[32 * i..32 * i + 32].copy_from_slice((x * r_inv).to_repr().as_ref());
+        out[32 * i..32 * i + 32].copy_from_slice((x * by).to_repr().as_ref());
     }
     Some(out)
 }

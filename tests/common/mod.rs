@@ -872,3 +872,24 @@ pub fn forge(
     )
     .unwrap()
 }
+
+/// `zkonnx verify`'s arguments for proof.json in the current folder: with the light verifier
+/// (`verifier.bundle`) or with halo2's (settings.json, vk.key, kzg.srs), then `extra`.
+#[allow(dead_code)]
+pub fn verify_args<'a>(light: bool, extra: &[&'a str]) -> Vec<&'a str> {
+    let mut a = vec!["verify", "--proof-path", "proof.json"];
+    if light {
+        a.extend(["--bundle-path", "verifier.bundle"]);
+    } else {
+        a.extend([
+            "-S",
+            "settings.json",
+            "--vk-path",
+            "vk.key",
+            "--srs-path",
+            "kzg.srs",
+        ]);
+    }
+    a.extend(extra);
+    a
+}

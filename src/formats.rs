@@ -175,6 +175,12 @@ impl Proof {
 
     /// The proof bytes.
     pub fn bytes(&self) -> Result<Vec<u8>, FormatError> {
+        crate::verifier::transcript::check_type(&self.transcript_type).map_err(|msg| {
+            FormatError::Invalid {
+                file: "proof.json",
+                msg,
+            }
+        })?;
         let h = self.hex_proof.strip_prefix("0x").unwrap_or(&self.hex_proof);
         if !h.len().is_multiple_of(2) || !h.bytes().all(|b| b.is_ascii_hexdigit()) {
             return Err(FormatError::Invalid {

@@ -664,7 +664,7 @@ fn proof_file(s: &Settings, instances: &[Fr], bytes: &[u8]) -> Proof {
         instances: vec![instances.iter().map(felt::to_hex).collect()],
         hex_proof: to_hex_bytes(bytes),
         pretty_public_inputs: pretty_public(&layout, &inst).unwrap_or_default(),
-        transcript_type: "Blake2b".into(),
+        transcript_type: crate::verifier::transcript::TRANSCRIPT_TYPE.into(),
         protocol: "halo2-kzg-bn254-shplonk".into(),
         version: VERSION.into(),
         keys_fingerprint: None,

@@ -1,4 +1,4 @@
-//! Witness -> proof -> verification (KZG on BN254, SHPLONK multi-open, Blake2b transcript),
+//! Witness -> proof -> verification (KZG on BN254, SHPLONK multi-open, the EVM transcript),
 //! and the mock prover.
 
 use halo2_proofs::dev::MockProver;
@@ -7,12 +7,12 @@ use halo2_proofs::poly::kzg::commitment::{KZGCommitmentScheme, ParamsKZG};
 use halo2_proofs::poly::kzg::multiopen::{ProverSHPLONK, VerifierSHPLONK};
 use halo2_proofs::poly::kzg::strategy::SingleStrategy;
 use halo2_proofs::transcript::{
-    Blake2bRead, Blake2bWrite, Challenge255, Transcript, TranscriptRead, TranscriptReadBuffer,
+    Challenge255, EncodedChallenge, Transcript, TranscriptRead, TranscriptWrite,
     TranscriptWriterBuffer,
 };
-use halo2curves::bn256::{Bn256, Fr, G1Affine};
+use halo2curves::bn256::{Bn256, Fq, Fr, G1Affine};
 use halo2curves::ff::PrimeField;
-use halo2curves::group::GroupEncoding;
+use halo2curves::CurveAffine;
 use rand::rngs::OsRng;
 use std::io;
 
@@ -21,6 +21,7 @@ use crate::keys::guarded;
 use crate::model::Compiled;
 use crate::publics::Salts;
 use crate::quant::Trace;
+use crate::verifier::transcript::{be, wide_le, Sponge};
 
 /// Errors of mock proving, proving and verification.
 #[derive(Debug, thiserror::Error)]
@@ -74,7 +75,7 @@ pub fn prove(
         trace: Some(trace),
         salts: Some(salts),
     };
-    let mut transcript = Blake2bWrite::<_, G1Affine, Challenge255<_>>::init(vec![]);
+    let mut transcript = EvmTranscript::init(vec![]);
     create_proof::<KZGCommitmentScheme<Bn256>, ProverSHPLONK<'_, Bn256>, _, _, _, _>(
         params,
         pk,
@@ -97,7 +98,7 @@ pub fn verify(
     params: &ParamsKZG<Bn256>,
 ) -> Result<bool, ProofError> {
     guarded("verifier", || {
-        let mut transcript = CanonicalRead::new(proof);
+        let mut transcript = EvmTranscript::reader(proof);
         let strategy = SingleStrategy::new(params);
         let ok = verify_proof::<KZGCommitmentScheme<Bn256>, VerifierSHPLONK<'_, Bn256>, _, _, _>(
             params,
@@ -122,21 +123,24 @@ pub fn verify(
     .map_err(ProofError::Malformed)
 }
 
-/// The Blake2b verifier transcript, reading only canonical encodings: a point must re-encode
-/// to the very bytes it was read from (the compressed form's spare flag bits would otherwise let
-/// one proof verify under several byte strings), scalars must be below the modulus.
-struct CanonicalRead<'a> {
-    hash: Blake2bRead<&'static [u8], G1Affine, Challenge255<G1Affine>>,
+/// The EVM transcript ([`crate::verifier::transcript`]) as halo2 writes and reads it: the
+/// prover writes points as uncompressed big-endian `x ‖ y` and scalars big-endian; the reader
+/// accepts only canonical encodings (coordinates and scalars below their moduli, points on the
+/// curve), so one proof has one byte string.
+pub struct EvmTranscript<'a> {
+    sponge: Sponge,
+    out: Vec<u8>,
     rest: &'a [u8],
     len: usize,
     /// the first malformation met, reported as an error rather than as a failed proof
     fault: Option<String>,
 }
 
-impl<'a> CanonicalRead<'a> {
-    fn new(proof: &'a [u8]) -> Self {
+impl<'a> EvmTranscript<'a> {
+    fn reader(proof: &'a [u8]) -> Self {
         Self {
-            hash: Blake2bRead::init(&[][..]),
+            sponge: Sponge::default(),
+            out: Vec::new(),
             rest: proof,
             len: proof.len(),
             fault: None,
@@ -165,48 +169,90 @@ impl<'a> CanonicalRead<'a> {
         self.rest = tail;
         Ok(head.try_into().expect("32 bytes"))
     }
+
+    fn xy(point: &G1Affine) -> io::Result<([u8; 32], [u8; 32])> {
+        let c: Option<_> = point.coordinates().into();
+        let c: halo2curves::Coordinates<G1Affine> = c.ok_or_else(|| {
+            io::Error::new(
+                io::ErrorKind::InvalidData,
+                "the point at infinity has no EVM encoding",
+            )
+        })?;
+        Ok((be(c.x().to_repr().as_ref()), be(c.y().to_repr().as_ref())))
+    }
 }
 
-impl Transcript<G1Affine, Challenge255<G1Affine>> for CanonicalRead<'_> {
+impl TranscriptWriterBuffer<Vec<u8>, G1Affine, Challenge255<G1Affine>> for EvmTranscript<'_> {
+    fn init(out: Vec<u8>) -> Self {
+        let mut t = Self::reader(&[]);
+        t.out = out;
+        t
+    }
+    fn finalize(self) -> Vec<u8> {
+        self.out
+    }
+}
+
+impl Transcript<G1Affine, Challenge255<G1Affine>> for EvmTranscript<'_> {
     fn squeeze_challenge(&mut self) -> Challenge255<G1Affine> {
-        self.hash.squeeze_challenge()
+        Challenge255::new(&wide_le(&self.sponge.squeeze()))
     }
     fn common_point(&mut self, point: G1Affine) -> io::Result<()> {
-        self.hash.common_point(point)
+        let (x, y) = Self::xy(&point)?;
+        self.sponge.absorb(&x);
+        self.sponge.absorb(&y);
+        Ok(())
     }
     fn common_scalar(&mut self, scalar: Fr) -> io::Result<()> {
-        self.hash.common_scalar(scalar)
+        self.sponge.absorb(&be(scalar.to_repr().as_ref()));
+        Ok(())
     }
 }
 
-impl TranscriptRead<G1Affine, Challenge255<G1Affine>> for CanonicalRead<'_> {
+impl TranscriptWrite<G1Affine, Challenge255<G1Affine>> for EvmTranscript<'_> {
+    fn write_point(&mut self, point: G1Affine) -> io::Result<()> {
+        self.common_point(point)?;
+        let (x, y) = Self::xy(&point)?;
+        self.out.extend_from_slice(&x);
+        self.out.extend_from_slice(&y);
+        Ok(())
+    }
+    fn write_scalar(&mut self, scalar: Fr) -> io::Result<()> {
+        self.common_scalar(scalar)?;
+        self.out
+            .extend_from_slice(&be(scalar.to_repr().as_ref()));
+        Ok(())
+    }
+}
+
+impl TranscriptRead<G1Affine, Challenge255<G1Affine>> for EvmTranscript<'_> {
     fn read_point(&mut self) -> io::Result<G1Affine> {
         let at = self.at();
-        let bytes = self.take32()?;
-        let mut repr = <G1Affine as GroupEncoding>::Repr::default();
-        repr.as_mut().copy_from_slice(&bytes);
-        let Some(point) = Option::<G1Affine>::from(G1Affine::from_bytes(&repr)) else {
-            return Err(self.malformed(format!("bytes {at}..{}: not a curve point", at + 32)));
-        };
-        if point.to_bytes().as_ref() != bytes {
+        let (xb, yb) = (self.take32()?, self.take32()?);
+        let coord = |b: &[u8; 32]| -> Option<Fq> { Option::from(Fq::from_repr(be(b))) };
+        let point = coord(&xb)
+            .zip(coord(&yb))
+            .and_then(|(x, y)| Option::<G1Affine>::from(G1Affine::from_xy(x, y)));
+        let Some(point) = point else {
             return Err(self.malformed(format!(
-                "bytes {at}..{}: non-canonical point encoding",
-                at + 32
+                "bytes {at}..{}: not a curve point (coordinates must be canonical and on BN254's G1)",
+                at + 64
             )));
-        }
-        self.hash.common_point(point)?;
+        };
+        self.sponge.absorb(&xb);
+        self.sponge.absorb(&yb);
         Ok(point)
     }
     fn read_scalar(&mut self) -> io::Result<Fr> {
         let at = self.at();
         let bytes = self.take32()?;
-        let Some(scalar) = Option::<Fr>::from(Fr::from_repr(bytes)) else {
+        let Some(scalar) = Option::<Fr>::from(Fr::from_repr(be(&bytes))) else {
             return Err(self.malformed(format!(
                 "bytes {at}..{}: not a field element (not below the modulus)",
                 at + 32
             )));
         };
-        self.hash.common_scalar(scalar)?;
+        self.sponge.absorb(&bytes);
         Ok(scalar)
     }
 }

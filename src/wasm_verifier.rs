@@ -166,6 +166,7 @@ fn params_tag(p: verifier::trust::Params) -> &'static str {
 #[wasm_bindgen(js_name = reportRaw)]
 #[allow(clippy::too_many_arguments)]
 pub fn report_raw(
+    transcript_type: Option<String>,
     hex_proof: &str,
     public: Vec<String>,
     bundle_bytes: &[u8],
@@ -176,6 +177,9 @@ pub fn report_raw(
     fingerprint: Option<String>,
 ) -> Result<JsValue, JsError> {
     use verifier::trust::{self, Failed};
+    if let Some(t) = transcript_type {
+        verifier::transcript::check_type(&t).map_err(|e| JsError::new(&format!("proof: {e}")))?;
+    }
     let b = bundle(bundle_bytes)?;
     let proof = verifier::hex_bytes(hex_proof).map_err(|e| JsError::new(&format!("proof: {e}")))?;
     let inst = instances(&public)?;

@@ -1,4 +1,4 @@
-//! The light verifier (src/verifier: BN254 + Blake2b, no halo2) against halo2's own verifier:
+//! The light verifier (src/verifier: BN254 + Keccak, no halo2) against halo2's own verifier:
 //! on every op model and on public inputs, outputs and fixed parameters, both accept honest
 //! proofs and reject changed public values; on every single-byte change of a proof they give the
 //! same answer (valid / invalid / malformed); another model's bundle is rejected; malformed or

@@ -89,7 +89,7 @@ export function api(raw) {
     const e = expectationsOf(expect);
     const p = proofOf(proof);
     const b = bytesOf(bundle);
-    return guarded(() => raw.reportRaw(p.hex_proof, p.instances[0], b, e.modelId, e.paramCommitment,
+    return guarded(() => raw.reportRaw(p.transcript_type ?? undefined, p.hex_proof, p.instances[0], b, e.modelId, e.paramCommitment,
       e.inputCommitments, e.outputCommitments, e.fingerprint));
   };
   return {

@@ -25,7 +25,8 @@ use bn254::bn256::{Fr, G1Affine, G2Affine};
 use bn254::ff::Field;
 
 const MAGIC: &[u8; 8] = b"ZKONNXVB";
-const FORMAT: u8 = 3;
+/// 4: proofs use the EVM (Keccak) transcript; 3 and before: Blake2b
+const FORMAT: u8 = 4;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Query {

@@ -1,16 +1,17 @@
 //! The light verifier: checks a zkonnx proof against a verification bundle with nothing but
-//! BN254 arithmetic (`halo2curves` 0.10, no precomputed tables) and Blake2b. No halo2, no
+//! BN254 arithmetic (`halo2curves` 0.10, no precomputed tables), Keccak and Blake2b. No halo2, no
 //! tract, no SRS file: the bundle carries the verification protocol (the constraint system's
 //! gates, lookups and permutation as expressions over queried evaluations), the vk's
 //! commitments and the three KZG points verification needs. `setup` writes the bundle
-//! ([`crate::bundle`], native side); this module reads it, replays halo2's Blake2b transcript
+//! ([`crate::bundle`], native side); this module reads it, replays the EVM (Keccak) transcript
 //! over the proof, checks the vanishing argument at the challenge point and the SHPLONK
 //! multi-opening with one pairing check.
 //!
 //! - [`encoding`]: the byte formats (bundle fields, proof points and scalars), strict.
 //! - [`expr`]: constraint expressions over evaluations.
 //! - [`bundle`]: the bundle itself, its fingerprint, the public values' layout.
-//! - [`transcript`]: halo2's Blake2b transcript, reading only canonical encodings.
+//! - [`transcript`]: the EVM transcript (the one Solidity verifiers read: [`crate::evm`]),
+//!   reading only canonical encodings.
 //! - [`plonk`]: the PLONK argument (gates, permutation, lookups, vanishing) at `x`.
 //! - [`shplonk`]: the multi-open argument and the final pairing.
 //! - [`trust`]: the model ID, what a verification pinned, and the one wording of both.

@@ -12,13 +12,9 @@ use super::VerifyError;
 use bn254::bn256::{Fr, G1Affine};
 use bn254::ff::Field;
 
-/// Read a point, or return `Ok(false)` from the caller for a point at infinity.
 macro_rules! point {
     ($t:expr) => {
-        match $t.read_point()? {
-            Some(p) => p,
-            None => return Ok(false),
-        }
+        $t.read_point()?
     };
 }
 
@@ -43,8 +39,15 @@ fn lagrange(b: &Bundle, omega_inv: &Fr, x: Fr, xn: Fr, rotations: std::ops::Rang
         .collect()
 }
 
-/// The exact length of a proof for this bundle's circuit: its points and scalars, 32 bytes each.
+/// The exact length of a proof for this bundle's circuit: its points (64 bytes each) and
+/// scalars (32 bytes).
 pub fn proof_len(b: &Bundle) -> usize {
+    let (points, scalars) = proof_shape(b);
+    64 * points + 32 * scalars
+}
+
+/// How many points and scalars a proof for this bundle's circuit holds.
+pub fn proof_shape(b: &Bundle) -> (usize, usize) {
     let sets = b.permutation.len().div_ceil((b.cs_degree - 2) as usize);
     let lookups = b.lookups.len();
     let points =
@@ -55,11 +58,20 @@ pub fn proof_len(b: &Bundle) -> usize {
         + b.permutation.len()
         + (3 * sets).saturating_sub(1)
         + 5 * lookups;
-    32 * (points + scalars)
+    (points, scalars)
 }
 
 pub fn verify(b: &Bundle, proof: &[u8], instances: &[Vec<Fr>]) -> Result<bool, VerifyError> {
     let expected = proof_len(b);
+    let (points, scalars) = proof_shape(b);
+    if proof.len() == 32 * (points + scalars) {
+        return Err(VerifyError::Proof(format!(
+            "{} bytes: the length of a proof with zkonnx's former Blake2b transcript (compressed \
+             points), which this verifier no longer reads; proofs now use the EVM (Keccak) \
+             transcript: prove again with this zkonnx version",
+            proof.len()
+        )));
+    }
     if proof.len() != expected {
         return Err(VerifyError::Proof(format!(
             "{} bytes, while proofs of this bundle's model have {expected}: a proof of another model, or a truncated or extended one",

@@ -111,13 +111,9 @@ pub fn verify(
 
     let y = t.squeeze();
     let v = t.squeeze();
-    let Some(h1) = t.read_point()? else {
-        return Ok(false);
-    };
+    let h1 = t.read_point()?;
     let u = t.squeeze();
-    let Some(h2) = t.read_point()? else {
-        return Ok(false);
-    };
+    let h2 = t.read_point()?;
     if t.rest() != 0 {
         return Err(VerifyError::Proof(format!(
             "{} bytes after the end of the proof",

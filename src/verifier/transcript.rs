@@ -1,55 +1,89 @@
-//! halo2's Blake2b transcript (personalization "Halo2-Transcript", 64-byte state output;
-//! prefixes 0 challenge, 1 point, 2 scalar), reading a proof's bytes. Malformed bytes are an
-//! error; a point at infinity in a proof is not an encoding error but makes the proof invalid
-//! (halo2 refuses to hash it), reported as `Ok(None)`.
+//! The EVM transcript (the encoding snark-verifier's `EvmTranscript` uses, and so every EVM
+//! verifier of halo2-KZG proofs): a byte buffer absorbs scalars as 32-byte big-endian words and
+//! points as their uncompressed big-endian `x ‖ y` (64 bytes); a challenge is Keccak-256 of the
+//! buffer (with one `0x01` byte appended when the buffer is exactly one word) read big-endian
+//! and reduced mod r, and the buffer is then reset to that hash. Proofs are the same words:
+//! points 64 bytes, scalars 32, all big-endian, each below its modulus; a point must lie on the
+//! curve (the identity has no such encoding: halo2 never writes it).
+//!
+//! [`Sponge`] is the hashing alone, over raw words, shared by the prover's transcript
+//! (`crate::proof`) and the reader here.
 
-use super::encoding::{g1_compressed, g1_from_compressed};
 use super::VerifyError;
-use bn254::bn256::{Fr, G1Affine};
-use bn254::ff::{FromUniformBytes, PrimeField};
+use bn254::bn256::{Fq, Fr, G1Affine};
+use bn254::ff::PrimeField;
 use bn254::CurveAffine;
+use sha3::{Digest, Keccak256};
+
+/// The transcript's state: the bytes absorbed since the last challenge.
+#[derive(Clone, Debug, Default)]
+pub struct Sponge {
+    buf: Vec<u8>,
+}
+
+impl Sponge {
+    /// Absorb one 32-byte big-endian word.
+    pub fn absorb(&mut self, word: &[u8; 32]) {
+        self.buf.extend_from_slice(word);
+    }
+
+    /// The next challenge as 32 bytes, big-endian, not yet reduced mod r.
+    pub fn squeeze(&mut self) -> [u8; 32] {
+        if self.buf.len() == 32 {
+            self.buf.push(1);
+        }
+        let hash: [u8; 32] = Keccak256::digest(&self.buf).into();
+        self.buf.clear();
+        self.buf.extend_from_slice(&hash);
+        hash
+    }
+}
+
+/// A 256-bit big-endian integer as 64 little-endian bytes (for `from_uniform_bytes`, which
+/// reduces mod r).
+pub fn wide_le(be: &[u8; 32]) -> [u8; 64] {
+    let mut out = [0u8; 64];
+    for (o, b) in out.iter_mut().zip(be.iter().rev()) {
+        *o = *b;
+    }
+    out
+}
+
+/// A field element's 32-byte little-endian representation, big-endian.
+pub fn be(le: &[u8]) -> [u8; 32] {
+    let mut out = [0u8; 32];
+    for (o, b) in out.iter_mut().zip(le.iter().rev()) {
+        *o = *b;
+    }
+    out
+}
+
+fn fr_be(s: &Fr) -> [u8; 32] {
+    be(s.to_repr().as_ref())
+}
 
 pub struct Transcript<'a> {
-    state: blake2b_simd::State,
+    sponge: Sponge,
     proof: &'a [u8],
     pos: usize,
 }
 
 impl<'a> Transcript<'a> {
     pub fn new(proof: &'a [u8]) -> Self {
-        let state = blake2b_simd::Params::new()
-            .hash_length(64)
-            .personal(b"Halo2-Transcript")
-            .to_state();
         Self {
-            state,
+            sponge: Sponge::default(),
             proof,
             pos: 0,
         }
     }
 
     pub fn squeeze(&mut self) -> Fr {
-        self.state.update(&[0]);
-        let out: [u8; 64] = self
-            .state
-            .clone()
-            .finalize()
-            .as_bytes()
-            .try_into()
-            .expect("64-byte Blake2b");
-        Fr::from_uniform_bytes(&out)
+        use bn254::ff::FromUniformBytes;
+        Fr::from_uniform_bytes(&wide_le(&self.sponge.squeeze()))
     }
 
     pub fn common_scalar(&mut self, s: &Fr) {
-        self.state.update(&[2]);
-        self.state.update(s.to_repr().as_ref());
-    }
-
-    fn common_point(&mut self, p: &G1Affine) {
-        let c = p.coordinates().unwrap();
-        self.state.update(&[1]);
-        self.state.update(c.x().to_repr().as_ref());
-        self.state.update(c.y().to_repr().as_ref());
+        self.sponge.absorb(&fr_be(s));
     }
 
     fn take32(&mut self) -> Result<[u8; 32], VerifyError> {
@@ -66,34 +100,38 @@ impl<'a> Transcript<'a> {
         Ok(b)
     }
 
-    /// The next point; `Ok(None)` if it is the point at infinity (an invalid proof).
-    pub fn read_point(&mut self) -> Result<Option<G1Affine>, VerifyError> {
+    /// The next point: 64 bytes `x ‖ y`, big-endian, each below the base field's modulus, on
+    /// the curve. Anything else (the all-zero identity included) is malformed.
+    pub fn read_point(&mut self) -> Result<G1Affine, VerifyError> {
         let at = self.pos;
-        let b = self.take32()?;
-        let p = g1_from_compressed(&b)
-            .map_err(|m| VerifyError::Proof(format!("bytes {at}..{}: {m}", at + 32)))?;
-        let Some(p) = p else { return Ok(None) };
-        if g1_compressed(&p) != b {
+        let (xb, yb) = (self.take32()?, self.take32()?);
+        let coord = |b: &[u8; 32]| -> Option<Fq> { Option::from(Fq::from_repr(be(b).into())) };
+        let p = coord(&xb)
+            .zip(coord(&yb))
+            .and_then(|(x, y)| Option::<G1Affine>::from(G1Affine::from_xy(x, y)));
+        let Some(p) = p else {
             return Err(VerifyError::Proof(format!(
-                "bytes {at}..{}: non-canonical point encoding",
-                at + 32
+                "bytes {at}..{}: not a curve point (coordinates must be canonical and on BN254's G1)",
+                at + 64
             )));
-        }
-        self.common_point(&p);
-        Ok(Some(p))
+        };
+        self.sponge.absorb(&xb);
+        self.sponge.absorb(&yb);
+        Ok(p)
     }
 
+    /// The next scalar: 32 bytes big-endian, below r.
     pub fn read_scalar(&mut self) -> Result<Fr, VerifyError> {
         let at = self.pos;
         let b = self.take32()?;
-        let s: Option<Fr> = Option::from(Fr::from_repr(b.into()));
+        let s: Option<Fr> = Option::from(Fr::from_repr(be(&b).into()));
         let s = s.ok_or_else(|| {
             VerifyError::Proof(format!(
                 "bytes {at}..{}: not a field element (not below the modulus)",
                 at + 32
             ))
         })?;
-        self.common_scalar(&s);
+        self.sponge.absorb(&b);
         Ok(s)
     }
 
@@ -104,5 +142,26 @@ impl<'a> Transcript<'a> {
     /// Bytes not read: a proof must have none.
     pub fn rest(&self) -> usize {
         self.proof.len() - self.pos
+    }
+}
+
+/// proof.json's `transcript_type` for these proofs (ezkl writes the same word for its own).
+pub const TRANSCRIPT_TYPE: &str = "EVM";
+
+/// A proof file's `transcript_type` must be [`TRANSCRIPT_TYPE`]: zkonnx's earlier proofs said
+/// "Blake2b", and no verifier of this version reads them.
+pub fn check_type(transcript_type: &str) -> Result<(), String> {
+    match transcript_type {
+        TRANSCRIPT_TYPE => Ok(()),
+        "Blake2b" => Err(
+            "`transcript_type` is \"Blake2b\": a proof of an earlier zkonnx (proof format 1), \
+             which this version no longer verifies; proofs now use the EVM (Keccak) transcript, \
+             so every verifier and a smart contract read the same proof: prove again (and run \
+             `zkonnx setup` again: bundles are format 4)"
+                .into(),
+        ),
+        other => Err(format!(
+            "`transcript_type` is {other:?}: this verifier reads \"{TRANSCRIPT_TYPE}\" proofs only"
+        )),
     }
 }

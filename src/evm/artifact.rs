@@ -1,0 +1,666 @@
+//! The verifying-key artifact: everything `contracts/ZkonnxVerifier.sol` needs about one model,
+//! compiled from its verification bundle ([`Bundle`]) into the words and byte streams the
+//! contract reads after copying the artifact into memory at [`ART`]. The contract is a small
+//! interpreter; this file decides every position, so the two agree by construction:
+//!
+//! ```text
+//! memory (bytes)   0x000 scratch (precompile calls) | 0x100 named scalars (slots 8..32)
+//!                  ART   the artifact: header words, constant pool, vk points, ω^rot list,
+//!                        the opening plan (u16 stream), the constraint program (bytes)
+//!                  T0    transcript_repr ‖ instances ‖ the proof (word aligned, so every
+//!                        proof scalar is a word slot)
+//!                  WORK  the interpreter's stack, then the contract's own work areas
+//! ```
+//!
+//! A *slot* is a memory word index (byte address / 32), written as u16.
+//!
+//! **The constraint program** evaluates, at the challenge `x`, every constraint the light
+//! verifier evaluates (`verifier::plonk`: the gates, the permutation's and the lookups'
+//! constraints, in that order) and folds them with `y` (Horner: `acc = acc·y + c`). It is a
+//! stack machine with a top-of-stack register; opcodes: [`op`].
+//!
+//! **The opening plan** lists SHPLONK's rotation sets in the light verifier's order
+//! (`verifier::shplonk`): per set its points (indices into the ω^rot list) and its commitments
+//! in order, each as the slot of its point's `x` (0: the quotient `h`, a combination of the
+//! proof's `h` pieces) and the slots of its evaluations at each point of the set.
+
+use crate::verifier::bundle::{Bundle, ColumnKind};
+use crate::verifier::expr::Expr;
+use crate::verifier::plonk::proof_shape;
+use crate::verifier::transcript::be;
+use bn254::bn256::{Fr, G1Affine, G2Affine};
+use bn254::ff::{Field, PrimeField};
+use bn254::CurveAffine;
+
+/// The artifact's format (header word 0's low byte; its high bytes spell "ZKONNX-VKA").
+pub const VERSION: u8 = 1;
+/// Where the artifact is copied to in the contract's memory (bytes).
+pub const ART: usize = 0x400;
+/// Length of the stub in front of the artifact in the model contract's code ([`super::contract`]).
+pub const STUB_LEN: usize = super::contract::STUB_LEN;
+
+/// Named scalar slots (memory word indices) the contract fills before running the program.
+pub mod slot {
+    pub const THETA: u16 = 8;
+    pub const BETA: u16 = 9;
+    pub const GAMMA: u16 = 10;
+    pub const Y: u16 = 11;
+    pub const X: u16 = 12;
+    /// SHPLONK's `y` (combining a set's commitments)
+    pub const SY: u16 = 13;
+    pub const V: u16 = 14;
+    pub const U: u16 = 15;
+    pub const XN: u16 = 16;
+    pub const L0: u16 = 17;
+    pub const LLAST: u16 = 18;
+    pub const ACTIVE: u16 = 19;
+    /// the quotient's evaluation the vanishing argument implies: folded / (xⁿ − 1)
+    pub const HEVAL: u16 = 20;
+    /// the instance column's evaluation at x (from the public values)
+    pub const INST: u16 = 21;
+    /// the constant 1
+    pub const ONE: u16 = 22;
+}
+
+/// The constraint program's opcodes (one byte; `s`: a u16 slot operand).
+pub mod op {
+    /// push mem[s]
+    pub const PUSH: u8 = 1;
+    /// pop b, a; push a + b
+    pub const ADD: u8 = 2;
+    pub const MUL: u8 = 3;
+    /// top = −top
+    pub const NEG: u8 = 4;
+    /// pop b, a; push a − b
+    pub const SUB: u8 = 5;
+    /// pop c; acc = acc·y + c
+    pub const FOLD: u8 = 6;
+    /// top += mem[s]
+    pub const ADDS: u8 = 7;
+    /// top ·= mem[s]
+    pub const MULS: u8 = 8;
+}
+
+/// Header word indices (each a 32-byte word at `ART + 32·i`).
+pub mod hdr {
+    pub const MAGIC: usize = 0;
+    /// the artifact's length in bytes (the contract checks it against the code it copied)
+    pub const LEN: usize = 1;
+    pub const N_INST: usize = 2;
+    pub const PROOF_LEN: usize = 3;
+    /// the public layout digest, which instance 0 must equal
+    pub const DIGEST: usize = 4;
+    pub const REPR: usize = 5;
+    pub const K: usize = 6;
+    pub const OMEGA: usize = 7;
+    pub const OMEGA_INV: usize = 8;
+    pub const N_INV: usize = 9;
+    pub const BF: usize = 10;
+    /// points before the scalars (advice … h pieces)
+    pub const P1: usize = 11;
+    pub const N_SCALARS: usize = 12;
+    /// proof byte offsets where θ, β, γ, y, x, SHPLONK y, v, u are squeezed (8 words)
+    pub const ENDS: usize = 13;
+    pub const QDEG: usize = 21;
+    /// proof byte offset of the first `h` piece
+    pub const H_OFF: usize = 22;
+    /// G1 (x, y)
+    pub const G1: usize = 23;
+    /// G2 and s·G2 in the pairing precompile's order (x.c1, x.c0, y.c1, y.c0)
+    pub const G2: usize = 25;
+    pub const S_G2: usize = 29;
+    pub const N_ROT: usize = 33;
+    /// byte offsets within the artifact
+    pub const ROT_PTR: usize = 34;
+    pub const PLAN_PTR: usize = 35;
+    pub const PROG_PTR: usize = 36;
+    pub const PROG_LEN: usize = 37;
+    pub const STACK_WORDS: usize = 38;
+    /// the bundle's fingerprint (not read by the contract: it names the bundle)
+    pub const FINGERPRINT: usize = 39;
+    pub const WORDS: usize = 40;
+}
+
+/// Why a bundle has no artifact.
+#[derive(Debug, thiserror::Error, PartialEq, Eq)]
+pub enum ArtifactError {
+    #[error("the EVM verifier reads circuits with one instance column queried at rotation 0; this bundle has {0}")]
+    Instances(String),
+    #[error("the artifact needs {0} memory words, more than a u16 slot addresses")]
+    TooLarge(usize),
+}
+
+/// A constraint over slots, before it is written as a program.
+enum Node {
+    Slot(u16),
+    Add(Box<Node>, Box<Node>),
+    Sub(Box<Node>, Box<Node>),
+    Mul(Box<Node>, Box<Node>),
+    Neg(Box<Node>),
+}
+
+fn add(a: Node, b: Node) -> Node {
+    Node::Add(Box::new(a), Box::new(b))
+}
+fn sub(a: Node, b: Node) -> Node {
+    Node::Sub(Box::new(a), Box::new(b))
+}
+fn mul(a: Node, b: Node) -> Node {
+    Node::Mul(Box::new(a), Box::new(b))
+}
+fn s(x: u16) -> Node {
+    Node::Slot(x)
+}
+/// a product of several factors
+fn prod(nodes: impl IntoIterator<Item = Node>) -> Node {
+    nodes
+        .into_iter()
+        .reduce(mul)
+        .expect("a product of at least one factor")
+}
+
+/// The program's bytes and the deepest stack it needs.
+#[derive(Default)]
+struct Program {
+    code: Vec<u8>,
+    depth: usize,
+    max_depth: usize,
+}
+
+impl Program {
+    fn op(&mut self, o: u8) {
+        self.code.push(o);
+    }
+    fn op_slot(&mut self, o: u8, x: u16) {
+        self.code.push(o);
+        self.code.extend_from_slice(&x.to_be_bytes());
+    }
+    fn push(&mut self, x: u16) {
+        self.op_slot(op::PUSH, x);
+        self.depth += 1;
+        self.max_depth = self.max_depth.max(self.depth);
+    }
+    fn emit(&mut self, n: &Node) {
+        match n {
+            Node::Slot(x) => self.push(*x),
+            Node::Neg(a) => {
+                self.emit(a);
+                self.op(op::NEG);
+            }
+            Node::Add(a, b) | Node::Mul(a, b) => {
+                let (with_slot, plain) = match n {
+                    Node::Add(..) => (op::ADDS, op::ADD),
+                    _ => (op::MULS, op::MUL),
+                };
+                // a slot operand folds into the instruction (both are commutative)
+                match (a.as_ref(), b.as_ref()) {
+                    (x, Node::Slot(v)) | (Node::Slot(v), x) => {
+                        self.emit(x);
+                        self.op_slot(with_slot, *v);
+                    }
+                    _ => {
+                        self.emit(a);
+                        self.emit(b);
+                        self.op(plain);
+                        self.depth -= 1;
+                    }
+                }
+            }
+            Node::Sub(a, b) => {
+                self.emit(a);
+                self.emit(b);
+                self.op(op::SUB);
+                self.depth -= 1;
+            }
+        }
+    }
+    /// One constraint: evaluate it and fold it into the accumulator.
+    fn constraint(&mut self, n: &Node) {
+        self.emit(n);
+        self.op(op::FOLD);
+        self.depth -= 1;
+    }
+}
+
+/// The artifact's words and streams while it is being laid out.
+struct Layout {
+    words: Vec<[u8; 32]>,
+}
+
+impl Layout {
+    /// Append a word; its slot.
+    fn word(&mut self, w: [u8; 32]) -> u16 {
+        self.words.push(w);
+        ((ART / 32) + self.words.len() - 1) as u16
+    }
+    fn fr(&mut self, f: &Fr) -> u16 {
+        self.word(be(f.to_repr().as_ref()))
+    }
+    /// A point's two words; the slot of `x`.
+    fn g1(&mut self, p: &G1Affine) -> u16 {
+        let (x, y) = g1_words(p);
+        let at = self.word(x);
+        self.word(y);
+        at
+    }
+}
+
+fn u256(v: usize) -> [u8; 32] {
+    let mut w = [0u8; 32];
+    w[24..].copy_from_slice(&(v as u64).to_be_bytes());
+    w
+}
+
+fn fr_word(f: &Fr) -> [u8; 32] {
+    be(f.to_repr().as_ref())
+}
+
+fn g1_words(p: &G1Affine) -> ([u8; 32], [u8; 32]) {
+    let c: Option<bn254::Coordinates<G1Affine>> = p.coordinates().into();
+    match c {
+        Some(c) => (be(c.x().to_repr().as_ref()), be(c.y().to_repr().as_ref())),
+        None => ([0; 32], [0; 32]),
+    }
+}
+
+/// G2 in the pairing precompile's order: x.c1, x.c0, y.c1, y.c0.
+fn g2_words(p: &G2Affine) -> [[u8; 32]; 4] {
+    let c: Option<bn254::Coordinates<G2Affine>> = p.coordinates().into();
+    let c = c.expect("the bundle's G2 points are checked not to be the identity");
+    [
+        be(c.x().c1().to_repr().as_ref()),
+        be(c.x().c0().to_repr().as_ref()),
+        be(c.y().c1().to_repr().as_ref()),
+        be(c.y().c0().to_repr().as_ref()),
+    ]
+}
+
+/// What a commitment of the opening plan is.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Commit {
+    /// a point in memory, by the slot of its `x`
+    Point(u16),
+    /// the quotient: Σ xⁿⁱ·hᵢ over the proof's h pieces
+    H,
+}
+
+/// The artifact for a bundle: the bytes a model's contract carries after its stub.
+pub fn build(b: &Bundle) -> Result<Vec<u8>, ArtifactError> {
+    if b.num_instance_columns != 1
+        || b.instance_queries.len() != 1
+        || b.instance_queries[0].rotation != 0
+    {
+        return Err(ArtifactError::Instances(format!(
+            "{} instance column(s) and {} instance queries",
+            b.num_instance_columns,
+            b.instance_queries.len()
+        )));
+    }
+    let n_inst = b.num_public();
+    let (points, scalars) = proof_shape(b);
+    let proof_len = 64 * points + 32 * scalars;
+    let n_adv = b.num_advice_columns as usize;
+    let n_lk = b.lookups.len();
+    let chunk = (b.cs_degree - 2) as usize;
+    let sets = b.permutation.len().div_ceil(chunk);
+    let qdeg = b.quotient_degree as usize;
+    let p1 = n_adv + 3 * n_lk + sets + 1 + qdeg;
+    let bf = b.blinding_factors as i32;
+
+    // The layout depends on the artifact's length (the proof follows it), which depends on
+    // the program, which names proof slots: lay out twice, the second time with the length the
+    // first found (slots below the proof do not move).
+    let mut art_len = 0usize;
+    for _ in 0..3 {
+        let bytes = lay_out(b, art_len, n_inst, proof_len, p1, scalars, sets, chunk, bf)?;
+        if bytes.len() == art_len {
+            return Ok(bytes);
+        }
+        art_len = bytes.len();
+    }
+    unreachable!("the artifact's length is a fixed point after one pass")
+}
+
+#[allow(clippy::too_many_arguments)]
+fn lay_out(
+    b: &Bundle,
+    art_len: usize,
+    n_inst: usize,
+    proof_len: usize,
+    p1: usize,
+    n_scalars: usize,
+    sets: usize,
+    chunk: usize,
+    bf: i32,
+) -> Result<Vec<u8>, ArtifactError> {
+    let n_adv = b.num_advice_columns as usize;
+    let n_lk = b.lookups.len();
+    let qdeg = b.quotient_degree as usize;
+    // memory: the proof starts after the artifact (word aligned), the repr and the instances
+    let t0 = ART + art_len.div_ceil(32) * 32;
+    let proof = t0 + 32 + 32 * n_inst;
+    let work_end = proof + proof_len;
+    if work_end / 32 > u16::MAX as usize {
+        return Err(ArtifactError::TooLarge(work_end / 32));
+    }
+    let pslot = |byte: usize| ((proof + byte) / 32) as u16;
+    // proof points (byte offsets)
+    let advice_pt = |i: usize| 64 * i;
+    let permuted_pt = |l: usize, t: usize| 64 * (n_adv + 2 * l + t);
+    let perm_pt = |s: usize| 64 * (n_adv + 2 * n_lk + s);
+    let lookup_z_pt = |l: usize| 64 * (n_adv + 2 * n_lk + sets + l);
+    let random_pt = 64 * (n_adv + 3 * n_lk + sets);
+    let h_off = random_pt + 64;
+    let scal = 64 * p1;
+    // proof scalars (slots), in the light verifier's reading order
+    let mut at = scal;
+    let mut next = |n: usize| {
+        let first = at;
+        at += 32 * n;
+        (0..n).map(move |i| pslot(first + 32 * i)).collect::<Vec<u16>>()
+    };
+    let advice_ev = next(b.advice_queries.len());
+    let fixed_ev = next(b.fixed_queries.len());
+    let random_ev = next(1)[0];
+    let sigma_ev = next(b.permutation.len());
+    let mut perm_ev = Vec::with_capacity(sets);
+    for i in 0..sets {
+        let v = next(if i + 1 < sets { 3 } else { 2 });
+        perm_ev.push((v[0], v[1], v.get(2).copied()));
+    }
+    let lookup_ev: Vec<Vec<u16>> = (0..n_lk).map(|_| next(5)).collect();
+    let scalars_end = at;
+    debug_assert_eq!(scalars_end, scal + 32 * n_scalars);
+
+    let mut lay = Layout {
+        words: vec![[0u8; 32]; hdr::WORDS],
+    };
+    // constants, deduplicated
+    let mut consts: Vec<(Fr, u16)> = Vec::new();
+    let mut constant = |lay: &mut Layout, f: Fr| -> u16 {
+        if let Some((_, s)) = consts.iter().find(|(c, _)| *c == f) {
+            return *s;
+        }
+        let s = lay.fr(&f);
+        consts.push((f, s));
+        s
+    };
+
+    // the constraint program
+    let mut prog = Program::default();
+    let ev_slot = |e: &Expr| -> Option<u16> {
+        match e {
+            Expr::Fixed(i) => Some(fixed_ev[*i as usize]),
+            Expr::Advice(i) => Some(advice_ev[*i as usize]),
+            Expr::Instance(_) => Some(slot::INST),
+            _ => None,
+        }
+    };
+    fn node(
+        e: &Expr,
+        lay: &mut Layout,
+        ev: &dyn Fn(&Expr) -> Option<u16>,
+        c: &mut dyn FnMut(&mut Layout, Fr) -> u16,
+    ) -> Node {
+        if let Some(x) = ev(e) {
+            return s(x);
+        }
+        match e {
+            Expr::Constant(f) => s(c(lay, *f)),
+            Expr::Negated(a) => Node::Neg(Box::new(node(a, lay, ev, c))),
+            Expr::Sum(a, b2) => add(node(a, lay, ev, c), node(b2, lay, ev, c)),
+            Expr::Product(a, b2) => mul(node(a, lay, ev, c), node(b2, lay, ev, c)),
+            Expr::Scaled(a, f) => {
+                let k = c(lay, *f);
+                mul(node(a, lay, ev, c), s(k))
+            }
+            _ => unreachable!("column queries are slots"),
+        }
+    }
+    for g in &b.gates {
+        let n = node(g, &mut lay, &ev_slot, &mut constant);
+        prog.constraint(&n);
+    }
+    // permutation
+    let col_slot = |c: &crate::verifier::bundle::PermColumn| match c.kind {
+        ColumnKind::Advice => advice_ev[c.query as usize],
+        ColumnKind::Fixed => fixed_ev[c.query as usize],
+        ColumnKind::Instance => slot::INST,
+    };
+    if let (Some(first), Some(last)) = (perm_ev.first(), perm_ev.last()) {
+        prog.constraint(&mul(s(slot::L0), sub(s(slot::ONE), s(first.0))));
+        prog.constraint(&mul(
+            sub(mul(s(last.0), s(last.0)), s(last.0)),
+            s(slot::LLAST),
+        ));
+    }
+    for w in perm_ev.windows(2) {
+        prog.constraint(&mul(
+            sub(s(w[1].0), s(w[0].2.expect("all but the last set"))),
+            s(slot::L0),
+        ));
+    }
+    let mut delta_j = Fr::ONE;
+    for ((cols, sigmas), set) in b
+        .permutation
+        .chunks(chunk)
+        .zip(sigma_ev.chunks(chunk))
+        .zip(&perm_ev)
+    {
+        let left = prod(std::iter::once(s(set.1)).chain(cols.iter().zip(sigmas).map(
+            |(c, sg)| add(add(s(col_slot(c)), mul(s(slot::BETA), s(*sg))), s(slot::GAMMA)),
+        )));
+        let mut right_f = vec![s(set.0)];
+        for c in cols {
+            let d = constant(&mut lay, delta_j);
+            right_f.push(add(
+                add(s(col_slot(c)), mul(mul(s(slot::BETA), s(slot::X)), s(d))),
+                s(slot::GAMMA),
+            ));
+            delta_j *= b.delta;
+        }
+        prog.constraint(&mul(sub(left, prod(right_f)), s(slot::ACTIVE)));
+    }
+    // lookups
+    for (arg, e) in b.lookups.iter().zip(&lookup_ev) {
+        let (z, z_next, a, a_prev, t) = (e[0], e[1], e[2], e[3], e[4]);
+        let mut compress = |es: &[Expr], lay: &mut Layout| -> Node {
+            let mut acc: Option<Node> = None;
+            for ex in es {
+                let v = node(ex, lay, &ev_slot, &mut constant);
+                acc = Some(match acc {
+                    None => v,
+                    Some(a) => add(mul(a, s(slot::THETA)), v),
+                });
+            }
+            acc.expect("lookups have expressions")
+        };
+        let input = compress(&arg.input, &mut lay);
+        let table = compress(&arg.table, &mut lay);
+        let left = prod([
+            s(z_next),
+            add(s(a), s(slot::BETA)),
+            add(s(t), s(slot::GAMMA)),
+        ]);
+        let right = prod([
+            s(z),
+            add(input, s(slot::BETA)),
+            add(table, s(slot::GAMMA)),
+        ]);
+        prog.constraint(&mul(s(slot::L0), sub(s(slot::ONE), s(z))));
+        prog.constraint(&mul(s(slot::LLAST), sub(mul(s(z), s(z)), s(z))));
+        prog.constraint(&mul(sub(left, right), s(slot::ACTIVE)));
+        prog.constraint(&mul(s(slot::L0), sub(s(a), s(t))));
+        prog.constraint(&prod([
+            sub(s(a), s(t)),
+            sub(s(a), s(a_prev)),
+            s(slot::ACTIVE),
+        ]));
+    }
+
+    // vk points
+    let fixed_pt: Vec<u16> = b.fixed_commitments.iter().map(|p| lay.g1(p)).collect();
+    let sigma_pt: Vec<u16> = b
+        .permutation_commitments
+        .iter()
+        .map(|p| lay.g1(p))
+        .collect();
+
+    // the opening plan: queries in the light verifier's order (commitment, rotation, eval slot)
+    let proof_point = |byte: usize| Commit::Point(pslot(byte));
+    let mut queries: Vec<(Commit, i32, u16)> = Vec::new();
+    for (q, e) in b.advice_queries.iter().zip(&advice_ev) {
+        queries.push((proof_point(advice_pt(q.column as usize)), q.rotation, *e));
+    }
+    for (i, (at_, next_, _)) in perm_ev.iter().enumerate() {
+        queries.push((proof_point(perm_pt(i)), 0, *at_));
+        queries.push((proof_point(perm_pt(i)), 1, *next_));
+    }
+    for (i, (_, _, last)) in perm_ev.iter().enumerate().rev().skip(1) {
+        queries.push((
+            proof_point(perm_pt(i)),
+            -(bf + 1),
+            last.expect("all but the last set"),
+        ));
+    }
+    for (l, e) in lookup_ev.iter().enumerate() {
+        let (a, t, z) = (
+            proof_point(permuted_pt(l, 0)),
+            proof_point(permuted_pt(l, 1)),
+            proof_point(lookup_z_pt(l)),
+        );
+        queries.push((z, 0, e[0]));
+        queries.push((a, 0, e[2]));
+        queries.push((t, 0, e[4]));
+        queries.push((a, -1, e[3]));
+        queries.push((z, 1, e[1]));
+    }
+    for (q, e) in b.fixed_queries.iter().zip(&fixed_ev) {
+        queries.push((Commit::Point(fixed_pt[q.column as usize]), q.rotation, *e));
+    }
+    for (p, e) in sigma_pt.iter().zip(&sigma_ev) {
+        queries.push((Commit::Point(*p), 0, *e));
+    }
+    queries.push((Commit::H, 0, slot::HEVAL));
+    queries.push((proof_point(random_pt), 0, random_ev));
+
+    // the light verifier's grouping: commitments in first-appearance order with their points,
+    // then sets of equal point sets, in first-appearance order
+    let mut rotations: Vec<i32> = Vec::new();
+    let mut by_commit: Vec<(Commit, Vec<i32>)> = Vec::new();
+    for (c, r, _) in &queries {
+        if !rotations.contains(r) {
+            rotations.push(*r);
+        }
+        match by_commit.iter_mut().find(|(k, _)| k == c) {
+            Some((_, rs)) => {
+                if !rs.contains(r) {
+                    rs.push(*r);
+                }
+            }
+            None => by_commit.push((*c, vec![*r])),
+        }
+    }
+    let mut groups: Vec<(Vec<i32>, Vec<Commit>)> = Vec::new();
+    for (c, rs) in by_commit {
+        let same = |a: &[i32]| a.len() == rs.len() && a.iter().all(|r| rs.contains(r));
+        match groups.iter_mut().find(|(g, _)| same(g)) {
+            Some((_, cs)) => cs.push(c),
+            None => groups.push((rs, vec![c])),
+        }
+    }
+    let eval_of = |c: Commit, r: i32| {
+        queries
+            .iter()
+            .find(|(k, q, _)| *k == c && *q == r)
+            .map(|(_, _, e)| *e)
+            .expect("every (commitment, rotation) comes from a query")
+    };
+    let mut plan: Vec<u16> = vec![groups.len() as u16];
+    for (rs, cs) in &groups {
+        plan.push(rs.len() as u16);
+        for r in rs {
+            plan.push(rotations.iter().position(|x| x == r).expect("listed") as u16);
+        }
+        plan.push(cs.len() as u16);
+        for c in cs {
+            plan.push(match c {
+                Commit::Point(x) => *x,
+                Commit::H => 0,
+            });
+            for r in rs {
+                plan.push(eval_of(*c, *r));
+            }
+        }
+    }
+
+    // ω^rotation for every distinct rotation
+    let omega_inv = b.omega.invert().expect("omega is a root of unity");
+    let rot_ptr = lay.words.len() * 32;
+    for r in &rotations {
+        let w = if *r >= 0 { b.omega } else { omega_inv };
+        lay.fr(&w.pow_vartime([r.unsigned_abs() as u64]));
+    }
+
+    // header
+    let mut bytes: Vec<u8> = Vec::new();
+    let plan_ptr = lay.words.len() * 32;
+    let mut tail: Vec<u8> = plan.iter().flat_map(|v| v.to_be_bytes()).collect();
+    let prog_ptr = plan_ptr + tail.len();
+    tail.extend_from_slice(&prog.code);
+    let total = lay.words.len() * 32 + tail.len();
+    let n = 1u64 << b.k;
+    let h = &mut lay.words;
+    let mut magic = [0u8; 32];
+    magic[..10].copy_from_slice(b"ZKONNX-VKA");
+    magic[31] = VERSION;
+    h[hdr::MAGIC] = magic;
+    h[hdr::LEN] = u256(total);
+    h[hdr::N_INST] = u256(n_inst);
+    h[hdr::PROOF_LEN] = u256(proof_len);
+    h[hdr::DIGEST] = fr_word(&b.public.digest());
+    h[hdr::REPR] = fr_word(&b.transcript_repr);
+    h[hdr::K] = u256(b.k as usize);
+    h[hdr::OMEGA] = fr_word(&b.omega);
+    h[hdr::OMEGA_INV] = fr_word(&omega_inv);
+    h[hdr::N_INV] = fr_word(&Fr::from(n).invert().expect("n is invertible"));
+    h[hdr::BF] = u256(bf as usize);
+    h[hdr::P1] = u256(p1);
+    h[hdr::N_SCALARS] = u256(n_scalars);
+    let ends = [
+        64 * n_adv,               // θ
+        64 * (n_adv + 2 * n_lk),  // β
+        64 * (n_adv + 2 * n_lk),  // γ
+        h_off,                    // y
+        scal,                     // x
+        scalars_end - proof,      // SHPLONK y
+        scalars_end - proof,      // v
+        scalars_end - proof + 64, // u (after h1)
+    ];
+    for (i, e) in ends.iter().enumerate() {
+        h[hdr::ENDS + i] = u256(*e);
+    }
+    h[hdr::QDEG] = u256(qdeg);
+    h[hdr::H_OFF] = u256(h_off);
+    let (gx, gy) = g1_words(&b.g1);
+    h[hdr::G1] = gx;
+    h[hdr::G1 + 1] = gy;
+    for (i, w) in g2_words(&b.g2).into_iter().enumerate() {
+        h[hdr::G2 + i] = w;
+    }
+    for (i, w) in g2_words(&b.s_g2).into_iter().enumerate() {
+        h[hdr::S_G2 + i] = w;
+    }
+    h[hdr::N_ROT] = u256(rotations.len());
+    h[hdr::ROT_PTR] = u256(rot_ptr);
+    h[hdr::PLAN_PTR] = u256(plan_ptr);
+    h[hdr::PROG_PTR] = u256(prog_ptr);
+    h[hdr::PROG_LEN] = u256(prog.code.len());
+    h[hdr::STACK_WORDS] = u256(prog.max_depth + 1);
+    h[hdr::FINGERPRINT] = b.fingerprint_bytes();
+    for w in &lay.words {
+        bytes.extend_from_slice(w);
+    }
+    bytes.extend_from_slice(&tail);
+    Ok(bytes)
+}

@@ -6,7 +6,8 @@
 //! -> circuit ([`circuit`]) -> keys ([`keys`], SRS in [`srs`]) -> witness -> proof ([`proof`]).
 //! [`pipeline`] strings the stages together on bytes and values; the CLI and the WebAssembly
 //! bindings are thin layers over it. `setup` also writes a verification bundle ([`bundle`]) that
-//! the light verifier ([`verifier`]: BN254 + Blake2b only, no halo2) checks proofs against.
+//! the light verifier ([`verifier`]: BN254 + Keccak only, no halo2) checks proofs against, and a
+//! smart contract ([`evm`]) too.
 
 #[cfg(feature = "prover")]
 pub mod bundle;
@@ -19,6 +20,7 @@ pub mod commitment;
 pub mod error;
 #[cfg(feature = "prover")]
 pub mod estimate;
+pub mod evm;
 #[cfg(feature = "prover")]
 pub mod felt;
 #[cfg(feature = "prover")]

@@ -219,8 +219,7 @@ impl TranscriptWrite<G1Affine, Challenge255<G1Affine>> for EvmTranscript<'_> {
     }
     fn write_scalar(&mut self, scalar: Fr) -> io::Result<()> {
         self.common_scalar(scalar)?;
-        self.out
-            .extend_from_slice(&be(scalar.to_repr().as_ref()));
+        self.out.extend_from_slice(&be(scalar.to_repr().as_ref()));
         Ok(())
     }
 }

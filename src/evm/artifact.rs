@@ -357,7 +357,9 @@ fn lay_out(
     let mut next = |n: usize| {
         let first = at;
         at += 32 * n;
-        (0..n).map(move |i| pslot(first + 32 * i)).collect::<Vec<u16>>()
+        (0..n)
+            .map(move |i| pslot(first + 32 * i))
+            .collect::<Vec<u16>>()
     };
     let advice_ev = next(b.advice_queries.len());
     let fixed_ev = next(b.fixed_queries.len());
@@ -447,9 +449,14 @@ fn lay_out(
         .zip(sigma_ev.chunks(chunk))
         .zip(&perm_ev)
     {
-        let left = prod(std::iter::once(s(set.1)).chain(cols.iter().zip(sigmas).map(
-            |(c, sg)| add(add(s(col_slot(c)), mul(s(slot::BETA), s(*sg))), s(slot::GAMMA)),
-        )));
+        let left = prod(
+            std::iter::once(s(set.1)).chain(cols.iter().zip(sigmas).map(|(c, sg)| {
+                add(
+                    add(s(col_slot(c)), mul(s(slot::BETA), s(*sg))),
+                    s(slot::GAMMA),
+                )
+            })),
+        );
         let mut right_f = vec![s(set.0)];
         for c in cols {
             let d = constant(&mut lay, delta_j);
@@ -482,11 +489,7 @@ fn lay_out(
             add(s(a), s(slot::BETA)),
             add(s(t), s(slot::GAMMA)),
         ]);
-        let right = prod([
-            s(z),
-            add(input, s(slot::BETA)),
-            add(table, s(slot::GAMMA)),
-        ]);
+        let right = prod([s(z), add(input, s(slot::BETA)), add(table, s(slot::GAMMA))]);
         prog.constraint(&mul(s(slot::L0), sub(s(slot::ONE), s(z))));
         prog.constraint(&mul(s(slot::LLAST), sub(mul(s(z), s(z)), s(z))));
         prog.constraint(&mul(sub(left, right), s(slot::ACTIVE)));
@@ -628,14 +631,14 @@ fn lay_out(
     h[hdr::P1] = u256(p1);
     h[hdr::N_SCALARS] = u256(n_scalars);
     let ends = [
-        64 * n_adv,               // θ
-        64 * (n_adv + 2 * n_lk),  // β
-        64 * (n_adv + 2 * n_lk),  // γ
-        h_off,                    // y
-        scal,                     // x
-        scalars_end - proof,      // SHPLONK y
-        scalars_end - proof,      // v
-        scalars_end - proof + 64, // u (after h1)
+        64 * n_adv,              // θ
+        64 * (n_adv + 2 * n_lk), // β
+        64 * (n_adv + 2 * n_lk), // γ
+        h_off,                   // y
+        scal,                    // x
+        scalars_end,             // SHPLONK y
+        scalars_end,             // v
+        scalars_end + 64,        // u (after h1)
     ];
     for (i, e) in ends.iter().enumerate() {
         h[hdr::ENDS + i] = u256(*e);

@@ -1,0 +1,391 @@
+//! The verifier contract (contracts/ZkonnxVerifier.sol, golden bytecode) in an in-process EVM
+//! (revm), against the light verifier: honest proofs of several models verify through their
+//! model contracts (each within EIP-170's code limit); a differential tamper suite (every public
+//! value moved, a bit flipped in every word of the proof, truncated and extended calldata,
+//! another model's artifact, points off the curve and non-canonical encodings) is rejected by
+//! both, the contract by `false` or a revert, never `true`.
+
+mod common;
+
+use common::*;
+use revm::context::TxEnv;
+use revm::context_interface::result::{ExecutionResult, Output};
+use revm::database::{CacheDB, EmptyDB};
+use revm::primitives::{Address, Bytes, TxKind, U256};
+use revm::state::{AccountInfo, Bytecode};
+use revm::{Context, ExecuteEvm, MainBuilder, MainContext};
+use std::sync::OnceLock;
+use zkonnx::evm::{artifact, calldata, contract};
+use zkonnx::formats::Proof;
+use zkonnx::pipeline;
+use zkonnx::settings::RunArgs;
+use zkonnx::verifier::{self, Bundle, Fr};
+
+const VERIFIER: [u8; 20] = [0xa1; 20];
+const CALLER: [u8; 20] = [0xca; 20];
+
+/// What a call returned: `Some(true/false)` for the ABI bool, `None` for a revert or halt.
+#[derive(Debug, PartialEq, Eq, Clone, Copy)]
+struct Outcome {
+    answer: Option<bool>,
+    gas: u64,
+}
+
+struct Chain {
+    db: CacheDB<EmptyDB>,
+}
+
+impl Chain {
+    fn new() -> Self {
+        let mut c = Chain {
+            db: CacheDB::default(),
+        };
+        let runtime = c.create(&contract::verifier_initcode());
+        c.install(VERIFIER, runtime);
+        c
+    }
+
+    fn tx(to: TxKind, data: Vec<u8>) -> TxEnv {
+        TxEnv::builder()
+            .caller(Address::from(CALLER))
+            .kind(to)
+            .data(Bytes::from(data))
+            .gas_limit(16_000_000)
+            .gas_price(0)
+            .build()
+            .expect("tx")
+    }
+
+    /// Run creation code; the runtime code it returns.
+    fn create(&self, initcode: &[u8]) -> Vec<u8> {
+        let mut evm = Context::mainnet().with_db(self.db.clone()).build_mainnet();
+        let r = evm
+            .transact(Self::tx(TxKind::Create, initcode.to_vec()))
+            .expect("create");
+        match r.result {
+            ExecutionResult::Success {
+                output: Output::Create(_, Some(addr)),
+                ..
+            } => r.state[&addr]
+                .info
+                .code
+                .as_ref()
+                .expect("code")
+                .original_bytes()
+                .to_vec(),
+            other => panic!("creation failed: {other:?}"),
+        }
+    }
+
+    fn install(&mut self, at: [u8; 20], code: Vec<u8>) {
+        self.db.insert_account_info(
+            Address::from(at),
+            AccountInfo {
+                balance: U256::ZERO,
+                nonce: 1,
+                code_hash: revm::primitives::keccak256(&code),
+                code: Some(Bytecode::new_raw(Bytes::from(code))),
+                ..Default::default()
+            },
+        );
+    }
+
+    fn call(&self, to: [u8; 20], data: Vec<u8>) -> Outcome {
+        let mut evm = Context::mainnet().with_db(self.db.clone()).build_mainnet();
+        let r = evm
+            .transact(Self::tx(TxKind::Call(Address::from(to)), data))
+            .expect("call");
+        match r.result {
+            ExecutionResult::Success { output, gas, .. } => {
+                let out = output.data().to_vec();
+                let answer = match out.as_slice() {
+                    [z @ .., 1] if z.len() == 31 && z.iter().all(|&b| b == 0) => Some(true),
+                    [z @ ..] if z.len() == 32 && z.iter().all(|&b| b == 0) => Some(false),
+                    _ => panic!("unexpected return data {out:?}"),
+                };
+                Outcome {
+                    answer,
+                    gas: gas.tx_gas_used(),
+                }
+            }
+            ExecutionResult::Revert { gas, output, .. } => {
+                if std::env::var("EVM_DEBUG").is_ok() {
+                    eprintln!("revert {output:?}");
+                }
+                Outcome {
+                    answer: None,
+                    gas: gas.tx_gas_used(),
+                }
+            }
+            ExecutionResult::Halt { gas, .. } => Outcome {
+                answer: None,
+                gas: gas.tx_gas_used(),
+            },
+        }
+    }
+}
+
+struct Case {
+    proof: Proof,
+    bundle: Bundle,
+}
+
+impl Case {
+    fn bytes(&self) -> Vec<u8> {
+        self.proof.bytes().unwrap()
+    }
+    fn instances(&self) -> Vec<Fr> {
+        verifier::instances_from_hex(&self.proof.instances[0]).unwrap()
+    }
+}
+
+fn case(bytes: &[u8], x: &[f32], ra: RunArgs, seed: u64) -> Case {
+    let c = compile_at(bytes, x, 7, ra);
+    let srs = pipeline::gen_srs(c.settings.run_args.logrows, seed);
+    let keys = pipeline::setup(&c, &srs).unwrap();
+    let w = pipeline::gen_witness(&c, &input_data(x)).unwrap();
+    let proof = pipeline::prove(&c, &w, &keys.pk, &srs).unwrap();
+    Case {
+        proof,
+        bundle: Bundle::from_bytes(&keys.bundle).unwrap(),
+    }
+}
+
+fn mlp_case() -> &'static Case {
+    static C: OnceLock<Case> = OnceLock::new();
+    C.get_or_init(|| case(&mlp(20), &values(120, 8, -1.0, 1.0), RunArgs::default(), 7))
+}
+
+/// A model contract at `at` for `bundle`.
+fn install_model(chain: &mut Chain, at: [u8; 20], bundle: &Bundle) -> usize {
+    let art = artifact::build(bundle).expect("artifact");
+    let code = contract::model_code(&VERIFIER, &art);
+    let n = code.len();
+    chain.install(at, code);
+    n
+}
+
+/// The light verifier's answer: Some(valid) or None for malformed input.
+fn light(bundle: &Bundle, proof: &[u8], inst: &[Fr]) -> Option<bool> {
+    verifier::verify(bundle, proof, inst).ok()
+}
+
+#[test]
+fn honest_proofs_verify_on_chain_within_the_code_limit() {
+    let mut chain = Chain::new();
+    let mut cases: Vec<(String, Case)> = vec![];
+    for (name, bytes, shape) in op_models() {
+        if !["relu", "sigmoid", "conv", "maxpool", "softmax", "matmul"].contains(&name) {
+            continue;
+        }
+        let n: usize = shape.iter().product();
+        cases.push((
+            name.to_string(),
+            case(&bytes, &values(3, n, -1.0, 1.0), RunArgs::default(), 5),
+        ));
+    }
+    assert!(cases.len() >= 3, "op models found: {}", cases.len());
+    let m = mlp_case();
+    for (i, (name, c)) in cases
+        .iter()
+        .map(|(n, c)| (n.as_str(), c))
+        .chain([("mlp", m)])
+        .enumerate()
+    {
+        let at = [0x10 + i as u8; 20];
+        let size = install_model(&mut chain, at, &c.bundle);
+        assert!(
+            size <= contract::MAX_CODE,
+            "{name}: model contract {size} bytes"
+        );
+        let out = chain.call(at, calldata::encode(&c.bytes(), &c.instances()));
+        eprintln!(
+            "{name}: k {}, {} advice, {} lookups, proof {} bytes, contract {size} bytes, gas {}",
+            c.bundle.k,
+            c.bundle.num_advice_columns,
+            c.bundle.lookups.len(),
+            c.bytes().len(),
+            out.gas
+        );
+        assert_eq!(out.answer, Some(true), "{name}: honest proof on chain");
+        assert_eq!(light(&c.bundle, &c.bytes(), &c.instances()), Some(true));
+    }
+}
+
+/// Both verifiers reject; the contract never answers `true`.
+fn both_reject(chain: &Chain, at: [u8; 20], c: &Case, proof: &[u8], inst: &[Fr], what: &str) {
+    let out = chain.call(at, calldata::encode(proof, inst));
+    assert_ne!(out.answer, Some(true), "contract accepted: {what}");
+    assert_ne!(
+        light(&c.bundle, proof, inst),
+        Some(true),
+        "light verifier accepted: {what}"
+    );
+}
+
+#[test]
+fn tampered_proofs_and_calldata_are_rejected_by_contract_and_light_verifier() {
+    let mut chain = Chain::new();
+    let c = mlp_case();
+    let at = [0x22; 20];
+    install_model(&mut chain, at, &c.bundle);
+    let (proof, inst) = (c.bytes(), c.instances());
+    assert_eq!(
+        chain.call(at, calldata::encode(&proof, &inst)).answer,
+        Some(true)
+    );
+
+    // every public value moved
+    for i in 0..inst.len() {
+        let mut bad = inst.clone();
+        bad[i] += Fr::from(1u64);
+        both_reject(
+            &chain,
+            at,
+            c,
+            &proof,
+            &bad,
+            &format!("public value {i} + 1"),
+        );
+    }
+    // one more or one fewer public value
+    let mut more = inst.clone();
+    more.push(Fr::from(0u64));
+    both_reject(&chain, at, c, &proof, &more, "an extra public value");
+    both_reject(
+        &chain,
+        at,
+        c,
+        &proof,
+        &inst[..inst.len() - 1],
+        "a missing public value",
+    );
+
+    // a bit flipped in every word of the proof, at a position that moves through the word
+    for w in 0..proof.len() / 32 {
+        let mut bad = proof.clone();
+        bad[32 * w + (w * 7) % 32] ^= 1 << (w % 8);
+        both_reject(
+            &chain,
+            at,
+            c,
+            &bad,
+            &inst,
+            &format!("proof word {w} flipped"),
+        );
+    }
+    // points: off the curve, the identity, a coordinate + q (non-canonical), y negated
+    let q = U256::from_str_radix(
+        "30644e72e131a029b85045b68181585d97816a916871ca8d3c208c16d87cfd47",
+        16,
+    )
+    .unwrap();
+    let r = U256::from_str_radix(
+        "30644e72e131a029b85045b68181585d2833e84879b9709143e1f593f0000001",
+        16,
+    )
+    .unwrap();
+    let word = |b: &[u8]| U256::from_be_slice(b);
+    let put = |b: &mut [u8], v: U256| b.copy_from_slice(&v.to_be_bytes::<32>());
+    let (points, _) = verifier::plonk::proof_shape(&c.bundle);
+    for p in [0, points / 2, points - 1] {
+        let o = 64 * p;
+        let mut bad = proof.clone();
+        bad[o..o + 64].fill(0);
+        both_reject(
+            &chain,
+            at,
+            c,
+            &bad,
+            &inst,
+            &format!("point {p} the identity"),
+        );
+        let mut bad = proof.clone();
+        let x = word(&bad[o..o + 32]);
+        put(&mut bad[o..o + 32], x + q);
+        both_reject(&chain, at, c, &bad, &inst, &format!("point {p}: x + q"));
+        let mut bad = proof.clone();
+        let y = word(&bad[o + 32..o + 64]);
+        put(&mut bad[o + 32..o + 64], q - y);
+        both_reject(&chain, at, c, &bad, &inst, &format!("point {p}: −P"));
+    }
+    // scalars: + r (the same value, non-canonical)
+    let scalars_at = 64 * points;
+    for s in [scalars_at, proof.len() - 128 - 32] {
+        let mut bad = proof.clone();
+        let v = word(&bad[s..s + 32]);
+        if v + r < U256::MAX {
+            put(&mut bad[s..s + 32], v + r);
+            both_reject(&chain, at, c, &bad, &inst, &format!("scalar at {s} + r"));
+        }
+    }
+    // public values + r
+    let mut data = calldata::encode(&proof, &inst);
+    let first_inst = data.len() - 32 * (inst.len() - 1);
+    let v = word(&data[first_inst..first_inst + 32]);
+    put(&mut data[first_inst..first_inst + 32], v + r);
+    assert_ne!(chain.call(at, data).answer, Some(true), "public value + r");
+
+    // calldata truncated and extended, at the end and in the proof
+    let good = calldata::encode(&proof, &inst);
+    for cut in [1, 31, 32, 33, good.len() / 2] {
+        let out = chain.call(at, good[..good.len() - cut].to_vec());
+        assert_ne!(out.answer, Some(true), "calldata cut by {cut}");
+    }
+    for extra in [1usize, 32, 64] {
+        let mut d = good.clone();
+        d.extend(std::iter::repeat_n(0u8, extra));
+        assert_ne!(
+            chain.call(at, d).answer,
+            Some(true),
+            "calldata extended by {extra}"
+        );
+    }
+    both_reject(
+        &chain,
+        at,
+        c,
+        &proof[..proof.len() - 32],
+        &inst,
+        "proof truncated",
+    );
+    let mut longer = proof.clone();
+    longer.extend([0u8; 32]);
+    both_reject(&chain, at, c, &longer, &inst, "proof extended");
+    // a non-canonical ABI layout (the proof's offset moved)
+    let mut d = good.clone();
+    d[4 + 31] = 0x60;
+    assert_ne!(chain.call(at, d).answer, Some(true), "ABI offsets moved");
+}
+
+#[test]
+fn another_models_artifact_rejects_the_proof() {
+    let mut chain = Chain::new();
+    let c = mlp_case();
+    // the same model and public layout in another circuit (other lanes): other keys
+    let lanes = RunArgs::default().num_inner_cols;
+    let ra = RunArgs {
+        num_inner_cols: if lanes == 1 { 2 } else { 1 },
+        ..RunArgs::default()
+    };
+    let other = case(&mlp(20), &values(120, 8, -1.0, 1.0), ra, 7);
+    assert_eq!(other.instances().len(), c.instances().len());
+    let (mine, theirs) = ([0x31; 20], [0x32; 20]);
+    install_model(&mut chain, mine, &c.bundle);
+    install_model(&mut chain, theirs, &other.bundle);
+    let data = calldata::encode(&c.bytes(), &c.instances());
+    assert_eq!(chain.call(mine, data.clone()).answer, Some(true));
+    assert_ne!(chain.call(theirs, data).answer, Some(true));
+    assert_ne!(light(&other.bundle, &c.bytes(), &c.instances()), Some(true));
+    // the same weights and circuit under another SRS: another artifact
+    let other_srs = case(&mlp(20), &values(120, 8, -1.0, 1.0), RunArgs::default(), 8);
+    let third = [0x33; 20];
+    install_model(&mut chain, third, &other_srs.bundle);
+    let data = calldata::encode(&c.bytes(), &c.instances());
+    assert_ne!(chain.call(third, data).answer, Some(true));
+    // calling the verifier with an address that holds no artifact
+    let mut d = calldata::encode(&c.bytes(), &c.instances());
+    d.extend([0u8; 12]);
+    d.extend([0x44u8; 20]);
+    assert_eq!(chain.call(VERIFIER, d).answer, None);
+}

@@ -104,7 +104,7 @@ contract ZkonnxVerifier {
                 // the model's address is the calldata's last word
                 let model := calldataload(sub(calldatasize(), 32))
                 if shr(160, model) { fail(7) }
-                if lt(extcodesize(model), add(60, 0x500)) { fail(8) }
+                if lt(extcodesize(model), add(60, 0x520)) { fail(8) }
                 let artLen := sub(extcodesize(model), 60)
                 extcodecopy(model, 0x400, 60, artLen)
                 // "ZKONNX-VKA", format 1
@@ -232,53 +232,73 @@ contract ZkonnxVerifier {
                 let y := mload(0x160)
                 let ip := add(0x400, hdr(36))
                 let end := add(ip, hdr(37))
-                let sp := ptr(3)
+                // the temporaries first, then the stack
+                let sp := add(ptr(3), shl(5, hdr(40)))
                 let top := 0
                 let acc := 0
                 for {} lt(ip, end) {} {
                     let word := mload(ip)
                     let s := shl(5, and(shr(232, word), 0xffff))
+                    // the most frequent operations first (a switch tests its cases in order)
                     switch shr(248, word)
                     case 1 {
+                        // PUSH s
                         mstore(sp, top)
                         sp := add(sp, 32)
                         top := mload(s)
                         ip := add(ip, 3)
                     }
-                    case 2 {
-                        sp := sub(sp, 32)
-                        top := addmod(mload(sp), top, r)
-                        ip := add(ip, 1)
+                    case 8 {
+                        // MULS s
+                        top := mulmod(top, mload(s), r)
+                        ip := add(ip, 3)
+                    }
+                    case 7 {
+                        // ADDS s
+                        top := addmod(top, mload(s), r)
+                        ip := add(ip, 3)
                     }
                     case 3 {
+                        // MUL
                         sp := sub(sp, 32)
                         top := mulmod(mload(sp), top, r)
                         ip := add(ip, 1)
                     }
-                    case 4 {
-                        top := mod(sub(r, top), r)
-                        ip := add(ip, 1)
-                    }
-                    case 5 {
-                        sp := sub(sp, 32)
-                        top := addmod(mload(sp), sub(r, top), r)
-                        ip := add(ip, 1)
-                    }
                     case 6 {
+                        // FOLD
                         acc := addmod(mulmod(acc, y, r), top, r)
                         sp := sub(sp, 32)
                         top := mload(sp)
                         ip := add(ip, 1)
                     }
-                    case 7 {
-                        top := addmod(top, mload(s), r)
+                    case 9 {
+                        // STORE s
+                        mstore(s, top)
                         ip := add(ip, 3)
                     }
-                    case 8 {
-                        top := mulmod(top, mload(s), r)
+                    case 10 {
+                        // SUBS s
+                        top := addmod(top, sub(r, mload(s)), r)
                         ip := add(ip, 3)
                     }
-                    default { fail(19) }
+                    case 2 {
+                        // ADD
+                        sp := sub(sp, 32)
+                        top := addmod(mload(sp), top, r)
+                        ip := add(ip, 1)
+                    }
+                    case 5 {
+                        // SUB
+                        sp := sub(sp, 32)
+                        top := addmod(mload(sp), sub(r, top), r)
+                        ip := add(ip, 1)
+                    }
+                    case 4 {
+                        // NEG
+                        top := mod(sub(r, top), r)
+                        ip := add(ip, 1)
+                    }
+                    default { fail(99) }
                 }
                 mstore(0x280, mulmod(acc, mload(ptr(4)), r)) // HEVAL (20)
             }

@@ -79,6 +79,10 @@ pub mod op {
     pub const ADDS: u8 = 7;
     /// top ·= mem[s]
     pub const MULS: u8 = 8;
+    /// mem[s] = top (a subexpression used again)
+    pub const STORE: u8 = 9;
+    /// top −= mem[s]
+    pub const SUBS: u8 = 10;
 }
 
 /// Header word indices (each a 32-byte word at `ART + 32·i`).
@@ -118,7 +122,9 @@ pub mod hdr {
     pub const STACK_WORDS: usize = 38;
     /// the bundle's fingerprint (not read by the contract: it names the bundle)
     pub const FINGERPRINT: usize = 39;
-    pub const WORDS: usize = 40;
+    /// the program's temporaries (at the start of the work area; the stack follows them)
+    pub const TEMPS: usize = 40;
+    pub const WORDS: usize = 41;
 }
 
 /// Why a bundle has no artifact.
@@ -159,66 +165,178 @@ fn prod(nodes: impl IntoIterator<Item = Node>) -> Node {
         .expect("a product of at least one factor")
 }
 
-/// The program's bytes and the deepest stack it needs.
+/// A node of the constraints' DAG: equal subexpressions are one node (hash-consing), evaluated
+/// once and kept in a temporary slot when used more than once.
+#[derive(Clone, Copy, PartialEq, Eq, Hash)]
+enum K {
+    Slot(u16),
+    Add(u32, u32),
+    Sub(u32, u32),
+    Mul(u32, u32),
+    Neg(u32),
+}
+
+/// The constraints, collected, then compiled into the program.
 #[derive(Default)]
 struct Program {
+    nodes: Vec<K>,
+    index: std::collections::HashMap<K, u32>,
+    roots: Vec<u32>,
+}
+
+/// The compiled program: its bytes, the temporaries and the deepest stack it needs.
+struct Code {
     code: Vec<u8>,
-    depth: usize,
+    temps: usize,
     max_depth: usize,
 }
 
 impl Program {
-    fn op(&mut self, o: u8) {
-        self.code.push(o);
+    fn intern(&mut self, n: &Node) -> u32 {
+        let k = match n {
+            Node::Slot(x) => K::Slot(*x),
+            Node::Neg(a) => K::Neg(self.intern(a)),
+            Node::Sub(a, b) => K::Sub(self.intern(a), self.intern(b)),
+            Node::Add(a, b) | Node::Mul(a, b) => {
+                let (x, y) = (self.intern(a), self.intern(b));
+                // commutative: one order
+                let (x, y) = (x.min(y), x.max(y));
+                if matches!(n, Node::Add(..)) {
+                    K::Add(x, y)
+                } else {
+                    K::Mul(x, y)
+                }
+            }
+        };
+        if let Some(&id) = self.index.get(&k) {
+            return id;
+        }
+        self.nodes.push(k);
+        let id = (self.nodes.len() - 1) as u32;
+        self.index.insert(k, id);
+        id
     }
+
+    /// One constraint: it is evaluated and folded into the accumulator, in this order.
+    fn constraint(&mut self, n: &Node) {
+        let id = self.intern(n);
+        self.roots.push(id);
+    }
+
+    /// The program, its temporaries at slots `temp_base..`.
+    fn compile(&self, temp_base: u16) -> Code {
+        let mut uses = vec![0u32; self.nodes.len()];
+        for k in &self.nodes {
+            match *k {
+                K::Slot(_) => {}
+                K::Neg(a) => uses[a as usize] += 1,
+                K::Add(a, b) | K::Sub(a, b) | K::Mul(a, b) => {
+                    uses[a as usize] += 1;
+                    uses[b as usize] += 1;
+                }
+            }
+        }
+        for r in &self.roots {
+            uses[*r as usize] += 1;
+        }
+        let mut e = Emitter {
+            p: self,
+            uses,
+            slot_of: vec![None; self.nodes.len()],
+            code: Vec::new(),
+            temps: 0,
+            temp_base,
+            depth: 0,
+            max_depth: 0,
+        };
+        for r in &self.roots {
+            e.emit(*r);
+            e.code.push(op::FOLD);
+            e.depth -= 1;
+        }
+        Code {
+            code: e.code,
+            temps: e.temps,
+            max_depth: e.max_depth,
+        }
+    }
+}
+
+struct Emitter<'a> {
+    p: &'a Program,
+    uses: Vec<u32>,
+    /// a node's value in memory: its own slot, or the temporary it was stored in
+    slot_of: Vec<Option<u16>>,
+    code: Vec<u8>,
+    temps: usize,
+    temp_base: u16,
+    depth: usize,
+    max_depth: usize,
+}
+
+impl Emitter<'_> {
     fn op_slot(&mut self, o: u8, x: u16) {
         self.code.push(o);
         self.code.extend_from_slice(&x.to_be_bytes());
     }
-    fn push(&mut self, x: u16) {
-        self.op_slot(op::PUSH, x);
-        self.depth += 1;
-        self.max_depth = self.max_depth.max(self.depth);
-    }
-    fn emit(&mut self, n: &Node) {
-        match n {
-            Node::Slot(x) => self.push(*x),
-            Node::Neg(a) => {
-                self.emit(a);
-                self.op(op::NEG);
-            }
-            Node::Add(a, b) | Node::Mul(a, b) => {
-                let (with_slot, plain) = match n {
-                    Node::Add(..) => (op::ADDS, op::ADD),
-                    _ => (op::MULS, op::MUL),
-                };
-                // a slot operand folds into the instruction (both are commutative)
-                match (a.as_ref(), b.as_ref()) {
-                    (x, Node::Slot(v)) | (Node::Slot(v), x) => {
-                        self.emit(x);
-                        self.op_slot(with_slot, *v);
-                    }
-                    _ => {
-                        self.emit(a);
-                        self.emit(b);
-                        self.op(plain);
-                        self.depth -= 1;
-                    }
-                }
-            }
-            Node::Sub(a, b) => {
-                self.emit(a);
-                self.emit(b);
-                self.op(op::SUB);
-                self.depth -= 1;
-            }
+    /// the node's slot, if its value is in memory without evaluating anything
+    fn operand(&self, id: u32) -> Option<u16> {
+        match self.p.nodes[id as usize] {
+            K::Slot(x) => Some(x),
+            _ => self.slot_of[id as usize],
         }
     }
-    /// One constraint: evaluate it and fold it into the accumulator.
-    fn constraint(&mut self, n: &Node) {
-        self.emit(n);
-        self.op(op::FOLD);
-        self.depth -= 1;
+    fn emit(&mut self, id: u32) {
+        if let Some(x) = self.operand(id) {
+            self.op_slot(op::PUSH, x);
+            self.depth += 1;
+            self.max_depth = self.max_depth.max(self.depth);
+            return;
+        }
+        match self.p.nodes[id as usize] {
+            K::Slot(_) => unreachable!("slots are operands"),
+            K::Neg(a) => {
+                self.emit(a);
+                self.code.push(op::NEG);
+            }
+            K::Add(a, b) | K::Mul(a, b) => {
+                let add = matches!(self.p.nodes[id as usize], K::Add(..));
+                let (with_slot, plain) = if add {
+                    (op::ADDS, op::ADD)
+                } else {
+                    (op::MULS, op::MUL)
+                };
+                // an operand in memory folds into the instruction (both are commutative)
+                if let Some(v) = self.operand(b) {
+                    self.emit(a);
+                    self.op_slot(with_slot, v);
+                } else if let Some(v) = self.operand(a) {
+                    self.emit(b);
+                    self.op_slot(with_slot, v);
+                } else {
+                    self.emit(a);
+                    self.emit(b);
+                    self.code.push(plain);
+                    self.depth -= 1;
+                }
+            }
+            K::Sub(a, b) => {
+                self.emit(a);
+                if let Some(v) = self.operand(b) {
+                    self.op_slot(op::SUBS, v);
+                } else {
+                    self.emit(b);
+                    self.code.push(op::SUB);
+                    self.depth -= 1;
+                }
+            }
+        }
+        if self.uses[id as usize] > 1 {
+            let t = self.temp_base + self.temps as u16;
+            self.temps += 1;
+            self.op_slot(op::STORE, t);
+            self.slot_of[id as usize] = Some(t);
+        }
     }
 }
 
@@ -610,7 +728,8 @@ fn lay_out(
     let plan_ptr = lay.words.len() * 32;
     let mut tail: Vec<u8> = plan.iter().flat_map(|v| v.to_be_bytes()).collect();
     let prog_ptr = plan_ptr + tail.len();
-    tail.extend_from_slice(&prog.code);
+    let code = prog.compile((work_end / 32) as u16);
+    tail.extend_from_slice(&code.code);
     let total = lay.words.len() * 32 + tail.len();
     let n = 1u64 << b.k;
     let h = &mut lay.words;
@@ -658,8 +777,9 @@ fn lay_out(
     h[hdr::ROT_PTR] = u256(rot_ptr);
     h[hdr::PLAN_PTR] = u256(plan_ptr);
     h[hdr::PROG_PTR] = u256(prog_ptr);
-    h[hdr::PROG_LEN] = u256(prog.code.len());
-    h[hdr::STACK_WORDS] = u256(prog.max_depth + 1);
+    h[hdr::PROG_LEN] = u256(code.code.len());
+    h[hdr::STACK_WORDS] = u256(code.temps + code.max_depth + 1);
+    h[hdr::TEMPS] = u256(code.temps);
     h[hdr::FINGERPRINT] = b.fingerprint_bytes();
     for w in &lay.words {
         bytes.extend_from_slice(w);

@@ -227,3 +227,35 @@ pub fn trust_text() -> JsValue {
     }
     o.into()
 }
+
+/// The calldata of `verifyProof(bytes proof, uint256[] instances)` for a proof (`0x…` hex), the
+/// call a model's verifier contract takes ([`crate::evm::calldata`]).
+#[wasm_bindgen(js_name = encodeCalldataRaw)]
+pub fn encode_calldata_raw(
+    transcript_type: Option<String>,
+    hex_proof: &str,
+    public: Vec<String>,
+) -> Result<String, JsError> {
+    if let Some(t) = transcript_type {
+        verifier::transcript::check_type(&t).map_err(|e| JsError::new(&format!("proof: {e}")))?;
+    }
+    let proof = verifier::hex_bytes(hex_proof).map_err(|e| JsError::new(&format!("proof: {e}")))?;
+    let inst = instances(&public)?;
+    Ok(crate::evm::calldata::hex(&crate::evm::calldata::encode(
+        &proof, &inst,
+    )))
+}
+
+/// The creation code (`0x…`) of a model's verifier contract, whose runtime code is the stub
+/// calling the reusable verifier at `verifier` (`0x` + 40 hex digits), then the bundle's
+/// verifying-key artifact ([`crate::evm::artifact`]).
+#[wasm_bindgen(js_name = evmModelInitcodeRaw)]
+pub fn evm_model_initcode_raw(bundle_bytes: &[u8], verifier: &str) -> Result<String, JsError> {
+    let b = bundle(bundle_bytes)?;
+    let addr = crate::evm::contract::parse_address(verifier)
+        .map_err(|e| JsError::new(&format!("verifier address: {e}")))?;
+    let art = crate::evm::artifact::build(&b).map_err(|e| JsError::new(&e.to_string()))?;
+    Ok(crate::evm::calldata::hex(&crate::evm::contract::deploy_code(
+        &crate::evm::contract::model_code(&addr, &art),
+    )))
+}

@@ -92,6 +92,10 @@ export function api(raw) {
     return guarded(() => raw.reportRaw(p.transcript_type ?? undefined, p.hex_proof, p.instances[0], b, e.modelId, e.paramCommitment,
       e.inputCommitments, e.outputCommitments, e.fingerprint));
   };
+  const calldata = (proof) => {
+    const p = proofOf(proof);
+    return guarded(() => raw.encodeCalldataRaw(p.transcript_type ?? undefined, p.hex_proof, p.instances[0]));
+  };
   return {
     /**
      * true if the proof verifies against the bundle and is of the expected model, false if not;
@@ -138,6 +142,36 @@ export function api(raw) {
     /** The bundle's fingerprint: compare it with the value the model's owner published. */
     fingerprint(bundle) {
       return guarded(() => raw.fingerprint(bytesOf(bundle)));
+    },
+    /**
+     * The calldata (0x…) of `verifyProof(bytes proof, uint256[] instances)`, the call a model's
+     * verifier contract takes: send it with viem/ethers (`{ to: modelVerifier, data }`) or use
+     * `proofArgs` with a contract ABI.
+     */
+    encodeCalldata(proof) {
+      return calldata(proof);
+    },
+    /**
+     * The arguments of `verifyProof` as viem/ethers take them: [proof (0x…), instances (bigint[])]
+     * (for a registry contract that forwards them, e.g. examples/onchain).
+     */
+    proofArgs(proof) {
+      const data = calldata(proof);
+      // selector ‖ offsets ‖ proof length ‖ proof ‖ count ‖ instances (the canonical layout)
+      const word = (i) => BigInt(`0x${data.slice(10 + 64 * i, 10 + 64 * (i + 1))}`);
+      const len = Number(word(2));
+      const proofHex = `0x${data.slice(10 + 64 * 3, 10 + 64 * 3 + 2 * len)}`;
+      const at = 3 + len / 32;
+      const n = Number(word(at));
+      const instances = Array.from({ length: n }, (_, i) => word(at + 1 + i));
+      return [proofHex, instances];
+    },
+    /**
+     * The creation code (0x…) of a model's verifier contract: its runtime code is a stub calling the reusable verifier at
+     * `verifier` (0x…, deployed once per chain), then the model's verifying-key artifact.
+     */
+    evmModelInitcode(bundle, verifier) {
+      return guarded(() => raw.evmModelInitcodeRaw(bytesOf(bundle), verifier));
     },
   };
 }

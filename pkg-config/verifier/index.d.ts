@@ -62,6 +62,15 @@ export interface Info {
 }
 /** The bundle's fingerprint (64 hex digits, Blake2b-256 over the model's verification data). */
 export function fingerprint(bundle: BundleInput): string;
+/** The calldata (0x…) of `verifyProof(bytes proof, uint256[] instances)`, the call a model's
+ * verifier contract takes (send it with viem or ethers: `{ to: modelVerifier, data }`). */
+export function encodeCalldata(proof: ProofInput): `0x${string}`;
+/** `verifyProof`'s arguments as viem/ethers take them: [proof bytes (0x…), public values]. */
+export function proofArgs(proof: ProofInput): [`0x${string}`, bigint[]];
+/** The creation code (0x…) of a model's verifier contract: its runtime code is a stub calling the reusable verifier at
+ * `verifier` (deployed once per chain, `zkonnx deploy-evm`), then the model's verifying-key
+ * artifact. Deploy it with viem/ethers (`deployContract({ bytecode, abi })`) or `zkonnx deploy-evm`. */
+export function evmModelInitcode(bundle: BundleInput, verifier: `0x${string}` | string): `0x${string}`;
 /** The Poseidon commitment (0x…) of a tensor's quantized integers, as the circuit computes it. */
 export function commitment(opts: {
   kind: 'params' | 'input' | 'output'; values: number[]; salt?: string; limbBits?: number; bundle?: BundleInput;

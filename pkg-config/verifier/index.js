@@ -4,5 +4,7 @@ import init, * as raw from './zkonnx_verifier.js';
 import { api } from './api.js';
 
 await init();
-export const { verify, verifyReport, inspect, fingerprint, commitment, trustText } = api(raw);
+export const {
+  verify, verifyReport, inspect, fingerprint, commitment, trustText, encodeCalldata, proofArgs, evmModelInitcode,
+} = api(raw);
 export const poseidon = commitment;

@@ -7,5 +7,7 @@ import * as raw from './zkonnx_verifier.js';
 import { api } from './api.js';
 
 initSync({ module: fs.readFileSync(new URL('./zkonnx_verifier_bg.wasm', import.meta.url)) });
-export const { verify, verifyReport, inspect, fingerprint, commitment, trustText } = api(raw);
+export const {
+  verify, verifyReport, inspect, fingerprint, commitment, trustText, encodeCalldata, proofArgs, evmModelInitcode,
+} = api(raw);
 export const poseidon = commitment;

@@ -76,3 +76,16 @@ pub fn deploy_code(runtime: &[u8]) -> Vec<u8> {
 
 /// EIP-170's limit on a contract's runtime code.
 pub const MAX_CODE: usize = 24_576;
+
+/// An address from `0x` + 40 hex digits (any case).
+pub fn parse_address(s: &str) -> Result<[u8; 20], String> {
+    let h = s.trim().strip_prefix("0x").unwrap_or(s.trim());
+    if h.len() != 40 || !h.bytes().all(|b| b.is_ascii_hexdigit()) {
+        return Err(format!("`{s}` is not an address (0x and 40 hex digits)"));
+    }
+    let mut a = [0u8; 20];
+    for (i, b) in a.iter_mut().enumerate() {
+        *b = u8::from_str_radix(&h[2 * i..2 * i + 2], 16).map_err(|e| e.to_string())?;
+    }
+    Ok(a)
+}

@@ -259,3 +259,28 @@ pub fn evm_model_initcode_raw(bundle_bytes: &[u8], verifier: &str) -> Result<Str
         &crate::evm::contract::model_code(&addr, &art),
     )))
 }
+
+/// Where each public tensor sits in a proof's `instances` (for contracts that read a verified
+/// proof's values): `[{ role: 'input' | 'output' | 'params', index, first, rows, scale,
+/// commitment }]`, in instance order (instance 0 is the layout digest).
+#[wasm_bindgen(js_name = evmLayoutRaw)]
+pub fn evm_layout_raw(bundle_bytes: &[u8]) -> Result<JsValue, JsError> {
+    let b = bundle(bundle_bytes)?;
+    let out = Array::new();
+    for s in crate::evm::calldata::slots(&b.public) {
+        let o = Object::new();
+        let role = match s.role {
+            Role::Input => "input",
+            Role::Output => "output",
+            Role::Params => "params",
+        };
+        set(&o, "role", &JsValue::from_str(role));
+        set(&o, "index", &JsValue::from(s.index));
+        set(&o, "first", &JsValue::from(s.first as u32));
+        set(&o, "rows", &JsValue::from(s.rows as u32));
+        set(&o, "scale", &JsValue::from(s.scale));
+        set(&o, "commitment", &JsValue::from_bool(s.commitment));
+        out.push(&o);
+    }
+    Ok(out.into())
+}

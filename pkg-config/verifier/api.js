@@ -170,6 +170,13 @@ export function api(raw) {
      * The creation code (0x…) of a model's verifier contract: its runtime code is a stub calling the reusable verifier at
      * `verifier` (0x…, deployed once per chain), then the model's verifying-key artifact.
      */
+    /**
+     * Where each public tensor sits in `instances`: [{ role, index, first, rows, scale,
+     * commitment }] (a contract reading a verified proof's outputs uses `first`, `rows`, `scale`).
+     */
+    evmLayout(bundle) {
+      return guarded(() => raw.evmLayoutRaw(bytesOf(bundle)));
+    },
     evmModelInitcode(bundle, verifier) {
       return guarded(() => raw.evmModelInitcodeRaw(bytesOf(bundle), verifier));
     },

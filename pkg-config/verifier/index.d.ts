@@ -67,6 +67,13 @@ export function fingerprint(bundle: BundleInput): string;
 export function encodeCalldata(proof: ProofInput): `0x${string}`;
 /** `verifyProof`'s arguments as viem/ethers take them: [proof bytes (0x…), public values]. */
 export function proofArgs(proof: ProofInput): [`0x${string}`, bigint[]];
+/** Where each public tensor sits in a proof's `instances` (instance 0 is the layout digest):
+ * values are signed fixed-point integers (an instance above (r−1)/2 is negative; value =
+ * q / 2^scale), a commitment takes one instance. */
+export function evmLayout(bundle: BundleInput): Array<{
+  role: 'input' | 'output' | 'params'; index: number; first: number; rows: number; scale: number;
+  commitment: boolean;
+}>;
 /** The creation code (0x…) of a model's verifier contract: its runtime code is a stub calling the reusable verifier at
  * `verifier` (deployed once per chain, `zkonnx deploy-evm`), then the model's verifying-key
  * artifact. Deploy it with viem/ethers (`deployContract({ bytecode, abi })`) or `zkonnx deploy-evm`. */

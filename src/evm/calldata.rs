@@ -46,3 +46,38 @@ pub fn hex(bytes: &[u8]) -> String {
     }
     s
 }
+
+/// Where each public tensor sits in `instances` (what a contract consuming a verified proof
+/// reads): its role, which input or output, the first instance index, the number of instances
+/// it takes, its scale, and whether it is a commitment (one instance) or values (signed
+/// fixed-point integers: an instance above (r−1)/2 is negative, `value = q / 2^scale`).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Slot {
+    pub role: crate::verifier::Role,
+    pub index: u32,
+    pub first: usize,
+    pub rows: usize,
+    pub scale: u32,
+    pub commitment: bool,
+}
+
+/// Every public tensor's [`Slot`], in instance order (instance 0 is the layout digest).
+pub fn slots(layout: &crate::verifier::PublicLayout) -> Vec<Slot> {
+    let mut first = 1;
+    layout
+        .tensors
+        .iter()
+        .map(|t| {
+            let s = Slot {
+                role: t.role,
+                index: t.index,
+                first,
+                rows: t.rows(),
+                scale: t.scale,
+                commitment: t.encoding == crate::verifier::Encoding::Commitment,
+            };
+            first += s.rows;
+            s
+        })
+        .collect()
+}

@@ -5,6 +5,8 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use std::time::Instant;
 
+#[path = "cli/evm.rs"]
+mod evm_cmd;
 #[path = "cli/progress.rs"]
 mod progress;
 use progress::Progress;
@@ -337,6 +339,19 @@ enum Cmd {
         #[arg(short = 'N', long, default_value_t = 2)]
         num_inner_cols: usize,
     },
+    /// The EVM verifier: the reusable verifier's Solidity source and ABI, and the model's
+    /// verifying-key artifact (.vka) beside them
+    CreateEvmVerifier(evm_cmd::CreateVerifier),
+    /// The model's verifying-key artifact (.vka) alone
+    CreateEvmVka(evm_cmd::CreateVka),
+    /// Deploy the reusable verifier (once per chain) and the model's verifier contract
+    DeployEvm(evm_cmd::Deploy),
+    /// Deploy the model's verifier contract for a reusable verifier already on the chain
+    RegisterVka(evm_cmd::RegisterVka),
+    /// The calldata of verifyProof(proof, instances) for a proof
+    EncodeEvmCalldata(evm_cmd::EncodeCalldata),
+    /// Verify a proof with a deployed verifier contract (eth_call), with the gas it takes
+    VerifyEvm(evm_cmd::VerifyEvm),
     /// Ceremony SRS files: import a snarkjs .ptau, tell which ceremony an SRS is
     Srs {
         #[command(subcommand)]
@@ -972,6 +987,12 @@ fn run(cmd: Cmd) -> Res<()> {
             )?;
         }
         Cmd::Srs { cmd } => srs_cmd(cmd)?,
+        Cmd::CreateEvmVerifier(a) => a.run()?,
+        Cmd::CreateEvmVka(a) => a.run()?,
+        Cmd::DeployEvm(a) => a.run()?,
+        Cmd::RegisterVka(a) => a.run()?,
+        Cmd::EncodeEvmCalldata(a) => a.run()?,
+        Cmd::VerifyEvm(a) => a.run()?,
         Cmd::GetSrs {
             logrows,
             srs_path,

@@ -255,9 +255,9 @@ pub fn evm_model_initcode_raw(bundle_bytes: &[u8], verifier: &str) -> Result<Str
     let addr = crate::evm::contract::parse_address(verifier)
         .map_err(|e| JsError::new(&format!("verifier address: {e}")))?;
     let art = crate::evm::artifact::build(&b).map_err(|e| JsError::new(&e.to_string()))?;
-    Ok(crate::evm::calldata::hex(&crate::evm::contract::deploy_code(
-        &crate::evm::contract::model_code(&addr, &art),
-    )))
+    Ok(crate::evm::calldata::hex(
+        &crate::evm::contract::deploy_code(&crate::evm::contract::model_code(&addr, &art)),
+    ))
 }
 
 /// Where each public tensor sits in a proof's `instances` (for contracts that read a verified

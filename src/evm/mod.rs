@@ -13,5 +13,7 @@
 pub mod artifact;
 pub mod calldata;
 pub mod contract;
+#[cfg(feature = "cli")]
+pub mod rpc;
 
 pub use artifact::ArtifactError;

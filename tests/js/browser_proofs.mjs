@@ -69,6 +69,8 @@ try {
     inst[inst.length - 1] = le.toString('hex');
     assert.strictEqual(verifyNative(r.proof), true, `${name}: the ${pkg} proof verifies natively`);
     assert.strictEqual(verifyNative(moved), false, `${name}: a moved output fails natively`);
+    // kept for tests/js/evm_chain.mjs (the same proof on chain)
+    fs.writeFileSync(path.join(work, 'proof-browser.json'), JSON.stringify(r.proof));
 
     // the light verifier (halo2curves 0.10, its own arithmetic) in Node, with the CLI's bundle
     const bundle = new Uint8Array(fs.readFileSync(path.join(work, 'verifier.bundle')));

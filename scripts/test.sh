@@ -57,6 +57,9 @@ npm install --no-audit --no-fund --silent   # playwright-core, binaryen (wasm-op
 bash scripts/wasm.sh
 bash scripts/pack.sh
 
+step "EVM: the reusable verifier's golden bytecode (contracts/ZkonnxVerifier.bin, embedded in zkonnx) is what npm's solc 0.8.19 makes of its source"
+node scripts/solc.mjs --check
+
 step "wasm32 arithmetic (patches/, PATCHES.md): fields, MSM and FFT against halo2curves 0.10 and naive algorithms, in Node (32-bit limbs) and Chromium (wide-arithmetic)"
 bash scripts/arith_wasm32.sh
 
@@ -74,6 +77,17 @@ node tests/js/verifier.mjs $m/mlp_small $m/mlp_medium $m/cnn_mnist $m/sigmoid_ml
 
 step "Chromium: every supported bench model proven by the WebAssembly arithmetic (mt: 32-bit limbs, GLV MSM; 2 threads), verified natively and by the light verifier"
 node tests/js/browser_proofs.mjs $m/mlp_small $m/mlp_medium $m/cnn_mnist $m/sigmoid_mlp
+
+step "EVM on a local chain (anvil 1.7.1 from npm, 127.0.0.1): create-evm-verifier, deploy-evm, verify-evm and encodeCalldata + viem for the CLI's, a Node and the Chromium proofs of every supported bench model and the examples; gas in target/evm/gas.json"
+node tests/js/evm_chain.mjs $m/mlp_small $m/mlp_medium $m/cnn_mnist $m/sigmoid_mlp examples/mlp examples/lenet
+
+step "On-chain oracle (examples/onchain): ModelRegistry on anvil; mlp_small and sigmoid_mlp registered; the CLI's proofs and a proof made in Chromium stored; proofs of other weights or another model rejected with custom errors"
+mkdir -p target/onchain
+for om in mlp_small sigmoid_mlp; do
+  rm -rf target/onchain/$om && cp -r $m/$om target/onchain/$om
+  ./target/release/zkonnx e2e target/onchain/$om --work-dir target/onchain/$om
+done
+node tests/js/onchain.mjs target/onchain/mlp_small target/onchain/sigmoid_mlp
 
 step "Node: the packed package in an empty project, mlp_small, 1 and 2 threads, cross-checked with the CLI"
 bash tests/js/npm_install.sh target/bench/models/mlp_small

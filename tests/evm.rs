@@ -98,9 +98,10 @@ impl Chain {
         match r.result {
             ExecutionResult::Success { output, gas, .. } => {
                 let out = output.data().to_vec();
-                let answer = match out.as_slice() {
-                    [z @ .., 1] if z.len() == 31 && z.iter().all(|&b| b == 0) => Some(true),
-                    [z @ ..] if z.len() == 32 && z.iter().all(|&b| b == 0) => Some(false),
+                let zeros = |z: &[u8]| z.iter().all(|&b| b == 0);
+                let answer = match out.len() {
+                    32 if zeros(&out[..31]) && out[31] == 1 => Some(true),
+                    32 if zeros(&out) => Some(false),
                     _ => panic!("unexpected return data {out:?}"),
                 };
                 Outcome {

@@ -10,15 +10,17 @@
 //   ID, submitter, block, scale and instances hash; the event says the same;
 // - the registry rejects, each with its custom error: B's valid proof under A's ID
 //   (WrongParams), B's proof with A's commitment spliced in (InvalidProof), A's proof under the
-//   entry of A' (WrongParams), A's proof with A''s commitment spliced in (InvalidProof), an
-//   unknown ID, short instances, a non-owner registering, a second registration. A' is model A
-//   with a fresh params salt (zkonnx e2e again): the same circuit and keys, so A's verifier
-//   contract accepts A''s proof; only the registered params commitment tells the two apart;
+//   entry of A' (WrongParams), A''s proof under A's ID (WrongParams), A's proof with A''s
+//   commitment spliced in (InvalidProof), a forged output (InvalidProof), an unknown ID (UnknownModel),
+//   short instances (MalformedInstances), a non-owner registering (NotOwner), a second
+//   registration (AlreadyRegistered), an address without code (NotAContract). A' is model A with
+//   a fresh params salt (zkonnx e2e again): the same circuit and keys, so A's contract accepts
+//   A''s proof; only the registered params commitment tells the two apart;
+// - the README's consumer contract (its solidity block) reads A's inference and refuses B's;
 // - the dApp page (examples/onchain: deploy.mjs registers A on a registry of its own, build.mjs
 //   builds the page against the packed package) proves A in Chromium with zkonnx/worker
-//   (threaded, COOP/COEP), submits with viem and reads back the
-//   stored prediction, equal to its proof's outputs and to the CLI's; configured with another
-//   model ID, the page refuses before proving.
+//   (threaded, COOP/COEP), submits with viem and reads back the stored prediction, equal to its
+//   proof's outputs and to the CLI's; configured with another model ID, it refuses to prove.
 // Gas of each verifyInference is printed.
 // Usage: node tests/js/onchain.mjs DIR_A DIR_B   (after scripts/pack.sh; each DIR a `zkonnx e2e`
 // work dir that also holds the model's network.onnx and input.json, with hashed params)
@@ -148,8 +150,8 @@ async function main() {
   const chain = { ...anvilChain, rpcUrls: { default: { http: [rpc] } } };
   const pub = createPublicClient({ chain, transport: http(rpc) });
   const wallet = createWalletClient({ account, chain, transport: http(rpc) });
-  const deploy = async (abi, bytecode, what) => {
-    const hash = await wallet.deployContract({ abi, bytecode });
+  const deploy = async (abi, bytecode, what, args) => {
+    const hash = await wallet.deployContract({ abi, bytecode, args });
     const receipt = await pub.waitForTransactionReceipt({ hash });
     assert.strictEqual(receipt.status, 'success', `${what}: deployment failed`);
     const code = await pub.getCode({ address: receipt.contractAddress });
@@ -238,8 +240,8 @@ async function main() {
     console.log(`${label}: accepted, inference #${id}, gas ${receipt.gasUsed}; stored ${JSON.stringify(stored.map(String))} / 2^${m.out.scale} = inspect's outputs`);
     return id;
   };
-  await accept(A, "A's CLI proof under A's ID");
-  await accept(B, "B's CLI proof under B's ID");
+  const idA = await accept(A, "A's CLI proof under A's ID");
+  const idB = await accept(B, "B's CLI proof under B's ID");
   await accept(A2, "A''s CLI proof under A''s ID");
 
   // 6. rejections, each with its custom error (eth_call; one sent as a transaction too)
@@ -280,6 +282,22 @@ async function main() {
   assert.strictEqual(await read('toSigned', [(R - 1n) / 2n]), (R - 1n) / 2n);
   assert.strictEqual(await read('toSigned', [(R + 1n) / 2n]), -((R - 1n) / 2n));
   console.log(`rejections: ok (${secs()})`);
+
+  // the README's consumer contract (its ```solidity block), compiled and deployed for model A
+  const readme = fs.readFileSync(path.join(root, 'examples/onchain/README.md'), 'utf8');
+  const sol = /```solidity\n([\s\S]*?)```/.exec(readme)?.[1];
+  assert.ok(sol, 'examples/onchain/README.md has a ```solidity block');
+  const solFile = path.join(tmp('zkonnx-onchain-sol-'), 'TopClass.sol');
+  fs.writeFileSync(solFile, sol);
+  const top = compile(solFile, 'TopClass');
+  const topAddress = await deploy(top.abi, `0x${top.bytecode}`, "the README's consumer (TopClass) for A", [registry.address, A.modelId]).then((c) => c.address);
+  const outsA = await read('outputsOf', [idA]);
+  const best = outsA.reduce((b, x, i) => (x > outsA[b] ? i : b), 0);
+  assert.deepStrictEqual(await pub.readContract({ address: topAddress, abi: top.abi, functionName: 'topClass', args: [idA] }),
+    [BigInt(best), outsA[best], A.out.scale], "TopClass reads A's inference");
+  const notA = await revertOf(() => pub.simulateContract({ address: topAddress, abi: top.abi, functionName: 'topClass', args: [idB] }));
+  assert.strictEqual(notA?.errorName, 'NotThisModel', "TopClass refuses B's inference");
+  console.log(`README's consumer contract: top class of inference #${idA} is ${best}; B's inference refused (NotThisModel)`);
 
   // 7. the dApp page, set up as examples/onchain/README.md says: deploy.mjs (the verifier
   // above reused: one per chain; A's contract and a registry of its own; config.json and the

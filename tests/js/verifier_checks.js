@@ -9,9 +9,10 @@ export function checks(zk, m, other) {
   out.valid = zk.verify(m.proof, m.bundle);
   out.validFromText = zk.verify(JSON.stringify(m.proof), m.bundle.buffer.slice(0));
   out.validFromBytes = zk.verify(new TextEncoder().encode(JSON.stringify(m.proof)), m.bundle);
-  // a tampered proof: the last evaluation before SHPLONK's two points, low bit flipped
+  // a tampered proof: the last evaluation before SHPLONK's two points (64 bytes each), the low
+  // bit of its last (big-endian: least significant) byte flipped
   const hex = m.proof.hex_proof.replace(/^0x/, '');
-  const at = hex.length - 3 * 64;
+  const at = hex.length - 2 * 128 - 2;
   const flipped = (parseInt(hex.slice(at, at + 2), 16) ^ 1).toString(16).padStart(2, '0');
   out.tampered = err(() => zk.verify({ ...m.proof, hex_proof: hex.slice(0, at) + flipped + hex.slice(at + 2) }, m.bundle));
   // a changed public output (the last public value, +1)

@@ -193,6 +193,25 @@ fn honest_proofs_verify_on_chain_within_the_code_limit() {
         .chain([("mlp", m)])
         .enumerate()
     {
+        // the opening plan's commitments, the quotient's extra pieces, G1, h1, h2
+        let art = artifact::build(&c.bundle).unwrap();
+        let word =
+            |i: usize| usize::from_be_bytes(art[32 * i + 24..32 * i + 32].try_into().unwrap());
+        let plan = &art[word(artifact::hdr::PLAN_PTR)..];
+        let u16at = |o: usize| u16::from_be_bytes([plan[o], plan[o + 1]]) as usize;
+        let (mut o, mut commitments) = (2, 0);
+        for _ in 0..u16at(0) {
+            let np = u16at(o);
+            o += 2 + 2 * np;
+            let nc = u16at(o);
+            commitments += nc;
+            o += 2 + 2 * nc * (1 + np);
+        }
+        assert_eq!(
+            commitments + c.bundle.quotient_degree as usize - 1 + 3,
+            artifact::msm_terms(&c.bundle),
+            "{name}: MSM terms"
+        );
         let at = [0x10 + i as u8; 20];
         let size = install_model(&mut chain, at, &c.bundle);
         assert!(

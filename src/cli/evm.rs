@@ -54,6 +54,10 @@ impl KeysArgs {
     fn artifact(&self) -> Res<Vec<u8>> {
         let b = self.bundle()?;
         let art = artifact::build(&b).map_err(|e| e.to_string())?;
+        println!(
+            "opening MSM      {} terms (an ecMul and an ecAdd each on chain)",
+            artifact::msm_terms(&b)
+        );
         let size = contract::STUB_LEN + art.len();
         if size > contract::MAX_CODE {
             return Err(format!(

@@ -787,3 +787,19 @@ fn lay_out(
     bytes.extend_from_slice(&tail);
     Ok(bytes)
 }
+
+/// The terms of the verifier's one multi-scalar multiplication for this bundle's circuit (each
+/// an `ecMul` and an `ecAdd` on chain): every commitment of the opening (advice, permutation
+/// products, the lookups' three each, fixed, permutation σ, the quotient's pieces, the random
+/// polynomial) plus G1, h1 and h2.
+pub fn msm_terms(b: &Bundle) -> usize {
+    let sets = b.permutation.len().div_ceil((b.cs_degree - 2) as usize);
+    b.num_advice_columns as usize
+        + sets
+        + 3 * b.lookups.len()
+        + b.fixed_commitments.len()
+        + b.permutation_commitments.len()
+        + b.quotient_degree as usize
+        + 1
+        + 3
+}

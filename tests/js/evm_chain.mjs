@@ -85,7 +85,7 @@ try {
     const bundle = new Uint8Array(fs.readFileSync(path.join(work, 'verifier.bundle')));
 
     // the CLI's path: create → deploy → verify (the reusable verifier deployed once)
-    cli(['create-evm-verifier'], work);
+    const terms = Number(cli(['create-evm-verifier'], work).match(/opening MSM\s+(\d+) terms/)[1]);
     const deployArgs = ['deploy-evm', '--rpc-url', rpc, '--private-key', KEY];
     const out = cli(verifier ? [...deployArgs, '--addr-verifier', verifier] : deployArgs, work);
     if (!verifier) verifier = out.match(/^verifier\s+(0x[0-9a-fA-F]{40})/m)[1];
@@ -134,9 +134,20 @@ try {
       gas[who] = Number(await client.estimateGas({ to, data: light.encodeCalldata(proof) }));
     }
     const proofBytes = (proofs.cli.hex_proof.length - 2) / 2;
+    // where the gas goes: calldata (EIP-2028: 16 per non-zero byte, 4 per zero byte), the MSM's
+    // precompiles (ecMul 6,000 + ecAdd 150 per term), the pairing (45,000 + 34,000 per pair),
+    // the transaction's base; the rest is the contract's own work. ezkl's published estimate
+    // for a verifier with this many MSM terms: 21,000 + calldata + 45,100 + 34,000·2 +
+    // 6,350·(terms − 2).
+    const cd = Buffer.from(light.encodeCalldata(proofs.cli).slice(2), 'hex');
+    const calldataGas = cd.reduce((a, b) => a + (b ? 16 : 4), 0);
+    const msmGas = terms * 6150;
+    const rest = gasCli - 21000 - calldataGas - msmGas - 113000;
+    const ezklEstimate = 21000 + calldataGas + 45100 + 34000 * 2 + 6350 * (terms - 2);
     rows.push({ model: name, logrows: settings.run_args.logrows, contract_bytes: size, proof_bytes: proofBytes,
-      public_values: proofs.cli.instances[0].length, gas_verify_evm: gasCli, ...Object.fromEntries(
-        Object.entries(gas).map(([k, g]) => [`gas_${k}`, g])) });
+      public_values: proofs.cli.instances[0].length, msm_terms: terms, gas_verify_evm: gasCli,
+      gas_calldata: calldataGas, gas_msm: msmGas, gas_pairing: 113000, gas_rest: rest, ezkl_estimate: ezklEstimate,
+      ...Object.fromEntries(Object.entries(gas).map(([k, g]) => [`gas_${k}`, g])) });
     console.log(`${name}: contract ${size} bytes, proof ${proofBytes} bytes, gas ${gasCli} (${Object.keys(proofs).join(', ')} proofs on chain)`);
   }
 } finally {

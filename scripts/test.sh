@@ -75,8 +75,8 @@ step "Light verifier (zkonnx/verifier): the CLI's proofs of every supported benc
 m=target/bench/models
 node tests/js/verifier.mjs $m/mlp_small $m/mlp_medium $m/cnn_mnist $m/sigmoid_mlp
 
-step "Chromium: every supported bench model proven by the WebAssembly arithmetic (mt: 32-bit limbs, GLV MSM; 2 threads), verified natively and by the light verifier"
-node tests/js/browser_proofs.mjs $m/mlp_small $m/mlp_medium $m/cnn_mnist $m/sigmoid_mlp
+step "Chromium: every supported bench model and both examples proven by the WebAssembly arithmetic (mt: 32-bit limbs, GLV MSM; 2 threads), verified natively and by the light verifier (the proofs kept for the EVM suite)"
+node tests/js/browser_proofs.mjs $m/mlp_small $m/mlp_medium $m/cnn_mnist $m/sigmoid_mlp examples/mlp examples/lenet
 
 step "EVM on a local chain (anvil 1.7.1 from npm, 127.0.0.1): create-evm-verifier, deploy-evm, verify-evm and encodeCalldata + viem for the CLI's, a Node and the Chromium proofs of every supported bench model and the examples; gas in target/evm/gas.json"
 node tests/js/evm_chain.mjs $m/mlp_small $m/mlp_medium $m/cnn_mnist $m/sigmoid_mlp examples/mlp examples/lenet

@@ -32,8 +32,10 @@ pub struct KeysArgs {
     /// the verifying key (setup), with --srs-path and --settings-path when there is no bundle
     #[arg(long, default_value = "vk.key")]
     vk_path: PathBuf,
+    /// the SRS the keys were made with (when there is no bundle)
     #[arg(long, default_value = "kzg.srs")]
     srs_path: PathBuf,
+    /// the settings the keys were made with (when there is no bundle)
     #[arg(short = 'S', long, default_value = "settings.json")]
     settings_path: PathBuf,
 }
@@ -128,6 +130,7 @@ impl CreateVerifier {
 pub struct CreateVka {
     #[command(flatten)]
     keys: KeysArgs,
+    /// where the model's verifying-key artifact goes
     #[arg(long, default_value = "vk.vka")]
     vka_path: PathBuf,
 }
@@ -284,10 +287,12 @@ pub struct RegisterVka {
     /// the reusable verifier (deploy-evm printed it)
     #[arg(long)]
     addr_verifier: String,
+    /// the model's verifying-key artifact (create-evm-vka, create-evm-verifier)
     #[arg(long, default_value = "vk.vka")]
     vka_path: PathBuf,
     #[command(flatten)]
     chain: ChainArgs,
+    /// where the model's verifier address goes
     #[arg(long, default_value = "addr.txt")]
     addr_path: PathBuf,
 }
@@ -330,6 +335,7 @@ fn encode(proof: &Path, addr_vk: &Option<String>) -> Res<Vec<u8>> {
 /// `encode-evm-calldata`: the call's bytes, to send with any wallet or library.
 #[derive(Args)]
 pub struct EncodeCalldata {
+    /// the proof (prove)
     #[arg(long, default_value = "proof.json")]
     proof_path: PathBuf,
     /// where the calldata's raw bytes go
@@ -357,12 +363,14 @@ impl EncodeCalldata {
 /// `verify-evm`: call the model's contract; print its answer and the gas a transaction would use.
 #[derive(Args)]
 pub struct VerifyEvm {
+    /// the proof (prove)
     #[arg(long, default_value = "proof.json")]
     proof_path: PathBuf,
     /// the model's verifier contract (deploy-evm's --addr-path); with --addr-vk, the reusable
     /// verifier
     #[arg(long)]
     addr_verifier: String,
+    /// the chain's JSON-RPC endpoint
     #[arg(long, default_value = "http://127.0.0.1:8545")]
     rpc_url: String,
     /// the model's contract when --addr-verifier is the reusable verifier

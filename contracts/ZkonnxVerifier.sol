@@ -61,19 +61,19 @@ contract ZkonnxVerifier {
             function batchInvert(p, m, tmp) {
                 let r := fr()
                 let acc := 1
-                for { let i := 0 } lt(i, m) { i := add(i, 1) } {
-                    acc := mulmod(acc, mload(add(p, shl(5, i))), r)
-                    mstore(add(tmp, shl(5, i)), acc)
+                let d := sub(tmp, p)
+                let end := add(p, shl(5, m))
+                for { let q := p } lt(q, end) { q := add(q, 32) } {
+                    acc := mulmod(acc, mload(q), r)
+                    mstore(add(q, d), acc)
                 }
                 acc := inverse(acc)
-                for { let i := m } gt(i, 0) {} {
-                    i := sub(i, 1)
-                    let a := mload(add(p, shl(5, i)))
-                    let before := 1
-                    if i { before := mload(add(tmp, shl(5, sub(i, 1)))) }
-                    mstore(add(p, shl(5, i)), mulmod(acc, before, r))
+                for { let q := sub(end, 32) } gt(q, p) { q := sub(q, 32) } {
+                    let a := mload(q)
+                    mstore(q, mulmod(acc, mload(sub(add(q, d), 32)), r))
                     acc := mulmod(acc, a, r)
                 }
+                mstore(p, acc)
             }
             // acc + s·P, with acc in 0x00..0x40 (ecMul, then ecAdd)
             function msmAdd(px, py, s) {
@@ -81,8 +81,11 @@ contract ZkonnxVerifier {
                 let ay := mload(0x20)
                 mstore(0x40, px)
                 mstore(0x60, py)
-                mstore(0x80, s)
-                if iszero(staticcall(gas(), 0x07, 0x40, 0x60, 0x40, 0x40)) { fail(4) }
+                // 1·P needs no ecMul
+                if iszero(eq(s, 1)) {
+                    mstore(0x80, s)
+                    if iszero(staticcall(gas(), 0x07, 0x40, 0x60, 0x40, 0x40)) { fail(4) }
+                }
                 mstore(0x00, ax)
                 mstore(0x20, ay)
                 if iszero(staticcall(gas(), 0x06, 0x00, 0x80, 0x00, 0x40)) { fail(5) }
@@ -190,9 +193,13 @@ contract ZkonnxVerifier {
                 let m := add(add(2, nInst), bf)
                 mstore(invs, addmod(xn, sub(r, 1), r))
                 let w := 1
-                for { let i := 0 } lt(i, nInst) { i := add(i, 1) } {
-                    mstore(add(invs, shl(5, add(1, i))), addmod(x, sub(r, w), r))
-                    w := mulmod(w, hdr(7), r)
+                {
+                    let omega := hdr(7)
+                    let end := add(invs, shl(5, add(1, nInst)))
+                    for { let p := add(invs, 32) } lt(p, end) { p := add(p, 32) } {
+                        mstore(p, addmod(x, sub(r, w), r))
+                        w := mulmod(w, omega, r)
+                    }
                 }
                 w := 1
                 for { let j := 1 } iszero(gt(j, add(bf, 1))) { j := add(j, 1) } {
@@ -203,12 +210,15 @@ contract ZkonnxVerifier {
                 setPtr(5, add(invs, shl(5, m)))
                 let common := mulmod(addmod(xn, sub(r, 1), r), hdr(9), r)
                 let acc := 0
-                let inst := ptr(0)
-                w := 1
-                for { let i := 0 } lt(i, nInst) { i := add(i, 1) } {
-                    let li := mulmod(w, mload(add(invs, shl(5, add(1, i)))), r)
-                    acc := addmod(acc, mulmod(mload(add(inst, shl(5, i))), li, r), r)
-                    w := mulmod(w, hdr(7), r)
+                {
+                    let omega := hdr(7)
+                    let d := sub(add(invs, 32), ptr(0))
+                    let end := add(ptr(0), shl(5, nInst))
+                    w := 1
+                    for { let p := ptr(0) } lt(p, end) { p := add(p, 32) } {
+                        acc := addmod(acc, mulmod(mload(p), mulmod(w, mload(add(p, d)), r), r), r)
+                        w := mulmod(w, omega, r)
+                    }
                 }
                 mstore(0x2a0, mulmod(acc, common, r)) // INST (21)
                 mstore(0x220, mulmod(common, mload(add(invs, 32)), r)) // L0 (17)
@@ -241,6 +251,11 @@ contract ZkonnxVerifier {
                     let s := shl(5, and(shr(232, word), 0xffff))
                     // the most frequent operations first (a switch tests its cases in order)
                     switch shr(248, word)
+                    case 8 {
+                        // MULS s
+                        top := mulmod(top, mload(s), r)
+                        ip := add(ip, 3)
+                    }
                     case 1 {
                         // PUSH s
                         mstore(sp, top)
@@ -248,14 +263,33 @@ contract ZkonnxVerifier {
                         top := mload(s)
                         ip := add(ip, 3)
                     }
-                    case 8 {
-                        // MULS s
-                        top := mulmod(top, mload(s), r)
-                        ip := add(ip, 3)
-                    }
                     case 7 {
                         // ADDS s
                         top := addmod(top, mload(s), r)
+                        ip := add(ip, 3)
+                    }
+                    case 11 {
+                        // PMUL a b
+                        mstore(sp, top)
+                        sp := add(sp, 32)
+                        top := mulmod(mload(s), mload(shl(5, and(shr(216, word), 0xffff))), r)
+                        ip := add(ip, 5)
+                    }
+                    case 12 {
+                        // MFOLD s
+                        acc := addmod(mulmod(acc, y, r), mulmod(top, mload(s), r), r)
+                        sp := sub(sp, 32)
+                        top := mload(sp)
+                        ip := add(ip, 3)
+                    }
+                    case 10 {
+                        // SUBS s
+                        top := addmod(top, sub(r, mload(s)), r)
+                        ip := add(ip, 3)
+                    }
+                    case 9 {
+                        // STORE s
+                        mstore(s, top)
                         ip := add(ip, 3)
                     }
                     case 3 {
@@ -264,27 +298,17 @@ contract ZkonnxVerifier {
                         top := mulmod(mload(sp), top, r)
                         ip := add(ip, 1)
                     }
+                    case 2 {
+                        // ADD
+                        sp := sub(sp, 32)
+                        top := addmod(mload(sp), top, r)
+                        ip := add(ip, 1)
+                    }
                     case 6 {
                         // FOLD
                         acc := addmod(mulmod(acc, y, r), top, r)
                         sp := sub(sp, 32)
                         top := mload(sp)
-                        ip := add(ip, 1)
-                    }
-                    case 9 {
-                        // STORE s
-                        mstore(s, top)
-                        ip := add(ip, 3)
-                    }
-                    case 10 {
-                        // SUBS s
-                        top := addmod(top, sub(r, mload(s)), r)
-                        ip := add(ip, 3)
-                    }
-                    case 2 {
-                        // ADD
-                        sp := sub(sp, 32)
-                        top := addmod(mload(sp), top, r)
                         ip := add(ip, 1)
                     }
                     case 5 {

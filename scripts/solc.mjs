@@ -19,7 +19,7 @@ export function compile(file, name) {
     language: 'Solidity',
     sources: { [path.basename(file)]: { content: fs.readFileSync(file, 'utf8') } },
     settings: {
-      optimizer: { enabled: true, runs: 1 },
+      optimizer: { enabled: true, runs: 1000000 },
       // no PUSH0 (Shanghai): the bytecode runs on every EVM chain
       evmVersion: 'paris',
       metadata: { bytecodeHash: 'none', appendCBOR: false },

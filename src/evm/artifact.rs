@@ -83,6 +83,10 @@ pub mod op {
     pub const STORE: u8 = 9;
     /// top −= mem[s]
     pub const SUBS: u8 = 10;
+    /// push mem[a]·mem[b] (two slot operands)
+    pub const PMUL: u8 = 11;
+    /// pop c; acc = acc·y + c·mem[s] (a gate's selector folded in)
+    pub const MFOLD: u8 = 12;
 }
 
 /// Header word indices (each a 32-byte word at `ART + 32·i`).
@@ -199,12 +203,20 @@ impl Program {
             Node::Sub(a, b) => K::Sub(self.intern(a), self.intern(b)),
             Node::Add(a, b) | Node::Mul(a, b) => {
                 let (x, y) = (self.intern(a), self.intern(b));
-                // commutative: one order
-                let (x, y) = (x.min(y), x.max(y));
-                if matches!(n, Node::Add(..)) {
-                    K::Add(x, y)
-                } else {
-                    K::Mul(x, y)
+                let add = matches!(n, Node::Add(..));
+                // x + (−y) is x − y: one operation instead of two
+                match (self.nodes[x as usize], self.nodes[y as usize]) {
+                    (_, K::Neg(v)) if add => K::Sub(x, v),
+                    (K::Neg(v), _) if add => K::Sub(y, v),
+                    _ => {
+                        // commutative: one order
+                        let (x, y) = (x.min(y), x.max(y));
+                        if add {
+                            K::Add(x, y)
+                        } else {
+                            K::Mul(x, y)
+                        }
+                    }
                 }
             }
         };
@@ -225,14 +237,27 @@ impl Program {
 
     /// The program, its temporaries at slots `temp_base..`.
     fn compile(&self, temp_base: u16) -> Code {
+        // uses: references from the nodes the roots reach (a negation folded into a
+        // subtraction is left unreached)
+        let children = |k: K| -> Vec<u32> {
+            match k {
+                K::Slot(_) => vec![],
+                K::Neg(a) => vec![a],
+                K::Add(a, b) | K::Sub(a, b) | K::Mul(a, b) => vec![a, b],
+            }
+        };
+        let mut reached = vec![false; self.nodes.len()];
+        let mut todo: Vec<u32> = self.roots.clone();
+        while let Some(id) = todo.pop() {
+            if !std::mem::replace(&mut reached[id as usize], true) {
+                todo.extend(children(self.nodes[id as usize]));
+            }
+        }
         let mut uses = vec![0u32; self.nodes.len()];
-        for k in &self.nodes {
-            match *k {
-                K::Slot(_) => {}
-                K::Neg(a) => uses[a as usize] += 1,
-                K::Add(a, b) | K::Sub(a, b) | K::Mul(a, b) => {
-                    uses[a as usize] += 1;
-                    uses[b as usize] += 1;
+        for (id, k) in self.nodes.iter().enumerate() {
+            if reached[id] {
+                for c in children(*k) {
+                    uses[c as usize] += 1;
                 }
             }
         }
@@ -250,8 +275,25 @@ impl Program {
             max_depth: 0,
         };
         for r in &self.roots {
-            e.emit(*r);
-            e.code.push(op::FOLD);
+            // a gate is `selector · expression`: fold the selector in with the product
+            let folded = match self.nodes[*r as usize] {
+                K::Mul(a, b) if e.uses[*r as usize] == 1 => match (e.operand(a), e.operand(b)) {
+                    (_, Some(v)) => Some((a, v)),
+                    (Some(v), _) => Some((b, v)),
+                    _ => None,
+                },
+                _ => None,
+            };
+            match folded {
+                Some((other, v)) => {
+                    e.emit(other);
+                    e.op_slot(op::MFOLD, v);
+                }
+                None => {
+                    e.emit(*r);
+                    e.code.push(op::FOLD);
+                }
+            }
             e.depth -= 1;
         }
         Code {
@@ -307,7 +349,13 @@ impl Emitter<'_> {
                     (op::MULS, op::MUL)
                 };
                 // an operand in memory folds into the instruction (both are commutative)
-                if let Some(v) = self.operand(b) {
+                if let (false, Some(u), Some(v)) = (add, self.operand(a), self.operand(b)) {
+                    self.code.push(op::PMUL);
+                    self.code.extend_from_slice(&u.to_be_bytes());
+                    self.code.extend_from_slice(&v.to_be_bytes());
+                    self.depth += 1;
+                    self.max_depth = self.max_depth.max(self.depth);
+                } else if let Some(v) = self.operand(b) {
                     self.emit(a);
                     self.op_slot(with_slot, v);
                 } else if let Some(v) = self.operand(a) {

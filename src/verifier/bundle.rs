@@ -220,9 +220,14 @@ impl Bundle {
         }
         let format = r.u8("format version")?;
         if format != FORMAT {
+            let transcript = if format < 4 {
+                " (its proofs use the former Blake2b transcript; proofs now use the EVM one)"
+            } else {
+                ""
+            };
             return Err(format!(
                 "format version {format}, this verifier reads {FORMAT}: a bundle of another zkonnx \
-                 version; run `zkonnx setup` again (or use that version's verifier)"
+                 version{transcript}; run `zkonnx setup` again (or use that version's verifier)"
             ));
         }
         let k = r.u32("k")?;

@@ -26,8 +26,8 @@ def fingerprint(bundle: bytes) -> bytes:
         raise SystemExit("cannot tell where the bundle's version string starts: use `zkonnx verify` "
                          "or zkonnx/verifier's inspect(proof, bundle).fingerprint")
     at = len(bundle) - 4 - found[0]
-    if bundle[:9] != b"ZKONNXVB\x03":
-        raise SystemExit("not a zkonnx verification bundle of format 3")
+    if bundle[:9] != b"ZKONNXVB\x04":
+        raise SystemExit("not a zkonnx verification bundle of format 4")
     return hashlib.blake2b(bundle[:at], digest_size=32, person=b"zkonnx-bundle-fp").digest()
 
 

@@ -253,7 +253,7 @@ pub fn encode_calldata_raw(
 pub fn evm_model_initcode_raw(bundle_bytes: &[u8], verifier: &str) -> Result<String, JsError> {
     let b = bundle(bundle_bytes)?;
     let addr = crate::evm::contract::parse_address(verifier)
-        .map_err(|e| JsError::new(&format!("verifier address: {e}")))?;
+        .map_err(|e| JsError::new(&format!("verifier address `{verifier}`: {e}")))?;
     let art = crate::evm::artifact::build(&b).map_err(|e| JsError::new(&e.to_string()))?;
     Ok(crate::evm::calldata::hex(
         &crate::evm::contract::deploy_code(&crate::evm::contract::model_code(&addr, &art)),

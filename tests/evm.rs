@@ -17,7 +17,6 @@ use revm::{Context, ExecuteEvm, MainBuilder, MainContext};
 use std::sync::OnceLock;
 use zkonnx::evm::{artifact, calldata, contract};
 use zkonnx::formats::Proof;
-use zkonnx::pipeline;
 use zkonnx::settings::RunArgs;
 use zkonnx::verifier::{self, Bundle, Fr};
 
@@ -141,14 +140,10 @@ impl Case {
 }
 
 fn case(bytes: &[u8], x: &[f32], ra: RunArgs, seed: u64) -> Case {
-    let c = compile_at(bytes, x, 7, ra);
-    let srs = pipeline::gen_srs(c.settings.run_args.logrows, seed);
-    let keys = pipeline::setup(&c, &srs).unwrap();
-    let w = pipeline::gen_witness(&c, &input_data(x)).unwrap();
-    let proof = pipeline::prove(&c, &w, &keys.pk, &srs).unwrap();
+    let p = prove_at(bytes, x, ra, seed);
     Case {
-        proof,
-        bundle: Bundle::from_bytes(&keys.bundle).unwrap(),
+        proof: p.proof,
+        bundle: Bundle::from_bytes(&p.keys.bundle).unwrap(),
     }
 }
 

@@ -23,16 +23,12 @@ struct Case {
 }
 
 fn case(bytes: &[u8], x: &[f32], ra: RunArgs, seed: u64) -> Case {
-    let c = compile_at(bytes, x, 7, ra);
-    let srs = pipeline::gen_srs(c.settings.run_args.logrows, seed);
-    let keys = pipeline::setup(&c, &srs).unwrap();
-    let w = pipeline::gen_witness(&c, &input_data(x)).unwrap();
-    let proof = pipeline::prove(&c, &w, &keys.pk, &srs).unwrap();
+    let p = prove_at(bytes, x, ra, seed);
     Case {
-        proof,
-        settings: c.settings,
-        keys,
-        srs,
+        proof: p.proof,
+        settings: p.compiled.settings,
+        keys: p.keys,
+        srs: p.srs,
     }
 }
 

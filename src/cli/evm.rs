@@ -13,15 +13,7 @@ use zkonnx::evm::{artifact, calldata, contract};
 use zkonnx::formats::Proof;
 use zkonnx::verifier::{self, Bundle};
 
-type Res<T> = Result<T, String>;
-
-fn read(p: &Path) -> Res<Vec<u8>> {
-    std::fs::read(p).map_err(|e| format!("cannot read {}: {e}", p.display()))
-}
-
-fn write(p: &Path, b: &[u8]) -> Res<()> {
-    std::fs::write(p, b).map_err(|e| format!("cannot write {}: {e}", p.display()))
-}
+use crate::{read, write, Res};
 
 /// Where the model's keys come from: the verification bundle, or ezkl's vk + SRS + settings.
 #[derive(Args)]

@@ -201,21 +201,10 @@ impl fmt::Debug for Key {
 
 /// Parses `0x` followed by 40 hex digits, in any case (the EIP-55 checksum is not enforced).
 pub fn parse_address(s: &str) -> Result<[u8; 20], RpcError> {
-    let bad = |reason| RpcError::BadAddress {
+    super::contract::parse_address(s).map_err(|reason| RpcError::BadAddress {
         input: quote(s),
         reason,
-    };
-    let t = s.trim();
-    let digits = t
-        .strip_prefix("0x")
-        .or_else(|| t.strip_prefix("0X"))
-        .ok_or_else(|| bad("expected 0x followed by 40 hex digits"))?;
-    if digits.len() != 40 {
-        return Err(bad("expected 0x followed by 40 hex digits"));
-    }
-    let mut out = [0u8; 20];
-    alloy_primitives::hex::decode_to_slice(digits, &mut out).map_err(|_| bad("not hexadecimal"))?;
-    Ok(out)
+    })
 }
 
 /// The EIP-55 mixed-case checksummed form, `0x`-prefixed.

@@ -316,6 +316,31 @@ pub fn compile_at(bytes: &[u8], x: &[f32], scale: u32, ra: RunArgs) -> Compiled 
     pipeline::compile_circuit(bytes, &s).expect("compile")
 }
 
+/// A proven model: compiled at scale 7, keys on the development SRS of `seed`, the proof of `x`.
+#[allow(dead_code)]
+pub struct Proven {
+    pub compiled: Compiled,
+    pub srs: Vec<u8>,
+    pub keys: pipeline::Keys,
+    pub proof: zkonnx::formats::Proof,
+}
+
+/// compile_at (scale 7) + gen-srs + setup + gen-witness + prove.
+#[allow(dead_code)]
+pub fn prove_at(bytes: &[u8], x: &[f32], ra: RunArgs, seed: u64) -> Proven {
+    let compiled = compile_at(bytes, x, 7, ra);
+    let srs = pipeline::gen_srs(compiled.settings.run_args.logrows, seed);
+    let keys = pipeline::setup(&compiled, &srs).unwrap();
+    let w = pipeline::gen_witness(&compiled, &input_data(x)).unwrap();
+    let proof = pipeline::prove(&compiled, &w, &keys.pk, &srs).unwrap();
+    Proven {
+        compiled,
+        srs,
+        keys,
+        proof,
+    }
+}
+
 /// The named single-op models every op test runs on: (name, onnx, input shape, input).
 pub fn op_models() -> Vec<(&'static str, Vec<u8>, Vec<usize>)> {
     let mut v = vec![];

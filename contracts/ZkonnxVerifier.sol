@@ -133,9 +133,7 @@ contract ZkonnxVerifier {
                 setPtr(1, proof)
                 calldatacopy(proof, 0x64, proofLen)
                 setPtr(3, add(proof, proofLen))
-                for { let i := 0 } lt(i, nInst) { i := add(i, 1) } {
-                    if iszero(lt(mload(add(inst, shl(5, i))), r)) { fail(16) }
-                }
+                // every public value is checked below r where it is read (lagrange: fail 16)
                 // instance 0: the public layout's digest
                 if iszero(eq(mload(inst), hdr(4))) { fail(17) }
                 checkPoints(proof, hdr(11))
@@ -186,50 +184,49 @@ contract ZkonnxVerifier {
                 let xn := x
                 for { let i := hdr(6) } gt(i, 0) { i := sub(i, 1) } { xn := mulmod(xn, xn, r) }
                 mstore(0x200, xn)
-                let nInst := hdr(2)
                 let bf := hdr(10)
+                let omegaInv := hdr(8)
+                // the few denominators, inverted at once: xⁿ − 1, x − 1, x − ω⁻ʲ (j = 1..bf+1)
                 let invs := add(ptr(3), shl(5, hdr(38)))
                 setPtr(4, invs)
-                let m := add(add(2, nInst), bf)
+                let m := add(3, bf)
                 mstore(invs, addmod(xn, sub(r, 1), r))
+                mstore(add(invs, 32), addmod(x, sub(r, 1), r))
                 let w := 1
-                {
-                    let omega := hdr(7)
-                    let end := add(invs, shl(5, add(1, nInst)))
-                    for { let p := add(invs, 32) } lt(p, end) { p := add(p, 32) } {
-                        mstore(p, addmod(x, sub(r, w), r))
-                        w := mulmod(w, omega, r)
-                    }
-                }
-                w := 1
                 for { let j := 1 } iszero(gt(j, add(bf, 1))) { j := add(j, 1) } {
-                    w := mulmod(w, hdr(8), r)
-                    mstore(add(invs, shl(5, add(nInst, j))), addmod(x, sub(r, w), r))
+                    w := mulmod(w, omegaInv, r)
+                    mstore(add(invs, shl(5, add(1, j))), addmod(x, sub(r, w), r))
                 }
                 batchInvert(invs, m, add(invs, shl(5, m)))
-                setPtr(5, add(invs, shl(5, m)))
+                setPtr(5, add(invs, shl(6, m)))
+                // (xⁿ − 1)/n: l_i(x) = common·ωⁱ/(x − ωⁱ) = common/(x·ω⁻ⁱ − 1)
                 let common := mulmod(addmod(xn, sub(r, 1), r), hdr(9), r)
-                let acc := 0
                 {
-                    let omega := hdr(7)
-                    let d := sub(add(invs, 32), ptr(0))
-                    let end := add(ptr(0), shl(5, nInst))
-                    w := 1
+                    // Σᵢ instᵢ/(x·ω⁻ⁱ − 1) as one fraction num/den (a/b + c/d = (a·d + c·b)/(b·d)),
+                    // so one inversion and no memory for all the public values
+                    let end := add(ptr(0), shl(5, hdr(2)))
+                    let t := x
+                    let num := 0
+                    let den := 1
                     for { let p := ptr(0) } lt(p, end) { p := add(p, 32) } {
-                        acc := addmod(acc, mulmod(mload(p), mulmod(w, mload(add(p, d)), r), r), r)
-                        w := mulmod(w, omega, r)
+                        let di := addmod(t, sub(r, 1), r)
+                        let v := mload(p)
+                        if iszero(lt(v, r)) { fail(16) }
+                        num := addmod(mulmod(num, di, r), mulmod(v, den, r), r)
+                        den := mulmod(den, di, r)
+                        t := mulmod(t, omegaInv, r)
                     }
+                    mstore(0x2a0, mulmod(mulmod(num, inverse(den), r), common, r)) // INST (21)
                 }
-                mstore(0x2a0, mulmod(acc, common, r)) // INST (21)
                 mstore(0x220, mulmod(common, mload(add(invs, 32)), r)) // L0 (17)
                 let blind := 0
                 w := 1
                 for { let j := 1 } iszero(gt(j, bf)) { j := add(j, 1) } {
-                    w := mulmod(w, hdr(8), r)
-                    blind := addmod(blind, mulmod(w, mload(add(invs, shl(5, add(nInst, j)))), r), r)
+                    w := mulmod(w, omegaInv, r)
+                    blind := addmod(blind, mulmod(w, mload(add(invs, shl(5, add(1, j)))), r), r)
                 }
-                w := mulmod(w, hdr(8), r)
-                let last := mulmod(mulmod(w, mload(add(invs, shl(5, add(nInst, add(bf, 1))))), r), common, r)
+                w := mulmod(w, omegaInv, r)
+                let last := mulmod(mulmod(w, mload(add(invs, shl(5, add(2, bf)))), r), common, r)
                 blind := mulmod(blind, common, r)
                 mstore(0x240, last) // LLAST (18)
                 mstore(0x260, addmod(1, sub(r, addmod(last, blind, r)), r)) // ACTIVE (19)

@@ -107,12 +107,16 @@ contract ZkonnxVerifier {
                 // the model's address is the calldata's last word
                 let model := calldataload(sub(calldatasize(), 32))
                 if shr(160, model) { fail(7) }
-                if lt(extcodesize(model), add(60, 0x520)) { fail(8) }
-                let artLen := sub(extcodesize(model), 60)
-                extcodecopy(model, 0x400, 60, artLen)
-                // "ZKONNX-VKA", format 1
-                if iszero(eq(hdr(0), 0x5a4b4f4e4e582d564b4100000000000000000000000000000000000000000001)) { fail(9) }
-                if iszero(eq(hdr(1), artLen)) { fail(10) }
+                // the model's code: the 87-byte stub, the artifact (its length in header word 1),
+                // then, when header word 41 says where, its constraint program as EVM code
+                if lt(extcodesize(model), add(87, 0x540)) { fail(8) }
+                extcodecopy(model, 0x400, 87, 0x540)
+                // "ZKONNX-VKA", format 2
+                if iszero(eq(hdr(0), 0x5a4b4f4e4e582d564b4100000000000000000000000000000000000000000002)) { fail(9) }
+                let artLen := hdr(1)
+                if lt(artLen, 0x540) { fail(10) }
+                if gt(add(87, artLen), extcodesize(model)) { fail(10) }
+                extcodecopy(model, 0x400, 87, artLen)
                 // verifyProof(bytes, uint256[]) ‖ model, in the canonical ABI layout only
                 let nInst := hdr(2)
                 let proofLen := hdr(3)
@@ -235,6 +239,21 @@ contract ZkonnxVerifier {
 
             // every constraint at x, folded with y; then h(x) = folded / (xⁿ − 1) into HEVAL
             function program() {
+                switch hdr(41)
+                case 0 { interpret() }
+                default {
+                    // the model's contract runs its compiled program (its stub jumps there when
+                    // the caller is this verifier) on this memory from 0x100 to the proof's
+                    // last scalar, and returns the folded constraints
+                    let model := calldataload(sub(calldatasize(), 32))
+                    let end := add(ptr(1), add(shl(6, hdr(11)), shl(5, hdr(12))))
+                    if iszero(staticcall(gas(), model, 0x100, sub(end, 0x100), 0x00, 0x20)) { fail(21) }
+                    if iszero(eq(returndatasize(), 32)) { fail(22) }
+                    mstore(0x280, mulmod(mload(0x00), mload(ptr(4)), fr())) // HEVAL (20)
+                }
+            }
+            // the artifact's program, interpreted
+            function interpret() {
                 let r := fr()
                 let y := mload(0x160)
                 let ip := add(0x400, hdr(36))

@@ -152,9 +152,21 @@ fn mlp_case() -> &'static Case {
     C.get_or_init(|| case(&mlp(20), &values(120, 8, -1.0, 1.0), RunArgs::default(), 7))
 }
 
-/// A model contract at `at` for `bundle`.
+/// A model contract at `at` for `bundle` (its program compiled when it fits).
 fn install_model(chain: &mut Chain, at: [u8; 20], bundle: &Bundle) -> usize {
-    let art = artifact::build(bundle).expect("artifact");
+    install_vka(chain, at, artifact::build(bundle).expect("artifact"))
+}
+
+/// A model contract at `at` for `bundle`, its program in the given form.
+fn install_as(chain: &mut Chain, at: [u8; 20], bundle: &Bundle, form: artifact::Form) -> usize {
+    install_vka(
+        chain,
+        at,
+        artifact::build_as(bundle, form).expect("artifact"),
+    )
+}
+
+fn install_vka(chain: &mut Chain, at: [u8; 20], art: Vec<u8>) -> usize {
     let code = contract::model_code(&VERIFIER, &art);
     let n = code.len();
     chain.install(at, code);
@@ -207,6 +219,19 @@ fn honest_proofs_verify_on_chain_within_the_code_limit() {
             artifact::msm_terms(&c.bundle),
             "{name}: MSM terms"
         );
+        assert!(
+            artifact::code_offset(&art).is_some(),
+            "{name}: the program is compiled"
+        );
+        // the interpreted form verifies the same proof
+        let slow = [0x50 + i as u8; 20];
+        install_as(&mut chain, slow, &c.bundle, artifact::Form::Interpreted);
+        let interpreted = chain.call(slow, calldata::encode(&c.bytes(), &c.instances()));
+        assert_eq!(
+            interpreted.answer,
+            Some(true),
+            "{name}: interpreted program"
+        );
         let at = [0x10 + i as u8; 20];
         let size = install_model(&mut chain, at, &c.bundle);
         assert!(
@@ -214,6 +239,12 @@ fn honest_proofs_verify_on_chain_within_the_code_limit() {
             "{name}: model contract {size} bytes"
         );
         let out = chain.call(at, calldata::encode(&c.bytes(), &c.instances()));
+        assert!(
+            out.gas < interpreted.gas,
+            "{name}: compiled {} gas, interpreted {}",
+            out.gas,
+            interpreted.gas
+        );
         eprintln!(
             "{name}: k {}, {} advice, {} lookups, proof {} bytes, contract {size} bytes, gas {}",
             c.bundle.k,
@@ -240,10 +271,19 @@ fn both_reject(chain: &Chain, at: [u8; 20], c: &Case, proof: &[u8], inst: &[Fr],
 
 #[test]
 fn tampered_proofs_and_calldata_are_rejected_by_contract_and_light_verifier() {
+    tamper_suite(artifact::Form::Compiled);
+}
+
+#[test]
+fn tampered_proofs_are_rejected_with_the_interpreted_program_too() {
+    tamper_suite(artifact::Form::Interpreted);
+}
+
+fn tamper_suite(form: artifact::Form) {
     let mut chain = Chain::new();
     let c = mlp_case();
     let at = [0x22; 20];
-    install_model(&mut chain, at, &c.bundle);
+    install_as(&mut chain, at, &c.bundle, form);
     let (proof, inst) = (c.bytes(), c.instances());
     assert_eq!(
         chain.call(at, calldata::encode(&proof, &inst)).answer,
@@ -403,4 +443,84 @@ fn another_models_artifact_rejects_the_proof() {
     d.extend([0u8; 12]);
     d.extend([0x44u8; 20]);
     assert_eq!(chain.call(VERIFIER, d).answer, None);
+}
+
+/// The model's contract runs its compiled program only for the verifier; a changed byte of the
+/// program (another constraint system) makes the honest proof fail.
+#[test]
+fn the_compiled_program_runs_for_the_verifier_only_and_is_the_models() {
+    let mut chain = Chain::new();
+    let c = mlp_case();
+    let art = artifact::build_as(&c.bundle, artifact::Form::Compiled).unwrap();
+    let at = [0x61; 20];
+    install_vka(&mut chain, at, art.clone());
+    let data = calldata::encode(&c.bytes(), &c.instances());
+    assert_eq!(chain.call(at, data.clone()).answer, Some(true));
+    // anyone else calling with what the verifier sends is forwarded to verifyProof: refused
+    let start = artifact::code_offset(&art).unwrap() - contract::STUB_LEN;
+    let image = vec![0u8; 0x2000];
+    assert_eq!(
+        chain.call(at, image).answer,
+        None,
+        "program mode for a stranger"
+    );
+    // every byte of the program's arithmetic changed in turn (MULMOD ↔ ADDMOD, an address moved)
+    let code = &art[start..];
+    let (mut changed, mut accepted) = (0, vec![]);
+    let mut i = 0;
+    let mut ops = vec![];
+    while i < code.len() {
+        ops.push(i);
+        // PUSH1..PUSH32 carry immediates
+        i += if (0x60..=0x7f).contains(&code[i]) {
+            1 + (code[i] - 0x5f) as usize
+        } else {
+            1
+        };
+    }
+    for (n, &i) in ops.iter().enumerate() {
+        let swapped = match code[i] {
+            0x08 => 0x09,
+            0x09 => 0x08,
+            _ => continue,
+        };
+        if n % 5 != 0 {
+            continue;
+        }
+        let mut bad = art.clone();
+        bad[start + i] = swapped;
+        let other = [0x62; 20];
+        install_vka(&mut chain, other, bad);
+        if chain.call(other, data.clone()).answer == Some(true) {
+            accepted.push(i);
+        }
+        changed += 1;
+    }
+    // a swap inside a gate whose selector and expression both vanish at x (a gadget this
+    // circuit does not use: q·e = q + e = 0) changes nothing; every other swap is refused
+    assert!(changed > 20, "only {changed} program bytes tried");
+    assert!(
+        accepted.len() * 5 < changed,
+        "{} of {changed} changed programs still accept: {accepted:?}",
+        accepted.len()
+    );
+}
+
+/// A `.vka` of another format or with a bad program offset is refused before deployment.
+#[test]
+fn artifacts_are_checked_before_deployment() {
+    let c = mlp_case();
+    let art = artifact::build(&c.bundle).unwrap();
+    assert_eq!(artifact::check(&art), Ok(()));
+    let mut old = art.clone();
+    old[31] = 1;
+    let e = artifact::check(&old).unwrap_err().to_string();
+    assert!(
+        e.contains("format 1") && e.contains("create-evm-verifier"),
+        "{e}"
+    );
+    let mut moved = art.clone();
+    moved[32 * artifact::hdr::CODE + 31] ^= 1;
+    assert!(artifact::check(&moved).is_err());
+    assert!(artifact::check(&art[..100]).is_err());
 }

@@ -52,6 +52,14 @@ impl KeysArgs {
             "opening MSM      {} terms (an ecMul and an ecAdd each on chain)",
             artifact::msm_terms(&b)
         );
+        println!(
+            "constraints      {}",
+            if artifact::code_offset(&art).is_some() {
+                "compiled to EVM code in the model's contract"
+            } else {
+                "interpreted by the verifier (compiled, the model's contract would exceed EIP-170's limit)"
+            }
+        );
         let size = contract::STUB_LEN + art.len();
         if size > contract::MAX_CODE {
             return Err(format!(
@@ -165,6 +173,7 @@ impl ChainArgs {
 
 fn deploy_model(rpc: &Rpc, key: &Key, verifier: &[u8; 20], vka: &Path) -> Res<[u8; 20]> {
     let art = read(vka)?;
+    artifact::check(&art).map_err(|e| format!("{}: {e}", vka.display()))?;
     let code = contract::model_code(verifier, &art);
     if code.len() > contract::MAX_CODE {
         return Err(format!(

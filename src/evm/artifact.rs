@@ -33,7 +33,7 @@ use bn254::ff::{Field, PrimeField};
 use bn254::CurveAffine;
 
 /// The artifact's format (header word 0's low byte; its high bytes spell "ZKONNX-VKA").
-pub const VERSION: u8 = 1;
+pub const VERSION: u8 = 2;
 /// Where the artifact is copied to in the contract's memory (bytes).
 pub const ART: usize = 0x400;
 /// Length of the stub in front of the artifact in the model contract's code ([`super::contract`]).
@@ -128,7 +128,10 @@ pub mod hdr {
     pub const FINGERPRINT: usize = 39;
     /// the program's temporaries (at the start of the work area; the stack follows them)
     pub const TEMPS: usize = 40;
-    pub const WORDS: usize = 41;
+    /// 0: the program is interpreted from the artifact; else the offset, in the model contract's
+    /// code, of the program compiled to EVM code (which the verifier calls the model to run)
+    pub const CODE: usize = 41;
+    pub const WORDS: usize = 42;
 }
 
 /// Why a bundle has no artifact.
@@ -138,6 +141,41 @@ pub enum ArtifactError {
     Instances(String),
     #[error("the artifact needs {0} memory words, more than a u16 slot addresses")]
     TooLarge(usize),
+    #[error("not a zkonnx verifying-key artifact (.vka) of format {VERSION}: {0}")]
+    Format(String),
+}
+
+/// Check a `.vka` read back from a file: its magic, its format (an artifact of an earlier
+/// zkonnx is refused by name: make it again with `create-evm-verifier`) and its lengths.
+pub fn check(vka: &[u8]) -> Result<(), ArtifactError> {
+    let bad = |m: String| Err(ArtifactError::Format(m));
+    if vka.len() < 32 * hdr::WORDS {
+        return bad(format!("{} bytes, shorter than its header", vka.len()));
+    }
+    if &vka[..10] != b"ZKONNX-VKA" || vka[10..31].iter().any(|b| *b != 0) {
+        return bad("its first word is not \"ZKONNX-VKA\"".into());
+    }
+    if vka[31] != VERSION {
+        return bad(format!(
+            "it is format {} (made by an earlier zkonnx): run create-evm-verifier again",
+            vka[31]
+        ));
+    }
+    match artifact_len(vka) {
+        Some(n) if n <= vka.len() => {}
+        _ => return bad("its length word exceeds the file".into()),
+    }
+    match code_offset(vka) {
+        None => Ok(()),
+        Some(c)
+            if c >= STUB_LEN && c - STUB_LEN < vka.len() && vka[c - STUB_LEN] == evm::JUMPDEST =>
+        {
+            Ok(())
+        }
+        Some(c) => bad(format!(
+            "its program offset {c} does not point at the program"
+        )),
+    }
 }
 
 /// A constraint over slots, before it is written as a program.
@@ -178,6 +216,14 @@ enum K {
     Sub(u32, u32),
     Mul(u32, u32),
     Neg(u32),
+}
+
+fn children(k: K) -> Vec<u32> {
+    match k {
+        K::Slot(_) => vec![],
+        K::Neg(a) => vec![a],
+        K::Add(a, b) | K::Sub(a, b) | K::Mul(a, b) => vec![a, b],
+    }
 }
 
 /// The constraints, collected, then compiled into the program.
@@ -235,17 +281,9 @@ impl Program {
         self.roots.push(id);
     }
 
-    /// The program, its temporaries at slots `temp_base..`.
-    fn compile(&self, temp_base: u16) -> Code {
-        // uses: references from the nodes the roots reach (a negation folded into a
-        // subtraction is left unreached)
-        let children = |k: K| -> Vec<u32> {
-            match k {
-                K::Slot(_) => vec![],
-                K::Neg(a) => vec![a],
-                K::Add(a, b) | K::Sub(a, b) | K::Mul(a, b) => vec![a, b],
-            }
-        };
+    /// How often each node is used by the nodes the roots reach (a negation folded into a
+    /// subtraction is left unreached), each root counting once.
+    fn uses(&self) -> Vec<u32> {
         let mut reached = vec![false; self.nodes.len()];
         let mut todo: Vec<u32> = self.roots.clone();
         while let Some(id) = todo.pop() {
@@ -264,9 +302,14 @@ impl Program {
         for r in &self.roots {
             uses[*r as usize] += 1;
         }
+        uses
+    }
+
+    /// The program for the verifier's interpreter, its temporaries at slots `temp_base..`.
+    fn compile(&self, temp_base: u16) -> Code {
         let mut e = Emitter {
             p: self,
-            uses,
+            uses: self.uses(),
             slot_of: vec![None; self.nodes.len()],
             code: Vec::new(),
             temps: 0,
@@ -388,6 +431,208 @@ impl Emitter<'_> {
     }
 }
 
+/// EVM opcodes the compiled program uses.
+mod evm {
+    pub const SUB: u8 = 0x03;
+    pub const MOD: u8 = 0x06;
+    pub const ADDMOD: u8 = 0x08;
+    pub const MULMOD: u8 = 0x09;
+    pub const CALLDATACOPY: u8 = 0x37;
+    pub const POP: u8 = 0x50;
+    pub const MLOAD: u8 = 0x51;
+    pub const MSTORE: u8 = 0x52;
+    pub const JUMPDEST: u8 = 0x5b;
+    /// PUSH1; PUSHn is `PUSH1 + n − 1`
+    pub const PUSH1: u8 = 0x60;
+    /// DUP1; DUPn is `DUP1 + n − 1`
+    pub const DUP1: u8 = 0x80;
+    pub const SWAP1: u8 = 0x90;
+    pub const RETURN: u8 = 0xf3;
+}
+
+/// Where the compiled program finds its operands: the verifier calls the model's contract with
+/// its memory from `0x100` up to the end of the proof's scalars as calldata; the program copies
+/// the named slots and the artifact's words (constants) to the same addresses, and the proof's
+/// scalars to just after the words (`scalars` slot → `moved_to`).
+struct CalleeMemory {
+    /// bytes copied from calldata 0 to 0x100: the named slots, then the artifact's words
+    head: usize,
+    /// the scalars' first slot in the verifier's memory, their count, their first slot here
+    scalars: u16,
+    n_scalars: usize,
+    moved_to: u16,
+}
+
+impl CalleeMemory {
+    fn slot(&self, x: u16) -> u16 {
+        if x >= self.scalars && ((x - self.scalars) as usize) < self.n_scalars {
+            self.moved_to + (x - self.scalars)
+        } else {
+            debug_assert!(
+                (x as usize) * 32 < 0x100 + self.head,
+                "slot {x} is neither named, a constant nor a scalar"
+            );
+            x
+        }
+    }
+}
+
+/// The program compiled to straight-line EVM code over the EVM's own stack: the field's modulus
+/// `r` at the bottom (and in memory at 0, for depths `DUP16` cannot reach), then the folded
+/// accumulator, then the values being computed. A node pushes `r` before its operands, as
+/// `ADDMOD`/`MULMOD` read it below them.
+struct EvmEmitter<'a> {
+    p: &'a Program,
+    mem: &'a CalleeMemory,
+    uses: Vec<u32>,
+    /// a node's value in memory: its slot here (the remapped slot of a column, or its temporary)
+    slot_of: Vec<Option<u16>>,
+    code: Vec<u8>,
+    temp_next: u16,
+    /// stack items above `r`
+    h: usize,
+}
+
+impl EvmEmitter<'_> {
+    fn push(&mut self, v: usize) {
+        let bytes = (v as u64).to_be_bytes();
+        let skip = bytes.iter().take_while(|b| **b == 0).count().min(7);
+        self.code.push(evm::PUSH1 + (7 - skip) as u8);
+        self.code.extend_from_slice(&bytes[skip..]);
+    }
+    fn load(&mut self, slot: u16) {
+        self.push(32 * slot as usize);
+        self.code.push(evm::MLOAD);
+        self.h += 1;
+    }
+    fn push_r(&mut self) {
+        if self.h < 16 {
+            self.code.push(evm::DUP1 + self.h as u8);
+        } else {
+            self.push(0);
+            self.code.push(evm::MLOAD);
+        }
+        self.h += 1;
+    }
+    fn operand(&self, id: u32) -> Option<u16> {
+        match self.p.nodes[id as usize] {
+            K::Slot(x) => Some(self.mem.slot(x)),
+            _ => self.slot_of[id as usize],
+        }
+    }
+    fn emit(&mut self, id: u32) {
+        if let Some(x) = self.operand(id) {
+            self.load(x);
+            return;
+        }
+        match self.p.nodes[id as usize] {
+            K::Slot(_) => unreachable!("slots are operands"),
+            K::Neg(a) => {
+                // (r − a) mod r
+                self.push_r();
+                self.emit(a);
+                self.push_r();
+                self.code.extend_from_slice(&[evm::SUB, evm::MOD]);
+                self.h -= 2;
+            }
+            K::Add(a, b) | K::Mul(a, b) => {
+                let o = if matches!(self.p.nodes[id as usize], K::Add(..)) {
+                    evm::ADDMOD
+                } else {
+                    evm::MULMOD
+                };
+                self.push_r();
+                self.emit(a);
+                self.emit(b);
+                self.code.push(o);
+                self.h -= 2;
+            }
+            K::Sub(a, b) => {
+                // a + (r − b) mod r
+                self.push_r();
+                self.emit(a);
+                self.push_r();
+                self.emit(b);
+                self.code
+                    .extend_from_slice(&[evm::SWAP1, evm::SUB, evm::ADDMOD]);
+                self.h -= 3;
+            }
+        }
+        if self.uses[id as usize] > 1 {
+            let t = self.temp_next;
+            self.temp_next += 1;
+            self.code.push(evm::DUP1);
+            self.push(32 * t as usize);
+            self.code.push(evm::MSTORE);
+            self.slot_of[id as usize] = Some(t);
+        }
+    }
+}
+
+impl Program {
+    /// The program as EVM code (from its `JUMPDEST`): copies its operands from calldata, folds
+    /// every constraint with `y` (`acc = acc·y + c`) and returns `acc` as one word.
+    fn compile_evm(&self, mem: &CalleeMemory) -> Vec<u8> {
+        let mut e = EvmEmitter {
+            p: self,
+            mem,
+            uses: self.uses(),
+            slot_of: vec![None; self.nodes.len()],
+            code: vec![evm::JUMPDEST, evm::PUSH1 + 31],
+            temp_next: mem.moved_to + mem.n_scalars as u16,
+            h: 0,
+        };
+        e.code.extend_from_slice(&r_word());
+        // mem[0] = r (for depths DUP16 cannot reach)
+        e.code.push(evm::DUP1);
+        e.push(0);
+        e.code.push(evm::MSTORE);
+        // the named slots and the artifact's words, then the scalars
+        e.push(mem.head);
+        e.push(0);
+        e.push(0x100);
+        e.code.push(evm::CALLDATACOPY);
+        e.push(32 * mem.n_scalars);
+        e.push(32 * mem.scalars as usize - 0x100);
+        e.push(32 * mem.moved_to as usize);
+        e.code.push(evm::CALLDATACOPY);
+        // acc = 0
+        e.push(0);
+        e.h = 1;
+        for r in &self.roots {
+            // acc·y + c
+            e.push_r();
+            e.push_r();
+            e.code.push(evm::DUP1 + (e.h - 1) as u8);
+            e.h += 1;
+            e.load(slot::Y);
+            e.code.push(evm::MULMOD);
+            e.h -= 2;
+            e.emit(*r);
+            e.code.push(evm::ADDMOD);
+            e.h -= 2;
+            e.code.extend_from_slice(&[evm::SWAP1, evm::POP]);
+            e.h -= 1;
+            debug_assert_eq!(e.h, 1);
+        }
+        // return acc
+        e.push(0);
+        e.code.push(evm::MSTORE);
+        e.push(32);
+        e.push(0);
+        e.code.push(evm::RETURN);
+        e.code
+    }
+}
+
+/// The scalar field's modulus r, big-endian.
+fn r_word() -> [u8; 32] {
+    // r − 1 is the field's −1; r = that + 1 as an integer (no carry out of the low byte: r is odd)
+    let mut w = be((-Fr::ONE).to_repr().as_ref());
+    w[31] += 1;
+    w
+}
+
 /// The artifact's words and streams while it is being laid out.
 struct Layout {
     words: Vec<[u8; 32]>,
@@ -450,8 +695,7 @@ enum Commit {
     H,
 }
 
-/// The artifact for a bundle: the bytes a model's contract carries after its stub.
-pub fn build(b: &Bundle) -> Result<Vec<u8>, ArtifactError> {
+fn build_with(b: &Bundle, form: Option<Form>) -> Result<Vec<u8>, ArtifactError> {
     if b.num_instance_columns != 1
         || b.instance_queries.len() != 1
         || b.instance_queries[0].rotation != 0
@@ -476,15 +720,83 @@ pub fn build(b: &Bundle) -> Result<Vec<u8>, ArtifactError> {
     // The layout depends on the artifact's length (the proof follows it), which depends on
     // the program, which names proof slots: lay out twice, the second time with the length the
     // first found (slots below the proof do not move).
-    let mut art_len = 0usize;
-    for _ in 0..3 {
-        let bytes = lay_out(b, art_len, n_inst, proof_len, p1, scalars, sets, chunk, bf)?;
-        if bytes.len() == art_len {
-            return Ok(bytes);
+    let build_as = |compiled: bool| -> Result<Vec<u8>, ArtifactError> {
+        let mut art_len = 0usize;
+        for _ in 0..3 {
+            let (mut bytes, code) = lay_out(
+                b, art_len, n_inst, proof_len, p1, scalars, sets, chunk, bf, compiled,
+            )?;
+            if bytes.len() == art_len {
+                if let Some(code) = code {
+                    bytes.extend_from_slice(&[0u8; CODE_GAP]);
+                    bytes.extend_from_slice(&code);
+                }
+                return Ok(bytes);
+            }
+            art_len = bytes.len();
         }
-        art_len = bytes.len();
+        unreachable!("the artifact's length is a fixed point after one pass")
+    };
+    match form {
+        Some(Form::Compiled) => build_as(true),
+        Some(Form::Interpreted) => build_as(false),
+        None => {
+            let compiled = build_as(true)?;
+            if STUB_LEN + compiled.len() <= super::contract::MAX_CODE {
+                Ok(compiled)
+            } else {
+                build_as(false)
+            }
+        }
     }
-    unreachable!("the artifact's length is a fixed point after one pass")
+}
+
+/// How the constraint program is carried.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Form {
+    /// as EVM code after the artifact, which the model's contract runs for the verifier
+    /// (≈ 20 gas per operation)
+    Compiled,
+    /// as bytes the verifier interprets (≈ 250 gas per operation, about half the code)
+    Interpreted,
+}
+
+/// The artifact for a bundle: the bytes a model's contract carries after its stub. The
+/// program is compiled to EVM code when the model's contract stays within EIP-170's limit with
+/// it, else interpreted.
+pub fn build(b: &Bundle) -> Result<Vec<u8>, ArtifactError> {
+    build_with(b, None)
+}
+
+/// The artifact with the program in the given form (the contract may then exceed EIP-170's
+/// limit: check it).
+pub fn build_as(b: &Bundle, form: Form) -> Result<Vec<u8>, ArtifactError> {
+    build_with(b, Some(form))
+}
+
+/// Zero bytes between the artifact and the compiled program: no byte of the artifact (data)
+/// can then be read as a `PUSH` whose immediate covers the program's `JUMPDEST`.
+pub const CODE_GAP: usize = 32;
+
+/// The length of the artifact proper (what the verifier copies) within a `.vka`: header word
+/// `LEN`; a compiled program follows it.
+pub fn artifact_len(vka: &[u8]) -> Option<usize> {
+    let w = vka.get(32 * hdr::LEN..32 * hdr::LEN + 32)?;
+    if w[..24].iter().any(|b| *b != 0) {
+        return None;
+    }
+    Some(u64::from_be_bytes(w[24..].try_into().ok()?) as usize)
+}
+
+/// Where a `.vka`'s compiled program starts in its model contract's code (header word `CODE`),
+/// when it has one.
+pub fn code_offset(vka: &[u8]) -> Option<usize> {
+    let w = vka.get(32 * hdr::CODE..32 * hdr::CODE + 32)?;
+    if w[..24].iter().any(|b| *b != 0) {
+        return None;
+    }
+    let v = u64::from_be_bytes(w[24..].try_into().ok()?) as usize;
+    (v != 0).then_some(v)
 }
 
 #[allow(clippy::too_many_arguments)]
@@ -498,7 +810,8 @@ fn lay_out(
     sets: usize,
     chunk: usize,
     bf: i32,
-) -> Result<Vec<u8>, ArtifactError> {
+    compiled: bool,
+) -> Result<(Vec<u8>, Option<Vec<u8>>), ArtifactError> {
     let n_adv = b.num_advice_columns as usize;
     let n_lk = b.lookups.len();
     let qdeg = b.quotient_degree as usize;
@@ -775,9 +1088,27 @@ fn lay_out(
     let mut bytes: Vec<u8> = Vec::new();
     let plan_ptr = lay.words.len() * 32;
     let mut tail: Vec<u8> = plan.iter().flat_map(|v| v.to_be_bytes()).collect();
-    let prog_ptr = plan_ptr + tail.len();
-    let code = prog.compile((work_end / 32) as u16);
-    tail.extend_from_slice(&code.code);
+    let (prog_ptr, prog_len, stack_words, temps, evm_code) = if compiled {
+        let words = lay.words.len() * 32;
+        let mem = CalleeMemory {
+            head: (ART - 0x100) + words,
+            scalars: pslot(scal),
+            n_scalars,
+            moved_to: ((ART + words) / 32) as u16,
+        };
+        (0, 0, 0, 0, Some(prog.compile_evm(&mem)))
+    } else {
+        let code = prog.compile((work_end / 32) as u16);
+        let at = plan_ptr + tail.len();
+        tail.extend_from_slice(&code.code);
+        (
+            at,
+            code.code.len(),
+            code.temps + code.max_depth + 1,
+            code.temps,
+            None,
+        )
+    };
     let total = lay.words.len() * 32 + tail.len();
     let n = 1u64 << b.k;
     let h = &mut lay.words;
@@ -825,15 +1156,20 @@ fn lay_out(
     h[hdr::ROT_PTR] = u256(rot_ptr);
     h[hdr::PLAN_PTR] = u256(plan_ptr);
     h[hdr::PROG_PTR] = u256(prog_ptr);
-    h[hdr::PROG_LEN] = u256(code.code.len());
-    h[hdr::STACK_WORDS] = u256(code.temps + code.max_depth + 1);
-    h[hdr::TEMPS] = u256(code.temps);
+    h[hdr::PROG_LEN] = u256(prog_len);
+    h[hdr::STACK_WORDS] = u256(stack_words);
+    h[hdr::TEMPS] = u256(temps);
     h[hdr::FINGERPRINT] = b.fingerprint_bytes();
+    h[hdr::CODE] = u256(if compiled {
+        STUB_LEN + total + CODE_GAP
+    } else {
+        0
+    });
     for w in &lay.words {
         bytes.extend_from_slice(w);
     }
     bytes.extend_from_slice(&tail);
-    Ok(bytes)
+    Ok((bytes, evm_code))
 }
 
 /// The terms of the verifier's one multi-scalar multiplication for this bundle's circuit (each

@@ -1,6 +1,6 @@
 //! The contracts' code: the reusable verifier's golden creation bytecode (compiled from
 //! `contracts/ZkonnxVerifier.sol` by `scripts/solc.mjs`; `.ci` checks it is what solc makes of
-//! the source), and a model's contract, assembled here without a compiler: a 60-byte stub that
+//! the source), and a model's contract, assembled here without a compiler: an 87-byte stub that
 //! forwards its calldata, with its own address appended, to the verifier by `STATICCALL` and
 //! returns (or reverts with) the verifier's answer, followed by the model's artifact, which the
 //! verifier reads with `EXTCODECOPY`.
@@ -12,9 +12,6 @@ pub const VERIFIER_SOL: &str = include_str!("../../contracts/ZkonnxVerifier.sol"
 /// Its ABI (the model contracts have the same).
 pub const VERIFIER_ABI: &str = include_str!("../../contracts/ZkonnxVerifier.abi.json");
 
-/// The stub's length: the artifact starts at this offset of a model contract's code.
-pub const STUB_LEN: usize = 60;
-
 /// The verifier's creation bytecode.
 pub fn verifier_initcode() -> Vec<u8> {
     let h = VERIFIER_HEX.trim();
@@ -23,33 +20,79 @@ pub fn verifier_initcode() -> Vec<u8> {
         .collect()
 }
 
-/// The stub calling `verifier`.
-pub fn stub(verifier: &[u8; 20]) -> Vec<u8> {
-    let mut c = vec![
-        0x36, 0x60, 0x00, 0x60, 0x00, 0x37, // calldatacopy(0, 0, calldatasize)
-        0x30, 0x36, 0x52, // mstore(calldatasize, address)
-        0x60, 0x00, 0x60, 0x00, // retSize, retOffset
-        0x36, 0x60, 0x20, 0x01, // argsSize = calldatasize + 32
-        0x60, 0x00, // argsOffset
-        0x73, // push20 verifier
-    ];
+/// The stub's length: the artifact starts at this offset of a model contract's code.
+pub const STUB_LEN: usize = 87;
+/// The stub's `ok` label: returns what the verifier returned.
+const STUB_OK: usize = 82;
+
+/// The stub calling `verifier`; `program`: where the model's compiled constraint program
+/// starts (its `JUMPDEST`), which runs when the caller is the verifier itself (the verifier
+/// calls the model to evaluate its constraints).
+pub fn stub(verifier: &[u8; 20], program: Option<usize>) -> Vec<u8> {
+    let target = program.unwrap_or(STUB_OK);
+    let target = u16::try_from(target).expect("code offsets are below 64 KiB");
+    let mut c = vec![0x33, 0x73]; // caller, push20 verifier
     c.extend_from_slice(verifier);
     c.extend_from_slice(&[
-        0x5a, 0xfa, // staticcall(gas, verifier, 0, size + 32, 0, 0)
-        0x3d, 0x60, 0x00, 0x60, 0x00, 0x3e, // returndatacopy(0, 0, returndatasize)
-        0x60, 0x37, 0x57, // jumpi(ok, success)
-        0x3d, 0x60, 0x00, 0xfd, // revert(0, returndatasize)
-        0x5b, 0x3d, 0x60, 0x00, 0xf3, // ok: return(0, returndatasize)
+        0x14, // eq
+        0x61,
+        (target >> 8) as u8,
+        target as u8, // push2 program
+        0x57,         // jumpi: the verifier evaluating the constraints
+        0x36,
+        0x60,
+        0x00,
+        0x60,
+        0x00,
+        0x37, // calldatacopy(0, 0, calldatasize)
+        0x30,
+        0x36,
+        0x52, // mstore(calldatasize, address)
+        0x60,
+        0x00,
+        0x60,
+        0x00, // retSize, retOffset
+        0x36,
+        0x60,
+        0x20,
+        0x01, // argsSize = calldatasize + 32
+        0x60,
+        0x00, // argsOffset
+        0x73, // push20 verifier
+    ]);
+    c.extend_from_slice(verifier);
+    c.extend_from_slice(&[
+        0x5a,
+        0xfa, // staticcall(gas, verifier, 0, size + 32, 0, 0)
+        0x3d,
+        0x60,
+        0x00,
+        0x60,
+        0x00,
+        0x3e, // returndatacopy(0, 0, returndatasize)
+        0x60,
+        STUB_OK as u8,
+        0x57, // jumpi(ok, success)
+        0x3d,
+        0x60,
+        0x00,
+        0xfd, // revert(0, returndatasize)
+        0x5b,
+        0x3d,
+        0x60,
+        0x00,
+        0xf3, // ok: return(0, returndatasize)
     ]);
     debug_assert_eq!(c.len(), STUB_LEN);
-    debug_assert_eq!(c[0x37], 0x5b);
+    debug_assert_eq!(c[STUB_OK], 0x5b);
     c
 }
 
-/// A model contract's runtime code: the stub, then the artifact.
-pub fn model_code(verifier: &[u8; 20], artifact: &[u8]) -> Vec<u8> {
-    let mut c = stub(verifier);
-    c.extend_from_slice(artifact);
+/// A model contract's runtime code: the stub, then the artifact (`.vka`: with its compiled
+/// program, when it has one).
+pub fn model_code(verifier: &[u8; 20], vka: &[u8]) -> Vec<u8> {
+    let mut c = stub(verifier, super::artifact::code_offset(vka));
+    c.extend_from_slice(vka);
     c
 }
 

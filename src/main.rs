@@ -335,9 +335,11 @@ enum Cmd {
         /// hashed, fixed or private (private: the weights are NOT bound)
         #[arg(long, default_value = "hashed")]
         param_visibility: Visibility,
-        /// product lanes per row of the dot-product gate
-        #[arg(short = 'N', long, default_value_t = 2)]
-        num_inner_cols: usize,
+        /// lanes per row (num_inner_cols) for calibration to choose from, e.g. `2` (default:
+        /// 1,2,4,8,16, the cheapest to prove). Fewer lanes mean fewer columns: smaller proofs
+        /// and less gas on chain (docs/onchain.md), for a taller circuit
+        #[arg(short = 'N', long, value_delimiter = ',')]
+        num_inner_cols: Option<Vec<usize>>,
     },
     /// The EVM verifier: the reusable verifier's Solidity source and ABI, and the model's
     /// verifying-key artifact (.vka) beside them
@@ -1111,8 +1113,11 @@ fn e2e(
     iv: Visibility,
     ov: Visibility,
     pv: Visibility,
-    lanes: usize,
+    lanes: Option<Vec<usize>>,
 ) -> Res<()> {
+    if let Some(l) = lanes.iter().flatten().find(|l| !(1..=16).contains(*l)) {
+        return Err(format!("--num-inner-cols: {l} is outside 1..=16"));
+    }
     let name = dir
         .file_name()
         .map(|s| s.to_string_lossy().into_owned())
@@ -1152,7 +1157,6 @@ fn e2e(
         input_visibility: iv,
         output_visibility: ov,
         param_visibility: pv,
-        num_inner_cols: lanes,
         ..RunArgs::default()
     };
     let s = pipeline::gen_settings(&onnx, ra).map_err(e)?;
@@ -1164,6 +1168,7 @@ fn e2e(
         &calib,
         &CalibrateOptions {
             target,
+            lanes,
             ..Default::default()
         },
     )
@@ -1173,9 +1178,10 @@ fn e2e(
         "calibrate-settings",
         t,
         format!(
-            "scale {}, lookup range ±{}, logrows {}, rows {}",
+            "scale {}, lookup range ±{}, lanes {}, logrows {}, rows {}",
             s.run_args.input_scale,
             s.run_args.range_half(),
+            s.run_args.num_inner_cols,
             s.run_args.logrows,
             s.num_rows
         ),

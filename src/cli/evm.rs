@@ -48,9 +48,12 @@ impl KeysArgs {
     fn artifact(&self) -> Res<Vec<u8>> {
         let b = self.bundle()?;
         let art = artifact::build(&b).map_err(|e| e.to_string())?;
+        let terms = artifact::msm_terms(&b);
         println!(
-            "opening MSM      {} terms (an ecMul and an ecAdd each on chain)",
-            artifact::msm_terms(&b)
+            "opening MSM      {terms} terms (an ecMul and an ecAdd each on chain: {:.2} M gas of \
+             precompiles; a narrower circuit, `e2e -N 1,2` or `calibrate-settings --lanes 1,2`, \
+             has fewer)",
+            (terms * 6150) as f64 / 1e6
         );
         println!(
             "constraints      {}",

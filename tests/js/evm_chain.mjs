@@ -5,7 +5,9 @@
 //     contract per model) → `verify-evm`, and
 //   - `zkonnx/verifier`'s encodeCalldata + a viem eth_call to the model's contract;
 // a moved public output is refused by both; every model contract's code is within EIP-170's
-// 24,576 bytes. Gas per verification goes to target/evm/gas.json (and the table printed).
+// 24,576 bytes. The CLI's and the Node proof use the on-chain profile (e2e --num-inner-cols 1,2),
+// the browser's the default calibration (gas_browser: the default circuit's cost). Gas per
+// verification goes to target/evm/gas.json (and the table printed).
 // Usage: node tests/js/evm_chain.mjs MODEL_DIR [...]   (each holding network.onnx and input.json)
 import assert from 'node:assert';
 import fs from 'node:fs';
@@ -78,7 +80,9 @@ try {
     const name = path.basename(dir);
     const work = path.join(root, 'target/evm', name);
     fs.rmSync(work, { recursive: true, force: true });
-    cli(['e2e', dir, '--work-dir', work]);
+    // the on-chain profile: calibration keeps to 1 or 2 lanes (fewer columns, fewer MSM terms);
+    // the browser's proof below rests on the default calibration's keys (browser_proofs)
+    cli(['e2e', dir, '--work-dir', work, '--num-inner-cols', '1,2']);
     const json = (f) => JSON.parse(fs.readFileSync(path.join(work, f), 'utf8'));
     const settings = json('settings.json');
     const srs = new Uint8Array(fs.readFileSync(path.join(work, `kzg${settings.run_args.logrows}.srs`)));
@@ -144,7 +148,8 @@ try {
     const msmGas = terms * 6150;
     const rest = gasCli - 21000 - calldataGas - msmGas - 113000;
     const ezklEstimate = 21000 + calldataGas + 45100 + 34000 * 2 + 6350 * (terms - 2);
-    rows.push({ model: name, logrows: settings.run_args.logrows, contract_bytes: size, proof_bytes: proofBytes,
+    rows.push({ model: name, lanes: settings.run_args.num_inner_cols, logrows: settings.run_args.logrows,
+      contract_bytes: size, proof_bytes: proofBytes,
       public_values: proofs.cli.instances[0].length, msm_terms: terms, gas_verify_evm: gasCli,
       gas_calldata: calldataGas, gas_msm: msmGas, gas_pairing: 113000, gas_rest: rest, ezkl_estimate: ezklEstimate,
       ...Object.fromEntries(Object.entries(gas).map(([k, g]) => [`gas_${k}`, g])) });

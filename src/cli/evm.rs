@@ -2,9 +2,9 @@
 //! `deploy-evm`, `register-vka`, `encode-evm-calldata`, `verify-evm`. zkonnx's design
 //! (`zkonnx::evm`): ONE reusable verifier contract per chain (its Solidity source is what
 //! `create-evm-verifier` writes; its bytecode ships inside zkonnx, so deploying needs no
-//! compiler) and, per model, a contract holding the model's verifying-key artifact (`.vka`)
-//! behind a 60-byte stub; the model's contract is the address dApps call with
-//! `verifyProof(bytes proof, uint256[] instances)`.
+//! compiler) and, per model, a contract holding the model's verifying-key artifact (`.vka`,
+//! with its compiled constraint program) behind an 87-byte stub; the model's contract is the
+//! address dApps call with `verifyProof(bytes proof, uint256[] instances)`.
 
 use clap::Args;
 use std::path::{Path, PathBuf};

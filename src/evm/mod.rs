@@ -1,7 +1,8 @@
 //! On chain: zkonnx proofs verified by a smart contract. One reusable verifier per chain
 //! (`contracts/ZkonnxVerifier.sol`, its golden bytecode built by npm's `solc`:
-//! `scripts/solc.mjs`) and, per model, a contract holding a 60-byte stub and the model's
-//! verifying-key artifact; the model contract is the address dApps call:
+//! `scripts/solc.mjs`) and, per model, a contract holding an 87-byte stub, the model's
+//! verifying-key artifact and its constraint program compiled to EVM code (which the verifier
+//! calls back to run); the model contract is the address dApps call:
 //! `verifyProof(bytes proof, uint256[] instances) returns (bool)`.
 //!
 //! - [`artifact`]: a verification bundle compiled into what the contract reads.

@@ -427,6 +427,8 @@ contract ZkonnxVerifier {
                         coef := mulmod(coef, mload(0x200), r)
                     }
                 }
+                // 1: the identity (a fixed column of zeros): no term
+                case 1 {}
                 default {
                     let pp := shl(5, ptSlot)
                     msmAdd(mload(pp), mload(add(pp, 32)), coef)

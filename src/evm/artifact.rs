@@ -17,12 +17,16 @@
 //! **The constraint program** evaluates, at the challenge `x`, every constraint the light
 //! verifier evaluates (`verifier::plonk`: the gates, the permutation's and the lookups'
 //! constraints, in that order) and folds them with `y` (Horner: `acc = acc·y + c`). It is a
-//! stack machine with a top-of-stack register; opcodes: [`op`].
+//! stack machine with a top-of-stack register (opcodes: [`op`]), which the verifier interprets,
+//! or, when the model's contract stays within EIP-170's limit with it, straight-line EVM code
+//! after the artifact that the model's contract runs when the verifier calls it
+//! ([`Form::Compiled`], `compile_evm`).
 //!
 //! **The opening plan** lists SHPLONK's rotation sets in the light verifier's order
 //! (`verifier::shplonk`): per set its points (indices into the ω^rot list) and its commitments
 //! in order, each as the slot of its point's `x` (0: the quotient `h`, a combination of the
-//! proof's `h` pieces) and the slots of its evaluations at each point of the set.
+//! proof's `h` pieces; 1: the identity, a fixed column of zeros, which adds no MSM term) and the
+//! slots of its evaluations at each point of the set.
 
 use crate::verifier::bundle::{Bundle, ColumnKind};
 use crate::verifier::expr::Expr;
@@ -30,6 +34,7 @@ use crate::verifier::plonk::proof_shape;
 use crate::verifier::transcript::be;
 use bn254::bn256::{Fr, G1Affine, G2Affine};
 use bn254::ff::{Field, PrimeField};
+use bn254::group::prime::PrimeCurveAffine;
 use bn254::CurveAffine;
 
 /// The artifact's format (header word 0's low byte; its high bytes spell "ZKONNX-VKA").
@@ -693,6 +698,8 @@ enum Commit {
     Point(u16),
     /// the quotient: Σ xⁿⁱ·hᵢ over the proof's h pieces
     H,
+    /// the identity (fixed column `i` is all zeros): no MSM term
+    Zero(usize),
 }
 
 fn build_with(b: &Bundle, form: Option<Form>) -> Result<Vec<u8>, ArtifactError> {
@@ -981,7 +988,20 @@ fn lay_out(
     }
 
     // vk points
-    let fixed_pt: Vec<u16> = b.fixed_commitments.iter().map(|p| lay.g1(p)).collect();
+    // a fixed column of zeros commits to the identity: its MSM term is the identity too, so it
+    // has no point and no term (its evaluation still enters the opening through r(u))
+    let fixed_pt: Vec<Commit> = b
+        .fixed_commitments
+        .iter()
+        .enumerate()
+        .map(|(i, p)| {
+            if bool::from(p.is_identity()) {
+                Commit::Zero(i)
+            } else {
+                Commit::Point(lay.g1(p))
+            }
+        })
+        .collect();
     let sigma_pt: Vec<u16> = b
         .permutation_commitments
         .iter()
@@ -1018,7 +1038,7 @@ fn lay_out(
         queries.push((z, 1, e[1]));
     }
     for (q, e) in b.fixed_queries.iter().zip(&fixed_ev) {
-        queries.push((Commit::Point(fixed_pt[q.column as usize]), q.rotation, *e));
+        queries.push((fixed_pt[q.column as usize], q.rotation, *e));
     }
     for (p, e) in sigma_pt.iter().zip(&sigma_ev) {
         queries.push((Commit::Point(*p), 0, *e));
@@ -1069,6 +1089,7 @@ fn lay_out(
             plan.push(match c {
                 Commit::Point(x) => *x,
                 Commit::H => 0,
+                Commit::Zero(_) => 1,
             });
             for r in rs {
                 plan.push(eval_of(*c, *r));
@@ -1175,13 +1196,16 @@ fn lay_out(
 /// The terms of the verifier's one multi-scalar multiplication for this bundle's circuit (each
 /// an `ecMul` and an `ecAdd` on chain): every commitment of the opening (advice, permutation
 /// products, the lookups' three each, fixed, permutation σ, the quotient's pieces, the random
-/// polynomial) plus G1, h1 and h2.
+/// polynomial; no fixed column of zeros, whose commitment is the identity) plus G1, h1 and h2.
 pub fn msm_terms(b: &Bundle) -> usize {
     let sets = b.permutation.len().div_ceil((b.cs_degree - 2) as usize);
     b.num_advice_columns as usize
         + sets
         + 3 * b.lookups.len()
-        + b.fixed_commitments.len()
+        + b.fixed_commitments
+            .iter()
+            .filter(|p| !bool::from(p.is_identity()))
+            .count()
         + b.permutation_commitments.len()
         + b.quotient_degree as usize
         + 1

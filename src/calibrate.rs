@@ -80,6 +80,10 @@ pub struct Candidate {
     pub logrows: u32,
     /// Max |dequantized - float| over every output of every sample.
     pub max_error: f64,
+    /// The error bound `max_error` is held to (`tolerance · max(1, |output|)`, resources).
+    pub error_bound: f64,
+    /// Whether calibration chose this one.
+    pub chosen: bool,
     pub settings: Settings,
 }
 
@@ -98,9 +102,10 @@ pub fn samples(data: &InputData, input_lens: &[usize]) -> Result<Vec<Vec<Vec<f64
     };
     if data.input_data.len() != input_lens.len() {
         return Err(bad(format!(
-            "{} inputs, the model has {}",
+            "{} inputs, the model has {}: {}",
             data.input_data.len(),
-            input_lens.len()
+            input_lens.len(),
+            crate::formats::INPUT_DATA_SHAPE
         )));
     }
     let mut n = None;
@@ -181,30 +186,38 @@ pub fn calibrate(
             }
         }
     }
+    let tol = opts.tolerance * out_mag;
+    for c in &mut cands {
+        c.error_bound = tol;
+    }
     let best = match opts.target {
-        Target::Resources => {
-            let tol = opts.tolerance * out_mag;
-            cands
-                .iter()
-                .filter(|c| c.max_error <= tol)
-                .min_by(|a, b| {
-                    a.cost
-                        .total_cmp(&b.cost)
-                        .then(a.max_error.total_cmp(&b.max_error))
-                })
-                .or_else(|| {
-                    cands
-                        .iter()
-                        .min_by(|a, b| a.max_error.total_cmp(&b.max_error))
-                })
-        }
+        Target::Resources => cands
+            .iter()
+            .enumerate()
+            .filter(|(_, c)| c.max_error <= tol)
+            .min_by(|(_, a), (_, b)| {
+                a.cost
+                    .total_cmp(&b.cost)
+                    .then(a.max_error.total_cmp(&b.max_error))
+            })
+            .or_else(|| {
+                cands
+                    .iter()
+                    .enumerate()
+                    .min_by(|(_, a), (_, b)| a.max_error.total_cmp(&b.max_error))
+            }),
         Target::Accuracy => cands
             .iter()
-            .filter(|c| c.table_shift == 0)
-            .max_by_key(|c| c.scale),
-    };
+            .enumerate()
+            .filter(|(_, c)| c.table_shift == 0)
+            .max_by_key(|(_, c)| c.scale),
+    }
+    .map(|(i, _)| i);
     match best {
-        Some(c) => Ok((c.settings.clone(), cands.clone())),
+        Some(i) => {
+            cands[i].chosen = true;
+            Ok((cands[i].settings.clone(), cands))
+        }
         None => Err(last_err.unwrap_or_else(|| {
             SettingsError::Invalid {
                 field: "logrows",
@@ -382,6 +395,8 @@ fn candidate(
         cost,
         logrows: k,
         max_error,
+        error_bound: f64::INFINITY,
+        chosen: false,
         settings: st,
     }))
 }

@@ -22,6 +22,11 @@ pub enum FormatError {
     Invalid { file: &'static str, msg: String },
 }
 
+/// How `input_data` is shaped, for the errors that find it shaped otherwise.
+pub const INPUT_DATA_SHAPE: &str = "`input_data` holds one list per model input, each that \
+     input's values flattened; several samples of one input go back to back in its one list \
+     (not as more lists)";
+
 impl InputData {
     pub fn from_json(b: &[u8]) -> Result<Self, FormatError> {
         // parse through Value so that non-numbers ("NaN" strings, nulls) get a precise message

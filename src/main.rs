@@ -34,7 +34,8 @@ use zkonnx::settings::{CheckMode, RunArgs, Settings, Visibility};
         7. mock                check the witness against the circuit (optional)\n  \
         8. prove               witness.json + pk.key + SRS -> proof.json\n  \
         9. verify              proof.json + vk.key + settings.json + SRS (or the bundle)\n\n\
-        `zkonnx e2e DIR` runs every step on DIR/network.onnx and DIR/input.json."
+        `zkonnx e2e DIR` runs every step on DIR/network.onnx and DIR/input.json.\n\
+        ezkl's flags that zkonnx has no use for are accepted and ignored (left out of --help)."
 )]
 struct Cli {
     #[command(subcommand)]
@@ -50,10 +51,10 @@ struct RunArgsFlags {
     #[arg(long, default_value_t = 7)]
     param_scale: u32,
     /// accepted for ezkl compatibility; zkonnx rescales every product to the input scale
-    #[arg(long)]
+    #[arg(hide = true, long)]
     rebase_scale: Option<u32>,
     /// accepted for ezkl compatibility (rescaling happens after every multiplication)
-    #[arg(long, default_value_t = 1)]
+    #[arg(hide = true, long, default_value_t = 1)]
     scale_rebase_multiplier: u32,
     /// [lo, hi): the domain of the lookup tables and of every range check, lo->hi
     #[arg(
@@ -87,10 +88,10 @@ struct RunArgsFlags {
     #[arg(long, default_value = "unsafe")]
     check_mode: String,
     /// accepted for ezkl compatibility (zkonnx range-checks with lookups)
-    #[arg(long, default_value_t = 16384)]
+    #[arg(hide = true, long, default_value_t = 16384)]
     decomp_base: usize,
     /// accepted for ezkl compatibility (zkonnx range-checks with lookups)
-    #[arg(long, default_value_t = 2)]
+    #[arg(hide = true, long, default_value_t = 2)]
     decomp_legs: usize,
 }
 
@@ -130,7 +131,7 @@ enum Cmd {
         #[arg(long, value_delimiter = ',')]
         scales: Option<Vec<u32>>,
         /// accepted for ezkl compatibility (zkonnx rebases every product to the input scale)
-        #[arg(long, value_delimiter = ',')]
+        #[arg(hide = true, long, value_delimiter = ',')]
         scale_rebase_multiplier: Option<Vec<u32>>,
         /// the largest logrows calibration may choose (default: 22)
         #[arg(long)]
@@ -143,7 +144,7 @@ enum Cmd {
         #[arg(long, default_value_t = 2.5e-4)]
         tolerance: f64,
         /// accepted for ezkl compatibility (ignored)
-        #[arg(long)]
+        #[arg(hide = true, long)]
         only_range_check_rebase: Option<bool>,
     },
     /// Quantize the model into a compiled circuit
@@ -215,10 +216,10 @@ enum Cmd {
         #[arg(long)]
         bundle_path: Option<PathBuf>,
         /// accepted for ezkl compatibility (keys do not depend on a witness)
-        #[arg(short = 'W', long)]
+        #[arg(hide = true, short = 'W', long)]
         witness: Option<PathBuf>,
         /// accepted for ezkl compatibility (ignored)
-        #[arg(long)]
+        #[arg(hide = true, long)]
         disable_selector_compression: bool,
     },
     /// Run the quantized model on input.json
@@ -233,10 +234,10 @@ enum Cmd {
         #[arg(short = 'O', long, default_value = "witness.json")]
         output: PathBuf,
         /// accepted for ezkl compatibility (the witness does not need the vk)
-        #[arg(short = 'V', long)]
+        #[arg(hide = true, short = 'V', long)]
         vk_path: Option<PathBuf>,
         /// accepted for ezkl compatibility (the witness does not need the SRS)
-        #[arg(short = 'P', long)]
+        #[arg(hide = true, short = 'P', long)]
         srs_path: Option<PathBuf>,
         /// salts of hashed inputs (0x…, one per input tensor, comma separated); default unsalted
         #[arg(long, value_delimiter = ',')]
@@ -287,13 +288,13 @@ enum Cmd {
         #[arg(long, default_value = "vk.key")]
         vk_path: PathBuf,
         /// the SRS (with settings and vk); not needed with --bundle-path
-        #[arg(long, required_unless_present = "bundle_path")]
+        #[arg(long)]
         srs_path: Option<PathBuf>,
         /// verify with the light verifier against this bundle (written by setup) instead
         #[arg(long, conflicts_with = "srs_path")]
         bundle_path: Option<PathBuf>,
         /// accepted for ezkl compatibility (a larger SRS is always reduced to the circuit's k)
-        #[arg(long)]
+        #[arg(hide = true, long)]
         reduced_srs: bool,
         /// fail unless the proof is of this model (0x… from `zkonnx commit`: the circuit, its
         /// keys and SRS, and the params commitment)
@@ -708,17 +709,39 @@ fn run(cmd: Cmd) -> Res<()> {
             };
             let (best, cands) =
                 calibrate::calibrate(&read(&model)?, &s, &input_file(&data)?, &opts).map_err(e)?;
+            eprintln!(
+                "    scale  lookup range  table scale  table rows  lanes  logrows  max error vs float"
+            );
             for c in &cands {
                 eprintln!(
-                    "  scale {:>2}: lookup range ±{:<8} tables at scale {:>2} ({:>6} rows)  lanes {:>2}  logrows {:>2}  max error vs float {:.2e}",
+                    "  {} {:>5}  ±{:<11}  {:>11}  {:>10}  {:>5}  {:>7}  {:.2e}{}",
+                    if c.chosen { '*' } else { ' ' },
                     c.scale,
                     c.range_half,
                     c.scale - c.table_shift,
                     c.table_rows,
                     c.lanes,
                     c.logrows,
-                    c.max_error
+                    c.max_error,
+                    if c.max_error <= c.error_bound {
+                        ""
+                    } else {
+                        "  (over the bound)"
+                    }
                 );
+            }
+            if let Some(c) = cands.iter().find(|c| c.chosen) {
+                match target {
+                    Target::Resources if c.max_error <= c.error_bound => eprintln!(
+                        "* chosen: the cheapest to prove with max error ≤ {:.2e} (--tolerance {tolerance} × max(1, |output|))",
+                        c.error_bound
+                    ),
+                    Target::Resources => eprintln!(
+                        "* chosen: no candidate kept max error ≤ {:.2e} (--tolerance {tolerance} × max(1, |output|)): the most accurate",
+                        c.error_bound
+                    ),
+                    Target::Accuracy => eprintln!("* chosen: the largest scale (--target accuracy)"),
+                }
             }
             warn_commitment_change(&model, &s, &best);
             write(&settings_path, &best.to_json())?;

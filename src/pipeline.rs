@@ -355,9 +355,14 @@ fn int_rows(rows: &[Vec<i64>]) -> Vec<Vec<String>> {
 pub fn quantize_input(model: &Compiled, data: &InputData) -> Result<Vec<Vec<i64>>> {
     let q = &model.graph;
     if data.input_data.len() != q.inputs.len() {
-        return Err(crate::graph::GraphError::InputCount {
-            expected: q.inputs.len(),
-            got: data.input_data.len(),
+        return Err(crate::formats::FormatError::Invalid {
+            file: "input.json",
+            msg: format!(
+                "expected {} input tensor(s), got {}: {}",
+                q.inputs.len(),
+                data.input_data.len(),
+                crate::formats::INPUT_DATA_SHAPE
+            ),
         }
         .into());
     }

@@ -93,7 +93,7 @@ pub struct CreateVerifier {
     #[arg(long)]
     vka_path: Option<PathBuf>,
     /// accepted for ezkl compatibility: zkonnx's verifier is always the reusable one
-    #[arg(long)]
+    #[arg(hide = true, long)]
     reusable: bool,
 }
 

@@ -630,6 +630,16 @@ fn print_report(r: &pipeline::Report, pinned: zkonnx::verifier::trust::Pinning) 
     for (t, d) in &r.public {
         seen[t.role as usize] = true;
         match d {
+            // at scale 2^0 (labels, indices, counts) the values are the integers themselves
+            Decoded::Values(v) if t.scale == 0 => {
+                let ints: Vec<String> = v.iter().map(|q| q.to_string()).collect();
+                println!(
+                    "{:<10} public {:?} (integers): [{}]",
+                    name(t.role, t.index),
+                    t.shape,
+                    ints.join(", ")
+                );
+            }
             Decoded::Values(v) => {
                 let f: Vec<f64> = v.iter().map(|&q| t.dequantize(q)).collect();
                 println!(

@@ -109,7 +109,14 @@ try {
   const { trustText } = await import(pathToFileURL(path.join(root, 'pkg/npm/verifier/node.js')).href);
   assert.strictEqual(await text(page, '#publish'), trustText().publish);
   assert.strictEqual(await text(page, '#model_id'), r.modelId);
-  assert.match(await page.$eval('#verify_link', (a) => a.href), new RegExp(`verify\\.html\\?model=${r.modelId}$`));
+  // the verify link carries this proof, its bundle and the model ID (blob URLs: a new tab)
+  const href = await page.$eval('#verify_link', (a) => a.href);
+  assert.match(href, new RegExp(`verify\\.html\\?proof=blob[^&]+&bundle=blob[^&]+&model=${r.modelId}$`));
+  const [linked] = await Promise.all([page.context().waitForEvent('page'), page.click('#verify_link')]);
+  await linked.waitForFunction(() => window.__zkonnxVerify, null, { timeout: 60_000 });
+  assert.strictEqual(await linked.evaluate(() => window.__zkonnxVerify.pinned), 'model', 'the linked verify page pins the model ID');
+  assert.match(await text(linked, '#verdict'), /✔ VALID/);
+  await linked.close();
 
   // 2. again: keys from IndexedDB (calibrate + setup cached); cancel during `prove`
   await page.evaluate(() => { window.__zkonnxResult = undefined; });
@@ -172,6 +179,10 @@ try {
     assert.match(await text(v, '#pinned'), /the model ID matches/);
     assert.strictEqual(await text(v, '#model_id'), r.modelId);
     assert.match(await text(v, '#meaning'), /params hashed/);
+    // the verdict and outputs first; the public inputs (784 pixels) folded under a summary
+    assert.match(await text(v, '#inputs_summary'), /^public inputs: 784 values/);
+    assert.strictEqual(await v.$eval('#inputs_box', (d) => d.open), false);
+    assert.strictEqual(await v.$$eval('#outputs tr', (rows) => rows.length), 1 + 10, 'the table under the verdict holds the 10 outputs');
     await v.screenshot({ path: path.join(shots, 'verify.png'), fullPage: true });
     const bad = structuredClone(r.proof);
     const last = bad.instances[0].length - 1; // a public output (row 0 is the layout digest)

@@ -222,14 +222,16 @@ function showResult(m) {
   $('fingerprint').textContent = fingerprint(m.keys.bundle);
   $('commitment_line').classList.toggle('hidden', !m.commitment);
   $('commitment').textContent = m.commitment ?? '';
-  // the verify page, with the model ID to pin (the proof and bundle are dropped there)
-  $('verify_link').href = `./verify.html?model=${m.modelId}`;
   $('prove_srs').innerHTML = inspect(m.proof, m.keys.bundle).devSrs
     ? '<span class="unsafe">UNSAFE development SRS: anyone can forge proofs for these keys. Use a ceremony SRS for real proofs.</span>'
     : '';
-  const link = (id, bytes, type) => { $(id).href = URL.createObjectURL(new Blob([bytes], { type })); };
-  link('dl_proof', JSON.stringify(m.proof), 'application/json');
-  link('dl_bundle', m.keys.bundle, 'application/octet-stream');
+  const link = (id, bytes, type) => { $(id).href = URL.createObjectURL(new Blob([bytes], { type })); return $(id).href; };
+  const proofUrl = link('dl_proof', JSON.stringify(m.proof), 'application/json');
+  const bundleUrl = link('dl_bundle', m.keys.bundle, 'application/octet-stream');
+  // the verify page with this proof, its bundle and the model ID to pin (blob URLs live as long
+  // as this page: the link opens a new tab)
+  const enc = encodeURIComponent;
+  $('verify_link').href = `./verify.html?proof=${enc(proofUrl)}&bundle=${enc(bundleUrl)}&model=${m.modelId}`;
   window.__zkonnxResult = { proof: m.proof, bundle: Array.from(m.keys.bundle), outputs: m.outputs, floats: m.floats, commitment: m.commitment, modelId: m.modelId };
 }
 

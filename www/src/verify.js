@@ -51,13 +51,15 @@ function check() {
     // how much of the model was pinned, in the verifier module's words (the CLI's)
     $('pinned').textContent = r.statement ? (r.pinned === 'model' ? '✔ ' : '⚠ ') + r.statement : (r.mismatch ?? '');
     $('pinned').className = r.pinned === 'model' ? 'ok' : 'unsafe';
-    const rows = [];
-    if (r.valid) {
-      for (const [kind, ts] of [['input', info.inputs], ['output', info.outputs]]) {
-        ts.forEach((vals, i) => vals.forEach((v, j) => rows.push(`<tr><td>public ${kind} ${i}[${j}]</td><td>${v.toPrecision(6)}</td></tr>`)));
-      }
-    }
-    $('outputs').innerHTML = !r.valid ? '' : rows.length ? '<tr><th></th><th>value</th></tr>' + rows.join('') : '<tr><td>no public values</td></tr>';
+    // the outputs under the verdict; the public inputs (an image: thousands of values) folded
+    const rowsOf = (kind, ts) => ts.flatMap((vals, i) => vals.map((v, j) => `<tr><td>public ${kind} ${i}[${j}]</td><td>${v.toPrecision(6)}</td></tr>`));
+    const outRows = r.valid ? rowsOf('output', info.outputs) : [];
+    const inRows = r.valid ? rowsOf('input', info.inputs) : [];
+    $('outputs').innerHTML = !r.valid ? '' : outRows.length ? '<tr><th></th><th>value</th></tr>' + outRows.join('')
+      : `<tr><td>no public outputs</td></tr>`;
+    $('inputs').innerHTML = inRows.length ? '<tr><th></th><th>value</th></tr>' + inRows.join('') : '';
+    $('inputs_summary').textContent = `public inputs: ${inRows.length} value${inRows.length === 1 ? '' : 's'} (show)`;
+    $('inputs_box').classList.toggle('hidden', inRows.length === 0);
     $('model_id').textContent = info.modelId;
     $('fingerprint').textContent = info.fingerprint;
     $('commitment').textContent = info.paramCommitment ?? '(none: the params are not hashed)';

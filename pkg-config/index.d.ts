@@ -156,9 +156,12 @@ export interface StageInfo {
 }
 
 /** A stage of Prover.create ('load' in a Worker, 'settings', 'calibrate', 'compile', 'srs',
- * 'setup') or of prove ('witness', 'prove'); `fraction` of the call done, 0 to 1. Called when
- * a stage starts and when it ends (`info.done`). */
-export type OnProgress = (stage: string, fraction: number, info?: StageInfo) => void;
+ * 'setup') or of prove ('witness', 'prove'). */
+export type Stage = 'load' | 'settings' | 'calibrate' | 'compile' | 'srs' | 'setup' | 'witness' | 'prove';
+
+/** Called when a stage starts and when it ends (`info.done`); `fraction` of the call done, 0 to
+ * 1. Within a stage, `info.estimate` (the long stages) lets a page animate its own bar. */
+export type OnProgress = (stage: Stage, fraction: number, info?: StageInfo) => void;
 
 /** Estimated seconds of the long stages (`estimateStages`). */
 export interface StageEstimates {

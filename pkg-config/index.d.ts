@@ -51,7 +51,9 @@ export interface Settings {
   num_rows: number;
   total_assignments: number;
   total_const_size: number;
-  /** shapes of the public instance tensors (the layout digest first) */
+  /** shapes of the public tensors in instance order after the layout digest (which has no
+   * entry here): the params commitment when params are hashed ([1]), the inputs, the outputs;
+   * a hashed input or output is [1] (its commitment) */
   model_instance_shapes: number[][];
   model_input_shapes: number[][];
   model_output_shapes: number[][];

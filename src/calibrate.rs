@@ -18,6 +18,15 @@ use crate::pipeline::{load_graph, settings_for};
 use crate::quant::{self, QuantSpec};
 use crate::settings::{Settings, SettingsError, MAX_LOGROWS};
 
+/// The scales calibration tries when none are given: 6..=14 for resources, 7..=15 for
+/// accuracy.
+pub fn default_scales(target: Target) -> std::ops::RangeInclusive<u32> {
+    match target {
+        Target::Resources => 6..=14,
+        Target::Accuracy => 7..=15,
+    }
+}
+
 /// What calibration optimises.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Target {
@@ -40,7 +49,7 @@ impl std::str::FromStr for Target {
 pub struct CalibrateOptions {
     pub target: Target,
     pub lookup_safety_margin: f64,
-    /// Candidate scales (default: 4..=10 for resources, 7..=13 for accuracy).
+    /// Candidate scales (default: [`default_scales`]).
     pub scales: Option<Vec<u32>>,
     pub max_logrows: Option<u32>,
     /// Candidate lanes per row (`num_inner_cols`; default 1, 2, 4, 8, 16): each candidate
@@ -151,10 +160,10 @@ pub fn calibrate(
     for s in &samples {
         g.check_inputs(s)?; // NaN / Inf / lengths, with the input named
     }
-    let scales = opts.scales.clone().unwrap_or_else(|| match opts.target {
-        Target::Resources => (6..=14).collect(),
-        Target::Accuracy => (7..=15).collect(),
-    });
+    let scales = opts
+        .scales
+        .clone()
+        .unwrap_or_else(|| default_scales(opts.target).collect());
     let max_k = opts.max_logrows.unwrap_or(MAX_LOGROWS.min(22));
     let floats: Vec<Vec<Vec<f64>>> = samples
         .iter()

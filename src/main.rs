@@ -94,7 +94,7 @@ struct RunArgsFlags {
     param_visibility: Visibility,
     /// safe (verify each proof after proving) or unsafe
     #[arg(long, default_value = "unsafe")]
-    check_mode: String,
+    check_mode: CheckMode,
     /// accepted for ezkl compatibility (zkonnx range-checks with lookups)
     #[arg(hide = true, long, default_value_t = 16384)]
     decomp_base: usize,
@@ -282,7 +282,7 @@ enum Cmd {
         srs_path: PathBuf,
         /// safe (verify the proof after proving) or unsafe (default: the settings' check mode)
         #[arg(long)]
-        check_mode: Option<String>,
+        check_mode: Option<CheckMode>,
     },
     /// Verify a proof
     Verify {
@@ -455,18 +455,10 @@ impl RunArgsFlags {
             input_visibility: self.input_visibility,
             output_visibility: self.output_visibility,
             param_visibility: self.param_visibility,
-            check_mode: parse_check_mode(&self.check_mode)?,
+            check_mode: self.check_mode,
             decomp_base: self.decomp_base,
             decomp_legs: self.decomp_legs,
         })
-    }
-}
-
-fn parse_check_mode(s: &str) -> Res<CheckMode> {
-    match s.to_ascii_lowercase().as_str() {
-        "safe" => Ok(CheckMode::SAFE),
-        "unsafe" => Ok(CheckMode::UNSAFE),
-        o => Err(format!("check mode `{o}`: expected safe or unsafe")),
     }
 }
 
@@ -870,7 +862,7 @@ fn run(cmd: Cmd) -> Res<()> {
         } => {
             let mut c = compiled_file(&compiled_circuit)?;
             if let Some(m) = check_mode {
-                c.settings.run_args.check_mode = parse_check_mode(&m)?;
+                c.settings.run_args.check_mode = m;
             }
             warn_visibility(&c.settings);
             let w = Witness::from_json(&read(&witness)?).map_err(|err| err.to_string())?;

@@ -65,6 +65,17 @@ pub enum CheckMode {
     UNSAFE,
 }
 
+impl std::str::FromStr for CheckMode {
+    type Err = String;
+    fn from_str(s: &str) -> Result<Self, String> {
+        match s.to_ascii_lowercase().as_str() {
+            "safe" => Ok(CheckMode::SAFE),
+            "unsafe" => Ok(CheckMode::UNSAFE),
+            o => Err(format!("check mode `{o}`: expected safe or unsafe")),
+        }
+    }
+}
+
 /// The run arguments (flags of `gen-settings`), stored under `run_args`.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(default)]
@@ -126,7 +137,9 @@ pub struct Settings {
     pub total_assignments: usize,
     /// Parameter values (weights, biases).
     pub total_const_size: usize,
-    /// Shapes of the public tensors, in instance order (public inputs, then public outputs).
+    /// Shapes of the public tensors in instance order after the layout digest (which has no
+    /// entry): the params commitment when params are hashed (`[1]`), the inputs, the outputs; a
+    /// hashed input or output is `[1]` (its commitment).
     pub model_instance_shapes: Vec<Vec<usize>>,
     pub model_input_shapes: Vec<Vec<usize>>,
     pub model_output_shapes: Vec<Vec<usize>>,

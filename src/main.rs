@@ -50,56 +50,71 @@ struct Cli {
     cmd: Cmd,
 }
 
+/// The defaults of gen-settings' flags are RunArgs' own (one place: `RunArgs::default`).
+fn default_lookup_range() -> String {
+    let (lo, hi) = RunArgs::default().lookup_range;
+    format!("{lo}->{hi}")
+}
+
+fn default_variables() -> String {
+    RunArgs::default()
+        .variables
+        .iter()
+        .map(|(k, v)| format!("{k}->{v}"))
+        .collect::<Vec<_>>()
+        .join(",")
+}
+
 #[derive(Args, Clone)]
 struct RunArgsFlags {
     /// fixed-point scale of the inputs: a value x is stored as round(x * 2^SCALE)
-    #[arg(short = 'S', long, default_value_t = 7)]
+    #[arg(short = 'S', long, default_value_t = RunArgs::default().input_scale)]
     input_scale: u32,
     /// fixed-point scale of the weights and constants (2^SCALE)
-    #[arg(long, default_value_t = 7)]
+    #[arg(long, default_value_t = RunArgs::default().param_scale)]
     param_scale: u32,
     /// accepted for ezkl compatibility; zkonnx rescales every product to the input scale
     #[arg(hide = true, long)]
     rebase_scale: Option<u32>,
     /// accepted for ezkl compatibility (rescaling happens after every multiplication)
-    #[arg(hide = true, long, default_value_t = 1)]
+    #[arg(hide = true, long, default_value_t = RunArgs::default().scale_rebase_multiplier)]
     scale_rebase_multiplier: u32,
     /// [lo, hi): the domain of the lookup tables and of every range check, lo->hi
     #[arg(
         short = 'B',
         long,
-        default_value = "-32768->32768",
+        default_value_t = default_lookup_range(),
         allow_hyphen_values = true
     )]
     lookup_range: String,
     /// the circuit has 2^LOGROWS rows (calibrate-settings picks the smallest that fits)
-    #[arg(short = 'K', long, default_value_t = 17)]
+    #[arg(short = 'K', long, default_value_t = RunArgs::default().logrows)]
     logrows: u32,
     /// product lanes per row of the dot-product gate
-    #[arg(short = 'N', long, default_value_t = 2)]
+    #[arg(short = 'N', long, default_value_t = RunArgs::default().num_inner_cols)]
     num_inner_cols: usize,
     /// values of the model's symbolic dimensions, name->value, comma separated (batch_size->1)
-    #[arg(short = 'V', long, default_value = "batch_size->1")]
+    #[arg(short = 'V', long, default_value_t = default_variables())]
     variables: String,
     /// public (values in the proof), hashed (a Poseidon commitment in the proof) or private
     /// (proves "for some input")
-    #[arg(long, default_value = "public")]
+    #[arg(long, default_value_t = RunArgs::default().input_visibility)]
     input_visibility: Visibility,
     /// public (values in the proof), hashed (a Poseidon commitment in the proof) or private
-    #[arg(long, default_value = "public")]
+    #[arg(long, default_value_t = RunArgs::default().output_visibility)]
     output_visibility: Visibility,
     /// hashed (a salted commitment binds the weights; they stay private), fixed (in the vk)
     /// or private (NOT bound: any weights verify)
-    #[arg(long, default_value = "hashed")]
+    #[arg(long, default_value_t = RunArgs::default().param_visibility)]
     param_visibility: Visibility,
     /// safe (verify each proof after proving) or unsafe
-    #[arg(long, default_value = "unsafe")]
+    #[arg(long, default_value_t = RunArgs::default().check_mode)]
     check_mode: CheckMode,
     /// accepted for ezkl compatibility (zkonnx range-checks with lookups)
-    #[arg(hide = true, long, default_value_t = 16384)]
+    #[arg(hide = true, long, default_value_t = RunArgs::default().decomp_base)]
     decomp_base: usize,
     /// accepted for ezkl compatibility (zkonnx range-checks with lookups)
-    #[arg(hide = true, long, default_value_t = 2)]
+    #[arg(hide = true, long, default_value_t = RunArgs::default().decomp_legs)]
     decomp_legs: usize,
 }
 
@@ -336,13 +351,13 @@ enum Cmd {
         #[arg(long)]
         srs_path: Option<PathBuf>,
         /// public, hashed or private (see gen-settings --help)
-        #[arg(long, default_value = "public")]
+        #[arg(long, default_value_t = RunArgs::default().input_visibility)]
         input_visibility: Visibility,
         /// public, hashed or private (see gen-settings --help)
-        #[arg(long, default_value = "public")]
+        #[arg(long, default_value_t = RunArgs::default().output_visibility)]
         output_visibility: Visibility,
         /// hashed, fixed or private (private: the weights are NOT bound)
-        #[arg(long, default_value = "hashed")]
+        #[arg(long, default_value_t = RunArgs::default().param_visibility)]
         param_visibility: Visibility,
         /// lanes per row (num_inner_cols) for calibration to choose from, e.g. `2` (default:
         /// 1,2,4,8,16, the cheapest to prove). Fewer lanes mean fewer columns: smaller proofs

@@ -39,6 +39,17 @@ impl Visibility {
     }
 }
 
+impl std::fmt::Display for Visibility {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(match self {
+            Visibility::Public => "public",
+            Visibility::Private => "private",
+            Visibility::Fixed => "fixed",
+            Visibility::Hashed => "hashed",
+        })
+    }
+}
+
 impl std::str::FromStr for Visibility {
     type Err = String;
     fn from_str(s: &str) -> Result<Self, String> {
@@ -63,6 +74,15 @@ pub enum CheckMode {
     #[default]
     #[serde(alias = "unsafe", alias = "Unsafe")]
     UNSAFE,
+}
+
+impl std::fmt::Display for CheckMode {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(match self {
+            CheckMode::SAFE => "safe",
+            CheckMode::UNSAFE => "unsafe",
+        })
+    }
 }
 
 impl std::str::FromStr for CheckMode {

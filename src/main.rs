@@ -624,24 +624,15 @@ fn print_report(r: &pipeline::Report, pinned: zkonnx::verifier::trust::Pinning) 
     for (t, d) in &r.public {
         seen[t.role as usize] = true;
         match d {
-            // at scale 2^0 (labels, indices, counts) the values are the integers themselves
-            Decoded::Values(v) if t.scale == 0 => {
-                let ints: Vec<String> = v.iter().map(|q| q.to_string()).collect();
-                println!(
-                    "{:<10} public {:?} (integers): [{}]",
-                    name(t.role, t.index),
-                    t.shape,
-                    ints.join(", ")
-                );
-            }
             Decoded::Values(v) => {
-                let f: Vec<f64> = v.iter().map(|&q| t.dequantize(q)).collect();
+                // shortest exact decimals: a class label 1 prints as 1, not 1.0
+                let f: Vec<String> = v.iter().map(|&q| t.dequantize(q).to_string()).collect();
                 println!(
-                    "{:<10} public {:?} (scale 2^{}): {:?}",
+                    "{:<10} public {:?} (scale 2^{}): [{}]",
                     name(t.role, t.index),
                     t.shape,
                     t.scale,
-                    f
+                    f.join(", ")
                 );
             }
             Decoded::Commitment(c) => {

@@ -704,25 +704,6 @@ pub fn pretty_public(
     Ok(p)
 }
 
-/// Split public instances into (public inputs, public outputs) per tensor (values only).
-pub fn split_public(s: &Settings, instances: &[Fr]) -> (Vec<Vec<i64>>, Vec<Vec<i64>>) {
-    let layout = crate::publics::layout(s);
-    let inst: Vec<_> = instances.iter().map(felt::to_verifier).collect();
-    let (mut ins, mut outs) = (vec![], vec![]);
-    if let Ok(d) = layout.decode(&inst) {
-        for (t, d) in d {
-            if let crate::verifier::Decoded::Values(v) = d {
-                match t.role {
-                    crate::verifier::Role::Input => ins.push(v),
-                    crate::verifier::Role::Output => outs.push(v),
-                    crate::verifier::Role::Params => {}
-                }
-            }
-        }
-    }
-    (ins, outs)
-}
-
 /// The public instances of a proof file, checked against the settings.
 pub fn proof_instances(s: &Settings, proof: &Proof) -> Result<Vec<Fr>> {
     if proof.instances.len() != 1 {

@@ -12,6 +12,7 @@ cargo --version
 step "format and lints"
 cargo fmt --check
 cargo clippy --release --all-targets -- -D warnings
+python3 scripts/cycles.py src   # no import cycle between modules
 
 step "native: unit, op soundness, proofs, errors, CLI (release: halo2 is too slow in debug)"
 cargo test --release

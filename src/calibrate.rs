@@ -13,7 +13,7 @@
 
 use crate::circuit::{self, CircuitParams};
 use crate::error::Result;
-use crate::formats::{FormatError, InputData};
+use crate::formats::InputData;
 use crate::pipeline::{load_graph, settings_for};
 use crate::quant::{self, QuantSpec};
 use crate::settings::{Settings, SettingsError, MAX_LOGROWS};
@@ -100,49 +100,6 @@ fn ceil_log2(n: usize) -> u32 {
     n.next_power_of_two().trailing_zeros()
 }
 
-/// Split calibration data into samples (each input's list may hold several samples).
-pub fn samples(data: &InputData, input_lens: &[usize]) -> Result<Vec<Vec<Vec<f64>>>> {
-    let bad = |msg: String| -> crate::Error {
-        FormatError::Invalid {
-            file: "calibration data",
-            msg,
-        }
-        .into()
-    };
-    if data.input_data.len() != input_lens.len() {
-        return Err(bad(format!(
-            "{} inputs, the model has {}: {}",
-            data.input_data.len(),
-            input_lens.len(),
-            crate::formats::INPUT_DATA_SHAPE
-        )));
-    }
-    let mut n = None;
-    for (i, (x, &len)) in data.input_data.iter().zip(input_lens).enumerate() {
-        if len == 0 || x.is_empty() || x.len() % len != 0 {
-            return Err(bad(format!(
-                "input {i} holds {} values, not a multiple of its size {len}",
-                x.len()
-            )));
-        }
-        let k = x.len() / len;
-        if n.is_some_and(|m| m != k) {
-            return Err(bad("inputs hold different numbers of samples".into()));
-        }
-        n = Some(k);
-    }
-    let n = n.unwrap_or(0);
-    Ok((0..n)
-        .map(|s| {
-            data.input_data
-                .iter()
-                .zip(input_lens)
-                .map(|(x, &len)| x[s * len..(s + 1) * len].to_vec())
-                .collect()
-        })
-        .collect())
-}
-
 pub fn calibrate(
     onnx_bytes: &[u8],
     settings: &Settings,
@@ -156,7 +113,7 @@ pub fn calibrate(
         .iter()
         .map(|s| s.iter().product())
         .collect();
-    let samples = samples(data, &lens)?;
+    let samples = data.samples("calibration data", &lens)?;
     for s in &samples {
         g.check_inputs(s)?; // NaN / Inf / lengths, with the input named
     }

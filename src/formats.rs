@@ -28,6 +28,48 @@ pub const INPUT_DATA_SHAPE: &str = "`input_data` holds one list per model input,
      (not as more lists)";
 
 impl InputData {
+    /// The data split into samples: each input's list may hold several samples back to back
+    /// (calibration data); `file` names the data in errors.
+    pub fn samples(
+        &self,
+        file: &'static str,
+        input_lens: &[usize],
+    ) -> Result<Vec<Vec<Vec<f64>>>, FormatError> {
+        let bad = |msg: String| FormatError::Invalid { file, msg };
+        if self.input_data.len() != input_lens.len() {
+            return Err(bad(format!(
+                "{} inputs, the model has {}: {}",
+                self.input_data.len(),
+                input_lens.len(),
+                INPUT_DATA_SHAPE
+            )));
+        }
+        let mut n = None;
+        for (i, (x, &len)) in self.input_data.iter().zip(input_lens).enumerate() {
+            if len == 0 || x.is_empty() || x.len() % len != 0 {
+                return Err(bad(format!(
+                    "input {i} holds {} values, not a multiple of its size {len}",
+                    x.len()
+                )));
+            }
+            let k = x.len() / len;
+            if n.is_some_and(|m| m != k) {
+                return Err(bad("inputs hold different numbers of samples".into()));
+            }
+            n = Some(k);
+        }
+        let n = n.unwrap_or(0);
+        Ok((0..n)
+            .map(|s| {
+                self.input_data
+                    .iter()
+                    .zip(input_lens)
+                    .map(|(x, &len)| x[s * len..(s + 1) * len].to_vec())
+                    .collect()
+            })
+            .collect())
+    }
+
     pub fn from_json(b: &[u8]) -> Result<Self, FormatError> {
         // parse through Value so that non-numbers ("NaN" strings, nulls) get a precise message
         let v: serde_json::Value =

@@ -116,7 +116,7 @@ pub fn float_outputs(
         .iter()
         .map(|s| s.iter().product())
         .collect();
-    let samples = crate::calibrate::samples(data, &lens)?;
+    let samples = data.samples("calibration data", &lens)?;
     let first = samples
         .first()
         .ok_or(crate::graph::GraphError::InputCount {

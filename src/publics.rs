@@ -1,69 +1,18 @@
-//! The one place that decides the public-instance layout: from the settings, which tensors are
-//! public and how ([`crate::verifier::publics`] defines the layout and its digest, which the
-//! verifier side reads from the bundle). The circuit, the pipeline, the bundle and the CLI's
-//! report all take the layout from here.
+//! The public instances: the layout the settings decide ([`Settings::public_layout`]: which
+//! tensors are public and how; [`crate::verifier::publics`] defines the layout and its digest,
+//! which the verifier side reads from the bundle), and the instance values of a run. The
+//! circuit, the pipeline, the bundle and the CLI's report all take the layout from here.
 
 use halo2curves::bn256::Fr;
 
 use crate::commitment::{self, CommitError, Kind};
 use crate::felt;
-use crate::settings::{Settings, Visibility};
-use crate::verifier::publics::{Encoding, PublicLayout, PublicTensor, Role};
+use crate::settings::Settings;
+use crate::verifier::publics::{Encoding, PublicLayout, Role};
 
-fn encoding(v: Visibility) -> Option<Encoding> {
-    match v {
-        Visibility::Public => Some(Encoding::Values),
-        Visibility::Hashed => Some(Encoding::Commitment),
-        Visibility::Private | Visibility::Fixed => None,
-    }
-}
-
-/// The layout of `s`'s public values: params commitment, then inputs, then outputs.
+/// The layout of `s`'s public values (decided by the settings: [`Settings::public_layout`]).
 pub fn layout(s: &Settings) -> PublicLayout {
-    let ra = &s.run_args;
-    let shape = |sh: &Vec<usize>| sh.iter().map(|&d| d as u32).collect::<Vec<u32>>();
-    let mut tensors = vec![];
-    if let Some(e) = encoding(ra.param_visibility) {
-        tensors.push(PublicTensor {
-            role: Role::Params,
-            index: 0,
-            scale: ra.param_scale,
-            shape: vec![s.total_const_size as u32],
-            encoding: e,
-        });
-    }
-    let scale = |v: &[u32], i: usize| v.get(i).copied().unwrap_or(ra.input_scale);
-    for (role, vis, shapes, scales) in [
-        (
-            Role::Input,
-            ra.input_visibility,
-            &s.model_input_shapes,
-            &s.model_input_scales,
-        ),
-        (
-            Role::Output,
-            ra.output_visibility,
-            &s.model_output_shapes,
-            &s.model_output_scales,
-        ),
-    ] {
-        if let Some(e) = encoding(vis) {
-            for (i, sh) in shapes.iter().enumerate() {
-                tensors.push(PublicTensor {
-                    role,
-                    index: i as u32,
-                    scale: scale(scales, i),
-                    shape: shape(sh),
-                    encoding: e,
-                });
-            }
-        }
-    }
-    PublicLayout {
-        tensors,
-        limb_bits: if s.hashes() { s.limb_bits() } else { 0 },
-        params_fixed: ra.param_visibility == Visibility::Fixed,
-    }
+    s.public_layout()
 }
 
 /// The layout digest as the prover's field element.

@@ -4,6 +4,7 @@
 use serde::{Deserialize, Serialize};
 
 use crate::quant::Func;
+use crate::verifier::publics::{Encoding, PublicLayout, PublicTensor, Role};
 
 /// Who sees a tensor.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -363,7 +364,7 @@ impl Settings {
         let s: Settings = serde_json::from_slice(bytes)?;
         s.run_args.validate()?;
         s.check_tables()?;
-        crate::publics::layout(&s)
+        s.public_layout()
             .check()
             .map_err(|msg| SettingsError::Invalid {
                 field: "model_input_shapes/model_output_shapes/total_const_size",
@@ -412,7 +413,7 @@ impl Settings {
     }
 
     pub fn num_instances(&self) -> usize {
-        crate::publics::layout(self).num_instances()
+        self.public_layout().num_instances()
     }
 
     /// Bits per packed value in commitments (`W`), 0 without commitments.
@@ -431,6 +432,66 @@ impl Settings {
             ra.param_visibility,
         ]
         .contains(&Visibility::Hashed)
+    }
+}
+
+fn encoding(v: Visibility) -> Option<Encoding> {
+    match v {
+        Visibility::Public => Some(Encoding::Values),
+        Visibility::Hashed => Some(Encoding::Commitment),
+        Visibility::Private | Visibility::Fixed => None,
+    }
+}
+
+impl Settings {
+    /// The layout of the public values: params commitment, then inputs, then outputs. The one
+    /// place that decides it (`crate::publics` computes the instances for it).
+    pub fn public_layout(&self) -> PublicLayout {
+        let s = self;
+        let ra = &s.run_args;
+        let shape = |sh: &Vec<usize>| sh.iter().map(|&d| d as u32).collect::<Vec<u32>>();
+        let mut tensors = vec![];
+        if let Some(e) = encoding(ra.param_visibility) {
+            tensors.push(PublicTensor {
+                role: Role::Params,
+                index: 0,
+                scale: ra.param_scale,
+                shape: vec![s.total_const_size as u32],
+                encoding: e,
+            });
+        }
+        let scale = |v: &[u32], i: usize| v.get(i).copied().unwrap_or(ra.input_scale);
+        for (role, vis, shapes, scales) in [
+            (
+                Role::Input,
+                ra.input_visibility,
+                &s.model_input_shapes,
+                &s.model_input_scales,
+            ),
+            (
+                Role::Output,
+                ra.output_visibility,
+                &s.model_output_shapes,
+                &s.model_output_scales,
+            ),
+        ] {
+            if let Some(e) = encoding(vis) {
+                for (i, sh) in shapes.iter().enumerate() {
+                    tensors.push(PublicTensor {
+                        role,
+                        index: i as u32,
+                        scale: scale(scales, i),
+                        shape: shape(sh),
+                        encoding: e,
+                    });
+                }
+            }
+        }
+        PublicLayout {
+            tensors,
+            limb_bits: if s.hashes() { s.limb_bits() } else { 0 },
+            params_fixed: ra.param_visibility == Visibility::Fixed,
+        }
     }
 }
 

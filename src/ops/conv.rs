@@ -303,7 +303,7 @@ impl Pool {
             .copied()
             .flatten()
             .is_some_and(|s| s.len() == 3);
-        let x = super::reduce::as_nchw(
+        let x = as_nchw(
             shapes
                 .first()
                 .copied()
@@ -356,7 +356,7 @@ impl Pool {
     }
 
     fn geometry(&self, x: &[usize]) -> Result<Geometry, OpError> {
-        let [n, c, h, w] = super::reduce::as_nchw(x)?;
+        let [n, c, h, w] = as_nchw(x)?;
         let [oh, ow] = self.window.out_hw(h, w)?;
         Ok(Geometry {
             n,
@@ -664,5 +664,16 @@ impl ConvTranspose {
         );
         lw.push(q, vec![spread], out.to_vec());
         Ok(lw)
+    }
+}
+
+/// `[N, C, H, W]`, with a 1-D `[N, C, L]` read as `[N, C, 1, L]`.
+pub(crate) fn as_nchw(s: &[usize]) -> Result<[usize; 4], OpError> {
+    match s {
+        [n, c, l] => Ok([*n, *c, 1, *l]),
+        [n, c, h, w] => Ok([*n, *c, *h, *w]),
+        _ => Err(OpError::Shape(format!(
+            "expected an NCHW (4-D) or NCL (3-D) input, got {s:?}"
+        ))),
     }
 }

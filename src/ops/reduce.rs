@@ -7,7 +7,7 @@
 //! - mean: `round(Σx / n)` half up, an exact rounded division by the constant `n`;
 //! - max / min: exact, as a tree of pairwise `b + relu(a − b)` (`a − relu(a − b)`) steps.
 
-use super::conv::Window;
+use super::conv::{as_nchw, Window};
 use super::Attrs;
 use super::Func;
 use super::{need, OpError, Operand};
@@ -398,17 +398,6 @@ impl MaxPool {
         extreme_groups(&mut lw, Src::In(0), &groups, false);
         lw.reshape_last(out);
         Ok(lw)
-    }
-}
-
-/// `[N, C, H, W]`, with a 1-D `[N, C, L]` read as `[N, C, 1, L]`.
-pub(crate) fn as_nchw(s: &[usize]) -> Result<[usize; 4], OpError> {
-    match s {
-        [n, c, l] => Ok([*n, *c, 1, *l]),
-        [n, c, h, w] => Ok([*n, *c, *h, *w]),
-        _ => Err(OpError::Shape(format!(
-            "expected an NCHW (4-D) or NCL (3-D) input, got {s:?}"
-        ))),
     }
 }
 

@@ -2,8 +2,8 @@
 pragma solidity 0.8.19;
 
 /// @title zkonnx's reusable verifier: one contract per chain verifies the proofs of every model.
-/// @notice A model is a contract of its own (`zkonnx deploy-evm`): a 60-byte stub followed by the
-/// model's verifying-key artifact (src/evm/artifact.rs). Calling the model's
+/// @notice A model is a contract of its own (`zkonnx deploy-evm`): an 87-byte stub followed by the
+/// model's verifying-key artifact and its constraint program as EVM code (src/evm/artifact.rs). Calling the model's
 /// `verifyProof(bytes proof, uint256[] instances)` makes the stub call this contract with the
 /// same calldata and the model's address appended as one more word; this contract copies the
 /// artifact out of the model's code and checks the proof against it, as zkonnx's light verifier

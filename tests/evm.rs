@@ -526,4 +526,13 @@ fn artifacts_are_checked_before_deployment() {
     moved[32 * artifact::hdr::CODE + 31] ^= 1;
     assert!(artifact::check(&moved).is_err());
     assert!(artifact::check(&art[..100]).is_err());
+    // a byte in the gap before the program, or bytes after an interpreted artifact
+    let len = artifact::artifact_len(&art).unwrap();
+    let mut gap = art.clone();
+    gap[len + 3] = 0x60;
+    assert!(artifact::check(&gap).is_err());
+    let mut slow = artifact::build_as(&c.bundle, artifact::Form::Interpreted).unwrap();
+    assert_eq!(artifact::check(&slow), Ok(()));
+    slow.push(0x5b);
+    assert!(artifact::check(&slow).is_err());
 }

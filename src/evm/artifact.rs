@@ -148,6 +148,8 @@ pub enum ArtifactError {
     TooLarge(usize),
     #[error("not a zkonnx verifying-key artifact (.vka) of format {VERSION}: {0}")]
     Format(String),
+    #[error("the compiled program would need {0} stack items, over the EVM's 1,024")]
+    StackDepth(usize),
 }
 
 /// Check a `.vka` read back from a file: its magic, its format (an artifact of an earlier
@@ -166,19 +168,32 @@ pub fn check(vka: &[u8]) -> Result<(), ArtifactError> {
             vka[31]
         ));
     }
-    match artifact_len(vka) {
-        Some(n) if n <= vka.len() => {}
-        _ => return bad("its length word exceeds the file".into()),
+    if STUB_LEN + vka.len() > super::contract::MAX_CODE {
+        return bad(format!(
+            "its contract would be {} bytes, over EIP-170's {}",
+            STUB_LEN + vka.len(),
+            super::contract::MAX_CODE
+        ));
     }
+    let len = match artifact_len(vka) {
+        Some(n) if (32 * hdr::WORDS..=vka.len()).contains(&n) => n,
+        _ => return bad("its length word is not within the file".into()),
+    };
     match code_offset(vka) {
-        None => Ok(()),
+        // interpreted: the artifact is the whole file
+        None if len == vka.len() => Ok(()),
+        None => bad("bytes follow the artifact but its header names no program".into()),
+        // compiled: the gap of zeros, then the program from its JUMPDEST
         Some(c)
-            if c >= STUB_LEN && c - STUB_LEN < vka.len() && vka[c - STUB_LEN] == evm::JUMPDEST =>
+            if c == STUB_LEN + len + CODE_GAP
+                && vka.len() > len + CODE_GAP
+                && vka[len..len + CODE_GAP].iter().all(|b| *b == 0)
+                && vka[len + CODE_GAP] == evm::JUMPDEST =>
         {
             Ok(())
         }
         Some(c) => bad(format!(
-            "its program offset {c} does not point at the program"
+            "its program offset {c} is not the program after the artifact"
         )),
     }
 }
@@ -436,6 +451,9 @@ impl Emitter<'_> {
     }
 }
 
+/// The EVM's stack limit (the compiled program keeps a little below it).
+const MAX_STACK: usize = 1000;
+
 /// EVM opcodes the compiled program uses.
 mod evm {
     pub const SUB: u8 = 0x03;
@@ -494,8 +512,9 @@ struct EvmEmitter<'a> {
     slot_of: Vec<Option<u16>>,
     code: Vec<u8>,
     temp_next: u16,
-    /// stack items above `r`
+    /// stack items above `r`, and the most there were
     h: usize,
+    max_h: usize,
 }
 
 impl EvmEmitter<'_> {
@@ -509,6 +528,7 @@ impl EvmEmitter<'_> {
         self.push(32 * slot as usize);
         self.code.push(evm::MLOAD);
         self.h += 1;
+        self.max_h = self.max_h.max(self.h);
     }
     fn push_r(&mut self) {
         if self.h < 16 {
@@ -518,6 +538,7 @@ impl EvmEmitter<'_> {
             self.code.push(evm::MLOAD);
         }
         self.h += 1;
+        self.max_h = self.max_h.max(self.h);
     }
     fn operand(&self, id: u32) -> Option<u16> {
         match self.p.nodes[id as usize] {
@@ -577,7 +598,7 @@ impl EvmEmitter<'_> {
 impl Program {
     /// The program as EVM code (from its `JUMPDEST`): copies its operands from calldata, folds
     /// every constraint with `y` (`acc = acc·y + c`) and returns `acc` as one word.
-    fn compile_evm(&self, mem: &CalleeMemory) -> Vec<u8> {
+    fn compile_evm(&self, mem: &CalleeMemory) -> Result<Vec<u8>, ArtifactError> {
         let mut e = EvmEmitter {
             p: self,
             mem,
@@ -586,6 +607,7 @@ impl Program {
             code: vec![evm::JUMPDEST, evm::PUSH1 + 31],
             temp_next: mem.moved_to + mem.n_scalars as u16,
             h: 0,
+            max_h: 0,
         };
         e.code.extend_from_slice(&r_word());
         // mem[0] = r (for depths DUP16 cannot reach)
@@ -626,7 +648,11 @@ impl Program {
         e.push(32);
         e.push(0);
         e.code.push(evm::RETURN);
-        e.code
+        // r and the values below the deepest point, within the EVM's 1,024 stack items
+        if e.max_h + 1 > MAX_STACK {
+            return Err(ArtifactError::StackDepth(e.max_h + 1));
+        }
+        Ok(e.code)
     }
 }
 
@@ -747,14 +773,12 @@ fn build_with(b: &Bundle, form: Option<Form>) -> Result<Vec<u8>, ArtifactError> 
     match form {
         Some(Form::Compiled) => build_as(true),
         Some(Form::Interpreted) => build_as(false),
-        None => {
-            let compiled = build_as(true)?;
-            if STUB_LEN + compiled.len() <= super::contract::MAX_CODE {
-                Ok(compiled)
-            } else {
-                build_as(false)
-            }
-        }
+        // compiled when it fits EIP-170 (and the EVM's stack), else interpreted
+        None => match build_as(true) {
+            Ok(c) if STUB_LEN + c.len() <= super::contract::MAX_CODE => Ok(c),
+            Ok(_) | Err(ArtifactError::StackDepth(_)) => build_as(false),
+            Err(e) => Err(e),
+        },
     }
 }
 
@@ -1117,7 +1141,7 @@ fn lay_out(
             n_scalars,
             moved_to: ((ART + words) / 32) as u16,
         };
-        (0, 0, 0, 0, Some(prog.compile_evm(&mem)))
+        (0, 0, 0, 0, Some(prog.compile_evm(&mem)?))
     } else {
         let code = prog.compile((work_end / 32) as u16);
         let at = plan_ptr + tail.len();

@@ -47,17 +47,7 @@ pub(crate) fn srs_cmd(cmd: SrsCmd) -> Res<()> {
             logrows,
             srs_path,
         } => {
-            let t = Instant::now();
-            let bytes = ptau::import(&read(&path)?, logrows)
-                .map_err(|err| format!("{}: {err}", path.display()))?;
-            write(&srs_path, &bytes)?;
-            eprintln!(
-                "wrote {} ({} bytes, {:.1} s)",
-                srs_path.display(),
-                bytes.len(),
-                t.elapsed().as_secs_f64()
-            );
-            print_srs_info(&srs::info(&bytes).map_err(|err| err.to_string())?);
+            import_ptau(&path, logrows, &srs_path)?;
         }
         SrsCmd::Info { file } => {
             let bytes = read(&file)?;
@@ -186,7 +176,7 @@ pub(crate) fn get_srs(
     sha256: Option<String>,
     timeout: u64,
 ) -> Res<()> {
-    use zkonnx::srs::{self, ptau::ppot};
+    use zkonnx::srs::ptau::ppot;
     if logrows > zkonnx::settings::MAX_LOGROWS {
         return Err(format!(
             "logrows {logrows} is above the supported maximum {}",
@@ -225,8 +215,13 @@ pub(crate) fn get_srs(
             ));
         }
     }
+    import_ptau(&path, logrows, srs_path)
+}
+
+/// A snarkjs `.ptau` imported as an SRS of k = `logrows` at `srs_path` (`srs import`, `get-srs`).
+fn import_ptau(path: &Path, logrows: u32, srs_path: &Path) -> Res<()> {
     let t = Instant::now();
-    let bytes = srs::ptau::import(&read(&path)?, logrows)
+    let bytes = zkonnx::srs::ptau::import(&read(path)?, logrows)
         .map_err(|err| format!("{}: {err}", path.display()))?;
     write(srs_path, &bytes)?;
     eprintln!(
@@ -235,6 +230,6 @@ pub(crate) fn get_srs(
         bytes.len(),
         t.elapsed().as_secs_f64()
     );
-    print_srs_info(&srs::info(&bytes).map_err(|err| err.to_string())?);
+    print_srs_info(&zkonnx::srs::info(&bytes).map_err(|err| err.to_string())?);
     Ok(())
 }

@@ -812,7 +812,12 @@ pub const CODE_GAP: usize = 32;
 /// The length of the artifact proper (what the verifier copies) within a `.vka`: header word
 /// `LEN`; a compiled program follows it.
 pub fn artifact_len(vka: &[u8]) -> Option<usize> {
-    let w = vka.get(32 * hdr::LEN..32 * hdr::LEN + 32)?;
+    header_word(vka, hdr::LEN)
+}
+
+/// Header word `i` of a `.vka` as a number ([`u256`]'s inverse); `None` past the file or 2^64.
+fn header_word(vka: &[u8], i: usize) -> Option<usize> {
+    let w = vka.get(32 * i..32 * i + 32)?;
     if w[..24].iter().any(|b| *b != 0) {
         return None;
     }
@@ -822,12 +827,7 @@ pub fn artifact_len(vka: &[u8]) -> Option<usize> {
 /// Where a `.vka`'s compiled program starts in its model contract's code (header word `CODE`),
 /// when it has one.
 pub fn code_offset(vka: &[u8]) -> Option<usize> {
-    let w = vka.get(32 * hdr::CODE..32 * hdr::CODE + 32)?;
-    if w[..24].iter().any(|b| *b != 0) {
-        return None;
-    }
-    let v = u64::from_be_bytes(w[24..].try_into().ok()?) as usize;
-    (v != 0).then_some(v)
+    header_word(vka, hdr::CODE).filter(|&v| v != 0)
 }
 
 #[allow(clippy::too_many_arguments)]

@@ -15,9 +15,14 @@
 //! an integer in `[1, B²)`, `0 ≤ r < 2d`, and no term comes near the field's modulus. (The
 //! trace refuses divisors outside `[1, H)` before proving.)
 
-use halo2_proofs::plonk::{Advice, Column, ConstraintSystem, Expression, Fixed, Selector};
+use halo2_proofs::circuit::Cell;
+use halo2_proofs::plonk::{Advice, Column, ConstraintSystem, Error, Expression, Fixed, Selector};
 use halo2_proofs::poly::Rotation;
 use halo2curves::bn256::Fr;
+
+use super::range;
+use super::rows::{at, Rows, Wires};
+use crate::felt;
 
 /// The division gadget's selector (its columns are the model's shared ones).
 #[derive(Clone, Copy, Debug)]
@@ -88,19 +93,50 @@ pub fn witness(n: i128, d: i128, shift: u32) -> (i128, i128, i128) {
     (y, r, s)
 }
 
+/// `y_i = round(n_i·2^shift / d_{den[i]})`, one row per output; returns the `y` cells.
+pub fn assign(
+    rows: &mut Rows,
+    shift: u32,
+    den: &[u32],
+    n: Wires,
+    d: Wires,
+    y: Option<&[i64]>,
+) -> Result<Vec<Cell>, Error> {
+    let cfg = rows.cfg;
+    let mut out = Vec::with_capacity(den.len());
+    for (i, &j) in den.iter().enumerate() {
+        let j = j as usize;
+        let row = rows.take_row();
+        cfg.div_gadget.q.enable(rows.region, row)?;
+        rows.copy_in(cfg.a[0], row, n, i);
+        rows.copy_in(cfg.b[0], row, d, j);
+        rows.region
+            .assign_fixed(cfg.div, row, felt::from_i128(1i128 << (shift + 1)));
+        let yi = at(y, i);
+        out.push(rows.advice(cfg.y, row, yi.map(i128::from)));
+        range::check_y(rows, row, yi, true)?;
+        // r from the cells' own values (so a wrong y shows in the gates, not here)
+        let rs = match (n.val(i), d.val(j), yi) {
+            (Some(n), Some(d), Some(y)) => Some(remainders(n as i128, d as i128, y as i128, shift)),
+            _ => None,
+        };
+        rows.advice(cfg.r, row, rs.map(|(r, _)| r));
+        range::digits(rows, row, 2, rs.map(|(r, _)| r));
+        range::digits(rows, row, 4, rs.map(|(_, s)| s));
+    }
+    Ok(out)
+}
+
 #[cfg(test)]
 mod tests {
-    //! The gadget alone on its own columns (digit lookups wired as `ModelConfig` wires them):
-    //! honest rows pass; each broken cell fails the constraint MockProver names.
+    //! The production assignment over model inputs `n`, `d` (`H = 512`, digits of 5 bits:
+    //! `B² = 1024`); each broken cell fails the constraint MockProver names.
+    use super::super::rows::{Rows, Wires};
+    use super::super::testing::{failures, params_h, Harness};
     use super::*;
-    use halo2_proofs::circuit::{Layouter, SimpleFloorPlanner, Value};
-    use halo2_proofs::dev::{MockProver, VerifyFailure};
-    use halo2_proofs::plonk::{Circuit, Error, TableColumn};
 
-    const BITS: u32 = 5; // B = 32, B² = 1024
-
-    /// One row: `(n, d, k)` and which cell to overwrite: `y`, `r`, or every cell from a
-    /// claimed `y` (the remainders then follow it).
+    /// One row: `(n, d, k)` and which cell to overwrite after the production assignment: `y`,
+    /// `r`, or a claimed `y` assigned from the start (the remainders then follow it).
     #[derive(Clone, Copy)]
     enum Break {
         None,
@@ -109,138 +145,74 @@ mod tests {
         Claim(i128),
     }
 
-    #[derive(Clone)]
-    struct T {
-        rows: Vec<(i128, i128, u32, Break)>,
-    }
-
-    fn fe(v: i128) -> Value<Fr> {
-        Value::known(crate::felt::from_i128(v))
-    }
-
-    impl Circuit<Fr> for T {
-        type Config = (DivConfig, DivColumns, TableColumn);
-        type FloorPlanner = SimpleFloorPlanner;
-        type Params = ();
-        fn without_witnesses(&self) -> Self {
-            self.clone()
-        }
-        fn configure(meta: &mut ConstraintSystem<Fr>) -> Self::Config {
-            let c = DivColumns {
-                n: meta.advice_column(),
-                d: meta.advice_column(),
-                y: meta.advice_column(),
-                r: meta.advice_column(),
-                mult: meta.fixed_column(),
-                digits: [(); 4].map(|_| meta.advice_column()),
-                digit_bits: BITS,
+    fn run(n: i64, d: i64, k: u32, brk: Break) -> Vec<String> {
+        failures(Harness::new(params_h(1, 512), move |cfg, region| {
+            let mut rows = Rows::new(cfg, region)?;
+            let (ns, ds) = ([n], [d]);
+            let nc = range::assign_inputs(&mut rows, 1, Some(&ns))?;
+            let dc = range::assign_inputs(&mut rows, 1, Some(&ds))?;
+            let y = match brk {
+                Break::Claim(y) => y as i64,
+                _ => witness(n as i128, d as i128, k).0 as i64,
             };
-            let cfg = DivConfig::configure(meta, &c);
-            let t = meta.lookup_table_column();
-            for (i, &col) in c.digits.iter().enumerate() {
-                meta.lookup(format!("digit {}", i + 2), |meta| {
-                    let q = meta.query_selector(cfg.q);
-                    vec![(q * meta.query_advice(col, Rotation::cur()), t)]
-                });
-            }
-            (cfg, c, t)
-        }
-        fn synthesize(
-            &self,
-            (cfg, c, t): Self::Config,
-            mut layouter: impl Layouter<Fr>,
-        ) -> Result<(), Error> {
-            layouter.assign_table(
-                || "digits",
-                |mut tb| {
-                    for x in 0..1u64 << BITS {
-                        tb.assign_cell(|| "", t, x as usize, || Value::known(Fr::from(x)))?;
-                    }
-                    Ok(())
-                },
+            let start = rows.row;
+            let wires = |cells, vals| Wires {
+                cells,
+                vals: Some(vals),
+            };
+            assign(
+                &mut rows,
+                k,
+                &[0],
+                wires(&nc, &ns),
+                wires(&dc, &ds),
+                Some(&[y]),
             )?;
-            layouter.assign_region(
-                || "div",
-                |mut region| {
-                    for (row, &(n, d, k, brk)) in self.rows.iter().enumerate() {
-                        cfg.q.enable(&mut region, row)?;
-                        let claimed = match brk {
-                            Break::Claim(y) => y,
-                            _ => witness(n, d, k).0,
-                        };
-                        let (r, s) = remainders(n, d, claimed, k);
-                        let b = 1i128 << BITS;
-                        region.assign_advice(c.n, row, fe(n));
-                        region.assign_advice(c.d, row, fe(d));
-                        region.assign_fixed(c.mult, row, crate::felt::from_i128(1 << (k + 1)));
-                        let y_cell = match brk {
-                            Break::Y(v) => v,
-                            _ => claimed,
-                        };
-                        region.assign_advice(c.y, row, fe(y_cell));
-                        let r_cell = match brk {
-                            Break::R(v) => v,
-                            _ => r,
-                        };
-                        region.assign_advice(c.r, row, fe(r_cell));
-                        for (i, v) in [
-                            r.rem_euclid(b),
-                            r.div_euclid(b),
-                            s.rem_euclid(b),
-                            s.div_euclid(b),
-                        ]
-                        .into_iter()
-                        .enumerate()
-                        {
-                            region.assign_advice(c.digits[i], row, fe(v));
-                        }
-                    }
-                    Ok(())
-                },
-            )
-        }
+            assert_eq!(rows.row - start, super::rows(1), "rows used ≠ rows counted");
+            match brk {
+                Break::Y(v) => {
+                    rows.advice(cfg.y, start, Some(v));
+                }
+                Break::R(v) => {
+                    rows.advice(cfg.r, start, Some(v));
+                }
+                Break::None | Break::Claim(_) => {}
+            }
+            Ok(())
+        }))
     }
 
-    fn run(rows: Vec<(i128, i128, u32, Break)>) -> Result<(), Vec<VerifyFailure>> {
-        MockProver::run(7, &T { rows }, vec![]).unwrap().verify()
-    }
-
-    fn fails_with(errs: Vec<VerifyFailure>, name: &str) {
-        let all: Vec<String> = errs.iter().map(|e| e.to_string()).collect();
+    fn fails_with(errs: Vec<String>, name: &str) {
         assert!(
-            all.iter().any(|e| e.contains(&format!("('{name}')"))),
-            "expected a failure naming `{name}`, got {all:#?}"
+            errs.iter().any(|e| e.contains(&format!("('{name}')"))),
+            "expected a failure naming `{name}`, got {errs:#?}"
         );
     }
 
     #[test]
     fn honest_rows_pass() {
-        run(vec![
-            (128, 300, 7, Break::None),
-            (1, 3, 7, Break::None),
-            (0, 5, 7, Break::None),
-            (-77, 9, 3, Break::None),
-            (511, 511, 0, Break::None),
-        ])
-        .unwrap();
+        for (n, d, k) in [
+            (128, 300, 7),
+            (1, 3, 7),
+            (0, 5, 7),
+            (-77, 9, 3),
+            (511, 511, 0),
+        ] {
+            let e = run(n, d, k, Break::None);
+            assert!(e.is_empty(), "{n}/{d} << {k}: {e:?}");
+        }
     }
 
     #[test]
     fn a_wrong_quotient_fails_the_div_gate() {
         let (y, _, _) = witness(128, 300, 7);
-        fails_with(
-            run(vec![(128, 300, 7, Break::Y(y + 1))]).unwrap_err(),
-            "div",
-        );
+        fails_with(run(128, 300, 7, Break::Y(y + 1)), "div");
     }
 
     #[test]
     fn a_remainder_off_its_digits_fails_div_remainder() {
         let (_, r, _) = witness(100, 7, 3);
-        fails_with(
-            run(vec![(100, 7, 3, Break::R(r + 14))]).unwrap_err(),
-            "div remainder",
-        );
+        fails_with(run(100, 7, 3, Break::R(r + 14)), "div remainder");
     }
 
     #[test]
@@ -248,22 +220,15 @@ mod tests {
         // y ± 1 with the remainders following: r < 0 or r ≥ 2d, whose digits are not in [0, B)
         let (y, _, _) = witness(128, 300, 7);
         for claim in [y + 1, y - 1] {
-            let errs = run(vec![(128, 300, 7, Break::Claim(claim))]).unwrap_err();
-            assert!(
-                errs.iter()
-                    .any(|e| matches!(e, VerifyFailure::Lookup { .. })),
-                "{errs:?}"
-            );
+            let errs = run(128, 300, 7, Break::Claim(claim));
+            assert!(errs.iter().any(|e| e.contains("Lookup digit")), "{errs:?}");
         }
     }
 
     #[test]
     fn a_zero_divisor_has_no_witness() {
         for y in -3..4 {
-            assert!(
-                run(vec![(5, 0, 2, Break::Claim(y))]).is_err(),
-                "d = 0, y = {y}"
-            );
+            assert!(!run(5, 0, 2, Break::Claim(y)).is_empty(), "d = 0, y = {y}");
         }
     }
 

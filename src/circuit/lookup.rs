@@ -5,9 +5,12 @@
 //! table `tables.rs` fills (its domain calibrated, `x` at the table's input scale). A selected
 //! row matches only a `(1, …)` entry, so `x` lies in the domain and `y` is its value.
 
-use halo2_proofs::plonk::{Advice, Column, ConstraintSystem, Selector, TableColumn};
+use halo2_proofs::circuit::Cell;
+use halo2_proofs::plonk::{Advice, Column, ConstraintSystem, Error, Selector, TableColumn};
 use halo2_proofs::poly::Rotation;
 use halo2curves::bn256::Fr;
+
+use super::rows::{at, Rows, Wires};
 
 #[derive(Clone, Debug)]
 pub struct LookupConfig {
@@ -55,15 +58,32 @@ impl LookupConfig {
     }
 }
 
+/// `y = f_k(x)` for every element of `x` through function table `k`, one row each; returns
+/// the `y` cells.
+pub fn assign(rows: &mut Rows, k: usize, x: Wires, y: Option<&[i64]>) -> Result<Vec<Cell>, Error> {
+    let cfg = rows.cfg;
+    let q = *cfg.funcs.q.get(k).ok_or(Error::Synthesis)?;
+    let mut out = Vec::with_capacity(x.len());
+    for i in 0..x.len() {
+        let row = rows.take_row();
+        q.enable(rows.region, row)?;
+        rows.copy_in(cfg.a[0], row, x, i);
+        out.push(rows.advice(cfg.acc, row, at(y, i).map(i128::from)));
+    }
+    Ok(out)
+}
+
 #[cfg(test)]
 mod tests {
+    use super::super::range;
+    use super::super::rows::{Rows, Wires};
     use super::super::tables::FuncTable;
     use super::super::testing::{failures, params, Harness};
-    use crate::felt::from_i64;
+    use super::*;
     use crate::quant::Func;
-    use halo2_proofs::circuit::Value;
 
-    /// Sigmoid over `[-20, 30)`, input scale 3, output scale 5; one row `(x, y)`.
+    /// Sigmoid over `[-20, 30)`, input scale 3, output scale 5; the production assignment of
+    /// one row `(x, y)`, `x` a range-checked model input.
     fn run(x: i64, y: i64) -> Vec<String> {
         let table = FuncTable {
             func: Func::Sigmoid,
@@ -76,9 +96,16 @@ mod tests {
         p.num_funcs = 1;
         failures(
             Harness::new(p, move |cfg, region| {
-                cfg.funcs.q[0].enable(region, 0)?;
-                region.assign_advice(cfg.a[0], 0, Value::known(from_i64(x)));
-                region.assign_advice(cfg.acc, 0, Value::known(from_i64(y)));
+                let mut rows = Rows::new(cfg, region)?;
+                let xs = [x];
+                let cells = range::assign_inputs(&mut rows, 1, Some(&xs))?;
+                let start = rows.row;
+                let x = Wires {
+                    cells: &cells,
+                    vals: Some(&xs),
+                };
+                assign(&mut rows, 0, x, Some(&[y]))?;
+                assert_eq!(rows.row - start, super::rows(1), "rows used ≠ rows counted");
                 Ok(())
             })
             .with_tables(vec![table]),

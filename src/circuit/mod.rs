@@ -12,6 +12,7 @@ pub mod poseidon;
 pub mod range;
 pub mod relu;
 pub mod rescale;
+pub mod rows;
 pub mod tables;
 
 pub use config::{CircuitParams, ModelConfig};
@@ -113,8 +114,8 @@ impl Circuit<Fr> for ModelCircuit<'_> {
 }
 
 /// A MockProver harness for gadget tests: the model's configuration (every gadget, as the
-/// real circuit has it) with the digit table and the given function tables loaded, and rows
-/// a test assigns by hand.
+/// real circuit has it) with the digit table and the given function tables loaded, and the
+/// rows a test assigns (through the gadgets' own `assign`, then any tampering).
 #[cfg(test)]
 pub(crate) mod testing {
     use std::rc::Rc;
@@ -168,12 +169,6 @@ pub(crate) mod testing {
             num_funcs: 0,
             commit_digits: 0,
         }
-    }
-
-    /// `[v mod B, ⌊v / B⌋]` (Euclidean: a negative `v` gives a negative high digit).
-    pub fn digits(v: i64, digit_bits: u32) -> [i64; 2] {
-        let b = 1i64 << digit_bits;
-        [v.rem_euclid(b), v.div_euclid(b)]
     }
 
     impl Circuit<Fr> for Harness {

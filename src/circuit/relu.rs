@@ -7,9 +7,14 @@
 //! gadget's `remainder` gate with `div = B²` (`r ∈ [0, B²)`). So `y ∈ {0, x}`, `y ≥ x`, `y ≥ 0`:
 //! `y = max(x, 0)`.
 
-use halo2_proofs::plonk::{Advice, Column, ConstraintSystem, Selector};
+use halo2_proofs::circuit::Cell;
+use halo2_proofs::plonk::{Advice, Column, ConstraintSystem, Error, Selector};
 use halo2_proofs::poly::Rotation;
 use halo2curves::bn256::Fr;
+
+use super::rows::{at, Rows, Wires};
+use super::{range, rescale};
+use crate::felt;
 
 /// The shared columns the gadget reads.
 #[derive(Clone, Copy, Debug)]
@@ -44,30 +49,48 @@ impl ReluConfig {
     }
 }
 
+/// `y = max(x, 0)` for every element of `x`, one row each; returns the `y` cells.
+pub fn assign(rows: &mut Rows, x: Wires, y: Option<&[i64]>) -> Result<Vec<Cell>, Error> {
+    let cfg = rows.cfg;
+    let b2 = 1i128 << (2 * cfg.params.digit_bits);
+    let mut out = Vec::with_capacity(x.len());
+    for i in 0..x.len() {
+        let row = rows.take_row();
+        cfg.relu.q.enable(rows.region, row)?;
+        rows.copy_in(cfg.a[0], row, x, i);
+        let yi = at(y, i);
+        out.push(rows.advice(cfg.y, row, yi.map(i128::from)));
+        let diff = yi.zip(x.val(i)).map(|(y, x)| y as i128 - x as i128);
+        rows.advice(cfg.r, row, diff);
+        rows.region.assign_fixed(cfg.div, row, felt::from_i128(b2));
+        range::check_y(rows, row, yi, false)?;
+        rescale::remainder(rows, row, diff, b2)?;
+    }
+    Ok(out)
+}
+
 #[cfg(test)]
 mod tests {
-    use super::super::testing::{digits, failures, params, Harness};
-    use crate::felt::{from_i128, from_i64};
-    use halo2_proofs::circuit::Value;
+    use super::super::rows::{Rows, Wires};
+    use super::super::testing::{failures, params, Harness};
+    use super::*;
 
-    /// One Relu row of input `x` claiming `y`, with every check an honest prover writes:
-    /// range of `y` (offset 0) and remainder `r = y − x` against `B²`; `r` may be overridden.
+    /// The production assignment of one Relu row of input `x` (a range-checked model input)
+    /// claiming `y`; `r`, if given, then overwrites the difference cell.
     fn run(x: i64, y: i64, r: Option<i64>) -> Vec<String> {
         failures(Harness::new(params(1), move |cfg, region| {
-            let db = cfg.params.digit_bits;
-            let b2 = 1i64 << (2 * db);
-            let r = r.unwrap_or(y - x);
-            cfg.relu.q.enable(region, 0)?;
-            cfg.range.q_range.enable(region, 0)?;
-            cfg.rescale.q_rem.enable(region, 0)?;
-            region.assign_advice(cfg.a[0], 0, Value::known(from_i64(x)));
-            region.assign_advice(cfg.y, 0, Value::known(from_i64(y)));
-            region.assign_advice(cfg.r, 0, Value::known(from_i64(r)));
-            region.assign_fixed(cfg.div, 0, from_i128(b2 as i128));
-            region.assign_fixed(cfg.y_off, 0, from_i64(0));
-            let ds = [digits(y, db), digits(r, db), digits(b2 - 1 - r, db)].concat();
-            for (i, v) in ds.into_iter().enumerate() {
-                region.assign_advice(cfg.digits[i], 0, Value::known(from_i64(v)));
+            let mut rows = Rows::new(cfg, region)?;
+            let xs = [x];
+            let cells = range::assign_inputs(&mut rows, 1, Some(&xs))?;
+            let start = rows.row;
+            let x = Wires {
+                cells: &cells,
+                vals: Some(&xs),
+            };
+            assign(&mut rows, x, Some(&[y]))?;
+            assert_eq!(rows.row - start, super::rows(1), "rows used ≠ rows counted");
+            if let Some(r) = r {
+                rows.advice(cfg.r, start, Some(r as i128));
             }
             Ok(())
         }))

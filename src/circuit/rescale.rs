@@ -10,9 +10,14 @@
 //! `y` itself is range-checked by the range gadget, so the division is exact: the only `(y, r)`
 //! with `acc + half = y·D + r`, `0 ≤ r < D` and `y` small.
 
-use halo2_proofs::plonk::{Advice, Column, ConstraintSystem, Expression, Fixed, Selector};
+use halo2_proofs::circuit::Cell;
+use halo2_proofs::plonk::{Advice, Column, ConstraintSystem, Error, Expression, Fixed, Selector};
 use halo2_proofs::poly::Rotation;
 use halo2curves::bn256::Fr;
+
+use super::range;
+use super::rows::Rows;
+use crate::felt;
 
 /// The shared columns the gadget reads.
 #[derive(Clone, Debug)]
@@ -64,30 +69,72 @@ impl RescaleConfig {
     }
 }
 
+/// Rescale `acc` (already in `row`'s `acc` cell) by `div` on `row`: writes `y` (range-checked),
+/// `r = acc + ⌊div/2⌋ − y·div` and its remainder check; returns `y`'s cell. Adds no row.
+pub fn assign(
+    rows: &mut Rows,
+    row: usize,
+    acc: Option<i128>,
+    div: i128,
+    y: Option<i64>,
+) -> Result<Cell, Error> {
+    let cfg = rows.cfg;
+    let half = div / 2;
+    cfg.rescale.q_rescale.enable(rows.region, row)?;
+    rows.region.assign_fixed(cfg.div, row, felt::from_i128(div));
+    rows.region
+        .assign_fixed(cfg.half, row, felt::from_i128(half));
+    let y_cell = rows.advice(cfg.y, row, y.map(i128::from));
+    let rem = acc.zip(y).map(|(acc, y)| acc + half - y as i128 * div);
+    range::check_y(rows, row, y, true)?;
+    remainder(rows, row, rem, div)?;
+    rows.advice(cfg.r, row, rem);
+    Ok(y_cell)
+}
+
+/// Constrain `0 ≤ r < div` on `row` through the digits of `r` and of `div − 1 − r` (`r`'s own
+/// cell is the caller's).
+pub fn remainder(rows: &mut Rows, row: usize, r: Option<i128>, div: i128) -> Result<(), Error> {
+    rows.cfg.rescale.q_rem.enable(rows.region, row)?;
+    range::digits(rows, row, 2, r);
+    range::digits(rows, row, 4, r.map(|r| div - 1 - r));
+    Ok(())
+}
+
 #[cfg(test)]
 mod tests {
-    use super::super::testing::{digits, failures, params, Harness};
-    use crate::felt::from_i64;
-    use halo2_proofs::circuit::Value;
+    use super::super::rows::Rows;
+    use super::super::testing::{failures, params, Harness};
+    use super::*;
 
-    /// One rescale row: `acc` divided by `2^d`, claiming `(y, r)`; digits of `r` and of the slack
-    /// `div − 1 − r` as an honest prover would write them (so only the claim can be wrong),
-    /// unless `raw_digits` overrides them.
-    fn run(acc: i64, d: u32, y: i64, r: i64, raw_digits: Option<[i64; 4]>) -> Vec<String> {
+    /// What to overwrite after the production assignment of a rescale row.
+    #[derive(Clone, Copy)]
+    enum Tamper {
+        None,
+        /// the remainder cell
+        R(i64),
+        /// the four remainder digits
+        Digits([i64; 4]),
+    }
+
+    /// The production assignment of one rescale row: `acc` divided by `2^d`, claiming `y` (the
+    /// remainder and its digits follow the claim), then `t`.
+    fn run(acc: i64, d: u32, y: i64, t: Tamper) -> Vec<String> {
         failures(Harness::new(params(1), move |cfg, region| {
-            let db = cfg.params.digit_bits;
-            let div = 1i64 << d;
-            cfg.rescale.q_rescale.enable(region, 0)?;
-            cfg.rescale.q_rem.enable(region, 0)?;
-            region.assign_advice(cfg.acc, 0, Value::known(from_i64(acc)));
-            region.assign_advice(cfg.y, 0, Value::known(from_i64(y)));
-            region.assign_advice(cfg.r, 0, Value::known(from_i64(r)));
-            region.assign_fixed(cfg.div, 0, from_i64(div));
-            region.assign_fixed(cfg.half, 0, from_i64(div / 2));
-            let [a, b] = digits(r, db);
-            let [c, e] = digits(div - 1 - r, db);
-            for (i, v) in raw_digits.unwrap_or([a, b, c, e]).into_iter().enumerate() {
-                region.assign_advice(cfg.digits[2 + i], 0, Value::known(from_i64(v)));
+            let mut rows = Rows::new(cfg, region)?;
+            let row = rows.take_row();
+            rows.advice(cfg.acc, row, Some(acc as i128));
+            assign(&mut rows, row, Some(acc as i128), 1 << d, Some(y))?;
+            match t {
+                Tamper::None => {}
+                Tamper::R(r) => {
+                    rows.advice(cfg.r, row, Some(r as i128));
+                }
+                Tamper::Digits(ds) => {
+                    for (i, v) in ds.into_iter().enumerate() {
+                        rows.advice(cfg.digits[2 + i], row, Some(v as i128));
+                    }
+                }
             }
             Ok(())
         }))
@@ -96,27 +143,28 @@ mod tests {
     #[test]
     fn honest_rescale_passes() {
         // 1000 / 16: (1000 + 8) = 63·16 + 0
-        assert!(run(1000, 4, 63, 0, None).is_empty());
-        assert!(run(-1000, 4, -62, 0, None).is_empty());
-        assert!(run(1001, 4, 63, 1, None).is_empty());
+        assert!(run(1000, 4, 63, Tamper::None).is_empty());
+        assert!(run(-1000, 4, -62, Tamper::None).is_empty());
+        assert!(run(1001, 4, 63, Tamper::None).is_empty());
     }
 
     #[test]
     fn a_wrong_quotient_fails_rescale() {
-        let e = run(1000, 4, 64, 0, None);
+        // y one too large with the honest remainder 0 left in place
+        let e = run(1000, 4, 64, Tamper::R(0));
         assert!(e.iter().any(|e| e.contains("('rescale')")), "{e:?}");
     }
 
     #[test]
     fn a_remainder_outside_its_range_fails() {
         // y one too large, r = −16 to balance: r's digits cannot hold it
-        let e = run(1000, 4, 64, -16, None);
+        let e = run(1000, 4, 64, Tamper::None);
         assert!(e.iter().any(|e| e.contains("Lookup digit 3(")), "{e:?}");
         // y one too small, r = 16 = div: the slack div − 1 − r = −1 cannot be digits
-        let e = run(1000, 4, 62, 16, None);
+        let e = run(1000, 4, 62, Tamper::None);
         assert!(e.iter().any(|e| e.contains("Lookup digit 5(")), "{e:?}");
         // digits that do not recompose r
-        let e = run(1000, 4, 63, 0, Some([1, 0, 15, 0]));
+        let e = run(1000, 4, 63, Tamper::Digits([1, 0, 15, 0]));
         assert!(e.iter().any(|e| e.contains("('remainder')")), "{e:?}");
     }
 }

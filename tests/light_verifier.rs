@@ -159,10 +159,10 @@ fn another_models_bundle_is_rejected() {
     );
     // a model with another number of public values: not this model's proof (inspect, which
     // must lay the values out, says why)
-    let (_, bytes, shape) = op_models().into_iter().find(|m| m.0 == "conv").unwrap();
+    let m = op_conv();
     let conv = case(
-        &bytes,
-        &values(5, shape.iter().product(), -1.0, 1.0),
+        &m.bytes,
+        &values(5, m.shape.iter().product(), -1.0, 1.0),
         RunArgs::default(),
         7,
     );

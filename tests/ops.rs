@@ -1,6 +1,8 @@
 //! Every op: quantized outputs match tract's float inference; the witness satisfies the
 //! circuit; and moving the op's output by one quantum (with public values kept consistent, so
-//! only the op's own constraints can object) makes `mock` fail.
+//! only the op's own constraints can object) makes `mock` fail. One `#[test]` per op model of
+//! `common::op_models`, named as its builder: `cargo test --release --test ops -- --exact op_relu`
+//! runs one (without `--exact`, every test whose name contains the filter).
 
 mod common;
 
@@ -12,12 +14,6 @@ use zkonnx::settings::{RunArgs, Visibility};
 const SCALE: u32 = 8;
 
 fn check_op(name: &str, bytes: &[u8], shape: &[usize], ra: RunArgs) {
-    // ZKONNX_OPS=a,b runs only those op models (while working on them)
-    if let Ok(only) = std::env::var("ZKONNX_OPS") {
-        if !only.split(',').any(|o| o == name) {
-            return;
-        }
-    }
     let n: usize = shape.iter().product();
     let x = values(42, n, -1.0, 1.0);
     let c = compile_at(bytes, &x, SCALE, ra);
@@ -67,25 +63,29 @@ fn check_op(name: &str, bytes: &[u8], shape: &[usize], ra: RunArgs) {
     }
 }
 
-#[test]
-fn every_op_default_visibilities_hashed_params() {
-    for (name, bytes, shape) in op_models() {
-        check_op(name, &bytes, &shape, RunArgs::default());
-    }
-}
-
-#[test]
-fn every_op_private_output_fixed_params() {
+/// Both run-arg profiles on one op model: default visibilities (hashed params, public output),
+/// and private output with fixed params on 3 lanes.
+fn check_op_model(name: &str, m: OpModel) {
+    check_op(name, &m.bytes, &m.shape, RunArgs::default());
     let ra = RunArgs {
         output_visibility: Visibility::Private,
         param_visibility: Visibility::Fixed,
         num_inner_cols: 3,
         ..RunArgs::default()
     };
-    for (name, bytes, shape) in op_models() {
-        check_op(name, &bytes, &shape, ra.clone());
-    }
+    check_op(name, &m.bytes, &m.shape, ra);
 }
+
+/// `#[test] fn op_relu() { check_op_model("relu", op_relu()) }` for every op model.
+macro_rules! op_tests {
+    ($($f:ident),* $(,)?) => {$(
+        #[test]
+        fn $f() {
+            check_op_model(&stringify!($f)[3..], common::$f());
+        }
+    )*};
+}
+common::with_op_models!(op_tests);
 
 #[test]
 fn moved_output_in_witness_file_fails_mock() {

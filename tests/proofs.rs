@@ -46,12 +46,9 @@ fn prove_verify_and_reject_tampering() {
 
     // another model's vk: with private params the vk commits to the architecture only, so the
     // other model differs in structure (the sigmoid op model) and must not verify
-    let other = op_models()
-        .into_iter()
-        .find(|m| m.0 == "sigmoid")
-        .expect("op model");
-    let ox = values(7, other.2.iter().product(), -1.0, 1.0);
-    let oc = compile_at(&other.1, &ox, 7, RunArgs::default());
+    let other = op_sigmoid();
+    let ox = values(7, other.shape.iter().product(), -1.0, 1.0);
+    let oc = compile_at(&other.bytes, &ox, 7, RunArgs::default());
     // same seed: the same secret, so only the vk differs
     let osrs = pipeline::gen_srs(
         oc.settings

@@ -2,14 +2,62 @@
 
 use std::path::{Path, PathBuf};
 
-use crate::{
-    compiled_file, e, existing_salt_file, key_file, read, settings_file, warn_visibility, Res,
-};
+use clap::Args;
 use zkonnx::pipeline;
 use zkonnx::settings::Visibility;
+
+use crate::cli::files::{compiled_file, existing_salt_file, key_file, read, settings_file};
+use crate::cli::verify::warn_visibility;
+use crate::cli::{e, Res};
+
+/// `commit`: the model ID of a compiled model and its keys.
+#[derive(Args)]
+pub(crate) struct Commit {
+    /// the compiled circuit (compile-circuit), or the ONNX model (then with -S and its salt)
+    #[arg(short = 'M', long, default_value = "model.compiled")]
+    model: PathBuf,
+    /// the settings (only with an ONNX model; default settings.json)
+    #[arg(short = 'S', long)]
+    settings_path: Option<PathBuf>,
+    /// the salt compile-circuit made (only with an ONNX model; default: MODEL with
+    /// extension .salt). Never created: a new salt gives a commitment no proof matches
+    #[arg(long)]
+    salt_path: Option<PathBuf>,
+    /// the verification bundle setup wrote (default: verifier.bundle beside the model)
+    #[arg(long, conflicts_with = "vk_path")]
+    bundle_path: Option<PathBuf>,
+    /// instead of the bundle: the verifying key (setup) ...
+    #[arg(long, requires = "srs_path")]
+    vk_path: Option<PathBuf>,
+    /// ... and the SRS it was made with
+    #[arg(long, requires = "vk_path")]
+    srs_path: Option<PathBuf>,
+}
+
+impl Commit {
+    pub(crate) fn run(self) -> Res<()> {
+        let Self {
+            model,
+            settings_path,
+            salt_path,
+            bundle_path,
+            vk_path,
+            srs_path,
+        } = self;
+        commit(
+            &model,
+            settings_path,
+            salt_path,
+            bundle_path,
+            vk_path,
+            srs_path,
+        )
+    }
+}
+
 /// `commit`: the params commitment, the fingerprint and the model ID of a compiled model (or an
 /// ONNX model with its settings and salt) and its keys.
-pub(crate) fn commit(
+fn commit(
     model: &Path,
     settings_path: Option<PathBuf>,
     salt_path: Option<PathBuf>,

@@ -3,15 +3,75 @@
 use std::path::{Path, PathBuf};
 use std::time::Instant;
 
-use crate::progress::{self, Progress};
-use crate::{e, input_file, print_report, read, salt_file, warn_visibility, write, Res};
+use clap::Args;
 use zkonnx::calibrate::{self, CalibrateOptions, Target};
 use zkonnx::estimate::{self, Engine, Rescale, Shape};
 use zkonnx::formats::InputData;
 use zkonnx::pipeline;
 use zkonnx::settings::{RunArgs, Visibility};
+
+use crate::cli::files::{input_file, read, salt_file, write};
+use crate::cli::progress::{self, Progress};
+use crate::cli::verify::{print_report, warn_visibility};
+use crate::cli::{e, Res};
+
+/// `e2e DIR`: every step, timed.
+#[derive(Args)]
+pub(crate) struct E2e {
+    /// a folder holding network.onnx and input.json
+    dir: PathBuf,
+    /// calibration target: resources or accuracy
+    #[arg(long, default_value = "resources")]
+    target: Target,
+    /// where artifacts go (default: a folder in the system temp dir)
+    #[arg(long)]
+    work_dir: Option<PathBuf>,
+    /// a ceremony SRS; without it an UNSAFE development SRS is generated
+    #[arg(long)]
+    srs_path: Option<PathBuf>,
+    /// public, hashed or private (see gen-settings --help)
+    #[arg(long, default_value_t = RunArgs::default().input_visibility)]
+    input_visibility: Visibility,
+    /// public, hashed or private (see gen-settings --help)
+    #[arg(long, default_value_t = RunArgs::default().output_visibility)]
+    output_visibility: Visibility,
+    /// hashed, fixed or private (private: the weights are NOT bound)
+    #[arg(long, default_value_t = RunArgs::default().param_visibility)]
+    param_visibility: Visibility,
+    /// lanes per row (num_inner_cols) for calibration to choose from, e.g. `2` (default:
+    /// 1,2,4,8,16, the cheapest to prove). Fewer lanes mean fewer columns: smaller proofs
+    /// and less gas on chain (docs/onchain.md), for a taller circuit
+    #[arg(short = 'N', long, value_delimiter = ',')]
+    num_inner_cols: Option<Vec<usize>>,
+}
+
+impl E2e {
+    pub(crate) fn run(self) -> Res<()> {
+        let Self {
+            dir,
+            target,
+            work_dir,
+            srs_path,
+            input_visibility,
+            output_visibility,
+            param_visibility,
+            num_inner_cols,
+        } = self;
+        e2e(
+            &dir,
+            target,
+            work_dir,
+            srs_path,
+            input_visibility,
+            output_visibility,
+            param_visibility,
+            num_inner_cols,
+        )
+    }
+}
+
 #[allow(clippy::too_many_arguments)]
-pub(crate) fn e2e(
+fn e2e(
     dir: &Path,
     target: Target,
     work_dir: Option<PathBuf>,

@@ -13,7 +13,8 @@ use zkonnx::evm::{artifact, calldata, contract};
 use zkonnx::formats::Proof;
 use zkonnx::verifier::{self, Bundle};
 
-use crate::{read, write, Res};
+use crate::cli::files::{read, write};
+use crate::cli::Res;
 
 /// Where the model's keys come from: the verification bundle, or ezkl's vk + SRS + settings.
 #[derive(Args)]

@@ -4,8 +4,11 @@
 use std::path::{Path, PathBuf};
 use std::time::Instant;
 
-use crate::{read, write, Res};
-use clap::Subcommand;
+use clap::{Args, Subcommand};
+
+use crate::cli::files::{read, write};
+use crate::cli::Res;
+
 #[derive(Subcommand)]
 pub(crate) enum SrsCmd {
     /// Convert a snarkjs .ptau (BN254) into a halo2 KZG SRS of k = LOGROWS, checked with pairings
@@ -167,8 +170,45 @@ fn download(url: &str, to: &Path, timeout: u64) -> Res<String> {
     Ok(hex(&h.finalize()))
 }
 
+/// `get-srs`: a Perpetual Powers of Tau file downloaded, checked, cached and imported.
+#[derive(Args)]
+pub(crate) struct GetSrs {
+    /// the SRS serves circuits of up to 2^LOGROWS rows
+    #[arg(long)]
+    logrows: u32,
+    /// where the SRS is written
+    #[arg(long)]
+    srs_path: PathBuf,
+    /// where the ppot_0080_*.ptau files are (the file name is appended)
+    #[arg(long, default_value = zkonnx::srs::ptau::ppot::BASE_URL)]
+    url: String,
+    /// the downloaded .ptau files' cache (default: $XDG_CACHE_HOME/zkonnx or ~/.cache/zkonnx)
+    #[arg(long)]
+    cache_dir: Option<PathBuf>,
+    /// expect this SHA-256 (hex) instead of the pinned one (another mirror, tests)
+    #[arg(long)]
+    sha256: Option<String>,
+    /// give up when the download has not finished after SECS seconds
+    #[arg(long, value_name = "SECS", default_value_t = 3600)]
+    timeout: u64,
+}
+
+impl GetSrs {
+    pub(crate) fn run(self) -> Res<()> {
+        let Self {
+            logrows,
+            srs_path,
+            url,
+            cache_dir,
+            sha256,
+            timeout,
+        } = self;
+        get_srs(logrows, &srs_path, &url, cache_dir, sha256, timeout)
+    }
+}
+
 /// `get-srs`: the Perpetual Powers of Tau file for `logrows`, pinned by SHA-256, cached, imported.
-pub(crate) fn get_srs(
+fn get_srs(
     logrows: u32,
     srs_path: &Path,
     base: &str,

@@ -14,7 +14,7 @@
 use crate::circuit::{self, CircuitParams};
 use crate::error::Result;
 use crate::formats::InputData;
-use crate::pipeline::{load_graph, settings_for};
+use crate::pipeline::load_graph;
 use crate::quant::{self, QuantSpec};
 use crate::settings::{Settings, SettingsError, MAX_LOGROWS};
 
@@ -94,10 +94,6 @@ pub struct Candidate {
     /// Whether calibration chose this one.
     pub chosen: bool,
     pub settings: Settings,
-}
-
-fn ceil_log2(n: usize) -> u32 {
-    n.next_power_of_two().trailing_zeros()
 }
 
 pub fn calibrate(
@@ -192,10 +188,6 @@ pub fn calibrate(
             .into()
         })),
     }
-}
-
-fn ra_min_k() -> u32 {
-    6
 }
 
 /// The estimated cost of proving a circuit of `params` at `2^k` rows, in column-rows: every
@@ -336,11 +328,9 @@ fn candidate(
         ra.table_shift = t;
         ra.lookup_range = (-h, h);
         ra.num_inner_cols = l.clamp(1, 16);
-        let mut st = settings_for(g, &q, ra);
-        st.table_domains = domains.clone();
+        let mut st = crate::plan::settings(g, &q, ra, domains.clone());
         let params = CircuitParams::from_settings(&st);
-        let reserved = circuit::reserved_rows(&params);
-        let k = ceil_log2(st.rows_needed() + reserved).max(ra_min_k());
+        let k = crate::plan::min_logrows(&st);
         st.run_args.logrows = k;
         let cost = prove_cost(&params, k);
         if best.as_ref().is_none_or(|(c, _)| cost < *c) {

@@ -39,6 +39,8 @@ pub mod onnx;
 pub mod ops;
 #[cfg(feature = "prover")]
 pub mod pipeline;
+#[cfg(feature = "prover")]
+pub mod plan;
 pub mod poseidon;
 #[cfg(feature = "prover")]
 pub mod proof;

@@ -3,7 +3,6 @@
 
 use halo2curves::bn256::Fr;
 
-use crate::circuit::{self, CircuitParams};
 use crate::error::Result;
 use crate::formats::{
     to_hex_bytes, FormatError, InputData, PrettyElements, PrettyPublicInputs, Proof, Witness,
@@ -13,7 +12,7 @@ use crate::keys;
 use crate::model::Compiled;
 use crate::onnx;
 use crate::proof::{self, ProofError};
-use crate::quant::{self, dequantize, QGraph, QOp, QuantSpec, Trace};
+use crate::quant::{self, dequantize, QOp, QuantSpec, Trace};
 use crate::settings::{RunArgs, Settings, Visibility};
 use crate::srs;
 use crate::{felt, VERSION};
@@ -21,71 +20,6 @@ use crate::{felt, VERSION};
 /// Parse ONNX bytes with the run-args' batch size.
 pub fn load_graph(onnx_bytes: &[u8], ra: &RunArgs) -> Result<Graph> {
     Ok(onnx::parse(onnx_bytes, ra.batch_size())?)
-}
-
-/// Digits per packed value that commitments need: every activation (`[-H, H)`) and, with
-/// hashed params, every parameter must fit `W = digits·digit_bits` signed bits.
-fn commit_digits(q: &QGraph, ra: &RunArgs) -> usize {
-    let hashes = [
-        ra.input_visibility,
-        ra.output_visibility,
-        ra.param_visibility,
-    ]
-    .contains(&Visibility::Hashed);
-    if !hashes {
-        return 0;
-    }
-    // signed bits: v ∈ [-2^(b-1), 2^(b-1))
-    let bits_of = |v: i64| -> u32 {
-        let m = if v < 0 {
-            (-(v as i128) - 1) as u128
-        } else {
-            v as u128
-        };
-        129 - m.leading_zeros().min(128)
-    };
-    let mut bits = ra.range_bits();
-    if ra.param_visibility == Visibility::Hashed {
-        for p in &q.params {
-            for &v in &p.values {
-                bits = bits.max(bits_of(v));
-            }
-        }
-    }
-    (bits.div_ceil(ra.digit_bits()) as usize).max(2)
-}
-
-/// Settings for `q` under `ra` (shapes, lookups, row counts).
-pub(crate) fn settings_for(g: &Graph, q: &QGraph, ra: RunArgs) -> Settings {
-    let model_rows = circuit::layout::count_rows(q, ra.num_inner_cols.max(1));
-    let mut s = Settings {
-        num_rows: model_rows,
-        total_assignments: model_rows * (2 * ra.num_inner_cols + 3),
-        total_const_size: q.params.iter().map(|p| p.values.len()).sum(),
-        model_instance_shapes: vec![],
-        model_input_shapes: g.input_shapes(),
-        model_output_shapes: g.output_shapes(),
-        model_input_scales: vec![q.act_scale; g.inputs.len()],
-        model_output_scales: vec![q.act_scale; g.outputs.len()],
-        required_lookups: q.required_lookups(),
-        table_domains: vec![],
-        commit_digits: commit_digits(q, &ra),
-        commit_rows: 0,
-        version: VERSION.to_string(),
-        run_args: ra,
-    };
-    let layout = crate::publics::layout(&s);
-    s.model_instance_shapes = layout
-        .tensors
-        .iter()
-        .map(|t| match t.encoding {
-            crate::verifier::Encoding::Values => t.shape.iter().map(|&d| d as usize).collect(),
-            crate::verifier::Encoding::Commitment => vec![1],
-        })
-        .collect();
-    s.commit_rows = circuit::layout::count_commit_rows(q, &layout);
-    s.num_rows = model_rows.max(s.commit_rows);
-    s
 }
 
 /// `gen-settings`: read the model and describe its circuit under `run_args`.
@@ -100,7 +34,7 @@ pub fn gen_settings(onnx_bytes: &[u8], run_args: RunArgs) -> Result<Settings> {
             table_shift: run_args.table_shift,
         },
     )?;
-    Ok(settings_for(&g, &q, run_args))
+    Ok(crate::plan::settings(&g, &q, run_args, vec![]))
 }
 
 /// The model's float outputs on the first sample of `data` (the float reference the quantized
@@ -174,25 +108,15 @@ pub fn compile_circuit_with_salt(
         }
     }
     settings.check_tables()?;
-    let fresh = settings_for(&g, &q, ra.clone());
-    if fresh.required_lookups != settings.required_lookups
-        || fresh.model_instance_shapes != settings.model_instance_shapes
-        || fresh.model_input_shapes != settings.model_input_shapes
-        || fresh.model_output_shapes != settings.model_output_shapes
-        || fresh.total_const_size != settings.total_const_size
-    {
-        return Err(crate::settings::SettingsError::Invalid {
-            field: "required_lookups/model_instance_shapes",
-            msg: "settings do not match this model: run gen-settings on it".into(),
-        }
-        .into());
-    }
-    if fresh.limb_bits() > crate::commitment::MAX_LIMB_BITS {
+    // sizing is planned from the model and the file's choices, never taken from the file
+    let planned = crate::plan::settings(&g, &q, ra.clone(), settings.table_domains.clone());
+    crate::plan::check_same(settings, &planned)?;
+    if planned.limb_bits() > crate::commitment::MAX_LIMB_BITS {
         return Err(crate::settings::SettingsError::Invalid {
             field: "param_scale",
             msg: format!(
                 "a parameter needs {} bits, more than a commitment packs ({}): lower param_scale",
-                fresh.limb_bits(),
+                planned.limb_bits(),
                 crate::commitment::MAX_LIMB_BITS
             ),
         }
@@ -201,39 +125,12 @@ pub fn compile_circuit_with_salt(
     let param_salt = (ra.param_visibility == Visibility::Hashed)
         .then(|| felt::to_hex_be(&salt.unwrap_or_else(random_salt)));
     let c = Compiled {
-        settings: Settings {
-            num_rows: fresh.num_rows,
-            commit_digits: fresh.commit_digits,
-            commit_rows: fresh.commit_rows,
-            model_instance_shapes: fresh.model_instance_shapes.clone(),
-            ..settings.clone()
-        },
+        settings: planned,
         graph: q,
         param_salt,
     };
-    check_fits(&c.settings)?;
+    crate::plan::check_fits(&c.settings)?;
     Ok(c)
-}
-
-/// Rows available for the layout at `logrows`.
-pub fn usable_rows(settings: &Settings) -> usize {
-    (1usize << settings.run_args.logrows)
-        - circuit::reserved_rows(&CircuitParams::from_settings(settings))
-}
-
-/// Error if the layout or the tables do not fit `2^logrows` rows.
-pub fn check_fits(settings: &Settings) -> Result<()> {
-    let have = usable_rows(settings);
-    let need = settings.rows_needed();
-    if need > have {
-        return Err(ProofError::TooManyRows {
-            need,
-            have,
-            k: settings.run_args.logrows,
-        }
-        .into());
-    }
-    Ok(())
 }
 
 /// `gen-srs`: an UNSAFE seeded SRS for tests and development.
@@ -265,7 +162,7 @@ impl std::fmt::Debug for Keys {
 
 /// `setup`: keys for the compiled model from an SRS (a larger SRS is downsized).
 pub fn setup(model: &Compiled, srs_bytes: &[u8]) -> Result<Keys> {
-    check_fits(&model.settings)?;
+    crate::plan::check_fits(&model.settings)?;
     let params = srs::load_for_k(srs_bytes, model.settings.run_args.logrows)?;
     let (vk, pk) = keys::keygen(model, &params)?;
     let bundle = crate::bundle::export(&vk, &params, &model.settings)
@@ -633,7 +530,7 @@ pub fn instances_of(
 
 /// `mock`: check the witness against the circuit without a proof.
 pub fn mock(model: &Compiled, w: &Witness) -> Result<()> {
-    check_fits(&model.settings)?;
+    crate::plan::check_fits(&model.settings)?;
     let (tr, instances) = witness_trace(model, w)?;
     let salts = salts_of(model, w)?;
     Ok(proof::mock(model, &tr, &salts, instances)?)
@@ -786,14 +683,16 @@ impl Report {
         })
     }
 
-    /// How much of the model the expectations pinned; an error (named by its CLI flag) unless
-    /// every expectation holds. Only meaningful for a valid proof.
+    /// How much of the model the expectations pinned; an error (each expectation named as
+    /// `names` says: the CLI's flags, JS's option keys) unless every expectation holds. Only
+    /// meaningful for a valid proof.
     pub fn check(
         &self,
         e: &Expect,
+        names: &crate::verifier::trust::Names,
     ) -> std::result::Result<crate::verifier::trust::Pinning, String> {
-        use crate::verifier::trust;
-        trust::check(&self.identity, &self.public, e, &trust::CLI_NAMES).map_err(|f| f.to_string())
+        crate::verifier::trust::check(&self.identity, &self.public, e, names)
+            .map_err(|f| f.to_string())
     }
 }
 

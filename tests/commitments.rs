@@ -17,6 +17,7 @@ use zkonnx::formats::Proof;
 use zkonnx::model::Compiled;
 use zkonnx::pipeline::{self, Expect, Keys};
 use zkonnx::settings::RunArgs;
+use zkonnx::verifier::trust::CLI_NAMES;
 
 struct Honest {
     c: Compiled,
@@ -61,8 +62,8 @@ fn judge(h: &Honest, p: &Proof) -> [(bool, Result<(), String>); 2] {
     let native = pipeline::verify_report(p, &h.c.settings, &h.keys.vk, &h.srs).unwrap();
     let light = pipeline::verify_bundle_report(p, &h.keys.bundle).unwrap();
     [
-        (native.valid, native.check(&e).map(|_| ())),
-        (light.valid, light.check(&e).map(|_| ())),
+        (native.valid, native.check(&e, &CLI_NAMES).map(|_| ())),
+        (light.valid, light.check(&e, &CLI_NAMES).map(|_| ())),
     ]
 }
 

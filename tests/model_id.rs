@@ -19,7 +19,7 @@ use zkonnx::formats::Proof;
 use zkonnx::model::Compiled;
 use zkonnx::pipeline::{self, Expect, Keys, Report};
 use zkonnx::settings::RunArgs;
-use zkonnx::verifier::trust::Pinning;
+use zkonnx::verifier::trust::{Pinning, CLI_NAMES};
 use zkonnx::verifier::Bundle;
 
 struct Honest {
@@ -123,29 +123,35 @@ fn the_honest_proof_passes_with_its_model_id() {
             h.model_id,
             "one model ID everywhere"
         );
-        assert_eq!(r.check(&by_model_id(&h.model_id)), Ok(Pinning::Model));
+        assert_eq!(
+            r.check(&by_model_id(&h.model_id), &CLI_NAMES),
+            Ok(Pinning::Model)
+        );
         // upper case and blanks are the same ID
         let loud = format!("  {}  ", h.model_id.to_uppercase().replacen("0X", "0x", 1));
-        assert_eq!(r.check(&by_model_id(&loud)), Ok(Pinning::Model));
+        assert_eq!(r.check(&by_model_id(&loud), &CLI_NAMES), Ok(Pinning::Model));
         // what each partial expectation pins
-        assert_eq!(r.check(&Expect::default()), Ok(Pinning::Nothing));
         assert_eq!(
-            r.check(&by_commitment(&h.commitment)),
+            r.check(&Expect::default(), &CLI_NAMES),
+            Ok(Pinning::Nothing)
+        );
+        assert_eq!(
+            r.check(&by_commitment(&h.commitment), &CLI_NAMES),
             Ok(Pinning::WeightsOnly)
         );
         let fp = Expect {
             fingerprint: Some(r.fingerprint.clone()),
             ..Default::default()
         };
-        assert_eq!(r.check(&fp), Ok(Pinning::CircuitOnly));
+        assert_eq!(r.check(&fp, &CLI_NAMES), Ok(Pinning::CircuitOnly));
         let both = Expect {
             fingerprint: Some(r.fingerprint.clone()),
             param_commitment: Some(h.commitment.clone()),
             ..Default::default()
         };
-        assert_eq!(r.check(&both), Ok(Pinning::Model));
+        assert_eq!(r.check(&both, &CLI_NAMES), Ok(Pinning::Model));
         // a malformed expectation is an error, not a pass
-        let e = r.check(&by_model_id("0x1234")).unwrap_err();
+        let e = r.check(&by_model_id("0x1234"), &CLI_NAMES).unwrap_err();
         assert!(e.starts_with("--model-id:"), "{e}");
     }
     // the model ID is the bundle's fingerprint and the commitment (the documented recipe)
@@ -195,11 +201,11 @@ fn another_op_with_the_same_weights_and_salt_is_another_model() {
     for r in reports(&p, &c, &keys, &h.srs) {
         assert!(r.valid, "a valid proof of the other circuit");
         // a commitment alone still accepts it, but says the circuit was not pinned
-        let pinned = r.check(&by_commitment(&h.commitment)).unwrap();
+        let pinned = r.check(&by_commitment(&h.commitment), &CLI_NAMES).unwrap();
         assert_eq!(pinned, Pinning::WeightsOnly);
         assert!(pinned.statement().contains("circuit was NOT pinned"));
         // the model ID rejects it
-        let e = r.check(&by_model_id(&h.model_id)).unwrap_err();
+        let e = r.check(&by_model_id(&h.model_id), &CLI_NAMES).unwrap_err();
         assert!(e.starts_with("--model-id: MISMATCH"), "{e}");
     }
 }
@@ -239,10 +245,10 @@ fn a_step_appended_to_the_compiled_model_is_another_model() {
     for r in reports(&p, &c, &keys, &h.srs) {
         assert!(r.valid);
         assert_eq!(
-            r.check(&by_commitment(&h.commitment)),
+            r.check(&by_commitment(&h.commitment), &CLI_NAMES),
             Ok(Pinning::WeightsOnly)
         );
-        let e = r.check(&by_model_id(&h.model_id)).unwrap_err();
+        let e = r.check(&by_model_id(&h.model_id), &CLI_NAMES).unwrap_err();
         assert!(e.contains("MISMATCH"), "{e}");
     }
     // and the honest keys do not take it: its proof does not verify with them
@@ -599,9 +605,9 @@ fn fixed_params_are_reported_bound_by_the_keys() {
             fingerprint: Some(r.fingerprint.clone()),
             ..Default::default()
         };
-        assert_eq!(r.check(&fp), Ok(Pinning::Model));
+        assert_eq!(r.check(&fp, &CLI_NAMES), Ok(Pinning::Model));
         assert_eq!(
-            r.check(&by_model_id(&id.model_id_hex())),
+            r.check(&by_model_id(&id.model_id_hex()), &CLI_NAMES),
             Ok(Pinning::Model)
         );
     }

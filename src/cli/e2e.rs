@@ -9,6 +9,7 @@ use zkonnx::estimate::{self, Engine, Rescale, Shape};
 use zkonnx::formats::InputData;
 use zkonnx::pipeline;
 use zkonnx::settings::{RunArgs, Visibility};
+use zkonnx::verifier::trust::CLI_NAMES;
 
 use crate::cli::files::{input_file, read, salt_file, write};
 use crate::cli::progress::{self, Progress};
@@ -237,7 +238,7 @@ fn e2e(
         param_commitment: commitment.clone(),
         ..Default::default()
     };
-    report.check(&expect)?;
+    report.check(&expect, &CLI_NAMES)?;
     let ok = report.valid;
     done("verify", t, format!("valid: {ok}"));
     let t = step("verify (light, bundle)");
@@ -249,10 +250,13 @@ fn e2e(
     let model_id = pipeline::model_identity(&c, &keys.bundle)
         .map_err(e)?
         .model_id_hex();
-    let pinned = light_report.check(&pipeline::Expect {
-        model_id: Some(model_id.clone()),
-        ..Default::default()
-    })?;
+    let pinned = light_report.check(
+        &pipeline::Expect {
+            model_id: Some(model_id.clone()),
+            ..Default::default()
+        },
+        &CLI_NAMES,
+    )?;
     done("verify (light, bundle)", t, format!("valid: {light}"));
     println!("model id             {model_id}   (publish it: verifiers pin it)");
     println!("\nthe verifier's report (decoded from the proof's instances; --model-id pinned):");

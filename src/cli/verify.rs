@@ -8,6 +8,7 @@ use clap::Args;
 use zkonnx::formats::Proof;
 use zkonnx::pipeline;
 use zkonnx::settings::{Settings, Visibility};
+use zkonnx::verifier::trust::CLI_NAMES;
 
 use crate::cli::files::{key_file, read, settings_file};
 use crate::cli::{e, srs_err, Res};
@@ -135,13 +136,16 @@ impl Verify {
             }
         }
         let pinned = report
-            .check(&pipeline::Expect {
-                model_id,
-                param_commitment,
-                input_commitments,
-                output_commitments,
-                fingerprint,
-            })
+            .check(
+                &pipeline::Expect {
+                    model_id,
+                    param_commitment,
+                    input_commitments,
+                    output_commitments,
+                    fingerprint,
+                },
+                &CLI_NAMES,
+            )
             .map_err(|m| format!("verify: REJECTED: a valid proof, but {m}"))?;
         print_report(&report, pinned);
         if pinned != zkonnx::verifier::trust::Pinning::Model {

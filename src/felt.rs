@@ -55,13 +55,17 @@ pub fn to_hex_be(f: &Fr) -> String {
     crate::verifier::publics::fr_hex_be(&to_verifier(f))
 }
 
-/// Parse a commitment or salt in `0x…` big-endian hex.
-pub fn from_hex_be(s: &str) -> Result<Fr, String> {
-    let v = crate::verifier::publics::fr_from_hex_be(s)?;
+/// From the light verifier's field element.
+pub fn from_verifier(v: &crate::verifier::Fr) -> Fr {
     use bn254::ff::PrimeField as _;
     let mut b = [0u8; 32];
     b.copy_from_slice(v.to_repr().as_ref());
-    Ok(from_repr(b))
+    from_repr(b)
+}
+
+/// Parse a commitment or salt in `0x…` big-endian hex.
+pub fn from_hex_be(s: &str) -> Result<Fr, String> {
+    Ok(from_verifier(&crate::verifier::publics::fr_from_hex_be(s)?))
 }
 
 /// 64 hex digits, little-endian bytes (ezkl's witness and proof encoding).
@@ -73,17 +77,10 @@ pub fn to_hex(f: &Fr) -> String {
         .collect()
 }
 
-/// Parse a 64-hex-digit little-endian field element (an optional `0x` is accepted).
+/// Parse a 64-hex-digit little-endian field element (an optional `0x` is accepted): the
+/// light verifier's parser, the one place this encoding is read.
 pub fn from_hex(s: &str) -> Result<Fr, String> {
-    let s = s.strip_prefix("0x").unwrap_or(s);
-    if s.len() != 64 || !s.bytes().all(|b| b.is_ascii_hexdigit()) {
-        return Err(format!("`{s}` is not a 64-hex-digit field element"));
-    }
-    let mut repr = <Fr as PrimeField>::Repr::default();
-    for (i, b) in repr.as_mut().iter_mut().enumerate() {
-        *b = u8::from_str_radix(&s[2 * i..2 * i + 2], 16).unwrap();
-    }
-    Option::from(Fr::from_repr(repr)).ok_or_else(|| format!("`{s}` is not below the field modulus"))
+    Ok(from_verifier(&crate::verifier::from_hex(s)?))
 }
 
 #[cfg(test)]

@@ -603,23 +603,10 @@ pub fn pretty_public(
 
 /// The public instances of a proof file, checked against the settings.
 pub fn proof_instances(s: &Settings, proof: &Proof) -> Result<Vec<Fr>> {
-    if proof.instances.len() != 1 {
-        return Err(FormatError::Invalid {
-            file: "proof.json",
-            msg: format!("{} instance columns, expected 1", proof.instances.len()),
-        }
-        .into());
-    }
-    let inst: Vec<Fr> = proof.instances[0]
+    let inst: Vec<Fr> = light_instances(proof)?
         .iter()
-        .enumerate()
-        .map(|(i, h)| {
-            felt::from_hex(h).map_err(|msg| FormatError::Invalid {
-                file: "proof.json",
-                msg: format!("instances[0][{i}]: {msg}"),
-            })
-        })
-        .collect::<Result<_, _>>()?;
+        .map(felt::from_verifier)
+        .collect();
     if inst.len() != s.num_instances() {
         return Err(ProofError::InstanceCount {
             expected: s.num_instances(),

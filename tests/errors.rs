@@ -288,3 +288,26 @@ fn gather_index_out_of_range_names_the_node() {
         );
     }
 }
+
+#[test]
+fn settings_of_another_model_or_edited_name_the_field() {
+    // compile plans every sizing field again from the model: it takes none from the file
+    let bytes = mlp(5);
+    let s = pipeline::gen_settings(&bytes, RunArgs::default()).unwrap();
+    pipeline::compile_circuit(&bytes, &s).unwrap();
+    let mut rows = s.clone();
+    rows.num_rows += 1;
+    let e = msg(pipeline::compile_circuit(&bytes, &rows).unwrap_err());
+    assert!(
+        e.contains("num_rows") && e.contains("for this model"),
+        "{e}"
+    );
+    let mut commit = s.clone();
+    commit.commit_rows = 0;
+    let e = msg(pipeline::compile_circuit(&bytes, &commit).unwrap_err());
+    assert!(e.contains("commit_rows"), "{e}");
+    // settings of another model
+    let other = pipeline::gen_settings(&op_gemm().bytes, RunArgs::default()).unwrap();
+    let e = msg(pipeline::compile_circuit(&bytes, &other).unwrap_err());
+    assert!(e.contains("made for another model"), "{e}");
+}

@@ -146,23 +146,42 @@ export interface AbortSignalLike {
   removeEventListener(type: 'abort', listener: () => void): void;
 }
 
-/** What `onProgress` says about a stage besides its name and the call's fraction. */
+/** What `onProgress` says about a stage besides its name and the call's fraction. Three kinds
+ * of event: a stage starts (`done: false`), a running stage's interpolated progress
+ * (`interpolated: true`, `zkonnx/worker` only), a stage ends (`done: true`). */
 export interface StageInfo {
-  /** false when the stage starts, true when it has finished */
+  /** false when the stage starts (and while it runs), true when it has finished */
   done: boolean;
-  /** the long stages (setup, witness, prove): estimated seconds on this module and its threads,
-   * from the circuit's size, corrected by how the stages already finished compared */
+  /** the long stages (setup, witness, prove, verify): estimated seconds on this module and its
+   * threads, from the circuit's size, corrected by how the stages already finished compared */
   estimate?: number;
+  /** the stage has no estimate (load, settings, calibrate, compile, srs: the SRS's fetch and
+   * check): show a busy marker, not a bar */
+  indeterminate?: true;
+  /** while not done: the call's fraction when this stage ends */
+  end?: number;
   /** when done: the stage's seconds */
   seconds?: number;
+  /** `zkonnx/worker` only: an event of a clock (every 200 ms) while a stage with an estimate
+   * runs, not a measurement (the stage reports nothing until it ends): `fraction` is moved
+   * towards `end` by `stageFraction` */
+  interpolated?: true;
+  /** interpolated events: seconds since the stage started */
+  elapsed?: number;
+  /** interpolated events: `elapsed / estimate`, at most 0.95 (the stage ends when it ends) */
+  stageFraction?: number;
+  /** once the circuit is compiled: every long stage's estimate, corrected as `estimate` is (for
+   * a page to show them before the stages run) */
+  estimates?: StageEstimates;
 }
 
 /** A stage of Prover.create ('load' in a Worker, 'settings', 'calibrate', 'compile', 'srs',
- * 'setup') or of prove ('witness', 'prove'). */
-export type Stage = 'load' | 'settings' | 'calibrate' | 'compile' | 'srs' | 'setup' | 'witness' | 'prove';
+ * 'setup'), of prove ('witness', 'prove') or of verify ('verify'). */
+export type Stage = 'load' | 'settings' | 'calibrate' | 'compile' | 'srs' | 'setup' | 'witness' | 'prove' | 'verify';
 
-/** Called when a stage starts and when it ends (`info.done`); `fraction` of the call done, 0 to
- * 1. Within a stage, `info.estimate` (the long stages) lets a page animate its own bar. */
+/** Called when a stage starts and when it ends (`info.done`), and in `zkonnx/worker` every
+ * 200 ms while a stage with an estimate runs (`info.interpolated`); `fraction` of the call done,
+ * 0 to 1. */
 export type OnProgress = (stage: Stage, fraction: number, info?: StageInfo) => void;
 
 /** Estimated seconds of the long stages (`estimateStages`). */
@@ -257,9 +276,17 @@ export function load(options?: LoadOptions): Promise<Zkonnx>;
 /** Whether this engine validates WebAssembly's wide-arithmetic instructions (i64.mul_wide_u). */
 export function hasWideArithmetic(): boolean;
 
+/** An SRS file's bytes. */
+export type SrsBytes = Uint8Array | ArrayBuffer;
+
+/** The SRS: its bytes, or a function of logrows (k) giving them, called once calibration has
+ * fixed k (e.g. to fetch the file made for that k). */
+export type SrsOption = SrsBytes | ((logrows: number) => SrsBytes | Promise<SrsBytes>);
+
 export interface ProverOptions {
-  /** the SRS file's bytes (at least 2^logrows points; a larger one is downsized) */
-  srs: Uint8Array;
+  /** the SRS file's bytes (at least 2^logrows points; a larger one is downsized), or a
+   * function `(logrows) => bytes` (sync or async) called in the 'srs' stage */
+  srs: SrsOption;
   /** calibration data: scales, lookup range and logrows are fitted to it */
   calibration?: InputData;
   target?: 'resources' | 'accuracy';
@@ -281,6 +308,9 @@ export interface ProveOptions {
   onProgress?: OnProgress;
   signal?: AbortSignalLike;
 }
+
+/** `verify`'s options: progress (the stage 'verify') and cancel, as `prove`'s. */
+export type VerifyOptions = ProveOptions;
 
 export interface ProveResult {
   proof: Proof;
@@ -310,7 +340,12 @@ export class Prover implements ProverState {
   private constructor();
   static create(zk: Zkonnx, onnx: Uint8Array, opts: ProverOptions): Promise<Prover>;
   prove(input: InputData, opts?: ProveOptions): Promise<ProveResult>;
-  verify(proof: Proof): boolean;
+  /** true if the proof verifies with this model's keys (synchronous) */
+  verify(proof: Proof, opts?: VerifyOptions): boolean;
+  /** the float model's outputs on the first sample of `input` (to show beside the proven ones) */
+  floatOutputs(input: InputData): number[][];
+  /** bytes of the module's WebAssembly memory (the peak so far) */
+  memoryBytes(): number;
   /** the compiled circuit */
   readonly compiled: Uint8Array;
 }

@@ -1,11 +1,12 @@
-// Options objects of the package's functions (load, Prover.create, prover.prove and their Worker
-// counterparts): an unknown key is an Error listing the valid ones, so that a misspelt option
+// Options objects of the package's functions (load, Prover.create, prover.prove, prover.verify
+// and their Worker counterparts): an unknown key is an Error listing the valid ones, so that a misspelt option
 // (`runargs`, `onprogress`, `thread`) is never silently ignored. The keys of `runArgs` itself
 // are checked by the WebAssembly module.
 
 export const LOAD_OPTIONS = ['threads', 'single', 'wideArithmetic'];
 export const CREATE_OPTIONS = ['calibration', 'target', 'srs', 'runArgs', 'settings', 'keys', 'salt', 'onProgress', 'signal'];
 export const PROVE_OPTIONS = ['onProgress', 'signal'];
+export const VERIFY_OPTIONS = PROVE_OPTIONS;
 
 const squash = (s) => s.toLowerCase().replace(/[_-]/g, '');
 

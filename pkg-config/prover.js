@@ -1,10 +1,23 @@
-// A high-level prover for web apps: made once from ONNX bytes (+ calibration data, SRS bytes),
-// then proves inputs one after another. Progress goes to `onProgress(stage, fraction, info)`
-// (`info`: the long stages' estimated seconds from the circuit's size, corrected by the stages
-// already finished, and each stage's seconds once done); an
-// AbortSignal cancels between stages (a stage itself runs to its end: `zkonnx/worker` runs a
-// Prover in a Worker, where cancelling stops the Worker at once).
-import { checkOptions, CREATE_OPTIONS, PROVE_OPTIONS } from './options.js';
+// A high-level prover for web apps: made once from ONNX bytes (+ calibration data, the SRS),
+// then proves inputs one after another. The SRS may be a function of the model's logrows
+// (`srs: (k) => bytes`, sync or async), called once calibration has fixed k. Progress goes to
+// `onProgress(stage, fraction, info)` (progress.js: the long stages' estimated seconds from the
+// circuit's size, corrected by the stages already finished, and each stage's seconds once done);
+// an AbortSignal cancels between stages (a stage itself runs to its end: `zkonnx/worker` runs a
+// Prover in a Worker, where cancelling stops the Worker at once, and moves a long stage's
+// progress on a clock).
+import { checkOptions, CREATE_OPTIONS, PROVE_OPTIONS, VERIFY_OPTIONS } from './options.js';
+import { newTiming, stager } from './progress.js';
+
+// the SRS file's bytes from `opts.srs`: bytes, or a function of k returning them (or a Promise)
+async function srsBytes(srs, k) {
+  const b = typeof srs === 'function' ? await srs(k) : srs;
+  if (b instanceof Uint8Array) return b;
+  if (b instanceof ArrayBuffer) return new Uint8Array(b);
+  throw new TypeError(typeof srs === 'function'
+    ? `Prover.create: \`srs(${k})\` gave ${b === null ? 'null' : typeof b}, not the SRS file's bytes (a Uint8Array or ArrayBuffer)`
+    : 'Prover.create: `srs` must be the SRS file\'s bytes (a Uint8Array) or a function of logrows returning them');
+}
 
 export class Prover {
   constructor(zk, state) {
@@ -16,7 +29,8 @@ export class Prover {
    * @param zk the loaded module (`await load()`)
    * @param onnx Uint8Array of the model
    * @param opts { calibration, target, srs, runArgs, settings, keys: {vk, pk, bundle}, salt,
-   *   onProgress, signal }: `salt` (0x…) is the params commitment's salt to reuse (with cached
+   *   onProgress, signal }: `srs` the SRS file's bytes, or a function `(k) => bytes` (or a
+   *   Promise of them) called with the model's logrows once calibration has fixed it. `salt` (0x…) is the params commitment's salt to reuse (with cached
    *   keys, pass the salt of the first run: the commitment then stays the published one);
    *   omitted, a fresh one. `settings`: the settings of an earlier run (`prover.settings`), used
    *   as they are instead of `runArgs`, `calibration` and `target`.
@@ -24,7 +38,7 @@ export class Prover {
   static async create(zk, onnx, opts = {}) {
     checkOptions('Prover.create', opts, CREATE_OPTIONS);
     opts ??= {};
-    if (!opts.srs) throw new Error('Prover.create: `srs` (the SRS file bytes) is required');
+    if (!opts.srs) throw new Error('Prover.create: `srs` (the SRS file bytes, or a function of logrows giving them) is required');
     const clash = ['runArgs', 'calibration', 'target'].filter((k) => opts.settings && opts[k] !== undefined);
     if (clash.length) {
       throw new Error(`Prover.create: \`settings\` are used as they are: drop ${clash.map((k) => `\`${k}\``).join(', ')}`);
@@ -32,16 +46,20 @@ export class Prover {
     // the stages that run: fractions reach 1 at the last one
     const steps = [!opts.settings && 'settings', opts.calibration && 'calibrate', 'compile', 'srs', !opts.keys && 'setup'];
     const timing = newTiming();
-    const stage = stager(steps.filter(Boolean), opts, timing);
-    let settings = opts.settings ?? await stage('settings', () => zk.genSettings(onnx, opts.runArgs || {}));
+    const { run } = stager(steps.filter(Boolean), opts, timing);
+    let settings = opts.settings ?? await run('settings', () => zk.genSettings(onnx, opts.runArgs || {}));
     if (opts.calibration) {
-      settings = await stage('calibrate', () => zk.calibrateSettings(onnx, settings, opts.calibration, opts.target || 'resources'));
+      settings = await run('calibrate', () => zk.calibrateSettings(onnx, settings, opts.calibration, opts.target || 'resources'));
     }
-    const compiled = await stage('compile', () => zk.compileCircuit(onnx, settings, opts.salt ?? undefined));
-    // seconds of setup, witness, prove and verify on this module and its threads
-    timing.est = zk.estimateStages(compiled);
-    const srs = await stage('srs', () => zk.loadSrs(opts.srs, settings.run_args.logrows));
-    const keys = opts.keys || await stage('setup', () => zk.setup(compiled, srs));
+    const compiled = await run('compile', () => {
+      const c = zk.compileCircuit(onnx, settings, opts.salt ?? undefined);
+      // seconds of setup, witness, prove and verify on this module and its threads
+      timing.est = zk.estimateStages(c);
+      return c;
+    });
+    const k = settings.run_args.logrows;
+    const srs = await run('srs', async () => zk.loadSrs(await srsBytes(opts.srs, k), k));
+    const keys = opts.keys || await run('setup', () => zk.setup(compiled, srs));
     const hashed = settings.run_args.param_visibility === 'Hashed';
     // keys handed in: the bundle is rebuilt from their vk (a stale cached bundle would give a
     // model ID no proof matches); a vk of other settings is reported by the first proof
@@ -52,7 +70,7 @@ export class Prover {
     let modelId = null;
     try { modelId = zk.modelId(compiled, bundle); } catch (e) { if (!opts.keys) throw e; }
     return new Prover(zk, {
-      settings, compiled, srs, vk: keys.vk, pk: keys.pk, bundle,
+      onnx, settings, compiled, srs, vk: keys.vk, pk: keys.pk, bundle,
       // the params salt (secret, keep it with the model), the commitment every proof carries,
       // and the model ID to publish (keys handed in are checked against it at the first proof)
       salt: hashed ? zk.paramSalt(compiled) : null,
@@ -67,14 +85,14 @@ export class Prover {
   /** Prove one input ({input_data: [[...]]}); returns { proof, witness, outputs }. */
   async prove(input, opts = {}) {
     checkOptions('prover.prove', opts, PROVE_OPTIONS);
-    const stage = stager(['witness', 'prove'], opts ?? {}, this.timing);
-    const witness = await stage('witness', () => this.zk.genWitness(this.compiled, input));
+    const { run } = stager(['witness', 'prove'], opts ?? {}, this.timing);
+    const witness = await run('witness', () => this.zk.genWitness(this.compiled, input));
     const mismatch = (cause) => new Error('Prover: the keys given in `opts.keys` were not made for '
       + 'this model and these settings (its proof does not verify with them): drop `keys` to run '
       + 'setup again', cause ? { cause } : undefined);
     let proof;
     try {
-      proof = await stage('prove', () => this.zk.prove(this.compiled, witness, this.pk, this.srs));
+      proof = await run('prove', () => this.zk.prove(this.compiled, witness, this.pk, this.srs));
     } catch (e) {
       throw this.keysUnchecked && e?.name !== 'AbortError' ? mismatch(e) : e;
     }
@@ -87,35 +105,22 @@ export class Prover {
     return { proof, witness, outputs: witness.pretty_elements.rescaled_outputs.map((o) => o.map(Number)) };
   }
 
-  verify(proof) {
-    return this.zk.verify(proof, this.settings, this.vk, this.srs);
+  /** true if the proof verifies with this model's keys; `opts`: { onProgress, signal } (one
+   * stage, 'verify', with its estimate). Synchronous. */
+  verify(proof, opts = {}) {
+    checkOptions('prover.verify', opts, VERIFY_OPTIONS);
+    const { runSync } = stager(['verify'], opts ?? {}, this.timing);
+    return runSync('verify', () => this.zk.verify(proof, this.settings, this.vk, this.srs));
+  }
+
+  /** The float model's outputs on the first sample of `input` (to show beside the proven ones). */
+  floatOutputs(input) {
+    return this.zk.floatOutputs(this.onnx, this.settings, input);
+  }
+
+  /** Bytes of the module's WebAssembly memory (the peak so far: it never shrinks). */
+  memoryBytes() {
+    return this.zk.memoryBytes();
   }
 }
 
-// the long stages' estimates (zkonnx's `estimateStages`) and how the finished ones compared:
-// the stages to come are rescaled by it (this machine may be slower or faster than the
-// reference), within a factor of 4
-const newTiming = () => ({ est: {}, estSum: 0, actSum: 0 });
-function predict(timing, name) {
-  const e = timing.est[name];
-  if (e === undefined) return undefined;
-  return timing.estSum > 0 ? e * Math.min(4, Math.max(0.25, timing.actSum / timing.estSum)) : e;
-}
-
-function stager(steps, { onProgress, signal } = {}, timing = newTiming()) {
-  if (onProgress !== undefined && typeof onProgress !== 'function') throw new TypeError('`onProgress` must be a function (stage, fraction, info) => void');
-  let done = 0;
-  return async (name, f) => {
-    if (signal?.aborted) throw new DOMException('zkonnx: cancelled before ' + name, 'AbortError');
-    const estimate = predict(timing, name);
-    onProgress?.(name, done / steps.length, { done: false, ...(estimate !== undefined && { estimate }) });
-    await new Promise((r) => setTimeout(r, 0)); // let the page paint the progress
-    const t0 = performance.now();
-    const out = f();
-    const seconds = (performance.now() - t0) / 1000;
-    if (timing.est[name] > 0.05) { timing.estSum += timing.est[name]; timing.actSum += seconds; }
-    done += 1;
-    onProgress?.(name, done / steps.length, { done: true, seconds, ...(estimate !== undefined && { estimate }) });
-    return out;
-  };
-}

@@ -10,7 +10,12 @@
 // single-threaded one otherwise (as `load()` does). Cancelling (an AbortSignal) stops the Worker
 // at once, even in the middle of a stage; the next call starts a fresh Worker with the same
 // settings, keys and salt (it compiles the circuit and reads the SRS again, no setup).
-import { checkOptions, CREATE_OPTIONS, LOAD_OPTIONS, PROVE_OPTIONS } from './options.js';
+// `srs` may be a function of logrows (`(k) => bytes`, sync or async): it runs here, in the page,
+// when the Worker asks for it (once calibration has fixed k, and again at each restart).
+// While a long stage runs, `onProgress` also gets interpolated events from the estimate
+// (progress.js `clock`: this thread is free while the Worker computes).
+import { checkOptions, CREATE_OPTIONS, LOAD_OPTIONS, PROVE_OPTIONS, VERIFY_OPTIONS } from './options.js';
+import { clock } from './progress.js';
 
 const abortError = (what) => new DOMException(`zkonnx: ${what} cancelled`, 'AbortError');
 
@@ -41,7 +46,7 @@ export class ProverWorker {
       throw new Error('zkonnx/worker needs Web Workers (a browser); in Node, use Prover from \'zkonnx\'');
     }
     const { onProgress, signal, ...rest } = opts ?? {};
-    if (!rest.srs) throw new Error('ProverWorker.create: `srs` (the SRS file bytes) is required');
+    if (!rest.srs) throw new Error('ProverWorker.create: `srs` (the SRS file bytes, or a function of logrows giving them) is required');
     const pw = new ProverWorker(onnx, rest, load ?? {});
     try {
       await pw.#request('create', pw.#createArgs(false), { onProgress, signal });
@@ -58,9 +63,21 @@ export class ProverWorker {
     return this.#request('prove', { input }, opts ?? {});
   }
 
-  /** Verify a proof with this model's keys (in the Worker): true or false. */
-  verify(proof) {
-    return this.#request('verify', { proof }, {});
+  /** Verify a proof with this model's keys (in the Worker): true or false. `opts`: { onProgress,
+   * signal } (the stage 'verify'). */
+  verify(proof, opts = {}) {
+    checkOptions('proverWorker.verify', opts, VERIFY_OPTIONS);
+    return this.#request('verify', { proof }, opts ?? {});
+  }
+
+  /** The float model's outputs on the first sample of `input` (computed in the Worker). */
+  floatOutputs(input) {
+    return this.#request('floatOutputs', { input }, {});
+  }
+
+  /** Bytes of the Worker's WebAssembly memory (the peak so far). */
+  memoryBytes() {
+    return this.#request('memoryBytes', {}, {});
   }
 
   /** Stops the Worker; calls in progress reject with an AbortError, later ones with an Error. */
@@ -73,8 +90,25 @@ export class ProverWorker {
     const opts = restart
       // the same model again: the settings, keys and salt it made the first time
       ? { srs: this.#opts.srs, settings: this.settings, keys: { vk: this.vk, pk: this.pk, bundle: this.bundle }, salt: this.salt ?? undefined }
-      : this.#opts;
-    return { onnx: this.#onnx, opts, load: this.#load, restart };
+      : { ...this.#opts };
+    // a function stays here: the Worker asks for its bytes (srsRequest)
+    const srsFromPage = typeof opts.srs === 'function';
+    if (srsFromPage) delete opts.srs;
+    return { onnx: this.#onnx, opts, load: this.#load, restart, srsFromPage };
+  }
+
+  // the page's `srs(k)` for the Worker's Prover
+  async #srsReply(w, id, k) {
+    try {
+      let bytes = await this.#opts.srs(k);
+      if (bytes instanceof ArrayBuffer) bytes = new Uint8Array(bytes);
+      if (!(bytes instanceof Uint8Array)) {
+        throw new TypeError(`ProverWorker: \`srs(${k})\` gave ${bytes === null ? 'null' : typeof bytes}, not the SRS file's bytes (a Uint8Array or ArrayBuffer)`);
+      }
+      w.postMessage({ srsReply: id, bytes });
+    } catch (e) {
+      w.postMessage({ srsReply: id, error: { message: e instanceof Error ? e.message : String(e) } });
+    }
   }
 
   #request(op, args, { onProgress, signal }) {
@@ -98,7 +132,11 @@ export class ProverWorker {
       const call = this.#pending.get(data?.id);
       if (!call) return;
       if (data.progress) {
-        call.onProgress?.(...data.progress);
+        call.clock.progress(...data.progress);
+        return;
+      }
+      if (data.srsRequest !== undefined) {
+        this.#srsReply(w, data.id, data.srsRequest);
         return;
       }
       this.#pending.delete(data.id);
@@ -127,8 +165,13 @@ export class ProverWorker {
     const id = ++this.#seq;
     return new Promise((resolve, reject) => {
       const onAbort = () => this.#stop(abortError(op));
-      const cleanup = () => signal?.removeEventListener?.('abort', onAbort);
-      this.#pending.set(id, { op, resolve, reject, onProgress, cleanup });
+      // progress, with a long stage's interpolated events between its boundaries
+      const tick = clock(onProgress);
+      const cleanup = () => {
+        tick.stop();
+        signal?.removeEventListener?.('abort', onAbort);
+      };
+      this.#pending.set(id, { op, resolve, reject, clock: tick, cleanup });
       signal?.addEventListener?.('abort', onAbort, { once: true });
       this.#worker.postMessage({ id, op, args });
     });

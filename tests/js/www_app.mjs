@@ -1,9 +1,13 @@
 // The web app (www/, built by scripts/www.sh) in Debian's Chromium:
 // - prover page, served by `npm run serve` (vite preview, COOP/COEP): a model and input dropped
-//   on the page prove end to end; every network request is recorded: all go to the app's own
-//   origin, all are GETs of its static files (none carries the model); the proof verifies with
-//   the native CLI; keys come from IndexedDB the second time; cancel during `prove` leaves a
-//   usable page; a model with an unsupported op names the op;
+//   on the page prove end to end through zkonnx/worker (the package's Worker script, no Worker
+//   of the app's own); every network request is recorded: all go to the app's own origin, all
+//   are GETs of its static files (none carries the model); the stages show the package's
+//   progress (estimates before the long stages, interpolated elapsed-of-estimate while one runs,
+//   a busy marker for the SRS); the proof verifies with the native CLI; the prove -> verify link
+//   carries the proof and bundle; the same model again proves with the keys it has (setup
+//   cached); cancel during `prove` leaves a usable page; a model with an unsupported op names
+//   the op;
 // - verify page, served WITHOUT COOP/COEP: the proof + bundle dropped -> VALID, a tampered
 //   proof -> INVALID. Screenshots of both pages go to target/screenshots/.
 // Usage: node tests/js/www_app.mjs MODEL_DIR UNSUPPORTED_MODEL_DIR
@@ -94,6 +98,14 @@ try {
     assert.ok(mine.at(-1).cls.includes('done'));
   }
   assert.ok(log.some((e) => e.stage === 'prove' && /^\d+\.\d s of ≈ \d/.test(e.text)), 'prove shows elapsed of estimate while it runs');
+  // the SRS (fetched for the k calibration chose, then checked) has no estimate: a busy marker
+  assert.ok(log.some((e) => e.stage === 'srs' && e.state === 'running' && e.cls.includes('busy')), `srs: busy while it runs: ${JSON.stringify(log.filter((e) => e.stage === 'srs'))}`);
+  // the app proves through zkonnx/worker: the package's Worker script (prover-worker.js), not
+  // one of its own (the app had prove-worker.js)
+  const paths = requests.map((q) => new URL(q.url).pathname);
+  assert.ok(paths.some((p) => /^\/assets\/prover-worker-[\w-]+\.js$/.test(p)), `zkonnx/worker's script loaded: ${paths.join(', ')}`);
+  assert.ok(!paths.some((p) => /\/prove-worker/.test(p)), `no Worker script of the app's own: ${paths.join(', ')}`);
+  assert.ok(!fs.readdirSync(path.join(root, 'www/dist/assets')).some((f) => f.startsWith('prove-worker')), 'www/dist holds no Worker of the app');
   console.log('estimates shown: ' + ['setup', 'witness', 'prove', 'verify'].map((st) => `${st} ${log.find((e) => e.stage === st && /^≈/.test(e.text)).text} -> ${log.filter((e) => e.stage === st).at(-1).text}`).join(', '));
   await page.screenshot({ path: path.join(shots, 'prove.png'), fullPage: true });
 
@@ -146,7 +158,7 @@ try {
   assert.match(unsup, /Hardmax/, unsup);
   // the stage that failed is marked failed; the supported ops are one click away
   const failed = await page.$$eval('#stages .stage', (els) => els.filter((e) => e.dataset.state === 'failed').map((e) => [e.id, e.className, e.querySelector('.t').textContent]));
-  assert.deepStrictEqual(failed, [['st_calibrate', 'stage failed', 'failed']]);
+  assert.deepStrictEqual(failed, [['st_settings', 'stage failed', 'failed']]);
   assert.strictEqual(await page.$eval('#ops_link', (a) => new URL(a.href).pathname), '/ops.html');
   const ops = await (await fetch(`${app}/ops.html`)).text();
   assert.match(ops, /Softmax/);

@@ -1,16 +1,21 @@
-// The prover page: gathers the model, input and options, runs the pipeline in a Web Worker
-// (prove-worker.js), shows each stage, the outputs next to the float model's, and offers the
-// proof and the verification bundle for download.
+// The prover page: gathers the model, input and options, proves through zkonnx/worker (its
+// ProverWorker runs the Prover in a module Worker: cancel stops it at once), shows each stage as
+// the package reports it, the outputs next to the float model's, and offers the proof and the
+// verification bundle for download.
+import { ProverWorker } from 'zkonnx/worker';
 import { fingerprint, inspect, trustText } from 'zkonnx/verifier';
 import { MEANING } from './visibility.js';
 import { cacheKey, getKeys, putKeys } from './keys.js';
 
 const $ = (id) => document.getElementById(id);
-const STAGES = ['load', 'calibrate', 'compile', 'srs', 'setup', 'witness', 'prove', 'verify'];
-const state = { onnx: null, input: null, onnxName: '', worker: null, running: false, timer: null };
-// the long stages' estimates (zkonnx's, from the circuit's size, once compiled), rescaled by how
-// the finished ones compared: this machine may be faster or slower than the reference
-const run = { est: {}, estSum: 0, actSum: 0, current: null };
+// the package's stages (ProverWorker.create, prove, verify), in order
+const STAGES = ['load', 'settings', 'calibrate', 'compile', 'srs', 'setup', 'witness', 'prove', 'verify'];
+const state = {
+  onnx: null, input: null, onnxName: '', running: false, timer: null,
+  // the ProverWorker of the last model (its key: model, options, SRS): proving that model again
+  // skips calibration and setup; the stage running (marked failed or cancelled)
+  prover: null, proverKey: null, abort: null, current: null,
+};
 
 $('mode').textContent = self.crossOriginIsolated
   ? 'This page is cross-origin isolated: proving uses every core.'
@@ -71,25 +76,15 @@ function explainVisibility() {
 for (const id of ['input_visibility', 'output_visibility', 'param_visibility']) $(id).addEventListener('change', explainVisibility);
 explainVisibility();
 
-// ---- stages: pending (with an estimate once known), running (a bar filled by elapsed time over
-// the estimate, or an indeterminate one), done, cached, failed, cancelled
+// ---- stages, as zkonnx reports them (onProgress): pending (with its estimate once the circuit is
+// compiled), running (a bar moved by the package's interpolated events, or a busy marker for a
+// stage without an estimate), done, cached, failed, cancelled
 function resetStages() {
-  run.est = {}; run.estSum = 0; run.actSum = 0; run.current = null;
+  state.current = null;
   $('stages').innerHTML = STAGES.map((s) => `<div class="stage" id="st_${s}" data-state="pending"><span>${s}</span><div class="bar"><div></div></div><span class="t"></span></div>`).join('');
 }
 const fmt = (s) => (s < 10 ? `${s.toFixed(1)} s` : s < 120 ? `${s.toFixed(0)} s` : `${(s / 60).toFixed(0)} min`);
-function predict(name) {
-  const e = run.est[name];
-  if (e === undefined) return undefined;
-  return run.estSum > 0 ? e * Math.min(4, Math.max(0.25, run.actSum / run.estSum)) : e;
-}
-function showEstimates() {
-  for (const name of Object.keys(run.est)) {
-    const el = $(`st_${name}`);
-    if (el?.dataset.state === 'pending') el.querySelector('.t').textContent = `≈ ${fmt(predict(name))}`;
-  }
-}
-function setStage(name, st, seconds) {
+function setStage(name, st, info = {}) {
   const el = $(`st_${name}`);
   if (!el) return;
   const bar = el.querySelector('.bar > div');
@@ -97,28 +92,35 @@ function setStage(name, st, seconds) {
   el.dataset.state = st;
   el.classList.remove('busy');
   if (st === 'running') {
-    run.current = name;
-    el.dataset.start = performance.now();
-    const e = predict(name);
-    if (e === undefined) { el.classList.add('busy'); t.textContent = '…'; } else { bar.style.width = '0'; t.textContent = `≈ ${fmt(e)}`; }
+    state.current = name;
+    if (info.estimate === undefined) { el.classList.add('busy'); t.textContent = '…'; } else { bar.style.width = '0'; t.textContent = `≈ ${fmt(info.estimate)}`; }
   }
   if (st === 'done') {
-    bar.style.width = '100%'; el.classList.add('done'); t.textContent = `${seconds.toFixed(2)} s`;
-    if (run.est[name] > 0.05) { run.estSum += run.est[name]; run.actSum += seconds; showEstimates(); }
+    if (state.current === name) state.current = null;
+    bar.style.width = '100%'; el.classList.add('done'); t.textContent = `${info.seconds.toFixed(2)} s`;
   }
   if (st === 'cached') { bar.style.width = '100%'; el.classList.add('done'); t.textContent = 'cached'; }
   if (st === 'failed') { bar.style.width = '100%'; el.classList.add('failed'); t.textContent = 'failed'; }
   if (st === 'cancelled') { el.classList.add('cancelled'); t.textContent = 'cancelled'; }
 }
-// the running stage's bar and time, every 200 ms
-function tick() {
-  const el = run.current && $(`st_${run.current}`);
-  if (!el || el.dataset.state !== 'running') return;
-  const e = predict(run.current);
-  if (e === undefined) return;
-  const secs = (performance.now() - Number(el.dataset.start)) / 1000;
-  el.querySelector('.bar > div').style.width = `${Math.min(95, (100 * secs) / e)}%`;
-  el.querySelector('.t').textContent = `${secs.toFixed(1)} s of ≈ ${fmt(e)}`;
+function onProgress(stage, fraction, info = {}) {
+  if (!state.running) return;
+  // the stages still to come: their estimates, corrected by the package as stages finish
+  for (const [name, e] of Object.entries(info.estimates ?? {})) {
+    const el = $(`st_${name}`);
+    if (el?.dataset.state === 'pending' && name !== stage) el.querySelector('.t').textContent = `≈ ${fmt(e)}`;
+  }
+  if (info.done) {
+    setStage(stage, 'done', info);
+  } else if (info.interpolated) {
+    // an estimate (the package's clock), not a measurement: the stage says nothing until it ends
+    const el = $(`st_${stage}`);
+    if (el?.dataset.state !== 'running') return;
+    el.querySelector('.bar > div').style.width = `${100 * info.stageFraction}%`;
+    el.querySelector('.t').textContent = `${info.elapsed.toFixed(1)} s of ≈ ${fmt(info.estimate)}`;
+  } else {
+    setStage(stage, 'running', info);
+  }
 }
 
 function showError(msg) {
@@ -140,33 +142,36 @@ function setRunning(on) {
   clearInterval(state.timer);
   if (on) {
     const t0 = performance.now();
-    state.timer = setInterval(() => { $('elapsed').textContent = `${((performance.now() - t0) / 1000).toFixed(1)} s`; tick(); }, 200);
+    state.timer = setInterval(() => { $('elapsed').textContent = `${((performance.now() - t0) / 1000).toFixed(1)} s`; }, 200);
   }
 }
 
-function worker() {
-  state.worker ??= new Worker(new URL('./prove-worker.js', import.meta.url), { type: 'module' });
-  return state.worker;
-}
-
 $('cancel').addEventListener('click', () => {
-  // a stage runs to its end inside WebAssembly: stop the worker itself, start afresh next time
-  state.worker?.terminate();
-  state.worker = null;
+  // a stage runs to its end inside WebAssembly: the ProverWorker stops its Worker at once (the
+  // next proof of this model starts a fresh one with the same keys)
+  state.abort?.abort();
   setRunning(false);
-  if (run.current && $(`st_${run.current}`)?.dataset.state === 'running') setStage(run.current, 'cancelled');
-  showError('Cancelled. Nothing was kept from this run; press Prove to start again.');
+  if (state.current && $(`st_${state.current}`)?.dataset.state === 'running') setStage(state.current, 'cancelled');
+  showError('Cancelled. Nothing was kept from the stage that ran; press Prove to start again.');
 });
+
+// the development SRS is served per k (no downsizing: that recomputes the Lagrange basis, slow
+// in WebAssembly): the package asks for it once calibration has fixed k
+async function devSrs(k) {
+  const r = await fetch(new URL(`./srs/dev-unsafe-k${k}.srs`, location.href));
+  if (!r.ok) throw new Error(`this model needs 2^${k} rows: no development SRS for k = ${k} is served with the app`);
+  return new Uint8Array(await r.arrayBuffer());
+}
 
 $('prove').addEventListener('click', async () => {
   $('error').classList.add('hidden');
   $('result').classList.add('hidden');
   if (!state.onnx || !state.input) return showError('Pick an ONNX model and an input.json first (or a bundled example).');
-  let srs = null; // null: the development SRS, fetched by the worker at the model's k
+  let srsFile = null; // null: the development SRS, fetched at the model's k
   if ($('srs_choice').value === 'file') {
     const f = $('srs_file').files[0];
     if (!f) return showError('Pick the SRS file, or choose the development SRS.');
-    srs = new Uint8Array(await f.arrayBuffer());
+    srsFile = new Uint8Array(await f.arrayBuffer());
   }
   const runArgs = {
     input_visibility: cap($('input_visibility').value),
@@ -174,34 +179,55 @@ $('prove').addEventListener('click', async () => {
     param_visibility: cap($('param_visibility').value),
   };
   const target = $('target').value;
-  const key = await cacheKey(state.onnx, { runArgs, target }, srs ?? new TextEncoder().encode('dev-unsafe'));
-  const cached = $('keep_keys').checked ? await getKeys(key) : null;
+  const input = state.input;
+  const keep = $('keep_keys').checked;
+  const key = await cacheKey(state.onnx, { runArgs, target }, srsFile ?? new TextEncoder().encode('dev-unsafe'));
+  const abort = new AbortController();
+  state.abort = abort;
   resetStages();
   setRunning(true);
-  const w = worker();
-  w.onmessage = async ({ data: m }) => {
-    if (m.type === 'stage') setStage(m.name, m.state, m.seconds);
-    if (m.type === 'estimate') { run.est = m.stages; showEstimates(); }
-    if (m.type === 'info') $('threads').textContent = ` (${m.threads} thread${m.threads > 1 ? 's' : ''})`;
-    if (m.type === 'error') {
-      setRunning(false);
-      if (m.stage) setStage(m.stage, 'failed');
-      showError(m.message);
+  const progress = { onProgress, signal: abort.signal };
+  try {
+    let prover = state.proverKey === key ? state.prover : null;
+    let cached = null;
+    if (prover) {
+      // this model's Prover is still there: settings, circuit and keys as they were
+      for (const s of ['load', 'settings', 'calibrate', 'compile', 'srs', 'setup']) setStage(s, 'cached');
+    } else {
+      state.prover?.terminate();
+      state.prover = null;
+      state.proverKey = null;
+      cached = keep ? await getKeys(key) : null;
+      if (cached) for (const s of ['settings', 'calibrate', 'setup']) setStage(s, 'cached');
+      const srs = srsFile ?? devSrs;
+      // with cached keys, the cached settings and salt: the params commitment stays the published one
+      const opts = cached
+        ? { srs, settings: cached.settings, keys: cached.keys, salt: cached.salt ?? undefined }
+        : { srs, runArgs, calibration: input, target };
+      prover = await ProverWorker.create(state.onnx, { ...opts, ...progress });
+      state.prover = prover;
+      state.proverKey = key;
     }
-    if (m.type === 'done') {
-      setRunning(false);
-      if ($('keep_keys').checked && !cached) await putKeys(key, { settings: m.settings, keys: m.keys, salt: m.salt });
-      showResult(m);
-    }
-  };
-  w.onerror = (e) => {
+    $('threads').textContent = ` (${prover.threads} thread${prover.threads > 1 ? 's' : ''})`;
+    const { proof, outputs } = await prover.prove(input, progress);
+    const verified = await prover.verify(proof, progress);
+    const floats = await prover.floatOutputs(input);
+    const memoryBytes = await prover.memoryBytes();
     setRunning(false);
-    if (run.current) setStage(run.current, 'failed');
-    showError(`The prover stopped: ${e.message || 'out of memory?'}`);
-    state.worker = null;
-  };
-  const devSrsBase = new URL('./srs/', location.href).href;
-  w.postMessage({ onnx: state.onnx, input: state.input, srs, devSrsBase, runArgs, target, cached });
+    const keys = { vk: prover.vk, pk: prover.pk, bundle: prover.bundle };
+    if (keep && !cached && verified) await putKeys(key, { settings: prover.settings, keys, salt: prover.salt });
+    showResult({
+      proof, keys, verified, floats, outputs, memoryBytes,
+      commitment: prover.commitment,
+      // the model ID to publish: the circuit, its keys and SRS, and the params commitment
+      modelId: prover.modelId,
+    });
+  } catch (e) {
+    if (abort.signal.aborted) return; // the Cancel button said so
+    setRunning(false);
+    if (state.current) setStage(state.current, 'failed');
+    showError(e instanceof Error ? e.message : String(e));
+  }
 });
 
 const cap = (s) => s[0].toUpperCase() + s.slice(1);

@@ -28,6 +28,8 @@ pub fn settings(g: &Graph, q: &QGraph, ra: RunArgs, table_domains: Vec<(i64, i64
         model_output_shapes: g.output_shapes(),
         model_input_scales: vec![q.act_scale; g.inputs.len()],
         model_output_scales: vec![q.act_scale; g.outputs.len()],
+        model_input_names: g.input_names(),
+        model_output_names: g.output_names(),
         required_lookups: q.required_lookups(),
         table_domains,
         commit_digits: commit_digits(q, &ra),
@@ -82,7 +84,7 @@ fn commit_digits(q: &QGraph, ra: &RunArgs) -> usize {
 }
 
 /// The planned fields of `file` must be those of `planned` (the same choices, planned from the
-/// model): the first that differs is named. `version` is informational and not compared.
+/// model): the first that differs is named. `version` and the names are labels, not compared.
 pub fn check_same(file: &Settings, planned: &Settings) -> Result<(), SettingsError> {
     let differ = |field: &'static str, what: String| {
         Err(SettingsError::Invalid {

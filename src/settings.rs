@@ -166,6 +166,12 @@ pub struct Settings {
     pub model_output_shapes: Vec<Vec<usize>>,
     pub model_input_scales: Vec<u32>,
     pub model_output_scales: Vec<u32>,
+    /// The inputs' and outputs' ONNX names: labels for people (what the CLI prints), not part
+    /// of the circuit or the proof (absent from older files: then `input 0`, `output 0`).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub model_input_names: Vec<String>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub model_output_names: Vec<String>,
     /// Functions with a lookup table, in the circuit's order.
     pub required_lookups: Vec<Func>,
     /// The input domain `[lo, hi)` of each function's table (at the table's input scale,
@@ -421,6 +427,19 @@ impl Settings {
         u32::try_from(self.commit_digits)
             .unwrap_or(u32::MAX)
             .saturating_mul(self.run_args.digit_bits())
+    }
+
+    /// How people call input or output `index`: its ONNX name, else `input 0`, `output 0`.
+    pub fn tensor_name(&self, role: Role, index: usize) -> String {
+        let (names, what) = match role {
+            Role::Params => return "params".into(),
+            Role::Input => (&self.model_input_names, "input"),
+            Role::Output => (&self.model_output_names, "output"),
+        };
+        match names.get(index) {
+            Some(n) if !n.is_empty() => n.clone(),
+            _ => format!("{what} {index}"),
+        }
     }
 
     /// Whether anything is `hashed`.

@@ -10,6 +10,7 @@ use zkonnx::formats::InputData;
 use zkonnx::pipeline;
 use zkonnx::settings::{RunArgs, Visibility};
 use zkonnx::verifier::trust::CLI_NAMES;
+use zkonnx::verifier::Role;
 
 use crate::cli::files::{input_file, read, salt_file, write};
 use crate::cli::progress::{self, Progress};
@@ -104,7 +105,7 @@ fn e2e(
         Instant::now()
     };
     let done = |name: &str, t: Instant, extra: String| {
-        println!("{name:<20} {:>9.3} s  {extra}", t.elapsed().as_secs_f64())
+        println!("{name:<22} {:>9.3} s  {extra}", t.elapsed().as_secs_f64())
     };
     // the long steps: a progress line with the estimate, corrected by the steps already done
     let rescale = std::cell::RefCell::new(Rescale::default());
@@ -114,7 +115,7 @@ fn e2e(
         rescale.borrow_mut().finished(est, secs);
         let sep = if extra.is_empty() { "" } else { "  " };
         println!(
-            "{name:<20} {secs:>9.3} s  {extra}{sep}(estimated {})",
+            "{name:<22} {secs:>9.3} s  {extra}{sep}(estimated {})",
             progress::seconds(est)
         );
     };
@@ -200,7 +201,7 @@ fn e2e(
     );
     let shape = Shape::of(&c.settings);
     println!(
-        "circuit              2^{} rows, {} advice, {} fixed, {} selector columns, {} lookups, {} permutation columns, degree {}",
+        "circuit                2^{} rows, {} advice, {} fixed, {} selector columns, {} lookups, {} permutation columns, degree {}",
         shape.logrows, shape.advice, shape.fixed, shape.selectors, shape.lookups, shape.permutation_columns, shape.degree
     );
     let est = estimate::estimate(&shape, Engine::current());
@@ -258,19 +259,26 @@ fn e2e(
         &CLI_NAMES,
     )?;
     done("verify (light, bundle)", t, format!("valid: {light}"));
-    println!("model id             {model_id}   (publish it: verifiers pin it)");
+    println!("model id               {model_id}   (publish it: verifiers pin it)");
     println!("\nthe verifier's report (decoded from the proof's instances; --model-id pinned):");
-    print_report(&light_report, pinned);
+    print_report(&light_report, pinned, Some(&c.settings));
     println!(
-        "total                {:>9.3} s",
+        "total                  {:>9.3} s",
         total.elapsed().as_secs_f64()
     );
     println!("artifacts in {}", work.display());
-    let outs = if p.pretty_public_inputs.rescaled_outputs.is_empty() {
-        &w.pretty_elements.rescaled_outputs
+    let (outs, what) = if p.pretty_public_inputs.rescaled_outputs.is_empty() {
+        (
+            &w.pretty_elements.rescaled_outputs,
+            "outputs (from the witness: the proof does not reveal them)",
+        )
     } else {
-        &p.pretty_public_inputs.rescaled_outputs
+        (&p.pretty_public_inputs.rescaled_outputs, "verified outputs")
     };
-    println!("verified outputs: {:?}", outs);
+    println!("{what}:");
+    for (i, out) in outs.iter().enumerate() {
+        let name = c.settings.tensor_name(Role::Output, i);
+        println!("  {name}: [{}]", out.join(", "));
+    }
     Ok(())
 }

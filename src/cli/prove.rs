@@ -7,6 +7,7 @@ use zkonnx::estimate::{self, Engine, Shape};
 use zkonnx::formats::Witness;
 use zkonnx::pipeline;
 use zkonnx::settings::CheckMode;
+use zkonnx::verifier::Role;
 
 use crate::cli::files::{compiled_file, input_file, key_file, read, write};
 use crate::cli::progress::Progress;
@@ -57,7 +58,10 @@ impl GenWitness {
             pipeline::fill_commitments(&c, &mut w).map_err(e)?;
         }
         write(&output, &w.to_json())?;
-        println!("outputs: {:?}", w.pretty_elements.rescaled_outputs);
+        for (i, out) in w.pretty_elements.rescaled_outputs.iter().enumerate() {
+            let name = c.settings.tensor_name(Role::Output, i);
+            println!("{name}: [{}]", out.join(", "));
+        }
         Ok(())
     }
 }

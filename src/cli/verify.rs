@@ -69,16 +69,23 @@ impl Verify {
             ..
         } = self;
         let p = Proof::from_json(&read(&proof_path)?).map_err(|err| err.to_string())?;
+        // with settings (halo2's verifier), their ONNX names label the tensors
+        let mut names = None;
         let report = match (bundle_path, srs_path) {
             (Some(b), _) => pipeline::verify_bundle_report(&p, &read(&b)?)
                 .map_err(|err| format!("{}: {}", b.display(), e(err))),
-            (None, Some(srs)) => pipeline::verify_report(
-                &p,
-                &settings_file(&settings_path)?,
-                &key_file(&vk_path, "verifying key")?,
-                &read(&srs)?,
-            )
-            .map_err(|err| srs_err(&srs, err)),
+            (None, Some(srs)) => {
+                let s = settings_file(&settings_path)?;
+                let r = pipeline::verify_report(
+                    &p,
+                    &s,
+                    &key_file(&vk_path, "verifying key")?,
+                    &read(&srs)?,
+                )
+                .map_err(|err| srs_err(&srs, err));
+                names = Some(s);
+                r
+            }
             (None, None) => {
                 return Err(
                     "verify: give --srs-path (with -S settings.json and --vk-path) \
@@ -147,7 +154,7 @@ impl Verify {
                 &CLI_NAMES,
             )
             .map_err(|m| format!("verify: REJECTED: a valid proof, but {m}"))?;
-        print_report(&report, pinned);
+        print_report(&report, pinned, names.as_ref());
         if pinned != zkonnx::verifier::trust::Pinning::Model {
             eprintln!("note: {}", zkonnx::verifier::trust::PIN);
         }
@@ -178,13 +185,26 @@ pub(crate) fn warn_visibility(s: &Settings) {
 }
 
 /// What a verification established, as the verifier read it from the instances (printed only
-/// for a valid proof whose expectations held), and how much of the model was pinned.
-pub(crate) fn print_report(r: &pipeline::Report, pinned: zkonnx::verifier::trust::Pinning) {
+/// for a valid proof whose expectations held), and how much of the model was pinned. With
+/// `settings`, each tensor also carries its ONNX name (a label from settings.json: the proof
+/// binds positions, not names).
+pub(crate) fn print_report(
+    r: &pipeline::Report,
+    pinned: zkonnx::verifier::trust::Pinning,
+    settings: Option<&Settings>,
+) {
     use zkonnx::verifier::{publics::fr_hex_be, Decoded, Role};
-    let name = |role: Role, i: u32| match role {
-        Role::Params => "params".to_string(),
-        Role::Input => format!("input {i}"),
-        Role::Output => format!("output {i}"),
+    // `output 0`, then the ONNX name settings give it: `output 0   "probabilities": …`
+    let name = |role: Role, i: u32| {
+        let at = match role {
+            Role::Params => return "params    ".to_string(),
+            Role::Input => format!("input {i}"),
+            Role::Output => format!("output {i}"),
+        };
+        match settings.map(|s| s.tensor_name(role, i as usize)) {
+            Some(n) if n != at => format!("{at:<10} {n:?}:"),
+            _ => format!("{at:<10}"),
+        }
     };
     let mut seen = [false; 3];
     for (t, d) in &r.public {
@@ -194,7 +214,7 @@ pub(crate) fn print_report(r: &pipeline::Report, pinned: zkonnx::verifier::trust
                 // shortest exact decimals: a class label 1 prints as 1, not 1.0
                 let f: Vec<String> = v.iter().map(|&q| t.dequantize(q).to_string()).collect();
                 println!(
-                    "{:<10} public {:?} (scale 2^{}): [{}]",
+                    "{} public {:?} (scale 2^{}): [{}]",
                     name(t.role, t.index),
                     t.shape,
                     t.scale,
@@ -203,7 +223,7 @@ pub(crate) fn print_report(r: &pipeline::Report, pinned: zkonnx::verifier::trust
             }
             Decoded::Commitment(c) => {
                 println!(
-                    "{:<10} hashed: commitment {}",
+                    "{} hashed: commitment {}",
                     name(t.role, t.index),
                     fr_hex_be(c)
                 );

@@ -78,6 +78,22 @@ impl Graph {
             .collect()
     }
 
+    /// The inputs' ONNX names.
+    pub fn input_names(&self) -> Vec<String> {
+        self.inputs
+            .iter()
+            .map(|&i| self.values[i].name.clone())
+            .collect()
+    }
+
+    /// The outputs' ONNX names.
+    pub fn output_names(&self) -> Vec<String> {
+        self.outputs
+            .iter()
+            .map(|&i| self.values[i].name.clone())
+            .collect()
+    }
+
     pub fn output_shapes(&self) -> Vec<Vec<usize>> {
         self.outputs
             .iter()

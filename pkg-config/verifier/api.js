@@ -89,8 +89,16 @@ export function api(raw) {
     const e = expectationsOf(expect);
     const p = proofOf(proof);
     const b = bytesOf(bundle);
-    return guarded(() => raw.reportRaw(p.transcript_type ?? undefined, p.hex_proof, p.instances[0], b, e.modelId, e.paramCommitment,
+    const r = guarded(() => raw.reportRaw(p.transcript_type ?? undefined, p.hex_proof, p.instances[0], b, e.modelId, e.paramCommitment,
       e.inputCommitments, e.outputCommitments, e.fingerprint));
+    // an invalid proof whose `keys_fingerprint` (the prover's word, a hint for the message only:
+    // nothing else is read from it) names other keys than the bundle's
+    let otherKeys = null;
+    if (!r.valid && r.mismatch === null && typeof p.keys_fingerprint === 'string') {
+      const fp = guarded(() => raw.fingerprint(b));
+      if (p.keys_fingerprint !== fp) otherKeys = { proof: p.keys_fingerprint, bundle: fp };
+    }
+    return { ...r, otherKeys };
   };
   const calldata = (proof) => {
     const p = proofOf(proof);
@@ -108,10 +116,12 @@ export function api(raw) {
       return report(proof, bundle, expect).valid;
     },
     /**
-     * The verdict with its reasons: { valid, pinned, statement, mismatch, info }. `pinned`:
-     * 'model' | 'weights-only' | 'circuit-only' | 'nothing' (how much of the model the
+     * The verdict with its reasons: { valid, pinned, statement, mismatch, info, otherKeys }.
+     * `pinned`: 'model' | 'weights-only' | 'circuit-only' | 'nothing' (how much of the model the
      * expectations pinned), `statement` says so in words, `mismatch` why a valid proof is not
-     * of the expected model (then `valid` is false), `info` is `inspect`'s (null if invalid).
+     * of the expected model (then `valid` is false), `info` is `inspect`'s (null if invalid),
+     * `otherKeys` { proof, bundle } the fingerprints when an invalid proof says it was made with
+     * other keys than the bundle's (the same model set up again, or with another SRS), or null.
      */
     verifyReport(proof, bundle, expect) {
       return report(proof, bundle, expect);

@@ -38,6 +38,10 @@ export function verifyReport(proof: ProofInput, bundle: BundleInput, expect?: Ex
   mismatch: string | null;
   /** what the proof's instances say (`inspect`), or null for an invalid proof */
   info: Info | null;
+  /** an invalid proof whose `keys_fingerprint` names other keys than the bundle's (the same
+   * model set up again, or with another SRS: check it with the bundle published with it): both
+   * fingerprints; null otherwise. A hint for the message, read from the proof: never a verdict */
+  otherKeys: { proof: string; bundle: string } | null;
 };
 /** What to publish (modelers) and what to pin (verifiers), in the words the CLI and pages use. */
 export function trustText(): { publish: string; pin: string };

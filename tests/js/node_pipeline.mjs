@@ -107,6 +107,33 @@ assert.ok(!staged.includes('settings') && !staged.includes('calibrate') && !stag
 assert.strictEqual(resumed.commitment, prover.commitment);
 const resumedProof = (await resumed.prove(input)).proof;
 assert.strictEqual(resumed.verify(resumedProof), true);
+// the SRS as a function of logrows (sync or async), called once calibration has fixed k
+const asked = [];
+const events = [];
+const byK = await Prover.create(zk, onnx, {
+  calibration: input, keys, runArgs, salt: prover.salt, onProgress: (s, f, i) => events.push([s, f, i]),
+  srs: async (k) => { asked.push(k); return srs; },
+});
+assert.deepStrictEqual(asked, [prover.settings.run_args.logrows], 'srs(k) called once, with the calibrated logrows');
+assert.strictEqual(byK.modelId, prover.modelId);
+assert.strictEqual((await Prover.create(zk, onnx, { settings: prover.settings, keys, salt: prover.salt, srs: () => srs.buffer.slice(srs.byteOffset, srs.byteOffset + srs.byteLength) })).modelId, prover.modelId, 'srs(k) may give an ArrayBuffer');
+await assert.rejects(() => Prover.create(zk, onnx, { settings: prover.settings, keys, srs: () => null }), /`srs\(\d+\)` gave null, not the SRS file's bytes/);
+// progress: stages without an estimate say so; once compiled, every long stage's estimate
+const srsStart = events.find(([s, , i]) => s === 'srs' && !i.done);
+assert.ok(srsStart[2].indeterminate === true && srsStart[2].estimate === undefined, JSON.stringify(srsStart));
+const compiledEv = events.find(([s, , i]) => s === 'compile' && i.done);
+assert.deepStrictEqual(Object.keys(compiledEv[2].estimates ?? {}).sort(), ['prove', 'setup', 'verify', 'witness'], JSON.stringify(compiledEv));
+assert.ok(events.every(([, f, i]) => i.done || (i.end > f && i.end <= 1)), 'a starting stage says the fraction it ends at');
+// verify with progress (synchronous), the float model's outputs, the memory
+const verifyEv = [];
+const { proof: byKProof, outputs: byKOutputs } = await byK.prove(input);
+assert.strictEqual(byK.verify(byKProof, { onProgress: (s, f, i) => verifyEv.push([s, f, i]) }), true);
+assert.deepStrictEqual(verifyEv.map(([s, f, i]) => [s, f, i.done]), [['verify', 0, false], ['verify', 1, true]]);
+assert.ok(verifyEv[0][2].estimate > 0 && verifyEv[1][2].seconds > 0, JSON.stringify(verifyEv));
+const floats = byK.floatOutputs(input);
+assert.ok(floats.length === byKOutputs.length && floats.every((o, i) => o.length === byKOutputs[i].length), 'floatOutputs: the outputs\' shapes');
+assert.ok(byK.memoryBytes() > 0);
+assert.throws(() => byK.verify(byKProof, { onprogress: () => {} }), /prover\.verify: unknown option `onprogress` \(did you mean `onProgress`\?\)/);
 // the model ID to publish: the same keys and salt give the same one, and the light verifier
 // pins it (the bundle is rebuilt from the vk handed in, so a stale cached bundle is not used)
 assert.match(prover.modelId, /^0x[0-9a-f]{64}$/);

@@ -12,9 +12,11 @@
 //   a page copied from a file (examples/verify.html) is that file, and says "valid";
 // - no console message anywhere (page, Workers, Node) says "deprecated";
 // - zkonnx/worker beyond the README: a threaded load() on the page's main thread, unknown
-//   options rejected with the valid ones listed, a cancel in the middle of `prove` rejecting at
-//   once with an AbortError, the next proof made by a fresh Worker without setup, the page's
-//   timers running while the Worker proves.
+//   options rejected with the valid ones listed, `srs` as a function of logrows (called in the
+//   page, again for a fresh Worker; its error is create's), a cancel in the middle of `prove`
+//   rejecting at once with an AbortError, the next proof made by a fresh Worker without setup,
+//   interpolated progress while a long stage runs, the page's timers running while the Worker
+//   proves.
 // Usage: node tests/js/readme_snippets.mjs MODEL_DIR   (after scripts/pack.sh)
 import assert from 'node:assert';
 import fs from 'node:fs';
@@ -169,7 +171,12 @@ try {
   r.mainThread = zk.module + ' ' + zk.threadsUsed();
   r.loadError = await err(() => load({ thread: 2 }));
   r.createError = await err(() => ProverWorker.create(onnx, { srs, calibraton: input }));
-  const prover = await ProverWorker.create(onnx, { srs, calibration: input });
+  // the SRS as a function of logrows: called in the page when the Worker has calibrated (and
+  // again when a fresh Worker takes over); what it throws is create's error
+  r.srsError = await err(() => ProverWorker.create(onnx, { srs: (k) => { throw new Error('no SRS here for k = ' + k); }, calibration: input }));
+  const asked = [];
+  const prover = await ProverWorker.create(onnx, { srs: async (k) => { asked.push(k); return srs; }, calibration: input });
+  r.logrows = prover.settings.run_args.logrows;
   r.module = prover.module + ' ' + prover.threads;
   r.proveError = await err(() => prover.prove(input, { sginal: null }));
   // cancel in the middle of the prove stage: the call rejects at once
@@ -188,11 +195,18 @@ try {
   }
   // the next proof: a fresh Worker with the same settings and keys (no calibration, no setup)
   const stages = [];
+  const interpolated = [];
   let ticks = 0, last = performance.now(), gap = 0;
   const timer = setInterval(() => { const t = performance.now(); gap = Math.max(gap, t - last); last = t; ticks++; }, 20);
-  const again = await prover.prove(input, { onProgress: (s) => { if (stages.at(-1) !== s) stages.push(s); } });
+  const again = await prover.prove(input, { onProgress: (s, f, i) => {
+    if (stages.at(-1) !== s) stages.push(s);
+    if (i?.interpolated) interpolated.push([s, f, i.stageFraction, i.end]);
+    if (s === 'prove' && i?.done) r.proveSeconds = i.seconds;
+  } });
   clearInterval(timer);
   r.stages = stages;
+  r.asked = asked;
+  r.interpolated = interpolated;
   r.maxTimerGapMs = gap;
   r.ticks = ticks;
   r.verified = await prover.verify(again.proof);
@@ -216,6 +230,11 @@ console.log('extras ' + JSON.stringify(r));
   assert.match(r.createError, /unknown option `calibraton` \(did you mean `calibration`\?\); the valid options are calibration, target, srs, runArgs/);
   assert.match(r.proveError, /unknown option `sginal` \(did you mean `signal`\?\); the valid options are onProgress, signal/);
   assert.match(r.module, /^mt(-wide)? 2$/);
+  assert.match(r.srsError, /no SRS here for k = \d+/);
+  assert.deepStrictEqual(r.asked, [r.logrows, r.logrows], 'srs(k): once at create, once for the fresh Worker after the cancel');
+  // a long stage moves between its boundaries (interpolated from the estimate, 200 ms apart)
+  assert.ok(r.interpolated.every(([s, f, sf, end]) => ['witness', 'prove', 'setup'].includes(s) && sf > 0 && sf <= 0.95 && f < end), JSON.stringify(r.interpolated));
+  if (r.proveSeconds > 0.6) assert.ok(r.interpolated.some(([s]) => s === 'prove'), `prove took ${r.proveSeconds} s: interpolated events ${JSON.stringify(r.interpolated)}`);
   assert.strictEqual(r.cancel, 'AbortError');
   assert.ok(r.cancelMs < 100, `the cancel rejected ${r.cancelMs} ms after the abort`);
   assert.deepStrictEqual(r.stages, ['load', 'compile', 'srs', 'witness', 'prove'], 'a fresh Worker, the same keys: no calibration or setup');
@@ -224,7 +243,8 @@ console.log('extras ' + JSON.stringify(r));
   assert.ok(r.maxTimerGapMs < 1000 && r.ticks > 5, `the page's timers ran while the Worker proved (longest gap ${r.maxTimerGapMs} ms)`);
   assert.match(r.afterTerminate, /terminated/);
   return `zkonnx/worker extras [page, COOP/COEP]: main-thread load ${r.mainThread} threads, unknown options named, `
-    + `cancel mid-prove: ${r.cancel} after ${r.cancelMs.toFixed(0)} ms, then a fresh Worker: ${r.stages.join(' → ')}, verified; `
+    + `srs(k) asked for k = ${r.asked.join(', ')}, cancel mid-prove: ${r.cancel} after ${r.cancelMs.toFixed(0)} ms, then a fresh Worker: ${r.stages.join(' → ')}, verified, `
+    + `${r.interpolated.length} interpolated progress events; `
     + `longest timer gap while proving ${r.maxTimerGapMs.toFixed(0)} ms (${((performance.now() - t) / 1000).toFixed(1)} s)`;
 }
 

@@ -48,7 +48,7 @@ write('browser/tsconfig.json', JSON.stringify({
 }, null, 2));
 write('browser/app.ts', `
 import { load, Prover, hasWideArithmetic } from 'zkonnx';
-import type { Bundle, InputData, Proof, RunArgs, Settings, StageEstimates, Witness, Zkonnx } from 'zkonnx';
+import type { Bundle, InputData, OnProgress, Proof, RunArgs, Settings, Stage, StageEstimates, StageInfo, Witness, Zkonnx } from 'zkonnx';
 import { ProverWorker } from 'zkonnx/worker';
 import { verify, inspect } from 'zkonnx/verifier';
 
@@ -99,6 +99,17 @@ const r = await pw.prove(input, { signal: ac.signal, onProgress: (s) => console.
 const v: boolean = await pw.verify(r.proof);
 console.log(v, pw.module, pw.threads, r.witness.pretty_elements.rescaled_outputs[0][0]);
 pw.terminate();
+// the SRS as a function of logrows (async here), progress events with interpolation, verify
+// with progress, the float model's outputs and the memory
+const onProgress: OnProgress = (stage: Stage, fraction, info?: StageInfo) => console.log(stage, fraction,
+  info?.interpolated, info?.stageFraction, info?.elapsed, info?.end, info?.indeterminate, info?.estimates?.prove);
+const byK = await ProverWorker.create(onnx, { srs: async (k: number) => bytes(\`kzg\${k}.srs\`), calibration: input, onProgress });
+const v2: boolean = await byK.verify(r.proof, { onProgress, signal: ac.signal });
+const floats: number[][] = await byK.floatOutputs(input);
+const mem: number = await byK.memoryBytes();
+const sync2 = await Prover.create(zk, onnx, { srs: (k: number) => srsFile.subarray(0, k), calibration: input });
+const v3: boolean = sync2.verify(p1, { onProgress });
+console.log(v2, floats, mem, v3, sync2.floatOutputs(input)[0][0].toFixed(2), sync2.memoryBytes().toFixed(0));
 
 // the internals are not part of the API
 // @ts-expect-error
@@ -121,6 +132,10 @@ await load({ thread: 2 });
 await Prover.create(zk, onnx, { srs: srsFile, calibraton: input });
 // @ts-expect-error: the SRS is required
 await Prover.create(zk, onnx, { calibration: input });
+// @ts-expect-error: srs(k) gives the bytes, not a file name
+await Prover.create(zk, onnx, { srs: (k: number) => \`kzg\${k}.srs\` });
+// @ts-expect-error: an unknown option of verify
+prover.verify(p1, { onprogress: onProgress });
 // @ts-expect-error: an unknown option
 await prover.prove(input, { sginal: ac.signal });
 // @ts-expect-error: not a visibility

@@ -5,8 +5,9 @@
 //   are GETs of its static files (none carries the model); the stages show the package's
 //   progress (estimates before the long stages, interpolated elapsed-of-estimate while one runs,
 //   a busy marker for the SRS); the proof verifies with the native CLI; the prove -> verify link
-//   carries the proof and bundle; the same model again proves with the keys it has (setup
-//   cached); cancel during `prove` leaves a usable page; a model with an unsupported op names
+//   carries the proof and bundle; the same model in a new page takes its keys from IndexedDB
+//   (no calibration, no setup); cancel during `prove` leaves a usable page, and the next proof
+//   of that model takes a fresh Worker with the same keys; a model with an unsupported op names
 //   the op;
 // - verify page, served WITHOUT COOP/COEP: the proof + bundle dropped -> VALID, a tampered
 //   proof -> INVALID. Screenshots of both pages go to target/screenshots/.
@@ -130,11 +131,16 @@ try {
   assert.match(await text(linked, '#verdict'), /✔ VALID/);
   await linked.close();
 
-  // 2. again: keys from IndexedDB (calibrate + setup cached); cancel during `prove`
-  await page.evaluate(() => { window.__zkonnxResult = undefined; });
+  // 2. the same model in a new page: keys from IndexedDB (settings, calibration and setup
+  //    cached: none of them runs); cancel during `prove`
+  await page.reload();
+  await dropFiles(page, '#drop', [['network.onnx', path.join(model, 'network.onnx')], ['input.json', path.join(model, 'input.json')]]);
+  await page.waitForFunction(() => document.getElementById('picked').textContent.includes('input: loaded'));
+  await watchStages();
   await page.click('#prove');
   await page.waitForFunction(() => document.getElementById('st_prove').dataset.state === 'running', null, { timeout: 300_000, polling: 100 });
-  assert.strictEqual(await text(page, '#st_setup .t'), 'cached');
+  for (const st of ['settings', 'calibrate', 'setup']) assert.strictEqual(await text(page, `#st_${st} .t`), 'cached', st);
+  assert.ok(!(await stageLog()).some((e) => ['settings', 'calibrate', 'setup'].includes(e.stage) && e.state === 'running'), 'cached keys: no calibration, no setup');
   await page.click('#cancel');
   assert.match(await text(page, '#error'), /Cancelled/);
   // the cancelled stage is marked so, distinct from done and failed; later ones stay pending
@@ -142,7 +148,18 @@ try {
   assert.strictEqual(await page.$eval('#st_verify', (e) => e.dataset.state), 'pending');
   await page.screenshot({ path: path.join(shots, 'prove-cancelled.png'), fullPage: true });
   assert.strictEqual(await page.$eval('#prove', (b) => b.disabled), false);
-  // the page is usable: a bundled example proves
+  // the same model again: the ProverWorker starts a fresh Worker with the keys it holds (it
+  // loads zkonnx, compiles and reads the SRS again; no setup) and proves
+  await watchStages();
+  await page.click('#prove');
+  await page.waitForFunction(() => window.__zkonnxResult || !document.getElementById('error').classList.contains('hidden'), null, { timeout: 600_000, polling: 500 });
+  assert.ok(!(await visible(page, '#error')), await text(page, '#error'));
+  const again = await stageLog();
+  assert.ok(['load', 'compile', 'srs', 'prove', 'verify'].every((st) => again.some((e) => e.stage === st && e.state === 'done')), JSON.stringify(again));
+  assert.ok(!again.some((e) => e.stage === 'setup' && e.state === 'running'), 'after a cancel: no setup again');
+  assert.match(await text(page, '#verdict'), /verified in this tab/);
+  // another model: a bundled example proves
+  await page.evaluate(() => { window.__zkonnxResult = undefined; });
   await page.selectOption('#example', 'mlp');
   await page.waitForFunction(() => document.getElementById('picked').textContent.includes('example'));
   await page.click('#prove');

@@ -35,17 +35,15 @@ function check() {
     const info = r.info ?? inspect(state.proof, state.bundle);
     $('result').classList.remove('hidden');
     $('result').className = r.valid ? 'ok' : 'bad';
-    // the keys the prover says it used (a hint for the message only: nothing shown is read from it)
-    let claimed = null;
-    try { claimed = JSON.parse(new TextDecoder().decode(state.proof)).keys_fingerprint ?? null; } catch { /* verify parsed it */ }
     const proofValid = r.valid || r.mismatch !== null;
-    const otherKeys = !proofValid && claimed && claimed !== info.fingerprint;
+    // the verifier's hint: the proof says it was made with other keys than this bundle's
+    const otherKeys = r.otherKeys !== null;
     $('verdict').textContent = r.valid
       ? (r.pinned === 'model' ? '✔ VALID proof of the expected model' : '✔ VALID proof, but the model is NOT pinned (below)')
       : r.mismatch
         ? '✘ REJECTED: a valid proof, but not of the expected model'
         : otherKeys
-          ? `✘ INVALID with this bundle: the proof was made with different keys (bundle ${claimed.slice(0, 16)}…, this one ${info.fingerprint.slice(0, 16)}…). `
+          ? `✘ INVALID with this bundle: the proof was made with different keys (bundle ${r.otherKeys.proof.slice(0, 16)}…, this one ${r.otherKeys.bundle.slice(0, 16)}…). `
             + 'The same model set up again, or with another SRS, has other keys: check the proof with the bundle published with it.'
           : '✘ INVALID proof: it was not made by this model with these outputs';
     // how much of the model was pinned, in the verifier module's words (the CLI's)

@@ -14,6 +14,7 @@
 pub mod artifact;
 pub mod calldata;
 pub mod contract;
+pub mod program;
 #[cfg(feature = "cli")]
 pub mod rpc;
 

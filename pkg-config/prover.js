@@ -13,7 +13,8 @@ import { newTiming, stager } from './progress.js';
 async function srsBytes(srs, k) {
   const b = typeof srs === 'function' ? await srs(k) : srs;
   if (b instanceof Uint8Array) return b;
-  if (b instanceof ArrayBuffer) return new Uint8Array(b);
+  if (ArrayBuffer.isView(b)) return new Uint8Array(b.buffer, b.byteOffset, b.byteLength);
+  if (Object.prototype.toString.call(b) === '[object ArrayBuffer]') return new Uint8Array(b);
   throw new TypeError(typeof srs === 'function'
     ? `Prover.create: \`srs(${k})\` gave ${b === null ? 'null' : typeof b}, not the SRS file's bytes (a Uint8Array or ArrayBuffer)`
     : 'Prover.create: `srs` must be the SRS file\'s bytes (a Uint8Array) or a function of logrows returning them');
@@ -30,9 +31,9 @@ export class Prover {
    * @param onnx Uint8Array of the model
    * @param opts { calibration, target, srs, runArgs, settings, keys: {vk, pk, bundle}, salt,
    *   onProgress, signal }: `srs` the SRS file's bytes, or a function `(k) => bytes` (or a
-   *   Promise of them) called with the model's logrows once calibration has fixed it. `salt` (0x…) is the params commitment's salt to reuse (with cached
-   *   keys, pass the salt of the first run: the commitment then stays the published one);
-   *   omitted, a fresh one. `settings`: the settings of an earlier run (`prover.settings`), used
+   *   Promise of them) called with the model's logrows once calibration has fixed it. `salt`
+   *   (0x…) is the params commitment's salt to reuse (with cached keys, pass the salt of the
+   *   first run: the commitment then stays the published one); omitted, a fresh one. `settings`: the settings of an earlier run (`prover.settings`), used
    *   as they are instead of `runArgs`, `calibration` and `target`.
    */
   static async create(zk, onnx, opts = {}) {

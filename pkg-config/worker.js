@@ -97,15 +97,11 @@ export class ProverWorker {
     return { onnx: this.#onnx, opts, load: this.#load, restart, srsFromPage };
   }
 
-  // the page's `srs(k)` for the Worker's Prover
+  // the page's `srs(k)` for the Worker's Prover (which checks what it gave, as for bytes passed
+  // directly)
   async #srsReply(w, id, k) {
     try {
-      let bytes = await this.#opts.srs(k);
-      if (bytes instanceof ArrayBuffer) bytes = new Uint8Array(bytes);
-      if (!(bytes instanceof Uint8Array)) {
-        throw new TypeError(`ProverWorker: \`srs(${k})\` gave ${bytes === null ? 'null' : typeof bytes}, not the SRS file's bytes (a Uint8Array or ArrayBuffer)`);
-      }
-      w.postMessage({ srsReply: id, bytes });
+      w.postMessage({ srsReply: id, bytes: await this.#opts.srs(k) });
     } catch (e) {
       w.postMessage({ srsReply: id, error: { message: e instanceof Error ? e.message : String(e) } });
     }

@@ -235,6 +235,40 @@ pub fn table_domain(min: i64, max: i64, m: f64, h: i64) -> (i64, i64) {
     (lo, hi)
 }
 
+/// Per tabled function (in `funcs`' order), the least value its table's inputs can take by
+/// construction, when every lookup of it reads a clamp's output (Softmax's `exp`), directly or
+/// through the rescale that reads tables `t` bits coarser: the floor, rounded as that rescale
+/// rounds. `None` when any of its inputs is unbounded below.
+fn table_floors(q: &quant::QGraph, funcs: &[quant::Func], t: u32) -> Vec<Option<i64>> {
+    let made_by = |id: usize| q.steps.iter().find(|s| s.output == id);
+    let floor_of = |id: usize| -> Option<i64> {
+        let s = made_by(id)?;
+        match &s.op {
+            quant::QOp::Clamp { lo } => Some(*lo),
+            op if t > 0 && *op == quant::compose::elementwise_scaled(q.len_of(id), t) => {
+                match &made_by(s.inputs[0])?.op {
+                    quant::QOp::Clamp { lo } => {
+                        Some(quant::div_round(*lo as i128, 1i128 << t, 0) as i64)
+                    }
+                    _ => None,
+                }
+            }
+            _ => None,
+        }
+    };
+    funcs
+        .iter()
+        .map(|f| {
+            q.steps
+                .iter()
+                .filter(|s| matches!(&s.op, quant::QOp::Lookup(g) if g == f))
+                .map(|s| floor_of(s.inputs[0]))
+                .try_fold(i64::MAX, |m, v| v.map(|v| m.min(v)))
+                .filter(|&m| m != i64::MAX)
+        })
+        .collect()
+}
+
 /// Evaluate scale `s` with tables read `t` bits coarser: `Ok(None)` when the samples do not
 /// run at this scale (the error is kept by the caller only if no candidate works).
 fn candidate(
@@ -309,13 +343,20 @@ fn candidate(
         .max(1u64 << s.saturating_sub(1))
         .max(1u64 << max_div_bits.saturating_sub(1))
         .max(2) as i64;
+    let floors = table_floors(&q, &funcs, t);
     let domains: Vec<(i64, i64)> = seen
         .iter()
-        .map(|&(lo, hi)| {
+        .zip(&floors)
+        .map(|(&(lo, hi), floor)| {
             if lo > hi {
                 (-1, 1) // a table no sample reached
             } else {
-                table_domain(lo, hi, opts.lookup_safety_margin, h)
+                let (l, h) = table_domain(lo, hi, opts.lookup_safety_margin, h);
+                // the margin never reaches below what the inputs can be by construction
+                match floor {
+                    Some(f) if *f > l && *f <= lo => (*f, h),
+                    _ => (l, h),
+                }
             }
         })
         .collect();

@@ -131,6 +131,11 @@ impl Compiled {
                         return bad("is-zero shape");
                     }
                 }
+                crate::quant::QOp::Clamp { lo } => {
+                    if lens.len() != 1 || lens[0] != out_len || *lo > 0 || *lo < -(1 << 62) {
+                        return bad("clamp shape or floor (in [-2^62, 0])");
+                    }
+                }
                 crate::quant::QOp::Gather(map) => {
                     if map.len() != out_len
                         || map.iter().any(|&(sl, i)| {

@@ -210,3 +210,46 @@ fn gather_index_matching_nothing_fails_the_division_check() {
     let e = proof::mock(&c, &forged, &salts(&c), inst).unwrap_err();
     assert!(e.to_string().contains("Lookup digit"), "{e}");
 }
+
+#[test]
+fn a_mask_constant_does_not_widen_the_exp_table() {
+    // exp reads its input clamped at the floor where it is already 0 (the clamp gadget), so
+    // the mask constant widens only the range checks (two digits of a wider range), never exp's
+    // table: its domain stays within the floor, −((s+1)·ln 2 + 1) in real terms
+    use zkonnx::calibrate::{calibrate, CalibrateOptions};
+    let x = values(9, 16, -1.0, 1.0);
+    for c in [-1e4f32, -3e4] {
+        let m = common::masked_softmax(c);
+        let s = pipeline::gen_settings(&m.bytes, RunArgs::default()).unwrap();
+        let (s, _) =
+            calibrate(&m.bytes, &s, &input_data(&x), &CalibrateOptions::default()).unwrap();
+        let ra = &s.run_args;
+        let (lo, _) = s.table_domain(0);
+        let real_lo = lo as f64 / f64::from(1u32 << (ra.input_scale - ra.table_shift));
+        let floor = -((ra.input_scale as f64 + 1.0) * std::f64::consts::LN_2 + 1.0);
+        eprintln!(
+            "mask {c}: scale {}, table shift {}, H {}, exp over [{lo}, ..) = [{real_lo:.2}, 0], k {}",
+            ra.input_scale,
+            ra.table_shift,
+            ra.range_half(),
+            ra.logrows
+        );
+        assert!(
+            real_lo >= floor - 1.0,
+            "mask {c}: exp's table reaches {real_lo} < {floor}"
+        );
+        // and it proves what onnxruntime computes: exactly 0 where masked
+        let c = compile_at(&m.bytes, &x, SCALE, RunArgs::default());
+        let w = pipeline::gen_witness(&c, &input_data(&x)).unwrap();
+        let out: Vec<f64> = w.pretty_elements.rescaled_outputs[0]
+            .iter()
+            .map(|s| s.parse().unwrap())
+            .collect();
+        for (i, v) in out.iter().enumerate() {
+            if i % 4 > (i / 4) % 4 {
+                assert_eq!(*v, 0.0, "masked position {i}");
+            }
+        }
+        pipeline::mock(&c, &w).unwrap();
+    }
+}

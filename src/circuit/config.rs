@@ -17,6 +17,7 @@
 use halo2_proofs::plonk::{Advice, Column, ConstraintSystem, Fixed, Instance};
 use halo2curves::bn256::Fr;
 
+use super::clamp::{ClampColumns, ClampConfig};
 use super::commit::CommitConfig;
 use super::div::{DivColumns, DivConfig};
 use super::dot::{DotColumns, DotConfig};
@@ -59,6 +60,7 @@ pub struct ModelConfig {
     pub rescale: RescaleConfig,
     pub range: RangeConfig,
     pub relu: ReluConfig,
+    pub clamp: ClampConfig,
     pub funcs: LookupConfig,
     pub div_gadget: DivConfig,
     pub is_zero: IsZeroConfig,
@@ -114,6 +116,15 @@ impl ModelConfig {
             },
         );
         let relu = ReluConfig::configure(meta, ReluColumns { x: a[0], y, r });
+        let clamp = ClampConfig::configure(
+            meta,
+            ClampColumns {
+                x: a[0],
+                y,
+                r,
+                y_off,
+            },
+        );
         let div_gadget = DivConfig::configure(
             meta,
             &DivColumns {
@@ -167,6 +178,7 @@ impl ModelConfig {
             rescale,
             range,
             relu,
+            clamp,
             funcs,
             div_gadget,
             is_zero,

@@ -17,7 +17,7 @@ use super::config::ModelConfig;
 use super::dot::Weights;
 use super::pack::PackValue;
 use super::rows::{Rows, Wires};
-use super::{div, dot, iszero, lookup, range, relu};
+use super::{clamp, div, dot, iszero, lookup, range, relu};
 use crate::publics::{self, Salts};
 use crate::quant::{Func, QGraph, QOp, QStep, Trace};
 use crate::settings::Visibility;
@@ -33,6 +33,7 @@ pub fn step_rows(q: &QGraph, s: &QStep, lanes: usize) -> usize {
         QOp::Gather(_) => 0,
         QOp::Div { den, .. } => div::rows(den.len()),
         QOp::IsZero => iszero::rows(n),
+        QOp::Clamp { .. } => clamp::rows(n),
     }
 }
 
@@ -133,6 +134,7 @@ pub fn assign(
                 .collect(),
             QOp::Div { shift, den } => div::assign(&mut rows, *shift, den, wires(0), wires(1), y)?,
             QOp::IsZero => iszero::assign(&mut rows, wires(0), y)?,
+            QOp::Clamp { lo } => clamp::assign(&mut rows, *lo, wires(0), y)?,
         };
         used_exactly(start, rows.row, step_rows(q, s, cfg.params.lanes))?;
         cells[s.output] = out;

@@ -1,5 +1,6 @@
 //! Quantized graph -> halo2 circuit.
 
+pub mod clamp;
 pub mod commit;
 pub mod config;
 pub mod div;

@@ -109,13 +109,18 @@ pub fn assign_inputs(rows: &mut Rows, n: usize, vals: Option<&[i64]>) -> Result<
 /// Range-check the `y` cell of `row` (assigned by the caller): `y + H ∈ [0, 2H)` for a signed
 /// value, `y ∈ [0, 2H)` when `signed` is false.
 pub fn check_y(rows: &mut Rows, row: usize, y: Option<i64>, signed: bool) -> Result<(), Error> {
-    let cfg = rows.cfg;
-    cfg.range.q_range.enable(rows.region, row)?;
     let off = if signed {
-        cfg.params.range_half as i128
+        rows.cfg.params.range_half as i128
     } else {
         0
     };
+    check_y_at(rows, row, y, off)
+}
+
+/// Range-check the `y` cell of `row` with the offset `off`: `y + off ∈ [0, 2H)`.
+pub fn check_y_at(rows: &mut Rows, row: usize, y: Option<i64>, off: i128) -> Result<(), Error> {
+    let cfg = rows.cfg;
+    cfg.range.q_range.enable(rows.region, row)?;
     rows.region
         .assign_fixed(cfg.y_off, row, felt::from_i128(off));
     digits(rows, row, 0, y.map(|y| y as i128 + off));

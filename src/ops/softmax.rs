@@ -87,8 +87,18 @@ impl Softmax {
     }
 }
 
+/// The largest floor `T` (at scale `s`) below which exp's quantized value is 0 whatever table
+/// input scale reads it: `exp(z)·2^s < ½` for `z < −(s+1)·ln 2`, and reading `z` up to one
+/// unit coarser (`table_shift ≤ s`) moves it by at most ½: `T = ⌊−((s+1)·ln 2 + 1)·2^s⌋`. So
+/// `exp_q(max(z, T)) = exp_q(z)` for every `z`.
+pub(crate) fn exp_floor(s: u32) -> i64 {
+    let s = s.min(40);
+    (-((s as f64 + 1.0) * std::f64::consts::LN_2 + 1.0) * (1u64 << s) as f64).floor() as i64
+}
+
 /// Softmax (or LogSoftmax, `log`) of `x` over each group, at scale `s`: the maximum `m` of the
-/// group (pairwise relu steps), `z = x − m`, `e = exp(z)` (a table), the group's sum and
+/// group (pairwise relu steps), `z = x − m`, `e = exp(max(z, T))` (the clamp gadget, then a
+/// table over `[T, 0]`: [`exp_floor`]), the group's sum and
 /// `e·2^s / Σe` (the division gadget; LogSoftmax: `z − ln Σe`, a table).
 pub(crate) fn softmax_groups(
     lw: &mut Lowered,
@@ -103,12 +113,42 @@ pub(crate) fn softmax_groups(
     let every: Vec<u32> = (0..len as u32).collect();
     let m = extreme_groups(lw, x, groups, false);
     let z = sub(lw, x, every, m, group_of.clone());
-    let e = lw.push(QOp::Lookup(Func::Exp), vec![z], vec![len]);
+    // exp reads z clamped at the floor where it has already quantized to 0, so a mask constant
+    // (−10⁴, −∞, the float minimum) does not widen exp's table
+    let zc = lw.push(QOp::Clamp { lo: exp_floor(s) }, vec![z], vec![len]);
+    let e = lw.push(QOp::Lookup(Func::Exp), vec![zc], vec![len]);
     let sum = sum_groups(lw, e, groups, 1);
     if log {
         let l = lw.push(QOp::Lookup(Func::Ln), vec![sum], vec![groups.len()]);
         sub(lw, z, (0..len as u32).collect(), l, group_of)
     } else {
         div(lw, e, sum, group_of, s)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::exp_floor;
+    use crate::quant::Func;
+
+    #[test]
+    fn below_the_floor_exp_is_already_zero_at_any_table_scale() {
+        for s in [2u32, 5, 7, 10, 13] {
+            let t = exp_floor(s);
+            for shift in 0..=s {
+                let coarse = |z: i64| {
+                    let d = 1i64 << shift;
+                    (z + d / 2).div_euclid(d)
+                };
+                let si = s - shift;
+                assert_eq!(
+                    Func::Exp.quantized_at(coarse(t), si, s),
+                    0,
+                    "s {s} shift {shift}"
+                );
+                // and one unit above the floor's zero region is still what the table gives
+                assert!(Func::Exp.quantized_at(coarse(t / 2), si, s) >= 0);
+            }
+        }
     }
 }

@@ -105,6 +105,9 @@ pub enum QOp {
     /// `out[i] = [x[i] = 0]` as the integer 0 or 1 (not at the activation scale: an internal
     /// value of a lowering, e.g. ArgMax's; the circuit's is-zero gadget, `circuit/iszero.rs`).
     IsZero,
+    /// `out[i] = max(x[i], lo)` for a constant floor `lo` (Softmax's `exp` input, so a mask
+    /// constant does not widen the table; the circuit's clamp gadget, `circuit/clamp.rs`).
+    Clamp { lo: i64 },
 }
 
 /// Where a step of a lowering reads an activation: one of the node's activation inputs, or

@@ -149,6 +149,7 @@ pub fn run_from(
                 })
                 .collect(),
             QOp::IsZero => ins[0].iter().map(|&v| (v == 0) as i64).collect(),
+            QOp::Clamp { lo } => ins[0].iter().map(|&v| v.max(*lo)).collect(),
             QOp::Div { shift, den } => {
                 let mut out = Vec::with_capacity(den.len());
                 for (i, &j) in den.iter().enumerate() {

@@ -29,6 +29,7 @@ macro_rules! with_op_models {
             op_avgpool,
             op_softmax,
             op_log_softmax,
+            op_masked_softmax,
             op_exp,
             op_reduce_sum,
             op_reduce_mean,
@@ -244,6 +245,27 @@ pub fn op_softmax() -> OpModel {
 
 pub fn op_log_softmax() -> OpModel {
     softmax("LogSoftmax")
+}
+
+pub fn op_masked_softmax() -> OpModel {
+    masked_softmax(-1e4)
+}
+
+/// Causal attention scores as exporters write them: `Where(mask, x, c)` (a lower-triangular
+/// constant mask, `c` the mask constant: −10⁴, the float minimum...), then Softmax over the
+/// last axis of [1, 4, 4]
+pub fn masked_softmax(c: f32) -> OpModel {
+    let mut g = G::new();
+    let tri: Vec<f32> = (0..16)
+        .map(|i| if i % 4 <= i / 4 { 1.0 } else { 0.0 })
+        .collect();
+    let ones = g.c(&[4, 4], &tri);
+    let half = g.c(&[1], &[0.5]);
+    let mask = g.node("Greater", &[&ones, &half], vec![]);
+    let c = g.c(&[1], &[c]);
+    let w = g.node("Where", &[&mask, "input", &c], vec![]);
+    let y = g.node("Softmax", &[&w], vec![int_attr("axis", -1)]);
+    model(g.build(&[1, 4, 4], &y, &[1, 4, 4]), &[1, 4, 4])
 }
 
 pub fn op_exp() -> OpModel {

@@ -60,6 +60,10 @@ export interface Settings {
   /** per input / output: its fixed-point scale (a value is stored as round(x · 2^scale)) */
   model_input_scales: number[];
   model_output_scales: number[];
+  /** The inputs' and outputs' ONNX names: labels for people, not part of the circuit or the
+   * proof (absent from settings made before zkonnx wrote them). */
+  model_input_names?: string[];
+  model_output_names?: string[];
   required_lookups: LookupFunction[];
   /** each lookup table's input domain */
   table_domains: Array<[number, number]>;

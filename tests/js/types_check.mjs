@@ -28,6 +28,21 @@ const TYPES_NODE = '20.19.43';
 const here = path.dirname(fileURLToPath(import.meta.url));
 const root = path.resolve(here, '../..');
 const t0 = performance.now();
+
+// The option keys are written once in pkg-config/options.js (what the functions accept at run
+// time) and mirrored in the declarations' interfaces: both must list the same keys.
+{
+  const opts = await import(new URL('../../pkg-config/options.js', import.meta.url).href);
+  const dts = fs.readFileSync(path.join(root, 'pkg-config/index.d.ts'), 'utf8');
+  const keysOf = (name) => {
+    const m = new RegExp(`export interface ${name} \\{([\\s\\S]*?)\\n\\}`).exec(dts);
+    assert.ok(m, `index.d.ts declares ${name}`);
+    return [...m[1].matchAll(/^ {2}(\w+)\??:/gm)].map((k) => k[1]).sort();
+  };
+  for (const [iface, keys] of [['LoadOptions', opts.LOAD_OPTIONS], ['ProverOptions', opts.CREATE_OPTIONS], ['ProveOptions', opts.PROVE_OPTIONS]]) {
+    assert.deepStrictEqual(keysOf(iface), [...keys].sort(), `${iface} (index.d.ts) lists options.js's keys`);
+  }
+}
 const tgz = fs.readdirSync(path.join(root, 'pkg')).find((f) => /^zkonnx-.*\.tgz$/.test(f));
 assert.ok(tgz, 'pkg/zkonnx-*.tgz is missing: run scripts/pack.sh');
 const proj = fs.mkdtempSync(path.join(os.tmpdir(), 'zkonnx-types-'));

@@ -25,18 +25,12 @@ pub enum Visibility {
 }
 
 impl Visibility {
-    /// What a proof with this visibility establishes about `what` ("input", "output", "params").
+    /// What a proof with this visibility establishes about `what` ("input", "output", "params"):
+    /// `input private: …`, from the one table ([`crate::verifier::trust::VISIBILITY`]).
     pub fn meaning(self, what: &str) -> String {
-        match (self, what) {
-            (Visibility::Public, "params") => "params: public (rejected)".into(),
-            (Visibility::Public, _) => format!("{what}: public: its values are in the proof"),
-            (Visibility::Private, "params") => "params: private: the proof does NOT bind the model: any weights of this architecture verify".into(),
-            (Visibility::Private, "input") => "input: private: the proof holds for SOME input, which it does not identify".into(),
-            (Visibility::Private, _) => format!("{what}: private: not revealed and not bound"),
-            (Visibility::Fixed, _) => format!("{what}: fixed: the values are in the verifying key (anyone with the vk can test a guessed model against it)"),
-            (Visibility::Hashed, "params") => "params: hashed: the proof binds the weights to the published salted commitment; the weights stay private".into(),
-            (Visibility::Hashed, _) => format!("{what}: hashed: the proof binds the values to the published commitment; the values stay private"),
-        }
+        let v = self.to_string();
+        let m = crate::verifier::trust::visibility_meaning(what, &v).unwrap_or("not allowed");
+        format!("{what} {v}: {m}")
     }
 }
 

@@ -217,14 +217,24 @@ pub fn report_raw(
     Ok(o.into())
 }
 
-/// The one wording of what a modeler publishes and a verifier pins (`{ publish, pin }`), as the
-/// CLI prints it.
+/// The one wording of what a modeler publishes and a verifier pins (`{ publish, pin }`), and of
+/// what each visibility establishes (`visibility[role][visibility]`), as the CLI prints them.
 #[wasm_bindgen(js_name = trustText)]
 pub fn trust_text() -> JsValue {
     let o = Object::new();
     for (k, v) in verifier::trust::TEXTS {
         set(&o, k, &JsValue::from_str(v));
     }
+    // what each visibility establishes: visibility[role][visibility]
+    let vis = Object::new();
+    for role in ["params", "input", "output"] {
+        let r = Object::new();
+        for (_, v, m) in verifier::trust::VISIBILITY.iter().filter(|e| e.0 == role) {
+            set(&r, v, &JsValue::from_str(m));
+        }
+        set(&vis, role, &r.into());
+    }
+    set(&o, "visibility", &vis.into());
     o.into()
 }
 

@@ -44,7 +44,16 @@ export function verifyReport(proof: ProofInput, bundle: BundleInput, expect?: Ex
   otherKeys: { proof: string; bundle: string } | null;
 };
 /** What to publish (modelers) and what to pin (verifiers), in the words the CLI and pages use. */
-export function trustText(): { publish: string; pin: string };
+/** A visibility's name, as settings spell it in lower case. */
+export type VisibilityName = 'public' | 'hashed' | 'private' | 'fixed';
+/** The one wording of what a modeler publishes and a verifier pins, and what a proof
+ * establishes about the params, the input and the output under each visibility (the lines
+ * `zkonnx verify` prints). */
+export function trustText(): {
+  publish: string;
+  pin: string;
+  visibility: Record<'params' | 'input' | 'output', Partial<Record<VisibilityName, string>>>;
+};
 /** The public values, dequantized, one array per public tensor; and the bundle's fingerprint. */
 export function inspect(proof: ProofInput, bundle: BundleInput): Info;
 /** What a proof's instances say, decoded with the bundle's layout. */

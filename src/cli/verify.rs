@@ -233,11 +233,15 @@ pub(crate) fn print_report(
     if !seen[Role::Params as usize] {
         println!("params     {}", r.identity.params.meaning());
     }
+    let private = |role: &str| {
+        let m = zkonnx::verifier::trust::visibility_meaning(role, "private").unwrap_or_default();
+        println!("{role:<10} private: {m}");
+    };
     if !seen[Role::Input as usize] {
-        println!("input      private: the proof holds for some input it does not identify");
+        private("input");
     }
     if !seen[Role::Output as usize] {
-        println!("output     private: not revealed");
+        private("output");
     }
     println!("fingerprint {}", r.fingerprint);
     println!("model id   {}", r.identity.model_id_hex());

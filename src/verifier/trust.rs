@@ -61,6 +61,31 @@ pub enum Params {
     Private,
 }
 
+/// What a proof establishes about the params, the input and the output under each visibility:
+/// `(role, visibility, wording)`, the one table the CLI (its warnings and its report),
+/// `zkonnx/verifier`'s `trustText().visibility` and the web app's pages read.
+pub const VISIBILITY: [(&str, &str, &str); 11] = [
+    ("params", "hashed", "the proof binds the weights to a salted commitment, part of the model ID you publish; the weights stay private"),
+    ("params", "fixed", "the weights are in the verifying key (anyone holding it can test a guessed model against it)"),
+    ("params", "private", "the proof does NOT bind the model: any weights of this architecture verify"),
+    ("params", "public", "not allowed (use fixed or hashed)"),
+    ("input", "public", "its values are in the proof, and the proof is about exactly them"),
+    ("input", "hashed", "the proof carries a Poseidon commitment of the input; the values stay private"),
+    ("input", "private", "the proof holds for SOME input, which it does not identify"),
+    ("input", "fixed", "the values are in the verifying key"),
+    ("output", "public", "the proven outputs are in the proof"),
+    ("output", "hashed", "the proof carries a commitment of the outputs; the values stay private"),
+    ("output", "private", "the outputs are neither revealed nor bound"),
+];
+
+/// [`VISIBILITY`]'s wording for `role` (`params`, `input`, `output`) under `visibility`.
+pub fn visibility_meaning(role: &str, visibility: &str) -> Option<&'static str> {
+    VISIBILITY
+        .iter()
+        .find(|(r, v, _)| *r == role && *v == visibility)
+        .map(|(_, _, m)| *m)
+}
+
 impl Params {
     /// The report's line on the params (CLI, `zkonnx/verifier`, the verify page).
     pub fn meaning(self) -> &'static str {

@@ -4,7 +4,6 @@
 // verification bundle for download.
 import { ProverWorker } from 'zkonnx/worker';
 import { fingerprint, inspect, trustText } from 'zkonnx/verifier';
-import { MEANING } from './visibility.js';
 import { cacheKey, getKeys, putKeys } from './keys.js';
 
 const $ = (id) => document.getElementById(id);
@@ -70,7 +69,7 @@ function explainVisibility() {
   $('vis_note').innerHTML = ['input', 'output', 'params'].map((k) => {
     const v = $(k === 'params' ? 'param_visibility' : `${k}_visibility`).value;
     const warn = v === 'private' && k !== 'output';
-    return `<li${warn ? ' class="unsafe"' : ''}>${MEANING[k][v]}</li>`;
+    return `<li${warn ? ' class="unsafe"' : ''}>${k} ${v}: ${trustText().visibility[k][v]}</li>`;
   }).join('');
 }
 for (const id of ['input_visibility', 'output_visibility', 'param_visibility']) $(id).addEventListener('change', explainVisibility);

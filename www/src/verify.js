@@ -2,7 +2,6 @@
 // (?proof=URL&bundle=URL&model=0x…), checked with zkonnx/verifier in this page against the
 // expected model ID (and/or params commitment), typed or linked.
 import { verifyReport, inspect, trustText } from 'zkonnx/verifier';
-import { MEANING } from './visibility.js';
 
 const $ = (id) => document.getElementById(id);
 const state = { proof: null, bundle: null, broken: null };
@@ -66,7 +65,9 @@ function check() {
       input: info.inputs.length ? 'public' : info.inputCommitments.length ? 'hashed' : 'private',
       output: info.outputs.length ? 'public' : info.outputCommitments.length ? 'hashed' : 'private',
     };
-    $('meaning').innerHTML = [`params ${info.paramsMeaning}`, MEANING.input[vis.input], MEANING.output[vis.output]]
+    // (the one wording of each visibility: zkonnx/verifier's trustText, as the CLI prints it)
+    const meaning = (k) => `${k} ${vis[k]}: ${trustText().visibility[k][vis[k]]}`;
+    $('meaning').innerHTML = [`params ${info.paramsMeaning}`, meaning('input'), meaning('output')]
       .map((text) => `<li>${text}</li>`).join('');
     $('srs').innerHTML = info.devSrs
       ? `<span class="unsafe">${info.srs}: do not trust these keys.</span>`

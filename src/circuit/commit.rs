@@ -60,8 +60,12 @@ impl CommitConfig {
         let (mut pack_row, mut sponge_row) = (0, 0);
         let mut out = vec![];
         for job in jobs {
-            let elems = self.pack.assign(region, pack_row, &job.values)?;
-            pack_row += super::pack::rows(job.values.len(), w);
+            let (elems, used) = self.pack.assign(region, pack_row, &job.values)?;
+            // each part must use exactly the rows its count says (the circuit was sized by it)
+            if used != super::pack::rows(job.values.len(), w) {
+                return Err(Error::Synthesis);
+            }
+            pack_row += used;
             let msg: Vec<MsgElem> = std::iter::once(MsgElem {
                 value: job.salt,
                 src: None,
@@ -72,8 +76,12 @@ impl CommitConfig {
             }))
             .collect();
             let tag = Fr::from_u128(commitment::tag(job.kind, job.values.len(), w));
-            out.push(self.sponge.assign_sponge(region, sponge_row, tag, &msg)?);
-            sponge_row += poseidon::rows(commitment::blocks(job.values.len(), w));
+            let (cell, used) = self.sponge.assign_sponge(region, sponge_row, tag, &msg)?;
+            if used != poseidon::rows(commitment::blocks(job.values.len(), w)) {
+                return Err(Error::Synthesis);
+            }
+            out.push(cell);
+            sponge_row += used;
         }
         Ok(out)
     }

@@ -151,7 +151,7 @@ impl PackConfig {
         region: &mut Region<'_, Fr>,
         row0: usize,
         values: &[PackValue],
-    ) -> Result<Vec<(Option<Fr>, Cell)>, Error> {
+    ) -> Result<(Vec<(Option<Fr>, Cell)>, usize), Error> {
         let w = self.limb_bits();
         let per = commitment::per_element(w);
         let b = 1i128 << self.digit_bits;
@@ -210,9 +210,9 @@ impl PackConfig {
                 );
                 row += 1;
             }
-            out.push((acc, last.expect("chunks are not empty")));
+            out.push((acc, last.ok_or(Error::Synthesis)?));
         }
-        Ok(out)
+        Ok((out, row - row0))
     }
 }
 

@@ -193,14 +193,15 @@ impl PoseidonConfig {
     }
 
     /// Assign a sponge with initial capacity `tag` over `msg` from `row0`; returns the output
-    /// cell. `msg` is zero-padded to whole blocks here.
+    /// cell and the rows used (the final state's row included). `msg` is zero-padded to whole
+    /// blocks here.
     pub fn assign_sponge(
         &self,
         region: &mut Region<'_, Fr>,
         row0: usize,
         tag: Fr,
         msg: &[MsgElem],
-    ) -> Result<Cell, Error> {
+    ) -> Result<(Cell, usize), Error> {
         let c: Constants<Fr> = poseidon::constants::<Fr>(WIDTH);
         let nb = msg.len().div_ceil(RATE).max(1);
         let known = msg.iter().all(|m| m.value.is_some());
@@ -312,7 +313,7 @@ impl PoseidonConfig {
                 }
             }
         }
-        out.ok_or(Error::Synthesis)
+        Ok((out.ok_or(Error::Synthesis)?, row + 1 - row0))
     }
 }
 

@@ -52,6 +52,9 @@ pub fn rows(n: usize, limb_bits: u32) -> usize {
     (n / p) * p.div_ceil(2) + (n % p).div_ceil(2)
 }
 
+/// A packed element: its value (with a witness) and its cell.
+pub type Packed = (Option<Fr>, Cell);
+
 impl PackConfig {
     pub fn limb_bits(&self) -> u32 {
         self.digits as u32 * self.digit_bits
@@ -151,7 +154,7 @@ impl PackConfig {
         region: &mut Region<'_, Fr>,
         row0: usize,
         values: &[PackValue],
-    ) -> Result<(Vec<(Option<Fr>, Cell)>, usize), Error> {
+    ) -> Result<(Vec<Packed>, usize), Error> {
         let w = self.limb_bits();
         let per = commitment::per_element(w);
         let b = 1i128 << self.digit_bits;

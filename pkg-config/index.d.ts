@@ -249,6 +249,9 @@ export interface Zkonnx {
   /** Estimated seconds of setup, witness, prove and verify for this compiled circuit on this
    * module with its threads, from the circuit's size (rows, columns, lookups, degree). */
   estimateStages(compiledCircuit: Uint8Array): StageEstimates;
+  /** A stage's estimate rescaled by the finished stages (`done`: their estimates and actual
+   * seconds, in pairs): the rule the CLI applies too (bounded to 4× either way). */
+  rescaleEstimate(estimate: number, done: Float64Array): number;
   /** Bytes of WebAssembly memory (the peak so far: it never shrinks). */
   memoryBytes(): number;
   /** Threads the prover uses (1 single-threaded). */

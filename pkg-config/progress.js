@@ -14,25 +14,21 @@
 // and say `indeterminate: true`. `estimates`: the same rescaled estimates of every long stage,
 // once the circuit is compiled (for a page to show them before the stages run).
 
-/** The rescaling of the estimates: at most this factor either way. */
-const MAX_FACTOR = 4;
-/** Stages estimated under this many seconds do not rescale the others (timer noise). */
-const MIN_ESTIMATE = 0.05;
 /** An interpolated stage never claims more than this share of itself: it ends when it ends. */
 const MAX_STAGE_FRACTION = 0.95;
 /** How often a long stage's interpolated progress is reported, in ms. */
 export const CLOCK_MS = 200;
 
-/** The estimates of one Prover (`est`: estimateStages' seconds) and how the finished stages
- * compared with theirs. */
-export const newTiming = () => ({ est: {}, estSum: 0, actSum: 0 });
+/** The estimates of one Prover (`est`: estimateStages' seconds), the finished stages'
+ * (estimate, seconds) pairs, and the rule that rescales by them (`rescale`: the module's
+ * `rescaleEstimate`, zkonnx's one rule, which the CLI applies too). */
+export const newTiming = () => ({ est: {}, done: [], rescale: undefined });
 
 /** The estimate of a stage, rescaled by the finished ones (undefined: no estimate). */
 export function predict(timing, name) {
   const e = timing.est[name];
   if (e === undefined) return undefined;
-  if (!(timing.estSum > 0)) return e;
-  return e * Math.min(MAX_FACTOR, Math.max(1 / MAX_FACTOR, timing.actSum / timing.estSum));
+  return timing.rescale ? timing.rescale(e, Float64Array.from(timing.done)) : e;
 }
 
 /** Every estimated stage's rescaled estimate, or undefined before the circuit is compiled. */
@@ -43,10 +39,7 @@ export function predictAll(timing) {
 }
 
 function finished(timing, name, seconds) {
-  if (timing.est[name] > MIN_ESTIMATE) {
-    timing.estSum += timing.est[name];
-    timing.actSum += seconds;
-  }
+  if (timing.est[name] !== undefined) timing.done.push(timing.est[name], seconds);
 }
 
 /**

@@ -56,6 +56,7 @@ export class Prover {
       const c = zk.compileCircuit(onnx, settings, opts.salt ?? undefined);
       // seconds of setup, witness, prove and verify on this module and its threads
       timing.est = zk.estimateStages(c);
+      timing.rescale = (e, done) => zk.rescaleEstimate(e, done);
       return c;
     });
     const k = settings.run_args.logrows;

@@ -319,6 +319,17 @@ pub fn estimate_stages(compiled_circuit: &[u8]) -> JsResult<JsValue> {
     to_js(&estimate::estimate(&shape, estimate::Engine::current()))
 }
 
+/// A stage's estimate rescaled by the finished stages (`done`: their estimates and actual
+/// seconds, in pairs): the one rule, [`estimate::Rescale`], which the CLI applies too.
+#[wasm_bindgen(js_name = rescaleEstimate)]
+pub fn rescale_estimate(estimate: f64, done: &[f64]) -> f64 {
+    let mut r = estimate::Rescale::default();
+    for p in done.chunks_exact(2) {
+        r.finished(p[0], p[1]);
+    }
+    r.predict(estimate)
+}
+
 /// Threads rayon uses (1 in the single-threaded build).
 #[wasm_bindgen(js_name = numThreads)]
 pub fn num_threads() -> usize {

@@ -79,37 +79,30 @@ pub fn assign(rows: &mut Rows, x: Wires, z: Option<&[i64]>) -> Result<Vec<Cell>,
 
 #[cfg(test)]
 mod tests {
-    use super::super::range;
-    use super::super::rows::{Rows, Wires};
-    use super::super::testing::{failures, params, Harness};
+    use super::super::testing::{failures, over_inputs, params};
     use super::*;
 
     /// The production assignment of rows `(x, z claimed)` over model inputs `x`; then each
     /// row's witness `w` overwritten where one is given.
     fn run(rows_in: Vec<(i64, i64, Option<i64>)>) -> Vec<String> {
-        failures(Harness::new(params(1), move |cfg, region| {
-            let mut rows = Rows::new(cfg, region)?;
-            let xs: Vec<i64> = rows_in.iter().map(|r| r.0).collect();
-            let zs: Vec<i64> = rows_in.iter().map(|r| r.1).collect();
-            let cells = range::assign_inputs(&mut rows, xs.len(), Some(&xs))?;
-            let start = rows.row;
-            let x = Wires {
-                cells: &cells,
-                vals: Some(&xs),
-            };
-            assign(&mut rows, x, Some(&zs))?;
-            assert_eq!(
-                rows.row - start,
-                super::rows(xs.len()),
-                "rows used ≠ rows counted"
-            );
-            for (i, &(_, _, w)) in rows_in.iter().enumerate() {
-                if let Some(w) = w {
-                    rows.advice(cfg.b[0], start + i, Some(w as i128));
+        let xs: Vec<i64> = rows_in.iter().map(|r| r.0).collect();
+        let zs: Vec<i64> = rows_in.iter().map(|r| r.1).collect();
+        let ws: Vec<Option<i64>> = rows_in.iter().map(|r| r.2).collect();
+        failures(over_inputs(
+            params(1),
+            xs,
+            move |rows, x| {
+                assign(rows, x, Some(&zs))?;
+                Ok(super::rows(zs.len()))
+            },
+            move |rows, start| {
+                for (i, w) in ws.iter().enumerate() {
+                    if let Some(w) = w {
+                        rows.advice(rows.cfg.b[0], start + i, Some(*w as i128));
+                    }
                 }
-            }
-            Ok(())
-        }))
+            },
+        ))
     }
 
     fn names_is_zero(errs: &[String]) -> bool {

@@ -75,10 +75,8 @@ pub fn assign(rows: &mut Rows, k: usize, x: Wires, y: Option<&[i64]>) -> Result<
 
 #[cfg(test)]
 mod tests {
-    use super::super::range;
-    use super::super::rows::{Rows, Wires};
     use super::super::tables::FuncTable;
-    use super::super::testing::{failures, params, Harness};
+    use super::super::testing::{failures, over_inputs, params};
     use super::*;
     use crate::quant::Func;
 
@@ -95,19 +93,15 @@ mod tests {
         let mut p = params(1);
         p.num_funcs = 1;
         failures(
-            Harness::new(p, move |cfg, region| {
-                let mut rows = Rows::new(cfg, region)?;
-                let xs = [x];
-                let cells = range::assign_inputs(&mut rows, 1, Some(&xs))?;
-                let start = rows.row;
-                let x = Wires {
-                    cells: &cells,
-                    vals: Some(&xs),
-                };
-                assign(&mut rows, 0, x, Some(&[y]))?;
-                assert_eq!(rows.row - start, super::rows(1), "rows used ≠ rows counted");
-                Ok(())
-            })
+            over_inputs(
+                p,
+                vec![x],
+                move |rows, x| {
+                    assign(rows, 0, x, Some(&[y]))?;
+                    Ok(super::rows(1))
+                },
+                |_, _| {},
+            )
             .with_tables(vec![table]),
         )
     }

@@ -126,16 +126,17 @@ pub(crate) mod testing {
     use halo2_proofs::plonk::{Circuit, ConstraintSystem, Error};
     use halo2curves::bn256::Fr;
 
+    use super::rows::{Rows, Wires};
     use super::tables::{self, FuncTable};
     use super::{CircuitParams, ModelConfig};
 
-    type Rows = Rc<dyn Fn(&ModelConfig, &mut Region<'_, Fr>) -> Result<(), Error>>;
+    type Assign = Rc<dyn Fn(&ModelConfig, &mut Region<'_, Fr>) -> Result<(), Error>>;
 
     #[derive(Clone)]
     pub struct Harness {
         params: CircuitParams,
         tables: Rc<Vec<FuncTable>>,
-        rows: Rows,
+        rows: Assign,
     }
 
     impl Harness {
@@ -154,6 +155,30 @@ pub(crate) mod testing {
             self.tables = Rc::new(t);
             self
         }
+    }
+
+    /// The production assignment of one gadget over model inputs `xs` (range-checked rows):
+    /// `gadget` assigns from the first free row and returns the rows its count says it takes,
+    /// which must be the rows it used; `tamper` then overwrites cells, given that first row.
+    pub fn over_inputs(
+        params: CircuitParams,
+        xs: Vec<i64>,
+        gadget: impl Fn(&mut Rows, Wires) -> Result<usize, Error> + 'static,
+        tamper: impl Fn(&mut Rows, usize) + 'static,
+    ) -> Harness {
+        Harness::new(params, move |cfg, region| {
+            let mut rows = Rows::new(cfg, region)?;
+            let cells = super::range::assign_inputs(&mut rows, xs.len(), Some(&xs))?;
+            let start = rows.row;
+            let x = Wires {
+                cells: &cells,
+                vals: Some(&xs),
+            };
+            let counted = gadget(&mut rows, x)?;
+            assert_eq!(rows.row - start, counted, "rows used ≠ rows counted");
+            tamper(&mut rows, start);
+            Ok(())
+        })
     }
 
     /// `lanes` lanes, `H = 128` (digits of 4 bits).

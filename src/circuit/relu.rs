@@ -71,29 +71,25 @@ pub fn assign(rows: &mut Rows, x: Wires, y: Option<&[i64]>) -> Result<Vec<Cell>,
 
 #[cfg(test)]
 mod tests {
-    use super::super::rows::{Rows, Wires};
-    use super::super::testing::{failures, params, Harness};
+    use super::super::testing::{failures, over_inputs, params};
     use super::*;
 
     /// The production assignment of one Relu row of input `x` (a range-checked model input)
     /// claiming `y`; `r`, if given, then overwrites the difference cell.
     fn run(x: i64, y: i64, r: Option<i64>) -> Vec<String> {
-        failures(Harness::new(params(1), move |cfg, region| {
-            let mut rows = Rows::new(cfg, region)?;
-            let xs = [x];
-            let cells = range::assign_inputs(&mut rows, 1, Some(&xs))?;
-            let start = rows.row;
-            let x = Wires {
-                cells: &cells,
-                vals: Some(&xs),
-            };
-            assign(&mut rows, x, Some(&[y]))?;
-            assert_eq!(rows.row - start, super::rows(1), "rows used ≠ rows counted");
-            if let Some(r) = r {
-                rows.advice(cfg.r, start, Some(r as i128));
-            }
-            Ok(())
-        }))
+        failures(over_inputs(
+            params(1),
+            vec![x],
+            move |rows, x| {
+                assign(rows, x, Some(&[y]))?;
+                Ok(super::rows(1))
+            },
+            move |rows, row| {
+                if let Some(r) = r {
+                    rows.advice(rows.cfg.r, row, Some(r as i128));
+                }
+            },
+        ))
     }
 
     #[test]

@@ -253,3 +253,50 @@ fn a_mask_constant_does_not_widen_the_exp_table() {
         pipeline::mock(&c, &w).unwrap();
     }
 }
+
+/// Integer `Div` rounds toward zero as onnxruntime does (`[-7, 7, -9, 8, 0, 5] / 3` →
+/// `[-2, 2, -3, 2, 0, 1]`, onnxruntime 1.32's output), exactly, at any scale. A prover who
+/// rounds the floor step the other way (one more quotient, the rest of the trace honest) fails
+/// the rescale's remainder check (`Lookup digit`).
+#[test]
+fn integer_division_truncates_like_onnxruntime() {
+    use tract_onnx::pb::tensor_proto::DataType;
+    use zkonnx::quant::QOp;
+    let mut g = G::new();
+    let three = g.ci(&[3]);
+    let y = g.node("Div", &["input", &three], vec![]);
+    let bytes = g.build_typed(DataType::Int64, &[6], &y, &[6]);
+    let x = [-7.0f32, 7.0, -9.0, 8.0, 0.0, 5.0];
+    for scale in [0, 4, SCALE] {
+        let c = compile_at(&bytes, &x, scale, RunArgs::default());
+        let w = pipeline::gen_witness(&c, &input_data(&x)).unwrap();
+        assert_eq!(
+            w.pretty_elements.rescaled_outputs[0],
+            ["-2", "2", "-3", "2", "0", "1"],
+            "scale {scale}"
+        );
+        pipeline::mock(&c, &w).unwrap();
+    }
+    let c = compile_at(&bytes, &x, SCALE, RunArgs::default());
+    let inputs = pipeline::quantize_input(&c, &input_data(&x)).unwrap();
+    let honest = pipeline::trace(&c, &inputs).unwrap();
+    let floors: Vec<usize> = (0..c.graph.steps.len())
+        .filter(|&k| matches!(&c.graph.steps[k].op, QOp::Dot(d) if d.divisor.is_some()))
+        .collect();
+    assert_eq!(floors.len(), 2, "⌊relu(x)/D⌋ and ⌊relu(−x)/D⌋");
+    for k in floors {
+        for pos in [1, 2] {
+            let v = honest.values[c.graph.steps[k].output][pos];
+            let forged = common::forge(&c, &honest, k, pos, v + 1);
+            let e = common::mock_failure(&c, &inputs, &forged).expect("a wrong quotient");
+            assert!(e.contains("Lookup digit"), "{e}");
+        }
+    }
+    // a divisor that is an activation, or that differs between elements, is a typed error
+    let mut g = G::new();
+    let d = g.ci(&[3, 2, 3, 3, 3, 3]);
+    let y = g.node("Div", &["input", &d], vec![]);
+    let bytes = g.build_typed(DataType::Int64, &[6], &y, &[6]);
+    let e = pipeline::gen_settings(&bytes, RunArgs::default()).unwrap_err();
+    assert!(e.to_string().contains("differs between elements"), "{e}");
+}

@@ -12,6 +12,8 @@ pub struct ValueInfo {
     pub shape: Vec<usize>,
     /// `Some` for initializers and folded constants.
     pub constant: Option<Tensor>,
+    /// Whether its ONNX element type holds whole numbers (integer or bool; `onnx/types.rs`).
+    pub integer: bool,
 }
 
 /// One op applied to activations (constants folded away).

@@ -7,6 +7,7 @@
 
 mod attrs;
 mod tensor;
+mod types;
 
 pub use attrs::Attrs;
 
@@ -78,12 +79,19 @@ struct Builder {
 }
 
 impl Builder {
-    fn add_value(&mut self, name: &str, shape: Vec<usize>, constant: Option<Tensor>) -> ValueId {
+    fn add_value(
+        &mut self,
+        name: &str,
+        shape: Vec<usize>,
+        constant: Option<Tensor>,
+        integer: bool,
+    ) -> ValueId {
         let id = self.values.len();
         self.values.push(ValueInfo {
             name: name.to_string(),
             shape,
             constant,
+            integer,
         });
         self.by_name.insert(name.to_string(), id);
         id
@@ -92,7 +100,12 @@ impl Builder {
     fn build(mut self, g: &pb::GraphProto, batch_size: usize) -> Result<Graph, OnnxError> {
         for init in &g.initializer {
             let t = tensor::decode(init)?;
-            self.add_value(&init.name, t.shape.clone(), Some(t));
+            self.add_value(
+                &init.name,
+                t.shape.clone(),
+                Some(t),
+                types::is_integer(init.data_type),
+            );
         }
         let mut inputs = vec![];
         let mut input_kinds = vec![];
@@ -102,7 +115,8 @@ impl Builder {
             }
             let (shape, integer) = tensor::value_info_shape(vi, batch_size)?;
             input_kinds.push(integer);
-            let id = self.add_value(&vi.name, shape.clone(), None);
+            let int = integer != crate::graph::InputKind::Float;
+            let id = self.add_value(&vi.name, shape.clone(), None, int);
             self.probe.insert(id, Tensor::zeros(&shape));
             inputs.push(id);
         }
@@ -230,7 +244,8 @@ impl Builder {
             })?;
             op.eval(&[p]).map_err(err)?
         };
-        let out = self.add_value(out_name, probe.shape.clone(), None);
+        let int = self.values[x].integer && matches!(op, ops::Op::Shape(_));
+        let out = self.add_value(out_name, probe.shape.clone(), None, int);
         self.probe.insert(out, probe);
         self.nodes.push(Node {
             name,
@@ -279,7 +294,8 @@ impl Builder {
             };
             if let Some(t) = self.values[pid].constant.clone() {
                 let t = op.eval(&[&t]).map_err(err)?;
-                self.add_value(out, t.shape.clone(), Some(t));
+                let int = self.values[pid].integer;
+                self.add_value(out, t.shape.clone(), Some(t), int);
                 continue;
             }
             self.push_unary(format!("{name}:{k}"), &n.op_type, op, pid, out)?;
@@ -394,7 +410,7 @@ impl Builder {
         let attrs = attrs::convert(&n.attribute);
         if n.op_type == "Constant" {
             let t = tensor::constant_node(&attrs).map_err(op_err)?;
-            self.add_value(&out_name, t.shape.clone(), Some(t));
+            self.add_value(&out_name, t.shape.clone(), Some(t), types::constant(n));
             return Ok(());
         }
         // Resolve inputs ("" marks an omitted optional input).
@@ -427,13 +443,20 @@ impl Builder {
                 return self.push_unary(name, &n.op_type, op, x, &out_name);
             }
         }
-        let built = ops::build(&n.op_type, &attrs, &consts, &shapes).map_err(|e| match e {
-            OpError::Unsupported => OnnxError::UnsupportedOp {
-                op: n.op_type.clone(),
-                node: name.clone(),
-            },
-            other => op_err(other),
-        })?;
+        let int_in: Vec<bool> = ins
+            .iter()
+            .map(|i| i.is_some_and(|id| self.values[id].integer))
+            .collect();
+        let int_out = types::output(n, &int_in);
+        let every_int = !int_in.is_empty() && int_in.iter().all(|&b| b);
+        let built =
+            ops::build(&n.op_type, &attrs, &consts, &shapes, every_int).map_err(|e| match e {
+                OpError::Unsupported => OnnxError::UnsupportedOp {
+                    op: n.op_type.clone(),
+                    node: name.clone(),
+                },
+                other => op_err(other),
+            })?;
         let data_ids: Vec<ValueId> = built
             .data_inputs
             .iter()
@@ -454,7 +477,7 @@ impl Builder {
                 .map(|id| self.values[*id].constant.as_ref().unwrap())
                 .collect();
             let t = built.op.eval(&args).map_err(op_err)?;
-            self.add_value(&out_name, t.shape.clone(), Some(t));
+            self.add_value(&out_name, t.shape.clone(), Some(t), int_out);
             return Ok(());
         }
         let args: Vec<&Tensor> = data_ids
@@ -468,7 +491,7 @@ impl Builder {
             })
             .collect();
         let probe = built.op.eval(&args).map_err(op_err)?;
-        let out = self.add_value(&out_name, probe.shape.clone(), None);
+        let out = self.add_value(&out_name, probe.shape.clone(), None, int_out);
         if let Some(t) = built.shape_constant(&probe) {
             // e.g. `Shape`: a constant even though its input is an activation
             self.values[out].constant = Some(t);

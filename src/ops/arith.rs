@@ -1,9 +1,11 @@
-//! Element-wise arithmetic with numpy broadcasting: Add, Sub, Mul, Div (by a constant), Neg.
+//! Element-wise arithmetic with numpy broadcasting: Add, Sub, Mul, Div (by a constant), Neg,
+//! and on integer types `Div` (truncating) and `BitShift`.
 //! Lowered to an element-wise `Dot`: `x + y` is `x·1 + y·1`, `x · c` is `x·c` rescaled by the
-//! param scale, `x · y` is rescaled by the activation scale.
+//! param scale, `x · y` is rescaled by the activation scale; an integer division by a constant
+//! is exact (`compose::trunc_div`).
 
-use super::{need, OpError, Operand};
-use crate::quant::compose::{div, gather};
+use super::{need, Attrs, OpError, Operand};
+use crate::quant::compose::{div, gather, trunc_div};
 use crate::quant::{ASrc, BSrc, Dot, DotKind, ElemPart, LowerCtx, Lowered, QOp, QuantError, Src};
 use crate::tensor::{broadcast_index_map, broadcast_shape, Tensor};
 
@@ -20,15 +22,29 @@ pub enum Arith {
     Mod {
         fmod: bool,
     },
+    /// ONNX `Div` on integer types: the quotient rounded toward zero (as onnxruntime), by a
+    /// whole constant.
+    IDiv,
+    /// ONNX `BitShift` (unsigned integers) by a constant amount: `x·2^y` to the left,
+    /// `⌊x / 2^y⌋` to the right (rounded toward zero, the same for the unsigned values ONNX
+    /// allows).
+    BitShift {
+        left: bool,
+    },
 }
 
 impl Arith {
-    pub fn build(op_type: &str) -> Result<Self, OpError> {
+    /// `integer`: every input is integer-typed (an integer `Div` truncates).
+    pub fn build(op_type: &str, a: &Attrs, integer: bool) -> Result<Self, OpError> {
         Ok(match op_type {
             "Add" => Arith::Add,
             "Sub" => Arith::Sub,
             "Mul" => Arith::Mul,
+            "Div" if integer => Arith::IDiv,
             "Div" => Arith::Div,
+            "BitShift" => Arith::BitShift {
+                left: a.string_in("direction", "", &["LEFT", "RIGHT"])? == "LEFT",
+            },
             _ => return Err(OpError::Unsupported),
         })
     }
@@ -39,6 +55,9 @@ impl Arith {
             Arith::Sub => a - b,
             Arith::Mul => a * b,
             Arith::Div => a / b,
+            Arith::IDiv => (a / b).trunc(),
+            Arith::BitShift { left: true } => a * b.exp2(),
+            Arith::BitShift { left: false } => (a / b.exp2()).trunc(),
             Arith::Neg => -a,
             Arith::Mod { fmod: true } => a % b,
             Arith::Mod { fmod: false } => {
@@ -295,6 +314,122 @@ impl Arith {
         div(&mut lw, n, Src::In(dslot), map(&ins[1]), ctx.act_scale);
         lw.reshape_last(out);
         Ok(lw)
+    }
+}
+
+impl Arith {
+    /// Integer arithmetic lowered by [`Arith::lower_int`].
+    pub fn is_integer_op(&self) -> bool {
+        matches!(self, Arith::IDiv | Arith::BitShift { .. })
+    }
+
+    /// An integer `Div` or a `BitShift` of an integer activation `x` by a constant: exact.
+    /// A left shift multiplies by the circuit constants `2^y`; a division (or right shift)
+    /// by `c` is [`trunc_div`], which needs one divisor for the whole tensor.
+    pub fn lower_int(
+        &self,
+        ctx: &mut LowerCtx,
+        ins: &[Operand],
+        out: &[usize],
+    ) -> Result<Lowered, QuantError> {
+        let what = if *self == Arith::IDiv {
+            "integer division"
+        } else {
+            "BitShift"
+        };
+        let (Some(Operand::Act { slot, shape }), Some(Operand::Const(c))) =
+            (ins.first().copied(), ins.get(1).copied())
+        else {
+            return Err(QuantError::Unsupported(format!(
+                "{what}: the {} must be a constant and the other operand an activation",
+                if *self == Arith::IDiv {
+                    "divisor"
+                } else {
+                    "shift amount"
+                }
+            )));
+        };
+        let len: usize = out.iter().product();
+        let vals: Vec<f64> = broadcast_index_map(&c.shape, out)
+            .into_iter()
+            .map(|i| c.data[i])
+            .collect();
+        let bad = |v: f64, why: &str| QuantError::Unsupported(format!("{what} by {v}: {why}"));
+        let ints = vals
+            .iter()
+            .map(|&v| {
+                if !v.is_finite() || v.fract() != 0.0 {
+                    Err(bad(v, "not a whole number"))
+                } else {
+                    Ok(v as i64)
+                }
+            })
+            .collect::<Result<Vec<i64>, _>>()?;
+        let mut lw = Lowered::default();
+        let x = if shape.iter().product::<usize>() == len {
+            Src::In(slot)
+        } else {
+            let elems: Vec<(Src, u32)> = broadcast_index_map(shape, out)
+                .into_iter()
+                .map(|i| (Src::In(slot), i as u32))
+                .collect();
+            gather(&mut lw, &elems)
+        };
+        let s = ctx.act_scale;
+        if let Some(&y) = ints.iter().find(|&&y| !(0..=40).contains(&y)) {
+            if self.is_shift() {
+                return Err(bad(y as f64, "shift amounts from 0 to 40 are supported"));
+            }
+        }
+        match self {
+            Arith::BitShift { left: true } => {
+                let coefs = ints.iter().map(|&y| 1i64 << y).collect();
+                lw.push(
+                    crate::quant::compose::lin(
+                        len,
+                        vec![ElemPart {
+                            a: ASrc::Act {
+                                slot: 0,
+                                map: (0..len as u32).collect(),
+                            },
+                            b: BSrc::Consts(coefs),
+                        }],
+                        0,
+                    ),
+                    vec![x],
+                    vec![len],
+                );
+            }
+            _ => {
+                let d = if self.is_shift() {
+                    ints.iter().map(|&y| 1i64 << y).collect()
+                } else {
+                    ints
+                };
+                let Some(&d0) = d.first() else {
+                    return Err(bad(0.0, "an empty divisor"));
+                };
+                if d.iter().any(|&v| v != d0) {
+                    return Err(bad(
+                        d0 as f64,
+                        "the divisor differs between elements (one divisor per tensor is supported)",
+                    ));
+                }
+                if d0 == 0 {
+                    return Err(bad(0.0, "division by zero"));
+                }
+                if d0.unsigned_abs().leading_zeros() <= s + 2 {
+                    return Err(bad(d0 as f64, "the divisor is too large at this scale"));
+                }
+                trunc_div(&mut lw, x, len, d0, s);
+            }
+        }
+        lw.reshape_last(out);
+        Ok(lw)
+    }
+
+    fn is_shift(&self) -> bool {
+        matches!(self, Arith::BitShift { .. })
     }
 }
 

@@ -131,12 +131,14 @@ impl Built {
 }
 
 /// Map an ONNX node onto the op set. `consts[i]` is the value of input `i` if it is constant,
-/// `shapes[i]` its static shape.
+/// `shapes[i]` its static shape; `integer`: every input is integer-typed (the importer's
+/// element types, `onnx/types.rs`).
 pub fn build(
     op_type: &str,
     a: &Attrs,
     consts: &[Option<&Tensor>],
     shapes: &[Option<&[usize]>],
+    integer: bool,
 ) -> Result<Built, OpError> {
     let present: Vec<usize> = shapes
         .iter()
@@ -155,9 +157,10 @@ pub fn build(
         "AveragePool" | "GlobalAveragePool" => {
             Built::new(Op::Pool(conv::Pool::build(op_type, a, shapes)?), vec![0])
         }
-        "Add" | "Sub" | "Mul" | "Div" => {
-            Built::new(Op::Arith(arith::Arith::build(op_type)?), vec![0, 1])
-        }
+        "Add" | "Sub" | "Mul" | "Div" | "BitShift" => Built::new(
+            Op::Arith(arith::Arith::build(op_type, a, integer)?),
+            vec![0, 1],
+        ),
         "Neg" => Built::new(Op::Arith(arith::Arith::Neg), vec![0]),
         "Mod" => Built::new(
             Op::Arith(arith::Arith::Mod {
@@ -368,6 +371,7 @@ impl Op {
             Op::Conv(o) => one(o.lower(ctx, ins, out_shape)?),
             Op::ConvTranspose(o) => o.lower(ctx, ins, out_shape),
             Op::Pool(o) => one(o.lower(ctx, ins, out_shape)?),
+            Op::Arith(o) if o.is_integer_op() => o.lower_int(ctx, ins, out_shape),
             Op::Arith(o) if o.divides_by_act(ins) => o.lower_div(ctx, ins, out_shape),
             Op::Arith(o) => one(o.lower(ctx, ins, out_shape)?),
             Op::BatchNorm(o) => one(o.lower(ctx, ins, out_shape)?),

@@ -190,6 +190,73 @@ pub fn mul(lw: &mut Lowered, a: Src, ia: Vec<u32>, b: Src, ib: Vec<u32>, shift: 
     lw.push(lin(len, parts, shift), vec![a, b], vec![len])
 }
 
+/// `out[i] = trunc(x[i] / c)·2^s`: integer division rounding toward zero (ONNX `Div` on
+/// integer types, `BitShift` right) of integers at scale `s` by a whole constant `c ≠ 0`, exact
+/// and without tables. With `p = relu(x)` and `m = p − x = relu(−x)`, both `≥ 0`, and
+/// `D = |c|·2^s`: `fp = ⌊p / D⌋` and `fm = ⌊m / D⌋` are dot rows rescaled by the constant `D`
+/// with `−⌊D/2⌋` added (so the gadget's half-up rounding floors), and
+/// `out = sign(c)·2^s·(fp − fm)`. Four steps, four rows per element.
+pub fn trunc_div(lw: &mut Lowered, x: Src, len: usize, c: i64, s: u32) -> Src {
+    let every: Vec<u32> = (0..len as u32).collect();
+    let p = lw.push(QOp::Lookup(Func::Relu), vec![x], vec![len]);
+    let d = c.unsigned_abs() << s;
+    let half = -((d / 2) as i64);
+    let floor = |lw: &mut Lowered, parts: Vec<ElemPart>, srcs: Vec<Src>| {
+        lw.push(elementwise(len, parts, Some(d)), srcs, vec![len])
+    };
+    let fp = floor(
+        lw,
+        vec![
+            ElemPart {
+                a: act(0, every.clone()),
+                b: BSrc::Coef(1),
+            },
+            ElemPart {
+                a: ASrc::One,
+                b: BSrc::Coef(half),
+            },
+        ],
+        vec![p],
+    );
+    let fm = floor(
+        lw,
+        vec![
+            ElemPart {
+                a: act(0, every.clone()),
+                b: BSrc::Coef(1),
+            },
+            ElemPart {
+                a: act(1, every.clone()),
+                b: BSrc::Coef(-1),
+            },
+            ElemPart {
+                a: ASrc::One,
+                b: BSrc::Coef(half),
+            },
+        ],
+        vec![p, x],
+    );
+    let unit = c.signum() << s;
+    lw.push(
+        lin(
+            len,
+            vec![
+                ElemPart {
+                    a: act(0, every.clone()),
+                    b: BSrc::Coef(unit),
+                },
+                ElemPart {
+                    a: act(1, every),
+                    b: BSrc::Coef(-unit),
+                },
+            ],
+            0,
+        ),
+        vec![fp, fm],
+        vec![len],
+    )
+}
+
 /// The group of every element (groups partition `0..len`).
 pub fn group_of(groups: &[Vec<u32>], len: usize) -> Vec<u32> {
     let mut g = vec![0u32; len];

@@ -69,6 +69,7 @@ macro_rules! with_op_models {
             op_top_k_smallest,
             op_pow_base,
             op_cast_bool,
+            op_integer_div_shift,
             op_conv_transpose,
             op_conv_transpose_grouped,
         }
@@ -690,6 +691,32 @@ pub fn op_cast_bool() -> OpModel {
     let f = g.node("Cast", &[&nb], vec![int_attr("to", 1)]);
     let y = g.node("Add", &[&f, "input"], vec![]);
     model(g.build(&[1, 4], &y, &[1, 4]), &[1, 4])
+}
+
+/// Integer arithmetic: `Div` on int64 (rounding toward zero, negative quotients too) and
+/// `BitShift` on uint32 both ways, by constants
+pub fn op_integer_div_shift() -> OpModel {
+    let mut g = G::new();
+    let k = g.c(&[1], &[9.7]);
+    let x = g.node("Mul", &["input", &k], vec![]);
+    let i = g.node("Cast", &[&x], vec![int_attr("to", 7)]);
+    let d = g.ci(&[-3]);
+    let q = g.node("Div", &[&i, &d], vec![]);
+    let r = g.node("Relu", &[&x], vec![]);
+    let u = g.node("Cast", &[&r], vec![int_attr("to", 12)]);
+    let two = g.ci(&[2]);
+    let two = g.node("Cast", &[&two], vec![int_attr("to", 12)]);
+    let right = g.node(
+        "BitShift",
+        &[&u, &two],
+        vec![str_attr("direction", "RIGHT")],
+    );
+    let left = g.node("BitShift", &[&u, &two], vec![str_attr("direction", "LEFT")]);
+    let shifted = g.node("Add", &[&right, &left], vec![]);
+    let fq = g.node("Cast", &[&q], vec![int_attr("to", 1)]);
+    let fs = g.node("Cast", &[&shifted], vec![int_attr("to", 1)]);
+    let y = g.node("Add", &[&fq, &fs], vec![]);
+    model(g.build(&[1, 6], &y, &[1, 6]), &[1, 6])
 }
 
 /// ConvTranspose: stride 2, pads, output_padding, bias

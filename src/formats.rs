@@ -70,6 +70,29 @@ impl InputData {
             .collect())
     }
 
+    /// Drop input lists beyond the model's `n` inputs, as ezkl does (exporters such as
+    /// PyTorch's leave unused inputs out of the graph, while the data keeps every one): the
+    /// warning to show the user when lists were dropped, naming the inputs kept. Fewer lists
+    /// than inputs stay an error where the data is read.
+    pub fn keep_first(&mut self, names: &[String]) -> Option<String> {
+        let n = names.len();
+        if self.input_data.len() <= n {
+            return None;
+        }
+        let extra = self.input_data.len() - n;
+        self.input_data.truncate(n);
+        Some(format!(
+            "the data holds {} input lists, the model has {n} input(s) ({}): using the first \
+             {n} and ignoring the last {extra} (as ezkl does)",
+            n + extra,
+            names
+                .iter()
+                .map(|s| format!("`{s}`"))
+                .collect::<Vec<_>>()
+                .join(", ")
+        ))
+    }
+
     pub fn from_json(b: &[u8]) -> Result<Self, FormatError> {
         // parse through Value so that non-numbers ("NaN" strings, nulls) get a precise message
         let v: serde_json::Value =
@@ -249,4 +272,26 @@ pub fn to_hex_bytes(b: &[u8]) -> String {
         s.push_str(&format!("{x:02x}"));
     }
     s
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn extra_input_lists_are_dropped_with_a_warning_naming_the_inputs() {
+        let names = vec!["a".to_string(), "b".to_string()];
+        let mut d = InputData {
+            input_data: vec![vec![1.0], vec![2.0], vec![3.0]],
+        };
+        let w = d.keep_first(&names).expect("a warning");
+        assert_eq!(d.input_data, [vec![1.0], vec![2.0]]);
+        assert!(w.contains("3 input lists") && w.contains("`a`, `b`"), "{w}");
+        // as many or fewer: untouched, no warning (fewer is an error where the data is read)
+        let mut d = InputData {
+            input_data: vec![vec![1.0]],
+        };
+        assert!(d.keep_first(&names).is_none());
+        assert_eq!(d.input_data.len(), 1);
+    }
 }

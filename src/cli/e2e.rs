@@ -94,8 +94,8 @@ fn e2e(
     std::fs::create_dir_all(&work)
         .map_err(|err| format!("cannot create {}: {err}", work.display()))?;
     let onnx = read(&dir.join("network.onnx"))?;
-    let input = input_file(&dir.join("input.json"))?;
-    let calib = match std::fs::read(dir.join("calibration.json")) {
+    let mut input = input_file(&dir.join("input.json"))?;
+    let mut calib = match std::fs::read(dir.join("calibration.json")) {
         Ok(b) => InputData::from_json(&b).map_err(|err| err.to_string())?,
         Err(_) => input.clone(),
     };
@@ -129,6 +129,11 @@ fn e2e(
     };
     let s = pipeline::gen_settings(&onnx, ra).map_err(e)?;
     done("gen-settings", t, String::new());
+    for (file, d) in [("input.json", &mut input), ("calibration data", &mut calib)] {
+        if let Some(w) = d.keep_first(&s.model_input_names) {
+            eprintln!("warning: {file}: {w}");
+        }
+    }
     let t = step("calibrate-settings");
     let (s, _) = calibrate::calibrate(
         &onnx,

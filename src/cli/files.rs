@@ -61,6 +61,16 @@ pub(crate) fn input_file(p: &Path) -> Res<InputData> {
     InputData::from_json(&read(p)?).map_err(|err| format!("{}: {err}", p.display()))
 }
 
+/// [`input_file`] for a model with inputs `names`: lists beyond them are dropped with a
+/// warning (see [`InputData::keep_first`]).
+pub(crate) fn input_file_for(p: &Path, names: &[String]) -> Res<InputData> {
+    let mut d = input_file(p)?;
+    if let Some(w) = d.keep_first(names) {
+        eprintln!("warning: {}: {w}", p.display());
+    }
+    Ok(d)
+}
+
 /// The params salt at `p`, which must exist (`commit` never makes one).
 pub(crate) fn existing_salt_file(p: &Path) -> Res<halo2curves::bn256::Fr> {
     match std::fs::read_to_string(p) {

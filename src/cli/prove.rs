@@ -9,7 +9,7 @@ use zkonnx::pipeline;
 use zkonnx::settings::CheckMode;
 use zkonnx::verifier::Role;
 
-use crate::cli::files::{compiled_file, input_file, key_file, read, write};
+use crate::cli::files::{compiled_file, input_file_for, key_file, read, write};
 use crate::cli::progress::Progress;
 use crate::cli::verify::warn_visibility;
 use crate::cli::{e, srs_err, Res};
@@ -51,7 +51,7 @@ impl GenWitness {
             ..
         } = self;
         let c = compiled_file(&compiled_circuit)?;
-        let mut w = pipeline::gen_witness(&c, &input_file(&data)?).map_err(e)?;
+        let mut w = pipeline::gen_witness(&c, &input_file_for(&data, &c.settings.model_input_names)?).map_err(e)?;
         if !input_salt.is_empty() || !output_salt.is_empty() {
             w.input_salts = input_salt;
             w.output_salts = output_salt;

@@ -11,7 +11,7 @@ use zkonnx::settings::{Settings, Visibility};
 
 use crate::cli::args::RunArgsFlags;
 use crate::cli::files::{
-    compiled_file, existing_salt_file, input_file, read, salt_file, settings_file, write,
+    compiled_file, existing_salt_file, input_file_for, read, salt_file, settings_file, write,
 };
 use crate::cli::progress::Progress;
 use crate::cli::verify::warn_visibility;
@@ -120,7 +120,12 @@ impl CalibrateSettings {
             tolerance,
         };
         let (best, cands) =
-            calibrate::calibrate(&read(&model)?, &s, &input_file(&data)?, &opts).map_err(e)?;
+            calibrate::calibrate(
+                &read(&model)?,
+                &s,
+                &input_file_for(&data, &s.model_input_names)?,
+                &opts,
+            ).map_err(e)?;
         eprintln!(
             "    scale  lookup range  table scale  table rows  lanes  logrows  max error vs float"
         );

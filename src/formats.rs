@@ -36,6 +36,9 @@ impl InputData {
         input_lens: &[usize],
     ) -> Result<Vec<Vec<Vec<f64>>>, FormatError> {
         let bad = |msg: String| FormatError::Invalid { file, msg };
+        if self.is_empty_for(input_lens.len()) {
+            return Ok(vec![vec![]]);
+        }
         if self.input_data.len() != input_lens.len() {
             return Err(bad(format!(
                 "{} inputs, the model has {}: {}",
@@ -58,7 +61,8 @@ impl InputData {
             }
             n = Some(k);
         }
-        let n = n.unwrap_or(0);
+        // a model without inputs: one sample, of nothing
+        let n = n.unwrap_or(1);
         Ok((0..n)
             .map(|s| {
                 self.input_data
@@ -68,6 +72,12 @@ impl InputData {
                     .collect()
             })
             .collect())
+    }
+
+    /// Whether this is the data of a model without inputs: no list, or empty ones (ezkl's
+    /// `[[]]`).
+    pub fn is_empty_for(&self, n_inputs: usize) -> bool {
+        n_inputs == 0 && self.input_data.iter().all(|x| x.is_empty())
     }
 
     /// Drop input lists beyond the model's `n` inputs, as ezkl does (exporters such as
@@ -80,17 +90,21 @@ impl InputData {
             return None;
         }
         let extra = self.input_data.len() - n;
+        let dropped_values = self.input_data[n..].iter().any(|x| !x.is_empty());
         self.input_data.truncate(n);
-        Some(format!(
-            "the data holds {} input lists, the model has {n} input(s) ({}): using the first \
+        // `[[]]` for a model without inputs (ezkl's arange example) drops nothing
+        dropped_values.then(|| {
+            format!(
+                "the data holds {} input lists, the model has {n} input(s) ({}): using the first \
              {n} and ignoring the last {extra} (as ezkl does)",
-            n + extra,
-            names
-                .iter()
-                .map(|s| format!("`{s}`"))
-                .collect::<Vec<_>>()
-                .join(", ")
-        ))
+                n + extra,
+                names
+                    .iter()
+                    .map(|s| format!("`{s}`"))
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            )
+        })
     }
 
     pub fn from_json(b: &[u8]) -> Result<Self, FormatError> {
@@ -293,5 +307,15 @@ mod tests {
         };
         assert!(d.keep_first(&names).is_none());
         assert_eq!(d.input_data.len(), 1);
+        // `[[]]` for a model without inputs: dropped without a word
+        let mut d = InputData {
+            input_data: vec![vec![]],
+        };
+        assert!(d.keep_first(&[]).is_none());
+        assert!(d.input_data.is_empty());
+        assert_eq!(
+            d.samples("data", &[]).unwrap(),
+            vec![Vec::<Vec<f64>>::new()]
+        );
     }
 }

@@ -251,6 +251,9 @@ fn int_rows(rows: &[Vec<i64>]) -> Vec<Vec<String>> {
 /// Quantized inputs from float data, with every check (count, length, NaN/Inf, range).
 pub fn quantize_input(model: &Compiled, data: &InputData) -> Result<Vec<Vec<i64>>> {
     let q = &model.graph;
+    if data.is_empty_for(q.inputs.len()) {
+        return Ok(vec![]);
+    }
     if data.input_data.len() != q.inputs.len() {
         return Err(crate::formats::FormatError::Invalid {
             file: "input.json",

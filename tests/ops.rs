@@ -300,3 +300,34 @@ fn integer_division_truncates_like_onnxruntime() {
     let e = pipeline::gen_settings(&bytes, RunArgs::default()).unwrap_err();
     assert!(e.to_string().contains("differs between elements"), "{e}");
 }
+
+/// A model without inputs (ezkl's `arange`): its constant output is proven as a parameter
+/// the circuit copies out. The data is `[[]]` as ezkl writes it; a moved output fails `mock`
+/// at the dot row that copies the parameter: its remainder `acc − y` is then `−1`, which the
+/// rescale's range check (`Lookup digit`) refuses.
+#[test]
+fn a_model_without_inputs_proves_its_constant_output() {
+    use tract_onnx::pb;
+    use tract_onnx::prelude::tract_itertools::Itertools;
+    let mut g = G::new();
+    let c = g.c(&[5], &[0.0, 1.0, 2.0, 3.0, 4.5]);
+    let two = g.c(&[1], &[2.0]);
+    let y = g.node("Mul", &[&c, &two], vec![]);
+    let mut m = <pb::ModelProto as prost::Message>::decode(&g.build(&[1], &y, &[5])[..]).unwrap();
+    m.graph.as_mut().unwrap().input.clear();
+    let bytes = prost::Message::encode_to_vec(&m);
+    let compiled = compile_at(&bytes, &[], SCALE, RunArgs::default());
+    assert!(compiled.graph.inputs.is_empty());
+    let w = pipeline::gen_witness(&compiled, &input_data(&[])).unwrap();
+    assert_eq!(
+        w.pretty_elements.rescaled_outputs[0].iter().join(","),
+        "0,2,4,6,9"
+    );
+    pipeline::mock(&compiled, &w).unwrap();
+    let honest = pipeline::trace(&compiled, &[]).unwrap();
+    let last = compiled.graph.steps.len() - 1;
+    let v = honest.values[compiled.graph.steps[last].output][4];
+    let forged = common::forge(&compiled, &honest, last, 4, v + 1);
+    let e = common::mock_failure(&compiled, &[], &forged).expect("a moved constant");
+    assert!(e.contains("Lookup digit"), "{e}");
+}

@@ -51,7 +51,9 @@ impl GenWitness {
             ..
         } = self;
         let c = compiled_file(&compiled_circuit)?;
-        let mut w = pipeline::gen_witness(&c, &input_file_for(&data, &c.settings.model_input_names)?).map_err(e)?;
+        let mut w =
+            pipeline::gen_witness(&c, &input_file_for(&data, &c.settings.model_input_names)?)
+                .map_err(e)?;
         if !input_salt.is_empty() || !output_salt.is_empty() {
             w.input_salts = input_salt;
             w.output_salts = output_salt;

@@ -119,13 +119,13 @@ impl CalibrateSettings {
             lanes,
             tolerance,
         };
-        let (best, cands) =
-            calibrate::calibrate(
-                &read(&model)?,
-                &s,
-                &input_file_for(&data, &s.model_input_names)?,
-                &opts,
-            ).map_err(e)?;
+        let (best, cands) = calibrate::calibrate(
+            &read(&model)?,
+            &s,
+            &input_file_for(&data, &s.model_input_names)?,
+            &opts,
+        )
+        .map_err(e)?;
         eprintln!(
             "    scale  lookup range  table scale  table rows  lanes  logrows  max error vs float"
         );

@@ -46,8 +46,6 @@ pub enum OnnxError {
     Input { name: String, msg: String },
     #[error("graph output `{name}` {msg}")]
     Output { name: String, msg: String },
-    #[error("the model has no inputs (every value is constant)")]
-    NoInputs,
 }
 
 /// Parse ONNX bytes into the graph IR. `batch_size` replaces symbolic dimensions (ezkl's
@@ -120,9 +118,6 @@ impl Builder {
             self.probe.insert(id, Tensor::zeros(&shape));
             inputs.push(id);
         }
-        if inputs.is_empty() {
-            return Err(OnnxError::NoInputs);
-        }
         for (i, n) in g.node.iter().enumerate() {
             if n.op_type == "Split" && n.domain.is_empty() {
                 // one Slice per output
@@ -164,12 +159,13 @@ impl Builder {
                     name: vo.name.clone(),
                     msg: "is not produced by any node".into(),
                 })?;
-            if self.values[id].constant.is_some() {
-                return Err(OnnxError::Output {
-                    name: vo.name.clone(),
-                    msg: "is a constant: it does not depend on the input".into(),
-                });
-            }
+            let id = if self.values[id].constant.is_some() {
+                // a constant output (a model with no inputs, `arange`): proven as a parameter
+                // the circuit copies out
+                self.materialize(id)
+            } else {
+                id
+            };
             outputs.push(id);
         }
         // nodes nothing reads (left by fusions, or unused outputs): no circuit rows for them
@@ -198,6 +194,23 @@ impl Builder {
             outputs,
             nodes: self.nodes,
         })
+    }
+
+    /// A node making the constant `id` a value of the circuit ([`ops::Op::Constant`]).
+    fn materialize(&mut self, id: ValueId) -> ValueId {
+        // the output keeps its ONNX name (the constant is renamed)
+        let v = &mut self.values[id];
+        let (name, shape, int) = (v.name.clone(), v.shape.clone(), v.integer);
+        v.name = format!("{name}:constant");
+        let out = self.add_value(&name, shape, None, int);
+        self.nodes.push(Node {
+            name: format!("{name}:constant"),
+            op_type: "Constant".into(),
+            op: ops::Op::Constant,
+            inputs: vec![id],
+            output: out,
+        });
+        out
     }
 
     /// `Sqrt`'s input made by `Add(x, c)` (either order) of an activation `x` and a constant

@@ -433,6 +433,32 @@ impl Arith {
     }
 }
 
+/// A constant made a value of the circuit (a constant graph output): the parameter at the
+/// activation scale, times the circuit's one, in one dot row per element (exact).
+pub fn materialize(
+    ctx: &mut LowerCtx,
+    ins: &[Operand],
+    out: &[usize],
+) -> Result<Lowered, QuantError> {
+    let Some(Operand::Const(t)) = ins.first().copied() else {
+        return Err(QuantError::Internal("materialize: not a constant".into()));
+    };
+    let len: usize = out.iter().product();
+    let id = ctx.param(t, ctx.act_scale, "constant output", |v| v)?;
+    let op = crate::quant::compose::lin(
+        len,
+        vec![ElemPart {
+            a: ASrc::One,
+            b: BSrc::Param {
+                id,
+                map: (0..len as u32).collect(),
+            },
+        }],
+        0,
+    );
+    Ok(Lowered::single(op, 0, out))
+}
+
 /// `1/x`: the division gadget with the numerator 1, a circuit constant (`2^S` per element).
 pub fn reciprocal(
     ctx: &mut LowerCtx,

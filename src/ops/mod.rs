@@ -77,6 +77,10 @@ pub enum Op {
     Rescale(ml::Rescale),
     /// LSTM, GRU, RNN: every output packed in one tensor (see `recurrent.rs`)
     Recurrent(Box<recurrent::Recurrent>),
+    /// A graph output that is a constant (`arange`, a model with no inputs) made a value of the
+    /// circuit: a parameter copied out (`arith::materialize`); added by the importer, not read
+    /// from an ONNX op
+    Constant,
 }
 
 /// The `ai.onnx.ml` ops the importer reads (ZipMap only to explain how to export without it).
@@ -350,6 +354,10 @@ impl Op {
                 ins[0].shape.clone(),
                 ins[0].data.iter().map(|&x| 1.0 / x).collect(),
             )),
+            Op::Constant => {
+                need(ins, 1)?;
+                Ok(ins[0].clone())
+            }
         }
     }
 
@@ -395,6 +403,7 @@ impl Op {
             Op::Rescale(o) => o.lower(ctx, ins, out_shape),
             Op::Recurrent(o) => o.lower(ctx, ins, out_shape),
             Op::Reciprocal => arith::reciprocal(ctx, ins, out_shape),
+            Op::Constant => arith::materialize(ctx, ins, out_shape),
         }
     }
 }

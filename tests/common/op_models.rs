@@ -15,6 +15,7 @@ macro_rules! with_op_models {
             op_gemm,
             op_matmul_add,
             op_conv,
+            op_conv1d,
             op_add_act,
             op_sub_act,
             op_mul_act,
@@ -142,6 +143,27 @@ pub fn op_conv() -> OpModel {
         ],
     );
     model(g.build(&[1, 2, 5, 5], &y, &[1, 3, 3, 3]), &[1, 2, 5, 5])
+}
+
+/// Conv on a 1-D `[N, C, L]` input (time series): stride 2, dilation 2, pads, groups, bias;
+/// then 1-D max and average pooling
+pub fn op_conv1d() -> OpModel {
+    let mut g = G::new();
+    let (w, b) = (g.rc(&[4, 1, 3], 80), g.rc(&[4], 81));
+    let c = g.node(
+        "Conv",
+        &["input", &w, &b],
+        vec![
+            ints_attr("strides", &[2]),
+            ints_attr("dilations", &[2]),
+            ints_attr("pads", &[2, 1]),
+            ints_attr("kernel_shape", &[3]),
+            int_attr("group", 2),
+        ],
+    );
+    let m = g.node("MaxPool", &[&c], vec![ints_attr("kernel_shape", &[2])]);
+    let y = g.node("AveragePool", &[&m], vec![ints_attr("kernel_shape", &[2])]);
+    model(g.build(&[1, 2, 11], &y, &[1, 4, 3]), &[1, 2, 11])
 }
 
 /// Add / Sub / Mul of two activations: `op(input + c, input)`

@@ -31,6 +31,8 @@ macro_rules! with_op_models {
             op_softmax,
             op_log_softmax,
             op_masked_softmax,
+            op_masked_softmax_inverted,
+            op_masked_softmax_additive,
             op_exp,
             op_reduce_sum,
             op_reduce_mean,
@@ -274,21 +276,61 @@ pub fn op_masked_softmax() -> OpModel {
     masked_softmax(-1e4)
 }
 
-/// Causal attention scores as exporters write them: `Where(mask, x, c)` (a lower-triangular
-/// constant mask, `c` the mask constant: −10⁴, the float minimum...), then Softmax over the
-/// last axis of [1, 4, 4]
-pub fn masked_softmax(c: f32) -> OpModel {
+/// How an exporter writes a causal mask before Softmax.
+#[derive(Clone, Copy, Debug)]
+pub enum MaskForm {
+    /// `Where(mask, x, c)` (torch's `masked_fill` on the kept side)
+    Where,
+    /// `Where(not mask, c, x)` (`masked_fill(~mask, c)`)
+    WhereInverted,
+    /// `x + M`, `M` 0 where kept and `c` where masked (a float `attn_mask`)
+    Additive,
+}
+
+/// Causal attention scores as exporters write them (`form`, with `c` the mask constant:
+/// −10⁴, −∞, the float minimum...), then Softmax over the last axis of [1, 4, 4]
+pub fn masked_softmax_as(c: f32, form: MaskForm) -> OpModel {
     let mut g = G::new();
     let tri: Vec<f32> = (0..16)
         .map(|i| if i % 4 <= i / 4 { 1.0 } else { 0.0 })
         .collect();
-    let ones = g.c(&[4, 4], &tri);
-    let half = g.c(&[1], &[0.5]);
-    let mask = g.node("Greater", &[&ones, &half], vec![]);
-    let c = g.c(&[1], &[c]);
-    let w = g.node("Where", &[&mask, "input", &c], vec![]);
+    let w = match form {
+        MaskForm::Where | MaskForm::WhereInverted => {
+            let ones = g.c(&[4, 4], &tri);
+            let half = g.c(&[1], &[0.5]);
+            let (op, cmp) = match form {
+                MaskForm::Where => ("Greater", true),
+                _ => ("Less", false),
+            };
+            let mask = g.node(op, &[&ones, &half], vec![]);
+            let c = g.c(&[1], &[c]);
+            if cmp {
+                g.node("Where", &[&mask, "input", &c], vec![])
+            } else {
+                g.node("Where", &[&mask, &c, "input"], vec![])
+            }
+        }
+        MaskForm::Additive => {
+            let m: Vec<f32> = tri.iter().map(|&k| if k > 0.5 { 0.0 } else { c }).collect();
+            let m = g.c(&[1, 4, 4], &m);
+            g.node("Add", &["input", &m], vec![])
+        }
+    };
     let y = g.node("Softmax", &[&w], vec![int_attr("axis", -1)]);
     model(g.build(&[1, 4, 4], &y, &[1, 4, 4]), &[1, 4, 4])
+}
+
+/// [`masked_softmax_as`] `Where(mask, x, c)`
+pub fn masked_softmax(c: f32) -> OpModel {
+    masked_softmax_as(c, MaskForm::Where)
+}
+
+pub fn op_masked_softmax_inverted() -> OpModel {
+    masked_softmax_as(f32::MIN, MaskForm::WhereInverted)
+}
+
+pub fn op_masked_softmax_additive() -> OpModel {
+    masked_softmax_as(f32::NEG_INFINITY, MaskForm::Additive)
 }
 
 pub fn op_exp() -> OpModel {

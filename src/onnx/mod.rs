@@ -348,13 +348,15 @@ impl Builder {
                 op: n.op_type.clone(),
                 source,
             };
+            let int = types::part(n, k);
             if let Some(t) = self.values[pid].constant.clone() {
                 let t = op.eval(&[&t]).map_err(err)?;
-                let int = self.values[pid].integer;
                 self.add_value(out, t.shape.clone(), Some(t), int);
                 continue;
             }
             self.push_unary(format!("{name}:{k}"), &n.op_type, op, pid, out)?;
+            let last = self.values.len() - 1;
+            self.values[last].integer = int;
         }
         Ok(())
     }

@@ -280,6 +280,11 @@ pub fn build(
                 .ok_or(OpError::MissingInput(0))?;
             Built::new(Op::TopK(select::TopK::build(a, consts, x)?), vec![0])
         }
+        // an integer cast to another integer type: nothing to round (ArgMax's index cast to a
+        // label); to bool it stays a comparison with 0
+        "Cast" if integer && !matches!(a.int("to", 1), 1 | 9 | 10 | 11 | 16) => {
+            Built::new(Op::Shape(shape::ShapeOp::Identity), vec![0])
+        }
         "Gather" | "GatherElements" | "OneHot"
             if op_type != "Gather" || consts.get(1).copied().flatten().is_none() =>
         {

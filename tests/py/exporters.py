@@ -155,6 +155,50 @@ def recurrent_models():
         yield name, d
 
 
+def label_flip_calibration():
+    """A 16x8 MLPClassifier (skl2onnx, two classes) calibrated on rows one of which sits on the
+    decision boundary (probabilities 0.4999985 / 0.5000015), where the quantized label flips:
+    calibration must say so by the output's name and row, and choose a circuit within 2 logrows
+    of the same model without its label output."""
+    from sklearn.neural_network import MLPClassifier
+    from skl2onnx import to_onnx
+
+    rng = np.random.default_rng(5)
+    x = rng.normal(size=(400, 4)).astype(np.float32)
+    y = ((x[:, 0] + 0.7 * x[:, 1] - 0.3 * x[:, 2]) > 0).astype(int)
+    clf = MLPClassifier(hidden_layer_sizes=(16, 8), max_iter=500, random_state=0).fit(x, y)
+    a, b = x[np.argmax(y == 0)].astype(np.float64), x[np.argmax(y == 1)].astype(np.float64)
+    lo, hi = 0.0, 1.0
+    for _ in range(60):
+        mid = (lo + hi) / 2
+        p = clf.predict_proba((a + (b - a) * mid)[None].astype(np.float32))[0, 1]
+        lo, hi = (mid, hi) if p < 0.5 else (lo, mid)
+    boundary = (a + (b - a) * (hi + 1e-7)).astype(np.float32)
+    rows = np.concatenate([x[:31], boundary[None]])
+    ks = {}
+    for name in ["with_label", "without_label"]:
+        d = os.path.join(WORK, f"mlp_classifier_{name}")
+        os.makedirs(d)
+        m = to_onnx(clf, x[:1], options={id(clf): {"zipmap": False}}, target_opset=17)
+        if name == "without_label":
+            keep = [o for o in m.graph.output if o.name != "label"]
+            del m.graph.output[:]
+            m.graph.output.extend(keep)
+        onnx.save(m, f"{d}/network.onnx")
+        json.dump({"input_data": [rows.ravel().tolist()]}, open(f"{d}/input.json", "w"))
+        zk(d, "gen-settings", "-M", "network.onnx", "-O", "settings.json")
+        r = subprocess.run([ZK, "calibrate-settings", "-D", "input.json", "-M", "network.onnx",
+                            "-O", "settings.json"], cwd=d, capture_output=True, text=True)
+        assert r.returncode == 0, r.stderr
+        ks[name] = json.load(open(f"{d}/settings.json"))["run_args"]["logrows"]
+        if name == "with_label":
+            msg = [ln for ln in r.stderr.splitlines() if "`label`" in ln]
+            assert msg and "row 31" in msg[0] and "differ" in msg[0], r.stderr
+            print(f"mlp_classifier: calibration says: {msg[0].strip()}")
+    assert ks["with_label"] <= ks["without_label"] + 2, ks
+    return ks
+
+
 def causal_gpt_blocks():
     """A GPT block on token ids (~1 k parameters: embeddings, LayerNorm, causal single-head
     attention, GELU MLP, logits), built with onnx.helper as torch.onnx.export writes it, with its
@@ -255,6 +299,9 @@ def main():
         err = compare(d)
         print(f"{name} (torch.onnx.export): proved and verified, k = {k}, max error {err:.2e}, "
               f"prove {PROVE_SECONDS[name]:.1f} s")
+    ks = label_flip_calibration()
+    print(f"mlp_classifier with a label flipping on a boundary row: k = {ks['with_label']}, "
+          f"without the label output: k = {ks['without_label']}")
     ks = {}
     for name, d, params in causal_gpt_blocks():
         ks[name] = pipeline(d, prove=name == "gpt_block_mask_where_-10000")

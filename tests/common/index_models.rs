@@ -35,15 +35,18 @@ pub fn op_gather_nd_const() -> OpModel {
     model(g.build(&[2, 3, 4], &y, &[2, 4]), &[2, 3, 4])
 }
 
-/// GatherND by computed tuples (ArgMax, ArgMin) from a constant table, and from the input
-/// with `batch_dims` 1
+/// GatherND by computed tuples (a constant, ArgMax, ArgMin) from a constant table, and from
+/// the input with `batch_dims` 1
 pub fn op_gather_nd_computed() -> OpModel {
     let mut g = G::new();
     let keep = vec![int_attr("axis", 1), int_attr("keepdims", 1)];
     let k = g.node("ArgMax", &["input"], keep.clone());
     let k2 = g.node("ArgMin", &["input"], keep);
-    let tuples = g.node("Concat", &[&k, &k2], vec![int_attr("axis", 1)]);
-    let t = g.rc(&[4, 4, 3], 80);
+    // a constant first component (Concat of a constant and activations: a zero cell and one
+    // materialised 1)
+    let first = g.cis(&[2, 1], &[1, 0]);
+    let tuples = g.node("Concat", &[&first, &k, &k2], vec![int_attr("axis", 1)]);
+    let t = g.rc(&[2, 4, 4, 3], 80);
     let a = g.node("GatherND", &[&t, &tuples], vec![]);
     let b = g.node("GatherND", &["input", &k2], vec![int_attr("batch_dims", 1)]);
     let shape = g.ci(&[2, 1]);

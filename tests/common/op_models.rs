@@ -75,6 +75,12 @@ macro_rules! with_op_models {
             op_integer_div_shift,
             op_conv_transpose,
             op_conv_transpose_grouped,
+            op_gather_nd_const,
+            op_gather_nd_computed,
+            op_scatter_nd_const,
+            op_scatter_nd_computed,
+            op_scatter_elements_const,
+            op_scatter_elements_computed,
         }
     };
 }

@@ -470,3 +470,26 @@ fn scatter_reductions_are_refused_by_name() {
         assert!(e.contains("reduction") && e.contains("add"), "{op}: {e}");
     }
 }
+
+/// One initializer read by `x + c` and by `x − c`: two parameters (the negated one is not the
+/// first one shared), so `(x + c) + (x − c) = 2x`.
+#[test]
+fn one_constant_added_and_subtracted_is_two_parameters() {
+    let mut g = G::new();
+    let c = g.c(&[3], &[0.5, 1.0, -2.0]);
+    let a = g.node("Add", &["input", &c], vec![]);
+    let b = g.node("Sub", &["input", &c], vec![]);
+    let y = g.node("Add", &[&a, &b], vec![]);
+    let bytes = g.build(&[1, 3], &y, &[1, 3]);
+    let x = [0.1f32, 0.2, 0.3];
+    let comp = compile_at(&bytes, &x, SCALE, RunArgs::default());
+    let w = pipeline::gen_witness(&comp, &input_data(&x)).unwrap();
+    for (g, want) in w.pretty_elements.rescaled_outputs[0]
+        .iter()
+        .zip([0.2, 0.4, 0.6])
+    {
+        let g: f64 = g.parse().unwrap();
+        assert!((g - want).abs() < 0.01, "{g} != {want}");
+    }
+    pipeline::mock(&comp, &w).unwrap();
+}

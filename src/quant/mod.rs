@@ -261,11 +261,6 @@ impl LowerCtx<'_> {
     ) -> Result<usize, QuantError> {
         let cid = self.const_ids.get(&(t as *const Tensor)).copied();
         let name = format!("{}.{what}", self.node);
-        // the same constant used the same way at the same scale is one parameter
-        let key = cid.map(|c| (c, scale, what.to_string()));
-        if let Some(id) = key.as_ref().and_then(|k| self.dedup.get(k)) {
-            return Ok(*id);
-        }
         let mut values = Vec::with_capacity(t.data.len());
         for (i, &v) in t.data.iter().enumerate() {
             let q = quantize_value(map(v), scale).ok_or_else(|| QuantError::Param {
@@ -276,6 +271,14 @@ impl LowerCtx<'_> {
             })?;
             values.push(q);
         }
+        // the same constant used the same way at the same scale is one parameter: the same
+        // values too (`x + c` and `x − c` of one initializer are two)
+        let key = cid.map(|c| (c, scale, what.to_string()));
+        if let Some(&id) = key.as_ref().and_then(|k| self.dedup.get(k)) {
+            if self.params[id].values == values && self.params[id].shape == t.shape {
+                return Ok(id);
+            }
+        }
         let id = self.params.len();
         self.params.push(QParam {
             name,
@@ -284,7 +287,7 @@ impl LowerCtx<'_> {
             values,
         });
         if let Some(k) = key {
-            self.dedup.insert(k, id);
+            self.dedup.entry(k).or_insert(id);
         }
         Ok(id)
     }

@@ -280,15 +280,7 @@ impl Arith {
         };
         let mut lw = Lowered::default();
         let n = match ins[0] {
-            Operand::Act { slot, shape } => {
-                if shape.iter().product::<usize>() == len {
-                    Src::In(slot)
-                } else {
-                    let m = map(&ins[0]);
-                    let elems: Vec<(Src, u32)> = m.iter().map(|&i| (Src::In(slot), i)).collect();
-                    gather(&mut lw, &elems)
-                }
-            }
+            Operand::Act { slot, shape } => broadcast_act(&mut lw, slot, shape, out),
             Operand::Const(t) => {
                 let id = ctx.param(t, ctx.act_scale, "numerator", |v| v)?;
                 lw.push(
@@ -366,15 +358,7 @@ impl Arith {
             })
             .collect::<Result<Vec<i64>, _>>()?;
         let mut lw = Lowered::default();
-        let x = if shape.iter().product::<usize>() == len {
-            Src::In(slot)
-        } else {
-            let elems: Vec<(Src, u32)> = broadcast_index_map(shape, out)
-                .into_iter()
-                .map(|i| (Src::In(slot), i as u32))
-                .collect();
-            gather(&mut lw, &elems)
-        };
+        let x = broadcast_act(&mut lw, slot, shape, out);
         let s = ctx.act_scale;
         if let Some(&y) = ints.iter().find(|&&y| !(0..=40).contains(&y)) {
             if self.is_shift() {
@@ -431,6 +415,19 @@ impl Arith {
     fn is_shift(&self) -> bool {
         matches!(self, Arith::BitShift { .. })
     }
+}
+
+/// The activation in input slot `slot` (of `shape`) as a tensor of the output's shape `out`:
+/// itself when it has as many elements, else a gather of its broadcast (copies only).
+fn broadcast_act(lw: &mut Lowered, slot: usize, shape: &[usize], out: &[usize]) -> Src {
+    if shape.iter().product::<usize>() == out.iter().product::<usize>() {
+        return Src::In(slot);
+    }
+    let elems: Vec<(Src, u32)> = broadcast_index_map(shape, out)
+        .into_iter()
+        .map(|i| (Src::In(slot), i as u32))
+        .collect();
+    gather(lw, &elems)
 }
 
 /// A constant made a value of the circuit (a constant graph output): the parameter at the

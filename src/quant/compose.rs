@@ -201,57 +201,28 @@ pub fn trunc_div(lw: &mut Lowered, x: Src, len: usize, c: i64, s: u32) -> Src {
     let p = lw.push(QOp::Lookup(Func::Relu), vec![x], vec![len]);
     let d = c.unsigned_abs() << s;
     let half = -((d / 2) as i64);
-    let floor = |lw: &mut Lowered, parts: Vec<ElemPart>, srcs: Vec<Src>| {
-        lw.push(elementwise(len, parts, Some(d)), srcs, vec![len])
+    // `Σ terms / D` floored: the rescale's half-up rounding of the sum minus `⌊D/2⌋`
+    let term = |slot: usize, coef: i64| ElemPart {
+        a: act(slot, every.clone()),
+        b: BSrc::Coef(coef),
     };
-    let fp = floor(
-        lw,
-        vec![
-            ElemPart {
-                a: act(0, every.clone()),
-                b: BSrc::Coef(1),
-            },
-            ElemPart {
-                a: ASrc::One,
-                b: BSrc::Coef(half),
-            },
-        ],
+    let minus_half = ElemPart {
+        a: ASrc::One,
+        b: BSrc::Coef(half),
+    };
+    let fp = lw.push(
+        elementwise(len, vec![term(0, 1), minus_half.clone()], Some(d)),
         vec![p],
+        vec![len],
     );
-    let fm = floor(
-        lw,
-        vec![
-            ElemPart {
-                a: act(0, every.clone()),
-                b: BSrc::Coef(1),
-            },
-            ElemPart {
-                a: act(1, every.clone()),
-                b: BSrc::Coef(-1),
-            },
-            ElemPart {
-                a: ASrc::One,
-                b: BSrc::Coef(half),
-            },
-        ],
+    let fm = lw.push(
+        elementwise(len, vec![term(0, 1), term(1, -1), minus_half], Some(d)),
         vec![p, x],
+        vec![len],
     );
     let unit = c.signum() << s;
     lw.push(
-        lin(
-            len,
-            vec![
-                ElemPart {
-                    a: act(0, every.clone()),
-                    b: BSrc::Coef(unit),
-                },
-                ElemPart {
-                    a: act(1, every),
-                    b: BSrc::Coef(-unit),
-                },
-            ],
-            0,
-        ),
+        lin(len, vec![term(0, unit), term(1, -unit)], 0),
         vec![fp, fm],
         vec![len],
     )

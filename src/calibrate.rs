@@ -7,9 +7,13 @@
 //! power of two), and each function's inputs set its table's domain; for each number of lanes
 //! logrows is the smallest that holds the layout and the tables, and the lanes with the lowest
 //! estimated proving cost are kept. Each candidate's dequantized outputs are compared with
-//! float inference on the same samples. `resources` picks the cheapest candidate whose error is
-//! within the tolerance (ties: the smaller error; none within it: the smallest error);
-//! `accuracy` the finest scale that fits `max_logrows`.
+//! float inference on the same samples: values and probabilities by their largest error,
+//! labels (integer-typed outputs: ArgMax, a classifier's label) by the rows where they differ.
+//! `resources` picks, among the candidates whose value error is within the tolerance, the one
+//! with the fewest label rows differing among those costing at most 4× the cheapest (about two
+//! logrows more), then the cheapest (ties: the smaller error); with none within the tolerance,
+//! the smallest error, and [`notes`] says so. `accuracy` the finest scale that fits
+//! `max_logrows`.
 
 use crate::circuit::{self, CircuitParams};
 use crate::error::Result;
@@ -87,13 +91,134 @@ pub struct Candidate {
     /// Estimated proving cost ([`prove_cost`]).
     pub cost: f64,
     pub logrows: u32,
-    /// Max |dequantized - float| over every output of every sample.
+    /// Max |dequantized - float| over every value output (labels excluded) of every sample.
     pub max_error: f64,
+    /// Per graph output, in order: how it compares with float inference.
+    pub outputs: Vec<OutputError>,
+    /// The calibration samples (rows) compared.
+    pub samples: usize,
     /// The error bound `max_error` is held to (`tolerance · max(1, |output|)`, resources).
     pub error_bound: f64,
     /// Whether calibration chose this one.
     pub chosen: bool,
     pub settings: Settings,
+}
+
+/// How one graph output of a candidate compares with float inference over the samples.
+#[derive(Clone, Debug)]
+pub struct OutputError {
+    /// The ONNX output name.
+    pub name: String,
+    /// An integer-typed output (a label, an index), compared for equality.
+    pub label: bool,
+    /// Max |dequantized − float| (labels: 0 or the largest difference).
+    pub max_error: f64,
+    /// The sample (row) where `max_error` is reached.
+    pub worst_row: usize,
+    /// Labels: the samples (rows) where a value differs from float inference.
+    pub rows_differ: Vec<usize>,
+}
+
+impl Candidate {
+    /// The samples (rows) where some label output differs from float inference.
+    pub fn label_rows(&self) -> Vec<usize> {
+        let mut r: Vec<usize> = self
+            .outputs
+            .iter()
+            .flat_map(|o| o.rows_differ.iter().copied())
+            .collect();
+        r.sort_unstable();
+        r.dedup();
+        r
+    }
+}
+
+/// What the user should know about the chosen candidate (one line each): labels that differ
+/// from float inference on some rows, no candidate within the tolerance; every output's error
+/// by its ONNX name.
+pub fn notes(cands: &[Candidate]) -> Vec<String> {
+    let Some(c) = cands.iter().find(|c| c.chosen) else {
+        return vec![];
+    };
+    let samples = c.samples;
+    let mut out = vec![];
+    for o in &c.outputs {
+        if o.label {
+            out.push(format!(
+                "output `{}` (label): {} of {samples} calibration rows differ from float \
+                 inference{}",
+                o.name,
+                o.rows_differ.len(),
+                rows_text(&o.rows_differ)
+            ));
+        } else {
+            out.push(format!(
+                "output `{}`: max error {:.2e} (row {})",
+                o.name, o.max_error, o.worst_row
+            ));
+        }
+    }
+    let rows = c.label_rows();
+    if !rows.is_empty() {
+        let agreeing = cands
+            .iter()
+            .filter(|a| a.label_rows().is_empty() && a.max_error <= a.error_bound)
+            .min_by(|a, b| a.cost.total_cmp(&b.cost));
+        out.push(format!(
+            "labels differ on {} row(s){}: {}",
+            rows.len(),
+            rows_text(&rows),
+            match agreeing {
+                Some(a) => format!(
+                    "the cheapest candidate within the tolerance that agrees on every row \
+                     costs {:.1}× more (scale {}, table scale {}, logrows {}); otherwise these \
+                     rows sit at a decision boundary the quantized scores resolve the other way",
+                    a.cost / c.cost,
+                    a.scale,
+                    a.scale - a.table_shift,
+                    a.logrows,
+                ),
+                None => "no candidate within the tolerance agrees on every row: rows at a \
+                         decision boundary, where the float scores of two classes nearly tie \
+                         (the circuit's label is the ArgMax of its own quantized scores)"
+                    .to_string(),
+            }
+        ));
+    }
+    if c.max_error > c.error_bound {
+        let worst = c
+            .outputs
+            .iter()
+            .filter(|o| !o.label)
+            .max_by(|a, b| a.max_error.total_cmp(&b.max_error));
+        out.push(format!(
+            "no candidate keeps the error within {:.2e}: the most accurate was chosen (scale {}, \
+             logrows {}), max error {:.2e}{}; raise --tolerance, try other --scales, or \
+             calibrate with data like the inputs you will prove",
+            c.error_bound,
+            c.scale,
+            c.logrows,
+            c.max_error,
+            worst.map_or(String::new(), |o| format!(
+                " on output `{}` (row {})",
+                o.name, o.worst_row
+            ))
+        ));
+    }
+    out
+}
+
+fn rows_text(rows: &[usize]) -> String {
+    if rows.is_empty() {
+        return String::new();
+    }
+    let shown: Vec<String> = rows.iter().take(8).map(|r| r.to_string()).collect();
+    format!(
+        " (row{} {}{})",
+        if rows.len() > 1 { "s" } else { "" },
+        shown.join(", "),
+        if rows.len() > 8 { ", …" } else { "" }
+    )
 }
 
 pub fn calibrate(
@@ -122,13 +247,20 @@ pub fn calibrate(
         .iter()
         .map(|x| g.eval(x))
         .collect::<Result<_, _>>()?;
+    let labels: Vec<bool> = g.outputs.iter().map(|&o| g.values[o].integer).collect();
     let out_mag = floats
         .iter()
-        .flatten()
-        .flatten()
+        .flat_map(|f| {
+            f.iter()
+                .zip(&labels)
+                .filter(|(_, &l)| !l)
+                .flat_map(|(o, _)| o)
+        })
         .fold(1.0f64, |m, v| m.max(v.abs()));
     let mut cands = vec![];
     let mut last_err = None;
+    // the smallest circuit left out for `max_logrows`: (logrows, scale)
+    let mut too_big: Option<(u32, u32)> = None;
     for &s in &scales {
         // tabled functions: also try reading their input at coarser scales (smaller tables)
         let shifts = match crate::lowering::quantize(&g, spec(s, 0)) {
@@ -143,7 +275,12 @@ pub fn calibrate(
         for t in shifts {
             match candidate(&g, &samples, &floats, &base, opts, s, t) {
                 Ok(Some(c)) if c.logrows <= max_k => cands.push(c),
-                Ok(_) => {}
+                Ok(Some(c)) => {
+                    if too_big.is_none_or(|(k, _)| c.logrows < k) {
+                        too_big = Some((c.logrows, c.scale));
+                    }
+                }
+                Ok(None) => {}
                 Err(e) => last_err = Some(e),
             }
         }
@@ -152,14 +289,22 @@ pub fn calibrate(
     for c in &mut cands {
         c.error_bound = tol;
     }
+    let within = |c: &Candidate| c.max_error <= tol;
+    let cheapest = cands
+        .iter()
+        .filter(|c| within(c))
+        .map(|c| c.cost)
+        .fold(f64::INFINITY, f64::min);
     let best = match opts.target {
         Target::Resources => cands
             .iter()
             .enumerate()
-            .filter(|(_, c)| c.max_error <= tol)
+            .filter(|(_, c)| within(c) && c.cost <= 4.0 * cheapest)
             .min_by(|(_, a), (_, b)| {
-                a.cost
-                    .total_cmp(&b.cost)
+                a.label_rows()
+                    .len()
+                    .cmp(&b.label_rows().len())
+                    .then(a.cost.total_cmp(&b.cost))
                     .then(a.max_error.total_cmp(&b.max_error))
             })
             .or_else(|| {
@@ -180,13 +325,22 @@ pub fn calibrate(
             cands[i].chosen = true;
             Ok((cands[i].settings.clone(), cands))
         }
-        None => Err(last_err.unwrap_or_else(|| {
-            SettingsError::Invalid {
+        None => Err(match (too_big, last_err) {
+            (Some((k, s)), _) => SettingsError::Invalid {
                 field: "logrows",
-                msg: format!("no candidate scale {scales:?} fits within max_logrows {max_k}"),
+                msg: format!(
+                    "no candidate fits within --max-logrows {max_k}: the smallest needs logrows \
+                     {k} (scale {s}); raise --max-logrows or try smaller --scales"
+                ),
             }
-            .into()
-        })),
+            .into(),
+            (None, Some(e)) => e,
+            (None, None) => SettingsError::Invalid {
+                field: "logrows",
+                msg: format!("no candidate scale {scales:?} runs on the calibration data"),
+            }
+            .into(),
+        }),
     }
 }
 
@@ -284,8 +438,18 @@ fn candidate(
     let funcs = q.required_lookups();
     let mut seen = vec![(i64::MAX, i64::MIN); funcs.len()];
     let mut max_abs: i64 = 1;
-    let mut max_error = 0.0f64;
-    for (x, fl) in samples.iter().zip(floats) {
+    let mut outputs: Vec<OutputError> = g
+        .outputs
+        .iter()
+        .map(|&o| OutputError {
+            name: g.values[o].name.clone(),
+            label: g.values[o].integer,
+            max_error: 0.0,
+            worst_row: 0,
+            rows_differ: vec![],
+        })
+        .collect();
+    for (row, (x, fl)) in samples.iter().zip(floats).enumerate() {
         let qi = quant::quantize_inputs(x, &g.input_kinds, s)?;
         let tr = quant::run(&q, &qi, 1i64 << 60, &[])?;
         max_abs = max_abs.max(
@@ -305,12 +469,24 @@ fn candidate(
                 }
             }
         }
-        for (qo, fo) in tr.outputs(&q).iter().zip(fl) {
+        for ((qo, fo), oe) in tr.outputs(&q).iter().zip(fl).zip(&mut outputs) {
             for (a, b) in qo.iter().zip(fo) {
-                max_error = max_error.max((quant::dequantize(*a, s) - b).abs());
+                let err = (quant::dequantize(*a, s) - b).abs();
+                if err > oe.max_error {
+                    oe.max_error = err;
+                    oe.worst_row = row;
+                }
+                if oe.label && err != 0.0 && oe.rows_differ.last() != Some(&row) {
+                    oe.rows_differ.push(row);
+                }
             }
         }
     }
+    let max_error = outputs
+        .iter()
+        .filter(|o| !o.label)
+        .map(|o| o.max_error)
+        .fold(0.0, f64::max);
     // (a table value at the i64 bounds is a function's pole, e.g. ln 0 of an input rounded
     // to zero at a coarse table scale)
     if max_abs >= 1i64 << 48 {
@@ -392,6 +568,8 @@ fn candidate(
         cost,
         logrows: k,
         max_error,
+        outputs,
+        samples: samples.len(),
         error_bound: f64::INFINITY,
         chosen: false,
         settings: st,

@@ -211,46 +211,43 @@ fn gather_index_matching_nothing_fails_the_division_check() {
     assert!(e.to_string().contains("Lookup digit"), "{e}");
 }
 
+/// A causal mask fused into Softmax (`ops::softmax`, "Masked Softmax") costs nothing: whatever
+/// the mask constant (−10⁴, −3·10⁴, −∞, the float minimum) and however it is written, the
+/// calibrated circuit is the one of the same Softmax without a mask (scale, lookup range,
+/// logrows), and it proves what onnxruntime computes: exactly 0 where masked.
 #[test]
-fn a_mask_constant_does_not_widen_the_exp_table() {
-    // exp reads its input clamped at the floor where it is already 0 (the clamp gadget), so
-    // the mask constant widens only the range checks (two digits of a wider range), never exp's
-    // table: its domain stays within the floor, −((s+1)·ln 2 + 1) in real terms
+fn a_mask_constant_costs_nothing() {
+    use common::MaskForm;
     use zkonnx::calibrate::{calibrate, CalibrateOptions};
     let x = values(9, 16, -1.0, 1.0);
-    for c in [-1e4f32, -3e4] {
-        let m = common::masked_softmax(c);
-        let s = pipeline::gen_settings(&m.bytes, RunArgs::default()).unwrap();
-        let (s, _) =
-            calibrate(&m.bytes, &s, &input_data(&x), &CalibrateOptions::default()).unwrap();
-        let ra = &s.run_args;
-        let (lo, _) = s.table_domain(0);
-        let real_lo = lo as f64 / f64::from(1u32 << (ra.input_scale - ra.table_shift));
-        let floor = -((ra.input_scale as f64 + 1.0) * std::f64::consts::LN_2 + 1.0);
-        eprintln!(
-            "mask {c}: scale {}, table shift {}, H {}, exp over [{lo}, ..) = [{real_lo:.2}, 0], k {}",
-            ra.input_scale,
-            ra.table_shift,
-            ra.range_half(),
-            ra.logrows
-        );
-        assert!(
-            real_lo >= floor - 1.0,
-            "mask {c}: exp's table reaches {real_lo} < {floor}"
-        );
-        // and it proves what onnxruntime computes: exactly 0 where masked
-        let c = compile_at(&m.bytes, &x, SCALE, RunArgs::default());
-        let w = pipeline::gen_witness(&c, &input_data(&x)).unwrap();
-        let out: Vec<f64> = w.pretty_elements.rescaled_outputs[0]
-            .iter()
-            .map(|s| s.parse().unwrap())
-            .collect();
-        for (i, v) in out.iter().enumerate() {
-            if i % 4 > (i / 4) % 4 {
-                assert_eq!(*v, 0.0, "masked position {i}");
+    let settings = |bytes: &[u8]| {
+        let s = pipeline::gen_settings(bytes, RunArgs::default()).unwrap();
+        let (s, _) = calibrate(bytes, &s, &input_data(&x), &CalibrateOptions::default()).unwrap();
+        let ra = s.run_args;
+        (ra.input_scale, ra.range_half(), ra.logrows)
+    };
+    let mut g = G::new();
+    let y = g.node("Softmax", &["input"], vec![int_attr("axis", -1)]);
+    let plain = settings(&g.build(&[1, 4, 4], &y, &[1, 4, 4]));
+    for c in [-1e4f32, -3e4, f32::NEG_INFINITY, f32::MIN] {
+        for form in [MaskForm::Where, MaskForm::WhereInverted, MaskForm::Additive] {
+            let m = common::masked_softmax_as(c, form);
+            assert_eq!(settings(&m.bytes), plain, "mask {c} as {form:?}");
+            let comp = compile_at(&m.bytes, &x, SCALE, RunArgs::default());
+            let w = pipeline::gen_witness(&comp, &input_data(&x)).unwrap();
+            let out: Vec<f64> = w.pretty_elements.rescaled_outputs[0]
+                .iter()
+                .map(|s| s.parse().unwrap())
+                .collect();
+            for (i, v) in out.iter().enumerate() {
+                if i % 4 > (i / 4) % 4 {
+                    assert_eq!(*v, 0.0, "mask {c} as {form:?}: masked position {i}");
+                }
             }
+            let row0: f64 = out[..4].iter().sum();
+            assert!((row0 - 1.0).abs() < 0.02, "row 0 sums to {row0}");
+            pipeline::mock(&comp, &w).unwrap();
         }
-        pipeline::mock(&c, &w).unwrap();
     }
 }
 
@@ -330,4 +327,146 @@ fn a_model_without_inputs_proves_its_constant_output() {
     let forged = common::forge(&compiled, &honest, last, 4, v + 1);
     let e = common::mock_failure(&compiled, &[], &forged).expect("a moved constant");
     assert!(e.contains("Lookup digit"), "{e}");
+}
+
+/// The dequantized first output of `x` through `bytes` (compiled at `SCALE` on `x`), mocked.
+fn outputs_of(bytes: &[u8], x: &[f32]) -> Vec<f64> {
+    let c = compile_at(bytes, x, SCALE, RunArgs::default());
+    let w = pipeline::gen_witness(&c, &input_data(x)).unwrap();
+    pipeline::mock(&c, &w).unwrap();
+    w.pretty_elements.rescaled_outputs[0]
+        .iter()
+        .map(|s| s.parse().unwrap())
+        .collect()
+}
+
+/// Negative GatherND / ScatterND indices count from the end, as onnxruntime (tract refuses
+/// them, so the op models use none): constant ones, and computed ones (ArgMax − 4).
+#[test]
+fn gather_nd_and_scatter_nd_count_negative_indices_from_the_end() {
+    let x = [
+        0.25f32, -0.5, 0.75, 0.125, 0.5, -0.25, 0.375, -0.75, 1.0, 0.0, 0.625, -0.125,
+    ];
+    // constant: GatherND(x, [[-1], [0]]) on [4, 3], ScatterND(x, [[-2]], [[1, 2, 3]])
+    let mut g = G::new();
+    let i1 = g.cis(&[2, 1], &[-1, 0]);
+    let a = g.node("GatherND", &["input", &i1], vec![]);
+    let (i2, u) = (g.cis(&[1, 1], &[-2]), g.c(&[1, 3], &[1.0, 2.0, 3.0]));
+    let b = g.node("ScatterND", &["input", &i2, &u], vec![]);
+    let y = g.node("Concat", &[&a, &b], vec![int_attr("axis", 0)]);
+    let got = outputs_of(&g.build(&[4, 3], &y, &[6, 3]), &x);
+    let mut want: Vec<f32> = x[9..12].to_vec();
+    want.extend(&x[0..3]);
+    want.extend(&x[..6]);
+    want.extend([1.0, 2.0, 3.0]);
+    want.extend(&x[9..]);
+    assert_eq!(got, want.iter().map(|&v| v as f64).collect::<Vec<_>>());
+    // computed: k = ArgMax (here 2), tuples (k − 4) into a [4, 2] table
+    let mut g = G::new();
+    let k = g.node(
+        "ArgMax",
+        &["input"],
+        vec![int_attr("axis", 1), int_attr("keepdims", 1)],
+    );
+    let four = g.ci(&[4]);
+    let neg = g.node("Sub", &[&k, &four], vec![]);
+    let tv = [0.5f32, -0.5, 0.25, -0.25, 0.75, -0.75, 1.0, -1.0];
+    let t = g.c(&[4, 2], &tv);
+    let (z, two, one) = (g.ci(&[0]), g.ci(&[2]), g.ci(&[1]));
+    let u = g.node("Slice", &["input", &z, &two, &one], vec![]);
+    let s = g.node("ScatterND", &[&t, &neg, &u], vec![]);
+    let gn = g.node("GatherND", &[&t, &neg], vec![]);
+    let y = g.node("Concat", &[&s, &gn], vec![int_attr("axis", 0)]);
+    let x = [0.125f32, -0.25, 0.5, 0.375];
+    let got = outputs_of(&g.build(&[1, 4], &y, &[5, 2]), &x);
+    let mut want = tv.to_vec();
+    want[4..6].copy_from_slice(&x[..2]);
+    want.extend(&tv[4..6]);
+    assert_eq!(got, want.iter().map(|&v| v as f64).collect::<Vec<_>>());
+}
+
+/// ScatterND by computed indices (each row's ArgMax) into a [3, 2] table: two rows with their
+/// maximum in one column name one position.
+fn scatter_by_argmax() -> Vec<u8> {
+    let mut g = G::new();
+    let k = g.node(
+        "ArgMax",
+        &["input"],
+        vec![int_attr("axis", 1), int_attr("keepdims", 1)],
+    );
+    let t = g.rc(&[3, 2], 90);
+    let (z, two, one) = (g.ci(&[0]), g.ci(&[2]), g.ci(&[1]));
+    let u = g.node("Slice", &["input", &z, &two, &one], vec![]);
+    let y = g.node("ScatterND", &[&t, &k, &u], vec![]);
+    g.build(&[2, 3], &y, &[3, 2])
+}
+
+/// Two updates of one position: the witness refuses them naming the node; a prover who writes
+/// that trace anyway (a copy of the model without the uniqueness division) fails `mock` at the
+/// division gadget's digit lookups (`2 − c = 0` has no remainder bound); and moving an update
+/// elsewhere in the one-hot rows (a forged step, the rest honest) fails the is-zero gate.
+#[test]
+fn scatter_indices_must_be_unique() {
+    use zkonnx::quant::{compose, QOp};
+    let bytes = scatter_by_argmax();
+    let x = [0.5f32, 0.25, -0.5, 0.125, -0.25, 0.75];
+    let dup = [0.5f32, 0.25, -0.5, 0.75, -0.25, 0.125];
+    let c = compile_at(&bytes, &x, SCALE, RunArgs::default());
+    pipeline::mock(&c, &pipeline::gen_witness(&c, &input_data(&x)).unwrap()).unwrap();
+    let e = pipeline::gen_witness(&c, &input_data(&dup))
+        .unwrap_err()
+        .to_string();
+    assert!(e.contains("ScatterND") && e.contains("unique"), "{e}");
+    let mut unchecked = c.clone();
+    let mut replaced = 0;
+    for s in unchecked.graph.steps.iter_mut() {
+        if matches!(s.op, QOp::Div { .. }) && s.inputs[0] != s.inputs[1] {
+            s.op = compose::elementwise_scaled(c.graph.len_of(s.output), 0);
+            s.inputs.truncate(1);
+            replaced += 1;
+        }
+    }
+    assert_eq!(replaced, 1);
+    let inputs = pipeline::quantize_input(&c, &input_data(&dup)).unwrap();
+    let forged = pipeline::trace(&unchecked, &inputs).unwrap();
+    let e = mock_failure(&c, &inputs, &forged).expect("two updates of one position accepted");
+    assert!(e.contains("Lookup digit"), "{e}");
+    // the honest trace with update 0's one-hot row moved to the other update's position
+    let inputs = pipeline::quantize_input(&c, &input_data(&x)).unwrap();
+    let honest = pipeline::trace(&c, &inputs).unwrap();
+    let k = (0..c.graph.steps.len())
+        .rev()
+        .find(|&k| matches!(c.graph.steps[k].op, QOp::IsZero))
+        .unwrap();
+    let e_out = &honest.values[c.graph.steps[k].output];
+    assert_eq!(e_out.len(), 6);
+    let (p0, p1) = (
+        e_out[..3].iter().position(|&v| v == 1).unwrap(),
+        e_out[3..].iter().position(|&v| v == 1).unwrap(),
+    );
+    assert_ne!(p0, p1);
+    // update 0 moved to the third position (row sums and uniqueness still hold)
+    let mut values = honest.values.clone();
+    let out = c.graph.steps[k].output;
+    values[out][p0] = 0;
+    values[out][3 - p0 - p1] = 1;
+    let moved = zkonnx::quant::run_from(&c.graph, values, k + 1, i64::MAX / 4, &[]).unwrap();
+    assert_ne!(moved.outputs(&c.graph), honest.outputs(&c.graph));
+    let e = mock_failure(&c, &inputs, &moved).expect("a moved one-hot row was accepted");
+    assert!(e.contains("is_zero"), "{e}");
+}
+
+/// A reduction other than `none` is a typed error naming the attribute and the reduction.
+#[test]
+fn scatter_reductions_are_refused_by_name() {
+    for op in ["ScatterND", "ScatterElements"] {
+        let mut g = G::new();
+        let i = g.cis(&[1, 1], &[0]);
+        let u = g.c(&[1, 1], &[1.0]);
+        let y = g.node(op, &["input", &i, &u], vec![str_attr("reduction", "add")]);
+        let e = pipeline::gen_settings(&g.build(&[2, 1], &y, &[2, 1]), RunArgs::default())
+            .unwrap_err()
+            .to_string();
+        assert!(e.contains("reduction") && e.contains("add"), "{op}: {e}");
+    }
 }

@@ -135,7 +135,7 @@ fn e2e(
         }
     }
     let t = step("calibrate-settings");
-    let (s, _) = calibrate::calibrate(
+    let (s, cands) = calibrate::calibrate(
         &onnx,
         &s,
         &calib,
@@ -146,6 +146,9 @@ fn e2e(
         },
     )
     .map_err(e)?;
+    for note in calibrate::notes(&cands) {
+        eprintln!("  {note}");
+    }
     write(&work.join("settings.json"), &s.to_json())?;
     done(
         "calibrate-settings",

@@ -150,7 +150,7 @@ impl CalibrateSettings {
         if let Some(c) = cands.iter().find(|c| c.chosen) {
             match target {
                 Target::Resources if c.max_error <= c.error_bound => eprintln!(
-                    "* chosen: the cheapest to prove with max error ≤ {:.2e} (--tolerance {tolerance} × max(1, |output|))",
+                    "* chosen: the cheapest to prove with max error ≤ {:.2e} (--tolerance {tolerance} × max(1, |output|); labels: the fewest rows differing within 4× its cost)",
                     c.error_bound
                 ),
                 Target::Resources => eprintln!(
@@ -159,6 +159,9 @@ impl CalibrateSettings {
                 ),
                 Target::Accuracy => eprintln!("* chosen: the largest scale (--target accuracy)"),
             }
+        }
+        for note in calibrate::notes(&cands) {
+            eprintln!("  {note}");
         }
         warn_commitment_change(&model, &s, &best);
         write(&settings_path, &best.to_json())?;

@@ -196,6 +196,49 @@ impl Builder {
         })
     }
 
+    /// A Softmax's input made by a constant attention mask (module docs of `ops::softmax`):
+    /// `Where(mask, x, c)`, `Where(mask, c, x)` or `x + M`, with `mask` constant, every value of
+    /// `c` (every non-zero value of `M`) at most `softmax::MASK_LIMIT` and `x` an activation of
+    /// the output's shape: `(x, keep)`.
+    fn softmax_mask(&self, ins: &[Option<ValueId>]) -> Option<(ValueId, Vec<bool>)> {
+        use crate::ops::{arith::Arith, logic::Logic, softmax::MASK_LIMIT};
+        use crate::tensor::broadcast_index_map;
+        let v = (*ins.first()?)?;
+        let node = self.nodes.iter().rev().find(|m| m.output == v)?;
+        let shape = &self.values[v].shape;
+        let konst = |id: ValueId| self.values[id].constant.as_ref();
+        let act = |id: ValueId| konst(id).is_none() && &self.values[id].shape == shape;
+        let spread = |t: &Tensor| -> Vec<f64> {
+            broadcast_index_map(&t.shape, shape)
+                .into_iter()
+                .map(|i| t.data[i])
+                .collect()
+        };
+        let is_mask = |x: f64| x <= MASK_LIMIT;
+        match (&node.op, node.inputs.as_slice()) {
+            (ops::Op::Logic(Logic::Where), &[c, a, b]) => {
+                let cond = spread(konst(c)?);
+                let (x, keep_if) = match (konst(a), konst(b)) {
+                    (None, Some(m)) if act(a) && m.data.iter().all(|&x| is_mask(x)) => (a, true),
+                    (Some(m), None) if act(b) && m.data.iter().all(|&x| is_mask(x)) => (b, false),
+                    _ => return None,
+                };
+                Some((x, cond.iter().map(|&k| (k != 0.0) == keep_if).collect()))
+            }
+            (ops::Op::Arith(Arith::Add), &[p, q]) => {
+                let (x, m) = match (konst(p), konst(q)) {
+                    (None, Some(m)) if act(p) => (p, m),
+                    (Some(m), None) if act(q) => (q, m),
+                    _ => return None,
+                };
+                let m = spread(m);
+                let fits = m.iter().all(|&x| x == 0.0 || is_mask(x)) && m.iter().any(|&x| x != 0.0);
+                fits.then(|| (x, m.iter().map(|&x| x == 0.0).collect()))
+            }
+            _ => None,
+        }
+    }
+
     /// A node making the constant `id` a value of the circuit ([`ops::Op::Constant`]).
     fn materialize(&mut self, id: ValueId) -> ValueId {
         // the output keeps its ONNX name (the constant is renamed)
@@ -305,13 +348,15 @@ impl Builder {
                 op: n.op_type.clone(),
                 source,
             };
+            let int = types::part(n, k);
             if let Some(t) = self.values[pid].constant.clone() {
                 let t = op.eval(&[&t]).map_err(err)?;
-                let int = self.values[pid].integer;
                 self.add_value(out, t.shape.clone(), Some(t), int);
                 continue;
             }
             self.push_unary(format!("{name}:{k}"), &n.op_type, op, pid, out)?;
+            let last = self.values.len() - 1;
+            self.values[last].integer = int;
         }
         Ok(())
     }
@@ -454,6 +499,17 @@ impl Builder {
                 let (x, c) = fused;
                 let op = ops::Op::Act(ops::Func::SqrtPlus { c });
                 return self.push_unary(name, &n.op_type, op, x, &out_name);
+            }
+        }
+        if n.op_type == "Softmax" {
+            if let Some((x, keep)) = self.softmax_mask(&ins) {
+                let sm = ops::softmax::Softmax::build(&n.op_type, &attrs, &shapes)
+                    .map_err(op_err)?
+                    .masked(&self.values[x].shape, keep);
+                if let Some(sm) = sm {
+                    // the mask node stays for other readers (dropped if there are none)
+                    return self.push_unary(name, &n.op_type, ops::Op::Softmax(sm), x, &out_name);
+                }
             }
         }
         let int_in: Vec<bool> = ins

@@ -41,8 +41,21 @@ pub fn constant(n: &pb::NodeProto) -> bool {
 /// (`ins[i]`; an omitted optional input counts as float).
 pub fn output(n: &pb::NodeProto, ins: &[bool]) -> bool {
     let all = |idx: &[usize]| idx.iter().all(|&i| ins.get(i).copied().unwrap_or(false));
+    if n.domain == "ai.onnx.ml" {
+        return match n.op_type.as_str() {
+            // the classes (input 0) indexed by an integer
+            "ArrayFeatureExtractor" => all(&[0]),
+            "LabelEncoder" => {
+                attr(n, "values_int64s").is_some()
+                    || attr(n, "values_tensor")
+                        .and_then(|a| a.t.as_ref())
+                        .is_some_and(|t| is_integer(t.data_type))
+            }
+            _ => false, // classifiers' labels are parts of a packed node: see `part`
+        };
+    }
     if !(n.domain.is_empty() || n.domain == "ai.onnx") {
-        return false; // ai.onnx.ml: labels and scores are packed; their parts stay float
+        return false;
     }
     match n.op_type.as_str() {
         "Cast" => attr(n, "to").is_some_and(|a| is_integer(a.i as i32)),
@@ -65,6 +78,18 @@ pub fn output(n: &pb::NodeProto, ins: &[bool]) -> bool {
         | "ScatterND" | "ScatterElements" | "Expand" | "Tile" | "Pad" | "ReduceSum"
         | "ReduceMax" | "ReduceMin" | "ReduceProd" | "Clip" | "CumSum" | "Trilu" | "Range"
         | "ReverseSequence" | "DepthToSpace" | "SpaceToDepth" => all(&[0]),
+        _ => false,
+    }
+}
+
+/// Whether output `k` of a multi-output node (computed packed, read out in parts) is
+/// integer-typed: TopK's indices, an ONNX-ML classifier's integer labels.
+pub fn part(n: &pb::NodeProto, k: usize) -> bool {
+    match (n.op_type.as_str(), k) {
+        ("TopK", 1) => true,
+        (op, 0) if n.domain == "ai.onnx.ml" && op.ends_with("Classifier") => {
+            attr(n, "classlabels_int64s").is_some()
+        }
         _ => false,
     }
 }

@@ -1,4 +1,5 @@
-//! 2-D convolution and average pooling (NCHW), lowered to one `Dot` per output element.
+//! 2-D convolution and average pooling (NCHW; 1-D `[N, C, L]` read as `[N, C, 1, L]`),
+//! lowered to one `Dot` per output element.
 //! Average pooling is a depthwise convolution with the weight `1/n`.
 
 use super::Attrs;
@@ -135,41 +136,56 @@ fn nchw(s: &[usize]) -> Result<[usize; 4], OpError> {
 }
 
 /// A 2-D (transposed) convolution's input (NCHW) and weight shapes, the weight 4-D and
-/// `kernel_shape`, if given, the weight's.
-fn conv_shapes<'a>(
+/// `kernel_shape`, if given, the weight's. With `one_d`, a 1-D convolution's: `[N, C, L]` and
+/// `[M, C/g, K]` read as `[N, C, 1, L]` and `[M, C/g, 1, K]`.
+fn conv_shapes(
     a: &Attrs,
-    shapes: &[Option<&'a [usize]>],
+    shapes: &[Option<&[usize]>],
     what: &str,
-) -> Result<([usize; 4], &'a [usize]), OpError> {
-    let x = nchw(
-        shapes
-            .first()
-            .copied()
-            .flatten()
-            .ok_or(OpError::MissingInput(0))?,
-    )?;
+    one_d: bool,
+) -> Result<([usize; 4], [usize; 4]), OpError> {
+    let x = shapes
+        .first()
+        .copied()
+        .flatten()
+        .ok_or(OpError::MissingInput(0))?;
+    let x = if one_d { as_nchw(x)? } else { nchw(x)? };
     let w = shapes
         .get(1)
         .copied()
         .flatten()
         .ok_or(OpError::MissingInput(1))?;
-    if w.len() != 4 {
-        return Err(OpError::Unsupported2(format!(
-            "only 2-D {what} are supported (weight shape {w:?})"
-        )));
-    }
+    let w4 = match (one_d, w) {
+        (false, [m, c, h, k]) => [*m, *c, *h, *k],
+        (true, [m, c, k]) => [*m, *c, 1, *k],
+        _ => {
+            return Err(OpError::Unsupported2(format!(
+                "only 1-D and 2-D {what} are supported (input {x:?}, weight shape {w:?})"
+            )))
+        }
+    };
     if let Some(k) = a.ints("kernel_shape") {
-        if k != [w[2] as i64, w[3] as i64] {
+        let want: Vec<i64> = w[2..].iter().map(|&d| d as i64).collect();
+        if k != want {
             return Err(OpError::Attribute {
                 name: "kernel_shape".into(),
                 msg: format!("{k:?} differs from the weight's {w:?}"),
             });
         }
     }
-    Ok((x, w))
+    Ok((x, w4))
 }
 
-/// ONNX Conv (2-D).
+/// Whether a convolution's input is 1-D (`[N, C, L]`).
+fn is_1d(shapes: &[Option<&[usize]>]) -> bool {
+    shapes
+        .first()
+        .copied()
+        .flatten()
+        .is_some_and(|s| s.len() == 3)
+}
+
+/// ONNX Conv (2-D, or 1-D on `[N, C, L]`).
 #[derive(Clone, Debug)]
 pub struct Conv {
     pub window: Window,
@@ -178,14 +194,24 @@ pub struct Conv {
 
 impl Conv {
     pub fn build(a: &Attrs, shapes: &[Option<&[usize]>]) -> Result<Self, OpError> {
-        let (x, w) = conv_shapes(a, shapes, "convolutions")?;
+        let one_d = is_1d(shapes);
+        let (x, w) = conv_shapes(a, shapes, "convolutions", one_d)?;
         let group = a.int("group", 1).max(1) as usize;
-        let window = Window::build(a, [w[2], w[3]], [x[2], x[3]])?;
+        let window = if one_d {
+            Window::build_1d(a, w[3])?
+        } else {
+            Window::build(a, [w[2], w[3]], [x[2], x[3]])?
+        };
         Ok(Conv { window, group })
     }
 
     fn geometry(&self, x: &[usize], w: &[usize]) -> Result<Geometry, OpError> {
-        let [n, c, h, wd] = nchw(x)?;
+        let [n, c, h, wd] = as_nchw(x)?;
+        let w: Vec<usize> = if w.len() == 3 && x.len() == 3 {
+            vec![w[0], w[1], 1, w[2]]
+        } else {
+            w.to_vec()
+        };
         if w.len() != 4 || w[1] * self.group != c || !w[0].is_multiple_of(self.group) {
             return Err(OpError::Shape(format!(
                 "weight {w:?} does not fit input {x:?} with group {}",
@@ -231,7 +257,11 @@ impl Conv {
             }
             out.push(s);
         }
-        Ok(Tensor::new(g.out_shape(), out))
+        let mut shape = g.out_shape();
+        if ins[0].shape.len() == 3 {
+            shape.remove(2); // [N, M, 1, L'] → [N, M, L']
+        }
+        Ok(Tensor::new(shape, out))
     }
 
     pub fn lower(
@@ -439,7 +469,7 @@ pub struct ConvTranspose {
 
 impl ConvTranspose {
     pub fn build(a: &Attrs, shapes: &[Option<&[usize]>]) -> Result<Self, OpError> {
-        let (x, w) = conv_shapes(a, shapes, "transposed convolutions")?;
+        let (x, w) = conv_shapes(a, shapes, "transposed convolutions", false)?;
         let group = a.int("group", 1).max(1) as usize;
         if w[0] != x[1] || !x[1].is_multiple_of(group) {
             return Err(OpError::Shape(format!(

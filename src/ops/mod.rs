@@ -15,6 +15,7 @@ pub mod ml;
 pub mod norm;
 pub mod recurrent;
 pub mod reduce;
+pub mod scatter;
 pub mod select;
 pub mod shape;
 pub mod softmax;
@@ -66,6 +67,8 @@ pub enum Op {
     Logic(logic::Logic),
     /// Gather, GatherElements with activation indices; OneHot
     Select(select::Select),
+    /// GatherND, ScatterND, ScatterElements (constant or activation indices)
+    Scatter(scatter::Scatter),
     /// TopK: values and indices packed in one tensor (`select::TopK::output_parts`)
     TopK(select::TopK),
     /// ai.onnx.ml TreeEnsembleRegressor / TreeEnsembleClassifier (a classifier's label and
@@ -345,11 +348,22 @@ pub fn build(
                 .ok_or(OpError::MissingInput(0))?;
             Built::new(Op::TopK(select::TopK::build(a, consts, x)?), vec![0])
         }
+        // an integer cast to another integer type: nothing to round (ArgMax's index cast to a
+        // label); to bool it stays a comparison with 0
+        "Cast" if integer && !matches!(a.int("to", 1), 1 | 9 | 10 | 11 | 16) => {
+            Built::new(Op::Shape(shape::ShapeOp::Identity), vec![0])
+        }
         "Gather" | "GatherElements" | "OneHot"
             if op_type != "Gather" || consts.get(1).copied().flatten().is_none() =>
         {
             match select::Select::build(op_type, a, consts)? {
                 Some((s, data)) => Built::new(Op::Select(s), data),
+                None => return Err(OpError::Unsupported),
+            }
+        }
+        "GatherND" | "ScatterND" | "ScatterElements" | "Scatter" => {
+            match scatter::Scatter::build(op_type, a)? {
+                Some((s, data)) => Built::new(Op::Scatter(s), data),
                 None => return Err(OpError::Unsupported),
             }
         }
@@ -410,6 +424,7 @@ impl Op {
             Op::ArgExtreme(o) => o.eval(ins),
             Op::Logic(o) => o.eval(ins),
             Op::Select(o) => o.eval(ins),
+            Op::Scatter(o) => o.eval(ins),
             Op::TopK(o) => o.eval(ins),
             Op::Trees(o) => o.eval(ins),
             Op::Linear(o) => o.eval(ins),
@@ -455,6 +470,9 @@ impl Op {
                 Operand::Const(_) => Err(QuantError::Internal("activation of a constant".into())),
             },
             Op::Shape(shape::ShapeOp::CastBool) => logic::cast_bool(ctx, out_shape),
+            Op::Shape(o) if scatter::mixed_shape_op(o, ins) => {
+                scatter::lower_mixed_shape(ctx, o, ins, out_shape)
+            }
             Op::Shape(o) => one(o.lower(ins)?),
             Op::Reduce(o) => o.lower(ctx, ins, out_shape),
             Op::MaxPool(o) => o.lower(ins, out_shape),
@@ -464,6 +482,7 @@ impl Op {
             Op::ArgExtreme(o) => o.lower(ctx, ins, out_shape),
             Op::Logic(o) => o.lower(ctx, ins, out_shape),
             Op::Select(o) => o.lower(ctx, ins, out_shape),
+            Op::Scatter(o) => o.lower(ctx, ins, out_shape),
             Op::TopK(o) => o.lower(ctx, ins, out_shape),
             Op::Trees(o) => o.lower(ctx, ins, out_shape),
             Op::Linear(o) => o.lower(ctx, ins, out_shape),

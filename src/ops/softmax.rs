@@ -8,6 +8,16 @@
 //! for the given `e_q` and `s`); LogSoftmax's is `z − round(ln(s/2^S)·2^S)` (a table over the
 //! sums). The axis is ONNX opset 13's: one axis (default −1); older opsets' default (axis 1,
 //! the input coerced to 2-D) is the same for 2-D inputs, the common case.
+//!
+//! **Masked Softmax.** An attention mask written as `Softmax(Where(mask, x, c))` or
+//! `Softmax(x + M)` with a constant mask and a mask value `c ≤` [`MASK_LIMIT`] (−10⁴, −∞, the
+//! float minimum) is fused at import into a Softmax with a constant `keep` pattern: kept
+//! positions get the Softmax over the kept ones, masked positions exactly 0, which is what
+//! onnxruntime computes (`exp(c − max)` underflows to 0 in float32 once `c − max < −104`: any
+//! row whose largest kept score is above `c + 104`). The circuit never holds `c`: the masked
+//! positions read a kept score of their row (so the maximum is the kept maximum) and their
+//! `exp` is replaced by the zero cell before the sum (copy constraints only). A row that
+//! keeps nothing is not fused (onnxruntime's uniform row is then computed as written).
 
 use super::Attrs;
 use super::{need, Func, OpError, Operand};
@@ -15,10 +25,16 @@ use crate::quant::compose::{axis_groups, div, extreme_groups, sub, sum_groups};
 use crate::quant::{LowerCtx, Lowered, QOp, QuantError, Src};
 use crate::tensor::Tensor;
 
+/// Mask values at or below this are a mask (see the module's "Masked Softmax").
+pub const MASK_LIMIT: f64 = -1000.0;
+
 #[derive(Clone, Debug)]
 pub struct Softmax {
     pub axis: usize,
     pub log: bool,
+    /// A fused constant attention mask: `keep[i]` for every element of the input (Softmax
+    /// only; every group keeps at least one).
+    pub keep: Option<Vec<bool>>,
 }
 
 impl Softmax {
@@ -32,6 +48,20 @@ impl Softmax {
         Ok(Softmax {
             axis: super::axis_attr("axis", a.int("axis", -1), rank)?,
             log: op_type == "LogSoftmax",
+            keep: None,
+        })
+    }
+
+    /// This Softmax with the constant mask `keep` (over an input of `shape`) fused in, if it
+    /// can be: a Softmax (not Log) whose every group keeps at least one position.
+    pub fn masked(&self, shape: &[usize], keep: Vec<bool>) -> Option<Softmax> {
+        let groups = self.groups(shape).ok()?;
+        let fits = !self.log
+            && keep.len() == shape.iter().product::<usize>()
+            && groups.iter().all(|g| g.iter().any(|&i| keep[i as usize]));
+        fits.then(|| Softmax {
+            keep: Some(keep),
+            ..self.clone()
         })
     }
 
@@ -49,7 +79,9 @@ impl Softmax {
         need(ins, 1)?;
         let x = ins[0];
         let mut out = vec![0.0; x.data.len()];
-        for g in self.groups(&x.shape)? {
+        let kept = |i: u32| self.keep.as_ref().is_none_or(|k| k[i as usize]);
+        for mut g in self.groups(&x.shape)? {
+            g.retain(|&i| kept(i)); // masked positions stay 0
             let m = g
                 .iter()
                 .map(|&i| x.data[i as usize])
@@ -81,7 +113,12 @@ impl Softmax {
             .map_err(|e| QuantError::Internal(e.to_string()))?;
         let len: usize = shape.iter().product();
         let mut lw = Lowered::default();
-        softmax_groups(&mut lw, Src::In(0), len, &groups, self.log, ctx.act_scale);
+        match &self.keep {
+            None => {
+                softmax_groups(&mut lw, Src::In(0), len, &groups, self.log, ctx.act_scale);
+            }
+            Some(keep) => masked_softmax_groups(&mut lw, len, &groups, keep, ctx.act_scale)?,
+        }
         lw.reshape_last(out);
         Ok(lw)
     }
@@ -124,6 +161,44 @@ pub(crate) fn softmax_groups(
     } else {
         div(lw, e, sum, group_of, s)
     }
+}
+
+/// Softmax of input 0 over each group with the constant mask `keep` (every group keeps one
+/// position or more; module docs): `y` = the input with each masked position reading its
+/// group's first kept score (a gather), the group maxima of `y` (= the kept maxima),
+/// `z = y − m`, `e = exp(max(z, T))`, `e'` = `e` with the zero cell at masked positions (a
+/// gather), `e'·2^s / Σe'`: masked outputs are `0`.
+fn masked_softmax_groups(
+    lw: &mut Lowered,
+    len: usize,
+    groups: &[Vec<u32>],
+    keep: &[bool],
+    s: u32,
+) -> Result<(), QuantError> {
+    let mut stand_in: Vec<(u32, u32)> = (0..len as u32).map(|i| (0, i)).collect();
+    let mut zeroed = stand_in.clone();
+    for g in groups {
+        let first = g
+            .iter()
+            .copied()
+            .find(|&i| keep[i as usize])
+            .ok_or_else(|| QuantError::Internal("a mask row keeps nothing".into()))?;
+        for &i in g.iter().filter(|&&i| !keep[i as usize]) {
+            stand_in[i as usize] = (0, first);
+            zeroed[i as usize] = (crate::quant::ZERO_SLOT, 0);
+        }
+    }
+    let group_of = crate::quant::compose::group_of(groups, len);
+    let every: Vec<u32> = (0..len as u32).collect();
+    let y = lw.push(QOp::Gather(stand_in), vec![Src::In(0)], vec![len]);
+    let m = extreme_groups(lw, y, groups, false);
+    let z = sub(lw, y, every, m, group_of.clone());
+    let zc = lw.push(QOp::Clamp { lo: exp_floor(s) }, vec![z], vec![len]);
+    let e = lw.push(QOp::Lookup(Func::Exp), vec![zc], vec![len]);
+    let e = lw.push(QOp::Gather(zeroed), vec![e], vec![len]);
+    let sum = sum_groups(lw, e, groups, 1);
+    div(lw, e, sum, group_of, s);
+    Ok(())
 }
 
 #[cfg(test)]

@@ -154,14 +154,28 @@ pub fn run_from(
                 let mut out = Vec::with_capacity(den.len());
                 for (i, &j) in den.iter().enumerate() {
                     let d = ins[1][j as usize] as i128;
-                    let gather = matches!(s.op_type.as_str(), "Gather" | "GatherElements");
+                    let op = s.op_type.as_str();
+                    let scatter = matches!(op, "ScatterND" | "ScatterElements" | "Scatter");
+                    if d < 1 && scatter && s.inputs[0] != s.inputs[1] {
+                        // the uniqueness check of `ops::scatter` (divisor 2 − c, numerator keep)
+                        return Err(QuantError::Node {
+                            node: s.node.clone(),
+                            op: s.op_type.clone(),
+                            msg: format!(
+                                "{} updates name one position (uniqueness check {j}; ONNX \
+                                 requires unique indices)",
+                                2 - d
+                            ),
+                        });
+                    }
+                    let gather = scatter || matches!(op, "Gather" | "GatherElements" | "GatherND");
                     if d == 0 && gather {
                         // the one-hot check of `compose::one_hot`: this index matched nothing
                         return Err(QuantError::Node {
                             node: s.node.clone(),
                             op: s.op_type.clone(),
                             msg: format!(
-                                "index at position {j} is out of range for the gathered axis"
+                                "index at position {j} is out of range for the indexed axis"
                             ),
                         });
                     }

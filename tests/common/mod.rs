@@ -10,7 +10,10 @@ use zkonnx::model::Compiled;
 use zkonnx::pipeline;
 use zkonnx::settings::RunArgs;
 
+mod index_models;
 mod op_models;
+#[allow(unused_imports)]
+pub use index_models::*;
 #[allow(unused_imports)]
 pub(crate) use op_models::with_op_models;
 #[allow(unused_imports)]
@@ -144,11 +147,16 @@ impl G {
 
     /// An int64 constant (indices, shapes).
     pub fn ci(&mut self, data: &[i64]) -> String {
+        self.cis(&[data.len()], data)
+    }
+
+    /// An int64 constant of shape `dims`.
+    pub fn cis(&mut self, dims: &[usize], data: &[i64]) -> String {
         self.n += 1;
         let name = format!("c{}", self.n);
         self.inits.push(pb::TensorProto {
             name: name.clone(),
-            dims: vec![data.len() as i64],
+            dims: dims.iter().map(|&d| d as i64).collect(),
             data_type: pb::tensor_proto::DataType::Int64 as i32,
             int64_data: data.to_vec(),
             ..Default::default()

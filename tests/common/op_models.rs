@@ -15,6 +15,7 @@ macro_rules! with_op_models {
             op_gemm,
             op_matmul_add,
             op_conv,
+            op_conv1d,
             op_add_act,
             op_sub_act,
             op_mul_act,
@@ -30,6 +31,8 @@ macro_rules! with_op_models {
             op_softmax,
             op_log_softmax,
             op_masked_softmax,
+            op_masked_softmax_inverted,
+            op_masked_softmax_additive,
             op_exp,
             op_reduce_sum,
             op_reduce_mean,
@@ -72,6 +75,12 @@ macro_rules! with_op_models {
             op_integer_div_shift,
             op_conv_transpose,
             op_conv_transpose_grouped,
+            op_gather_nd_const,
+            op_gather_nd_computed,
+            op_scatter_nd_const,
+            op_scatter_nd_computed,
+            op_scatter_elements_const,
+            op_scatter_elements_computed,
         }
     };
 }
@@ -142,6 +151,27 @@ pub fn op_conv() -> OpModel {
         ],
     );
     model(g.build(&[1, 2, 5, 5], &y, &[1, 3, 3, 3]), &[1, 2, 5, 5])
+}
+
+/// Conv on a 1-D `[N, C, L]` input (time series): stride 2, dilation 2, pads, groups, bias;
+/// then 1-D max and average pooling
+pub fn op_conv1d() -> OpModel {
+    let mut g = G::new();
+    let (w, b) = (g.rc(&[4, 1, 3], 80), g.rc(&[4], 81));
+    let c = g.node(
+        "Conv",
+        &["input", &w, &b],
+        vec![
+            ints_attr("strides", &[2]),
+            ints_attr("dilations", &[2]),
+            ints_attr("pads", &[2, 1]),
+            ints_attr("kernel_shape", &[3]),
+            int_attr("group", 2),
+        ],
+    );
+    let m = g.node("MaxPool", &[&c], vec![ints_attr("kernel_shape", &[2])]);
+    let y = g.node("AveragePool", &[&m], vec![ints_attr("kernel_shape", &[2])]);
+    model(g.build(&[1, 2, 11], &y, &[1, 4, 3]), &[1, 2, 11])
 }
 
 /// Add / Sub / Mul of two activations: `op(input + c, input)`
@@ -252,21 +282,61 @@ pub fn op_masked_softmax() -> OpModel {
     masked_softmax(-1e4)
 }
 
-/// Causal attention scores as exporters write them: `Where(mask, x, c)` (a lower-triangular
-/// constant mask, `c` the mask constant: −10⁴, the float minimum...), then Softmax over the
-/// last axis of [1, 4, 4]
-pub fn masked_softmax(c: f32) -> OpModel {
+/// How an exporter writes a causal mask before Softmax.
+#[derive(Clone, Copy, Debug)]
+pub enum MaskForm {
+    /// `Where(mask, x, c)` (torch's `masked_fill` on the kept side)
+    Where,
+    /// `Where(not mask, c, x)` (`masked_fill(~mask, c)`)
+    WhereInverted,
+    /// `x + M`, `M` 0 where kept and `c` where masked (a float `attn_mask`)
+    Additive,
+}
+
+/// Causal attention scores as exporters write them (`form`, with `c` the mask constant:
+/// −10⁴, −∞, the float minimum...), then Softmax over the last axis of [1, 4, 4]
+pub fn masked_softmax_as(c: f32, form: MaskForm) -> OpModel {
     let mut g = G::new();
     let tri: Vec<f32> = (0..16)
         .map(|i| if i % 4 <= i / 4 { 1.0 } else { 0.0 })
         .collect();
-    let ones = g.c(&[4, 4], &tri);
-    let half = g.c(&[1], &[0.5]);
-    let mask = g.node("Greater", &[&ones, &half], vec![]);
-    let c = g.c(&[1], &[c]);
-    let w = g.node("Where", &[&mask, "input", &c], vec![]);
+    let w = match form {
+        MaskForm::Where | MaskForm::WhereInverted => {
+            let ones = g.c(&[4, 4], &tri);
+            let half = g.c(&[1], &[0.5]);
+            let (op, cmp) = match form {
+                MaskForm::Where => ("Greater", true),
+                _ => ("Less", false),
+            };
+            let mask = g.node(op, &[&ones, &half], vec![]);
+            let c = g.c(&[1], &[c]);
+            if cmp {
+                g.node("Where", &[&mask, "input", &c], vec![])
+            } else {
+                g.node("Where", &[&mask, &c, "input"], vec![])
+            }
+        }
+        MaskForm::Additive => {
+            let m: Vec<f32> = tri.iter().map(|&k| if k > 0.5 { 0.0 } else { c }).collect();
+            let m = g.c(&[1, 4, 4], &m);
+            g.node("Add", &["input", &m], vec![])
+        }
+    };
     let y = g.node("Softmax", &[&w], vec![int_attr("axis", -1)]);
     model(g.build(&[1, 4, 4], &y, &[1, 4, 4]), &[1, 4, 4])
+}
+
+/// [`masked_softmax_as`] `Where(mask, x, c)`
+pub fn masked_softmax(c: f32) -> OpModel {
+    masked_softmax_as(c, MaskForm::Where)
+}
+
+pub fn op_masked_softmax_inverted() -> OpModel {
+    masked_softmax_as(f32::MIN, MaskForm::WhereInverted)
+}
+
+pub fn op_masked_softmax_additive() -> OpModel {
+    masked_softmax_as(f32::NEG_INFINITY, MaskForm::Additive)
 }
 
 pub fn op_exp() -> OpModel {

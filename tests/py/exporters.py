@@ -17,6 +17,9 @@
   gen-witness and mock, outputs within 1e-2 of onnxruntime.
 - torch exports from ezkl's corpus (../shared/conformance/ezkl-examples): MaxPool, Softmax,
   LayerNormalization, GELU, LogSoftmax, LSTM, GRU, RNN, ConvTranspose: gen-witness and mock, outputs within 1e-2.
+- A GPT block on token ids (~1 k parameters) with a causal mask written as Where(mask, x, c),
+  Where(~mask, c, x) or x + M, c = -1e4, -inf or the float minimum: each calibrates to the k
+  of the same block without a mask, at most 14; outputs within 1e-2 (one of them proved).
 
 Usage: python3 tests/py/exporters.py [WORK_DIR]   (needs target/release/zkonnx, or ZKONNX_BIN=path;
 pinned scikit-learn, skl2onnx and onnxruntime, installed by scripts/test.sh)
@@ -55,7 +58,9 @@ def reference(d):
     for i, inp in enumerate(sess.get_inputs()):
         shape = [s if isinstance(s, int) and s > 0 else 1 for s in inp.shape]
         n = int(np.prod(shape))
-        feeds[inp.name] = np.array(data[i][:n], dtype=np.float32).reshape(shape)
+        dtype = {"tensor(int64)": np.int64, "tensor(int32)": np.int32,
+                 "tensor(bool)": np.bool_}.get(inp.type, np.float32)
+        feeds[inp.name] = np.array(data[i][:n]).astype(dtype).reshape(shape)
     return sess.run(None, feeds)
 
 
@@ -150,6 +155,119 @@ def recurrent_models():
         yield name, d
 
 
+def label_flip_calibration():
+    """A 16x8 MLPClassifier (skl2onnx, two classes) calibrated on rows one of which sits on the
+    decision boundary (probabilities 0.4999985 / 0.5000015), where the quantized label flips:
+    calibration must say so by the output's name and row, and choose a circuit within 2 logrows
+    of the same model without its label output."""
+    from sklearn.neural_network import MLPClassifier
+    from skl2onnx import to_onnx
+
+    rng = np.random.default_rng(5)
+    x = rng.normal(size=(400, 4)).astype(np.float32)
+    y = ((x[:, 0] + 0.7 * x[:, 1] - 0.3 * x[:, 2]) > 0).astype(int)
+    clf = MLPClassifier(hidden_layer_sizes=(16, 8), max_iter=500, random_state=0).fit(x, y)
+    a, b = x[np.argmax(y == 0)].astype(np.float64), x[np.argmax(y == 1)].astype(np.float64)
+    lo, hi = 0.0, 1.0
+    for _ in range(60):
+        mid = (lo + hi) / 2
+        p = clf.predict_proba((a + (b - a) * mid)[None].astype(np.float32))[0, 1]
+        lo, hi = (mid, hi) if p < 0.5 else (lo, mid)
+    boundary = (a + (b - a) * (hi + 1e-7)).astype(np.float32)
+    rows = np.concatenate([x[:31], boundary[None]])
+    ks = {}
+    for name in ["with_label", "without_label"]:
+        d = os.path.join(WORK, f"mlp_classifier_{name}")
+        os.makedirs(d)
+        m = to_onnx(clf, x[:1], options={id(clf): {"zipmap": False}}, target_opset=17)
+        if name == "without_label":
+            keep = [o for o in m.graph.output if o.name != "label"]
+            del m.graph.output[:]
+            m.graph.output.extend(keep)
+        onnx.save(m, f"{d}/network.onnx")
+        json.dump({"input_data": [rows.ravel().tolist()]}, open(f"{d}/input.json", "w"))
+        zk(d, "gen-settings", "-M", "network.onnx", "-O", "settings.json")
+        r = subprocess.run([ZK, "calibrate-settings", "-D", "input.json", "-M", "network.onnx",
+                            "-O", "settings.json"], cwd=d, capture_output=True, text=True)
+        assert r.returncode == 0, r.stderr
+        ks[name] = json.load(open(f"{d}/settings.json"))["run_args"]["logrows"]
+        if name == "with_label":
+            msg = [ln for ln in r.stderr.splitlines() if "`label`" in ln]
+            assert msg and "row 31" in msg[0] and "differ" in msg[0], r.stderr
+            print(f"mlp_classifier: calibration says: {msg[0].strip()}")
+    assert ks["with_label"] <= ks["without_label"] + 2, ks
+    return ks
+
+
+def causal_gpt_blocks():
+    """A GPT block on token ids (~1 k parameters: embeddings, LayerNorm, causal single-head
+    attention, GELU MLP, logits), built with onnx.helper as torch.onnx.export writes it, with its
+    causal mask in each form exporters use and each mask constant (-1e4, -inf, the float
+    minimum): every one must calibrate to the k of the same block without a mask, at most 14."""
+    from onnx import TensorProto, helper, numpy_helper
+
+    rng = np.random.default_rng(11)
+    vocab, t, dim, hid = 16, 8, 8, 16
+    w = {name: rng.normal(0, 0.3, shape).astype(np.float32) for name, shape in [
+        ("wte", (vocab, dim)), ("wpe", (t, dim)), ("w_qkv", (dim, 3 * dim)), ("b_qkv", (3 * dim,)),
+        ("w_o", (dim, dim)), ("b_o", (dim,)), ("w_fc", (dim, hid)), ("b_fc", (hid,)),
+        ("w_pr", (hid, dim)), ("b_pr", (dim,)), ("w_head", (dim, vocab))]}
+    for ln in ["ln1", "ln2"]:
+        w[f"{ln}_g"] = (1 + rng.normal(0, 0.1, dim)).astype(np.float32)
+        w[f"{ln}_b"] = rng.normal(0, 0.1, dim).astype(np.float32)
+    tril = np.tril(np.ones((t, t), dtype=bool))
+    forms = [("where", -1e4), ("where", float("-inf")), ("where", float(np.finfo(np.float32).min)),
+             ("where_inverted", float("-inf")), ("additive", -1e4), ("none", 0.0)]
+    for form, c in forms:
+        n = helper.make_node
+        inits = [numpy_helper.from_array(v, k) for k, v in w.items()]
+        inits += [numpy_helper.from_array(np.array([dim] * 3, dtype=np.int64), "split"),
+                  numpy_helper.from_array(np.array(1 / np.sqrt(dim), dtype=np.float32), "scale"),
+                  numpy_helper.from_array(np.array(c, dtype=np.float32), "c"),
+                  numpy_helper.from_array(np.array(0.5, dtype=np.float32), "half"),
+                  numpy_helper.from_array(np.array(1.0, dtype=np.float32), "one"),
+                  numpy_helper.from_array(np.array(np.sqrt(2), dtype=np.float32), "sqrt2")]
+        nodes = [n("Gather", ["wte", "ids"], ["tok"]), n("Add", ["tok", "wpe"], ["h0"]),
+                 n("LayerNormalization", ["h0", "ln1_g", "ln1_b"], ["a0"], axis=-1),
+                 n("MatMul", ["a0", "w_qkv"], ["qkv0"]), n("Add", ["qkv0", "b_qkv"], ["qkv"]),
+                 n("Split", ["qkv", "split"], ["q", "k", "v"], axis=-1),
+                 n("Transpose", ["k"], ["kt"], perm=[0, 2, 1]),
+                 n("MatMul", ["q", "kt"], ["s0"]), n("Mul", ["s0", "scale"], ["s"])]
+        if form == "where":
+            inits.append(numpy_helper.from_array(tril, "mask"))
+            nodes.append(n("Where", ["mask", "s", "c"], ["sm"]))
+        elif form == "where_inverted":
+            inits.append(numpy_helper.from_array(~tril, "mask"))
+            nodes.append(n("Where", ["mask", "c", "s"], ["sm"]))
+        elif form == "additive":
+            inits.append(numpy_helper.from_array(np.where(tril, 0, c).astype(np.float32), "m"))
+            nodes.append(n("Add", ["s", "m"], ["sm"]))
+        else:
+            nodes.append(n("Identity", ["s"], ["sm"]))
+        nodes += [n("Softmax", ["sm"], ["p"], axis=-1), n("MatMul", ["p", "v"], ["att0"]),
+                  n("MatMul", ["att0", "w_o"], ["att1"]), n("Add", ["att1", "b_o"], ["att"]),
+                  n("Add", ["h0", "att"], ["h1"]),
+                  n("LayerNormalization", ["h1", "ln2_g", "ln2_b"], ["a1"], axis=-1),
+                  n("MatMul", ["a1", "w_fc"], ["f0"]), n("Add", ["f0", "b_fc"], ["f1"]),
+                  n("Div", ["f1", "sqrt2"], ["g0"]), n("Erf", ["g0"], ["g1"]),
+                  n("Add", ["g1", "one"], ["g2"]), n("Mul", ["f1", "g2"], ["g3"]),
+                  n("Mul", ["g3", "half"], ["g"]),
+                  n("MatMul", ["g", "w_pr"], ["m0"]), n("Add", ["m0", "b_pr"], ["m1"]),
+                  n("Add", ["h1", "m1"], ["h2"]), n("MatMul", ["h2", "w_head"], ["logits"])]
+        graph = helper.make_graph(
+            nodes, "gpt_block", [helper.make_tensor_value_info("ids", TensorProto.INT64, [1, t])],
+            [helper.make_tensor_value_info("logits", TensorProto.FLOAT, [1, t, vocab])], inits)
+        m = helper.make_model(graph, opset_imports=[helper.make_opsetid("", 17)])
+        m.ir_version = 8
+        name = f"gpt_block_mask_{form}" + ("" if form == "none" else f"_{c:g}")
+        d = os.path.join(WORK, name)
+        os.makedirs(d)
+        onnx.save(m, f"{d}/network.onnx")
+        ids = rng.integers(0, vocab, t)
+        json.dump({"input_data": [ids.tolist()]}, open(f"{d}/input.json", "w"))
+        yield name, d, sum(v.size for v in w.values())
+
+
 def copy_model(src, name):
     d = os.path.join(WORK, name)
     os.makedirs(d)
@@ -181,6 +299,17 @@ def main():
         err = compare(d)
         print(f"{name} (torch.onnx.export): proved and verified, k = {k}, max error {err:.2e}, "
               f"prove {PROVE_SECONDS[name]:.1f} s")
+    ks = label_flip_calibration()
+    print(f"mlp_classifier with a label flipping on a boundary row: k = {ks['with_label']}, "
+          f"without the label output: k = {ks['without_label']}")
+    ks = {}
+    for name, d, params in causal_gpt_blocks():
+        ks[name] = pipeline(d, prove=name == "gpt_block_mask_where_-10000")
+        err = compare(d)
+        print(f"{name} ({params} parameters, onnx.helper as torch writes it): k = {ks[name]}, "
+              f"max error {err:.2e}")
+    plain = ks.pop("gpt_block_mask_none")
+    assert all(k == plain for k in ks.values()) and plain <= 14, f"{ks}, no mask: {plain}"
     for name, d in recurrent_models():
         k = pipeline(d, prove=False)
         err = compare(d)

@@ -180,6 +180,11 @@ pub fn build(
             Op::Arith(arith::Arith::build(op_type, a, integer)?),
             vec![0, 1],
         ),
+        // a two-input Sum (skl2onnx's one-vs-rest SVC scores) is an Add
+        "Sum" if shapes.len() == 2 => Built::new(
+            Op::Arith(arith::Arith::build("Add", a, integer)?),
+            vec![0, 1],
+        ),
         "Neg" => Built::new(Op::Arith(arith::Arith::Neg), vec![0]),
         "Mod" => Built::new(
             Op::Arith(arith::Arith::Mod {

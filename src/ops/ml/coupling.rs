@@ -251,7 +251,7 @@ pub(super) fn probabilities(
                 })
                 .collect();
             let sign: Vec<i64> = (0..n * k)
-                .map(|e| if (i + e % k) % 2 == 0 { 1 } else { -1 })
+                .map(|e| if (i + e % k).is_multiple_of(2) { 1 } else { -1 })
                 .collect();
             (act(0, map), BSrc::Consts(sign))
         })

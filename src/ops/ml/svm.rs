@@ -674,6 +674,8 @@ impl Svm {
             })
             .collect();
         let mut parts = vec![];
+        // (slot indexes the second level of `mine`, per class: not an iteration over `mine`)
+        #[allow(clippy::needless_range_loop)]
         for slot in 0..k - 1 {
             let map: Vec<u32> = (0..len)
                 .map(|e| ((e / k) * np + mine[e % k][slot].0) as u32)

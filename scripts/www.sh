@@ -14,7 +14,7 @@ for ex in mlp lenet; do
   cp "examples/$ex/network.onnx" "examples/$ex/input.json" "$pub/examples/$ex/"
 done
 # one file per k (the page loads the one the model needs: downsizing in WebAssembly is slow)
-for k in $(seq 8 17); do
+for k in $(seq 5 17); do
   f="$pub/srs/dev-unsafe-k$k.srs"
   [ -f "$f" ] || ./target/release/zkonnx gen-srs --srs-path "$f" --logrows "$k" 2>/dev/null
 done

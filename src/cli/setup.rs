@@ -82,8 +82,9 @@ pub(crate) struct CalibrateSettings {
     /// 1,2,4,8,16, the one with the lowest estimated proving cost)
     #[arg(long, value_delimiter = ',')]
     lanes: Option<Vec<usize>>,
-    /// resources: max output error vs float, relative to max(1, |output|)
-    #[arg(long, default_value_t = 2.5e-4)]
+    /// resources: max output error vs float, relative to max(1, |output|) (labels are scored
+    /// by the rows that differ)
+    #[arg(long, default_value_t = calibrate::DEFAULT_TOLERANCE)]
     tolerance: f64,
     /// accepted for ezkl compatibility (ignored)
     #[arg(hide = true, long)]

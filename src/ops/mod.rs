@@ -181,6 +181,10 @@ pub fn build(
             vec![0, 1],
         ),
         // a two-input Sum (skl2onnx's one-vs-rest SVC scores) is an Add
+        "Max" | "Min" if shapes.len() == 2 => Built::new(
+            Op::Arith(arith::Arith::build(op_type, a, integer)?),
+            vec![0, 1],
+        ),
         "Sum" if shapes.len() == 2 => Built::new(
             Op::Arith(arith::Arith::build("Add", a, integer)?),
             vec![0, 1],
@@ -467,6 +471,7 @@ impl Op {
             Op::ConvTranspose(o) => o.lower(ctx, ins, out_shape),
             Op::Pool(o) => one(o.lower(ctx, ins, out_shape)?),
             Op::Arith(o) if o.is_integer_op() => o.lower_int(ctx, ins, out_shape),
+            Op::Arith(o) if o.is_extreme() => o.lower_extreme(ctx, ins, out_shape),
             Op::Arith(o) if o.divides_by_act(ins) => o.lower_div(ctx, ins, out_shape),
             Op::Arith(o) => one(o.lower(ctx, ins, out_shape)?),
             Op::BatchNorm(o) => one(o.lower(ctx, ins, out_shape)?),

@@ -44,6 +44,9 @@ python3 tests/py/exporters.py target/exporters
 step "classical ML (skl2onnx, onnxmltools: trees, boosting, linear), proved and verified against onnxruntime"
 python3 -m pip install -q onnxmltools==1.16.0 xgboost-cpu==3.2.0 lightgbm==4.7.0
 python3 tests/py/classical_ml.py target/classical_ml
+step "ONNX-ML breadth (skl2onnx SVMs, encoders, opset-5 TreeEnsemble; CatBoost's own export with ZipMap) against onnxruntime: gen-witness and mock, two proved and verified"
+python3 -m pip install -q catboost==1.2.10
+python3 tests/py/ml_breadth.py target/ml_breadth
 python3 examples/classical_ml/random_forest.py
 python3 examples/classical_ml/xgboost_model.py
 

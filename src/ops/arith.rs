@@ -25,6 +25,10 @@ pub enum Arith {
     /// ONNX `Div` on integer types: the quotient rounded toward zero (as onnxruntime), by a
     /// whole constant.
     IDiv,
+    /// ONNX `Max` / `Min` of two operands (element-wise, broadcast): `b + relu(a − b)` and
+    /// `a − relu(a − b)`, exact.
+    Max,
+    Min,
     /// ONNX `BitShift` (unsigned integers) by a constant amount: `x·2^y` to the left,
     /// `⌊x / 2^y⌋` to the right (rounded toward zero, the same for the unsigned values ONNX
     /// allows).
@@ -41,6 +45,8 @@ impl Arith {
             "Sub" => Arith::Sub,
             "Mul" => Arith::Mul,
             "Div" if integer => Arith::IDiv,
+            "Max" => Arith::Max,
+            "Min" => Arith::Min,
             "Div" => Arith::Div,
             "BitShift" => Arith::BitShift {
                 left: a.string_in("direction", "", &["LEFT", "RIGHT"])? == "LEFT",
@@ -56,6 +62,8 @@ impl Arith {
             Arith::Mul => a * b,
             Arith::Div => a / b,
             Arith::IDiv => (a / b).trunc(),
+            Arith::Max => a.max(b),
+            Arith::Min => a.min(b),
             Arith::BitShift { left: true } => a * b.exp2(),
             Arith::BitShift { left: false } => (a / b.exp2()).trunc(),
             Arith::Neg => -a,
@@ -310,6 +318,105 @@ impl Arith {
 }
 
 impl Arith {
+    /// `Max` / `Min`, lowered by [`Arith::lower_extreme`].
+    pub fn is_extreme(&self) -> bool {
+        matches!(self, Arith::Max | Arith::Min)
+    }
+
+    /// `max(a, b) = b + relu(a − b)`, `min(a, b) = a − relu(a − b)`: three steps (a difference,
+    /// the relu gate, a sum), exact; a constant operand is a parameter at the activation scale.
+    pub fn lower_extreme(
+        &self,
+        ctx: &mut LowerCtx,
+        ins: &[Operand],
+        out: &[usize],
+    ) -> Result<Lowered, QuantError> {
+        let len: usize = out.iter().product();
+        let part = |ctx: &mut LowerCtx,
+                    srcs: &mut Vec<Src>,
+                    o: &Operand,
+                    sign: i64|
+         -> Result<ElemPart, QuantError> {
+            let map: Vec<u32> = broadcast_index_map(o.shape(), out)
+                .into_iter()
+                .map(|i| i as u32)
+                .collect();
+            Ok(match o {
+                Operand::Act { slot, .. } => {
+                    srcs.push(Src::In(*slot));
+                    ElemPart {
+                        a: ASrc::Act {
+                            slot: srcs.len() - 1,
+                            map,
+                        },
+                        b: BSrc::Coef(sign),
+                    }
+                }
+                Operand::Const(t) => {
+                    // (params are shared by tensor, scale and name: the negated one is another)
+                    let what = if sign < 0 {
+                        "negated operand"
+                    } else {
+                        "operand"
+                    };
+                    let id = ctx.param(t, ctx.act_scale, what, move |v| v * sign as f64)?;
+                    ElemPart {
+                        a: ASrc::One,
+                        b: BSrc::Param { id, map },
+                    }
+                }
+            })
+        };
+        let (a, b) = (
+            ins.first()
+                .ok_or_else(|| QuantError::Internal("Max/Min: no input".into()))?,
+            ins.get(1)
+                .ok_or_else(|| QuantError::Unsupported("Max/Min of one input".into()))?,
+        );
+        let mut d_srcs = vec![];
+        let diff = vec![
+            part(ctx, &mut d_srcs, a, 1)?,
+            part(ctx, &mut d_srcs, b, -1)?,
+        ];
+        let keep = if *self == Arith::Max { b } else { a };
+        let mut k_srcs = vec![];
+        let kept = part(ctx, &mut k_srcs, keep, 1)?;
+        let mut lw = Lowered::default();
+        let d = lw.push(crate::quant::compose::lin(len, diff, 0), d_srcs, vec![len]);
+        let r = lw.push(QOp::Lookup(super::Func::Relu), vec![d], vec![len]);
+        // the kept operand, its slots after `r`'s
+        let kept = match kept.a {
+            ASrc::Act { map, .. } => ElemPart {
+                a: ASrc::Act { slot: 1, map },
+                b: kept.b,
+            },
+            _ => kept,
+        };
+        let sign = if *self == Arith::Max { 1 } else { -1 };
+        let mut inputs = vec![r];
+        inputs.extend(k_srcs);
+        lw.push(
+            crate::quant::compose::lin(
+                len,
+                vec![
+                    ElemPart {
+                        a: ASrc::Act {
+                            slot: 0,
+                            map: (0..len as u32).collect(),
+                        },
+                        b: BSrc::Coef(sign),
+                    },
+                    kept,
+                ],
+                0,
+            ),
+            inputs,
+            vec![len],
+        );
+        lw.reshape_last(out);
+        Ok(lw)
+    }
+
     /// Integer arithmetic lowered by [`Arith::lower_int`].
     pub fn is_integer_op(&self) -> bool {
         matches!(self, Arith::IDiv | Arith::BitShift { .. })

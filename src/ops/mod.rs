@@ -78,6 +78,10 @@ pub enum Op {
     Linear(Box<ml::Linear>),
     /// ai.onnx.ml Normalizer / Scaler
     Rescale(ml::Rescale),
+    /// ai.onnx.ml SVMClassifier (label and scores packed) / SVMRegressor
+    Svm(Box<ml::Svm>),
+    /// ai.onnx.ml LabelEncoder, Binarizer, Imputer, OneHotEncoder
+    Encode(ml::Encode),
     /// LSTM, GRU, RNN: every output packed in one tensor (see `recurrent.rs`)
     Recurrent(Box<recurrent::Recurrent>),
     /// A graph output that is a constant (`arange`, a model with no inputs) made a value of the
@@ -86,15 +90,23 @@ pub enum Op {
     Constant,
 }
 
-/// The `ai.onnx.ml` ops the importer reads (ZipMap only to explain how to export without it).
-pub const ML_OPS: [&str; 8] = [
+/// The `ai.onnx.ml` ops the importer reads (ZipMap as the probabilities tensor it reads).
+pub const ML_OPS: [&str; 16] = [
     "ArrayFeatureExtractor",
+    "Binarizer",
+    "FeatureVectorizer",
+    "Imputer",
+    "LabelEncoder",
+    "OneHotEncoder",
+    "TreeEnsemble",
     "TreeEnsembleClassifier",
     "TreeEnsembleRegressor",
     "LinearClassifier",
     "LinearRegressor",
     "Normalizer",
     "Scaler",
+    "SVMClassifier",
+    "SVMRegressor",
     "ZipMap",
 ];
 
@@ -168,6 +180,15 @@ pub fn build(
             Op::Arith(arith::Arith::build(op_type, a, integer)?),
             vec![0, 1],
         ),
+        // a two-input Sum (skl2onnx's one-vs-rest SVC scores) is an Add
+        "Max" | "Min" if shapes.len() == 2 => Built::new(
+            Op::Arith(arith::Arith::build(op_type, a, integer)?),
+            vec![0, 1],
+        ),
+        "Sum" if shapes.len() == 2 => Built::new(
+            Op::Arith(arith::Arith::build("Add", a, integer)?),
+            vec![0, 1],
+        ),
         "Neg" => Built::new(Op::Arith(arith::Arith::Neg), vec![0]),
         "Mod" => Built::new(
             Op::Arith(arith::Arith::Mod {
@@ -206,6 +227,40 @@ pub fn build(
         }
         "Reciprocal" => Built::new(Op::Reciprocal, vec![0]),
         "PRelu" => Built::new(Op::PRelu, vec![0, 1]),
+        // ai.onnx.ml's ArrayFeatureExtractor(x, indices) with constant indices: a Gather along
+        // x's last axis (onnxruntime's output is [..., len(indices)], also for one index)
+        "ArrayFeatureExtractor" if consts.get(1).copied().flatten().is_some() => {
+            let idx = consts[1].unwrap();
+            let x = shapes
+                .first()
+                .copied()
+                .flatten()
+                .ok_or(OpError::MissingInput(0))?;
+            if x.len() < 2 {
+                return Err(OpError::Unsupported2(
+                    "ArrayFeatureExtractor of a 1-D tensor (supported: [..., C])".into(),
+                ));
+            }
+            let c = x[x.len() - 1] as f64;
+            if idx
+                .data
+                .iter()
+                .any(|&i| i < 0.0 || i >= c || i.fract() != 0.0)
+            {
+                return Err(OpError::Shape(format!(
+                    "ArrayFeatureExtractor: an index of {:?} is outside [0, {c})",
+                    &idx.data[..idx.data.len().min(8)]
+                )));
+            }
+            let indices = Tensor::new(vec![idx.data.len()], idx.data.clone());
+            Built::new(
+                Op::Shape(shape::ShapeOp::Gather {
+                    axis: x.len() - 1,
+                    indices,
+                }),
+                vec![0],
+            )
+        }
         // ai.onnx.ml's ArrayFeatureExtractor(classes, index): the class of an index; with the
         // classes 0..k (skl2onnx's integer labels), the index itself
         "ArrayFeatureExtractor" => {
@@ -261,20 +316,39 @@ pub fn build(
             Op::Trees(Box::new(ml::TreeEnsemble::build(op_type, a)?)),
             vec![0],
         ),
+        "TreeEnsemble" => Built::new(Op::Trees(Box::new(ml::tree_ensemble5(a)?)), vec![0]),
         "LinearClassifier" | "LinearRegressor" => Built::new(
             Op::Linear(Box::new(ml::Linear::build(op_type, a)?)),
             vec![0],
         ),
+        "SVMClassifier" | "SVMRegressor" => {
+            Built::new(Op::Svm(Box::new(ml::Svm::build(op_type, a)?)), vec![0])
+        }
+        "LabelEncoder" | "Binarizer" | "Imputer" | "OneHotEncoder" => {
+            Built::new(Op::Encode(ml::Encode::build(op_type, a)?), vec![0])
+        }
+        // the inputs side by side along axis 1, each as wide as `inputdimensions` says
+        "FeatureVectorizer" => {
+            let dims = a.ints("inputdimensions").unwrap_or_default();
+            let fits = shapes.len() == dims.len()
+                && shapes
+                    .iter()
+                    .zip(&dims)
+                    .all(|(s, &d)| matches!(s, Some([_, c]) if *c as i64 == d));
+            if !fits {
+                return Err(OpError::Unsupported2(format!(
+                    "FeatureVectorizer: inputs {shapes:?} for inputdimensions {dims:?} \
+                     (supported: [N, d] inputs of exactly those widths)"
+                )));
+            }
+            Built::new(Op::Shape(shape::ShapeOp::Concat(1)), present)
+        }
         "Normalizer" | "Scaler" => {
             Built::new(Op::Rescale(ml::Rescale::build(op_type, a)?), vec![0])
         }
-        "ZipMap" => {
-            return Err(OpError::Unsupported2(
-                "ZipMap (a list of maps) is not a tensor: export without it (skl2onnx: \
-                 options={'zipmap': False}; onnxmltools: zipmap=False)"
-                    .into(),
-            ))
-        }
+        // ZipMap (a list of {class: probability} maps) as the tensor it reads: the proof holds
+        // the probabilities [N, C], classes in the order of its `classlabels_*`
+        "ZipMap" => Built::new(Op::Shape(shape::ShapeOp::Identity), vec![0]),
         "TopK" => {
             let x = shapes
                 .first()
@@ -364,6 +438,8 @@ impl Op {
             Op::Trees(o) => o.eval(ins),
             Op::Linear(o) => o.eval(ins),
             Op::Rescale(o) => o.eval(ins),
+            Op::Svm(o) => o.eval(ins),
+            Op::Encode(o) => o.eval(ins),
             Op::Recurrent(o) => o.eval(ins),
             Op::Reciprocal => Ok(Tensor::new(
                 ins[0].shape.clone(),
@@ -395,6 +471,7 @@ impl Op {
             Op::ConvTranspose(o) => o.lower(ctx, ins, out_shape),
             Op::Pool(o) => one(o.lower(ctx, ins, out_shape)?),
             Op::Arith(o) if o.is_integer_op() => o.lower_int(ctx, ins, out_shape),
+            Op::Arith(o) if o.is_extreme() => o.lower_extreme(ctx, ins, out_shape),
             Op::Arith(o) if o.divides_by_act(ins) => o.lower_div(ctx, ins, out_shape),
             Op::Arith(o) => one(o.lower(ctx, ins, out_shape)?),
             Op::BatchNorm(o) => one(o.lower(ctx, ins, out_shape)?),
@@ -420,6 +497,8 @@ impl Op {
             Op::Trees(o) => o.lower(ctx, ins, out_shape),
             Op::Linear(o) => o.lower(ctx, ins, out_shape),
             Op::Rescale(o) => o.lower(ctx, ins, out_shape),
+            Op::Svm(o) => o.lower(ctx, ins, out_shape),
+            Op::Encode(o) => o.lower(ctx, ins, out_shape),
             Op::Recurrent(o) => o.lower(ctx, ins, out_shape),
             Op::Reciprocal => arith::reciprocal(ctx, ins, out_shape),
             Op::Constant => arith::materialize(ctx, ins, out_shape),

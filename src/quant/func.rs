@@ -83,6 +83,11 @@ pub enum Func {
     /// `ln x` (LogSoftmax's table over sums `≥ 1`; `x ≤ 0` has no logarithm: the table holds
     /// the range's lower end there, never read by an honest witness)
     Ln,
+    /// `e^(k·x)` (an SVM's RBF kernel `e^(−γ·‖x − sv‖²)` read from the negated squared distance,
+    /// `k = γ`, clamped below where it has already quantized to 0)
+    ExpScaled {
+        k: f64,
+    },
 }
 
 impl Func {
@@ -143,6 +148,7 @@ impl Func {
             Func::Rsqrt { .. } => "rsqrt",
             Func::SqrtPlus { .. } => "sqrt_plus",
             Func::Ln => "ln",
+            Func::ExpScaled { .. } => "exp_scaled",
         }
     }
 
@@ -214,6 +220,7 @@ impl Func {
             Func::Rsqrt { eps } => 1.0 / libm::sqrt(x + eps),
             Func::SqrtPlus { c } => libm::sqrt(x + c),
             Func::Ln => libm::log(x),
+            Func::ExpScaled { k } => libm::exp(k * x),
         }
     }
 

@@ -73,6 +73,7 @@ macro_rules! with_op_models {
             op_pow_base,
             op_cast_bool,
             op_integer_div_shift,
+            op_max_min,
             op_conv_transpose,
             op_conv_transpose_grouped,
             op_gather_nd_const,
@@ -786,6 +787,17 @@ pub fn op_integer_div_shift() -> OpModel {
     let fq = g.node("Cast", &[&q], vec![int_attr("to", 1)]);
     let fs = g.node("Cast", &[&shifted], vec![int_attr("to", 1)]);
     let y = g.node("Add", &[&fq, &fs], vec![]);
+    model(g.build(&[1, 6], &y, &[1, 6]), &[1, 6])
+}
+
+/// Element-wise Max with a constant (broadcast) and Min of two activations
+pub fn op_max_min() -> OpModel {
+    let mut g = G::new();
+    let c = g.c(&[6], &[0.25, -0.5, 0.0, 1.5, -2.0, 0.1]);
+    let m1 = g.node("Max", &["input", &c], vec![]);
+    let r = g.node("Relu", &["input"], vec![]);
+    let m2 = g.node("Min", &[&r, "input"], vec![]);
+    let y = g.node("Add", &[&m1, &m2], vec![]);
     model(g.build(&[1, 6], &y, &[1, 6]), &[1, 6])
 }
 

@@ -47,6 +47,7 @@ impl Linear {
                 Some(Labels {
                     labels,
                     binary: None,
+                    both: false,
                 }),
             )
         } else {

@@ -5,13 +5,24 @@
 //! importer with copy-only `ShapeOp::Part` nodes ([`output_parts`]); this module holds what
 //! the classifiers share: the post transforms and the labels.
 
+mod coupling;
+mod encode;
 mod linear;
 mod rescale;
+mod svm;
+mod tree5;
 mod trees;
 
+pub use encode::Encode;
 pub use linear::Linear;
 pub use rescale::{Norm, Rescale};
+pub use svm::Svm;
 pub use trees::TreeEnsemble;
+
+/// ai.onnx.ml opset 5's unified TreeEnsemble, as the same ensemble (a regressor).
+pub fn tree_ensemble5(a: &Attrs) -> Result<TreeEnsemble, OpError> {
+    tree5::build(a)
+}
 
 use super::reduce::arg_extreme_groups;
 use super::softmax::softmax_groups;
@@ -55,6 +66,9 @@ enum Binary {
 struct Labels {
     labels: Vec<i64>,
     binary: Option<Binary>,
+    /// two classes, both scored (CatBoost): onnxruntime's label is the integer `[s_1 > 0]`
+    /// (1 or 0, whatever the class labels), the scores transformed as for more classes
+    both: bool,
 }
 
 fn attr_err(name: &str, msg: impl Into<String>) -> OpError {
@@ -134,7 +148,11 @@ fn classify(s: &[f64], n: usize, cl: &Labels, post: Post) -> (Vec<f64>, Vec<f64>
                         best = j;
                     }
                 }
-                labels.push(cl.labels[best] as f64);
+                labels.push(if cl.both {
+                    (row[1] > 0.0) as u8 as f64
+                } else {
+                    cl.labels[best] as f64
+                });
                 match post {
                     Post::None => z.extend(row),
                     Post::Logistic => z.extend(row.iter().map(|&v| sigmoid(v))),
@@ -244,21 +262,40 @@ fn classify_lowered(
             let groups: Vec<Vec<u32>> = (0..n)
                 .map(|i| ((i * k) as u32..((i + 1) * k) as u32).collect())
                 .collect();
-            let idx = arg_extreme_groups(lw, scores, n * k, &groups, false, false, s);
-            let identity = cl.labels.iter().enumerate().all(|(j, &l)| l == j as i64);
-            let label = if identity {
-                idx
+            let label = if cl.both {
+                // 2^s·[s_1 > 0] = 2^s·(relu(s_1) − relu(s_1 − 1))
+                let s1: Vec<(Src, u32)> = (0..n as u32).map(|i| (scores, 2 * i + 1)).collect();
+                let v = crate::quant::compose::gather(lw, &s1);
+                let all: Vec<u32> = (0..n as u32).collect();
+                let vm1 = lw.push(
+                    lin_pairs(
+                        n,
+                        vec![
+                            (act(0, all.clone()), BSrc::Coef(1)),
+                            (ASrc::One, BSrc::Coef(-1)),
+                        ],
+                        0,
+                    ),
+                    vec![v],
+                    vec![n],
+                );
+                let hi = lw.push(QOp::Lookup(Func::Relu), vec![v], vec![n]);
+                let lo = lw.push(QOp::Lookup(Func::Relu), vec![vm1], vec![n]);
+                lw.push(
+                    lin_pairs(
+                        n,
+                        vec![
+                            (act(0, all.clone()), BSrc::Coef(one)),
+                            (act(1, all), BSrc::Coef(-one)),
+                        ],
+                        0,
+                    ),
+                    vec![hi, lo],
+                    vec![n],
+                )
             } else {
-                let e = one_hot(lw, idx, n, k, s, false);
-                let parts = (0..k)
-                    .map(|j| {
-                        (
-                            act(0, (0..n).map(|i| (i * k + j) as u32).collect()),
-                            BSrc::Coef(cl.labels[j] * one),
-                        )
-                    })
-                    .collect();
-                lw.push(lin_pairs(n, parts, 0), vec![e], vec![n])
+                let idx = arg_extreme_groups(lw, scores, n * k, &groups, false, false, s);
+                label_of_index(lw, idx, n, &cl.labels, s)
             };
             let probs = match post {
                 Post::None => scores,
@@ -274,6 +311,26 @@ fn classify_lowered(
     crate::quant::compose::gather(lw, &elems);
 }
 
+/// The label of each of `n` class indices `idx` (integers at scale `s`): `labels[idx]` at
+/// scale `s` (the index itself when the labels are `0..k`, else through its one-hot row).
+fn label_of_index(lw: &mut Lowered, idx: Src, n: usize, labels: &[i64], s: u32) -> Src {
+    let one = 1i64 << s;
+    let k = labels.len();
+    if labels.iter().enumerate().all(|(j, &l)| l == j as i64) {
+        return idx;
+    }
+    let e = one_hot(lw, idx, n, k, s, false);
+    let parts = (0..k)
+        .map(|j| {
+            (
+                act(0, (0..n).map(|i| (i * k + j) as u32).collect()),
+                BSrc::Coef(labels[j] * one),
+            )
+        })
+        .collect();
+    lw.push(lin_pairs(n, parts, 0), vec![e], vec![n])
+}
+
 /// Where each output of a packed multi-output op lies in its packed tensor: `(offset, shape)`
 /// per ONNX output. `None`: the op has one output.
 pub fn output_parts(op_type: &str, a: &Attrs, x: &[usize]) -> Option<Vec<(usize, Vec<usize>)>> {
@@ -287,6 +344,7 @@ pub fn output_parts(op_type: &str, a: &Attrs, x: &[usize]) -> Option<Vec<(usize,
             .ints("classlabels_int64s")
             .map(|v| v.len())
             .or_else(|| a.strings("classlabels_strings").map(|v| v.len()))?,
+        "SVMClassifier" => Svm::score_columns(a)?,
         "LinearClassifier" => a
             .ints("classlabels_ints")
             .map(|v| v.len())

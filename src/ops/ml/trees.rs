@@ -23,7 +23,7 @@ type ReachOf = (Option<(Src, u32)>, u32);
 
 /// A branch's test of its feature `x` against its threshold `v`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-enum Mode {
+pub(super) enum Mode {
     Leq,
     Lt,
     Gte,
@@ -93,7 +93,7 @@ enum Grid {
 }
 
 #[derive(Clone, Debug)]
-enum TNode {
+pub(super) enum TNode {
     Branch {
         feature: usize,
         value: f64,
@@ -106,9 +106,9 @@ enum TNode {
 }
 
 #[derive(Clone, Debug)]
-struct Tree {
-    nodes: Vec<TNode>,
-    root: usize,
+pub(super) struct Tree {
+    pub(super) nodes: Vec<TNode>,
+    pub(super) root: usize,
 }
 
 impl Tree {
@@ -135,13 +135,13 @@ impl Tree {
 /// TreeEnsembleRegressor / TreeEnsembleClassifier.
 #[derive(Clone, Debug)]
 pub struct TreeEnsemble {
-    trees: Vec<Tree>,
+    pub(super) trees: Vec<Tree>,
     /// targets (regressor) or classes with a score (classifier)
-    n_out: usize,
-    base: Vec<f64>,
-    post: Post,
-    average: bool,
-    class: Option<Labels>,
+    pub(super) n_out: usize,
+    pub(super) base: Vec<f64>,
+    pub(super) post: Post,
+    pub(super) average: bool,
+    pub(super) class: Option<Labels>,
 }
 
 impl TreeEnsemble {
@@ -365,13 +365,18 @@ impl TreeEnsemble {
                 class: Some(Labels {
                     labels,
                     binary: Some(binary),
+                    both: false,
                 }),
             });
         }
-        if c < 3 || used.len() != c {
+        // two classes both scored (CatBoost): onnxruntime adds one base value to class 0
+        let both = c == 2;
+        if used.len() != c || (both && base.len() > 1) {
             return Err(OpError::Unsupported2(format!(
-                "TreeEnsembleClassifier: {c} classes with scores on classes {used:?}: supported \
-                 are two classes scored on class 0 (binary) or ≥ 3 classes all scored"
+                "TreeEnsembleClassifier: {c} classes with scores on classes {used:?} and {} base \
+                 values: supported are two classes scored on class 0 (binary) or on both (at \
+                 most one base value), or ≥ 3 classes all scored",
+                base.len()
             )));
         }
         let mut b = vec![0.0; c];
@@ -387,6 +392,7 @@ impl TreeEnsemble {
             class: Some(Labels {
                 labels,
                 binary: None,
+                both,
             }),
         })
     }

@@ -6,6 +6,8 @@
 //! so the graph that reaches quantization only holds ops on activations.
 
 mod attrs;
+mod rewrite;
+mod scan;
 mod tensor;
 mod types;
 
@@ -124,6 +126,23 @@ impl Builder {
                 for part in self.split(i, n)? {
                     self.node(i, &part)?;
                 }
+                continue;
+            }
+            if matches!(n.op_type.as_str(), "Sum" | "Max" | "Min")
+                && n.domain.is_empty()
+                && n.input.len() > 2
+            {
+                // a variadic Sum/Max/Min: a chain of two-input ones, left to right
+                for part in rewrite::chain(i, n) {
+                    self.node(i, &part)?;
+                }
+                continue;
+            }
+            if n.op_type == "Scan" && n.domain.is_empty() {
+                self.scan(i, n)?;
+                continue;
+            }
+            if n.op_type == "ArrayFeatureExtractor" && self.feature_extractor(i, n)? {
                 continue;
             }
             if n.output.len() > 1 {

@@ -180,11 +180,12 @@ pub fn build(
             Op::Arith(arith::Arith::build(op_type, a, integer)?),
             vec![0, 1],
         ),
-        // a two-input Sum (skl2onnx's one-vs-rest SVC scores) is an Add
+        // (variadic Sum/Max/Min reach here as two-input chains: `onnx::chain`)
         "Max" | "Min" if shapes.len() == 2 => Built::new(
             Op::Arith(arith::Arith::build(op_type, a, integer)?),
             vec![0, 1],
         ),
+        // a two-input Sum (skl2onnx's one-vs-rest SVC scores) is an Add
         "Sum" if shapes.len() == 2 => Built::new(
             Op::Arith(arith::Arith::build("Add", a, integer)?),
             vec![0, 1],

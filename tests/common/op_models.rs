@@ -74,6 +74,8 @@ macro_rules! with_op_models {
             op_cast_bool,
             op_integer_div_shift,
             op_max_min,
+            op_variadic,
+            op_scan,
             op_conv_transpose,
             op_conv_transpose_grouped,
             op_gather_nd_const,
@@ -799,6 +801,73 @@ pub fn op_max_min() -> OpModel {
     let m2 = g.node("Min", &[&r, "input"], vec![]);
     let y = g.node("Add", &[&m1, &m2], vec![]);
     model(g.build(&[1, 6], &y, &[1, 6]), &[1, 6])
+}
+
+/// Variadic Sum (4 inputs, IsolationForest's depths), Max and Min (3 inputs, one a constant)
+pub fn op_variadic() -> OpModel {
+    let mut g = G::new();
+    let c = g.c(&[6], &[0.25, -0.5, 0.0, 1.5, -2.0, 0.1]);
+    let r = g.node("Relu", &["input"], vec![]);
+    let n = g.node("Neg", &["input"], vec![]);
+    let s = g.node("Sum", &["input", &r, &c, &n], vec![]);
+    let mx = g.node("Max", &["input", &n, &c], vec![]);
+    let mn = g.node("Min", &[&r, &c, &n], vec![]);
+    let t = g.node("Add", &[&s, &mx], vec![]);
+    let y = g.node("Sub", &[&t, &mn], vec![]);
+    model(g.build(&[1, 6], &y, &[1, 6]), &[1, 6])
+}
+
+/// Scan (unrolled at import): a state and two scan inputs, one computed and scanned backwards
+/// along axis 1, one constant; the scan output stacked along axis 1, added to the final state
+pub fn op_scan() -> OpModel {
+    let mut g = G::new();
+    let s0 = g.rc(&[1, 4], 81);
+    let k = g.rc(&[3, 4], 82);
+    let w = g.rc(&[4], 83);
+    let r = g.node("Relu", &["input"], vec![]);
+    let body_node = |op: &str, ins: &[&str], out: &str| pb::NodeProto {
+        op_type: op.into(),
+        name: format!("body_{out}"),
+        input: ins.iter().map(|s| s.to_string()).collect(),
+        output: vec![out.into()],
+        ..Default::default()
+    };
+    let body = pb::GraphProto {
+        name: "body".into(),
+        node: vec![
+            body_node("Mul", &["e1", "e2"], "p"),
+            body_node("Add", &["s", "p"], "s_new"),
+            // an outer-scope value read in the body
+            body_node("Mul", &["s_new", &w], "q"),
+            body_node("Sub", &["q", "e1"], "o"),
+        ],
+        input: vec![
+            value_info("s", &[1, 4]),
+            value_info("e1", &[1, 4]),
+            value_info("e2", &[4]),
+        ],
+        output: vec![value_info("s_new", &[1, 4]), value_info("o", &[1, 4])],
+        ..Default::default()
+    };
+    let outs = g.node_multi(
+        "Scan",
+        &[&s0, &r, &k],
+        vec![
+            int_attr("num_scan_inputs", 2),
+            ints_attr("scan_input_axes", &[1, 0]),
+            ints_attr("scan_input_directions", &[1, 0]),
+            ints_attr("scan_output_axes", &[1]),
+            pb::AttributeProto {
+                name: "body".into(),
+                r#type: pb::attribute_proto::AttributeType::Graph as i32,
+                g: Some(body),
+                ..Default::default()
+            },
+        ],
+        &[true, true],
+    );
+    let y = g.node("Add", &[&outs[1], &outs[0]], vec![]);
+    model(g.build(&[1, 3, 4], &y, &[1, 3, 4]), &[1, 3, 4])
 }
 
 /// ConvTranspose: stride 2, pads, output_padding, bias

@@ -2,7 +2,7 @@
 """More ONNX-ML as its exporters write it, through ezkl's command lines, against onnxruntime.
 
 skl2onnx's SVC (rbf, poly, linear, sigmoid kernels; 2 and 3 classes; probability=True and
-False), SVR, OneClassSVM, a pipeline of SimpleImputer, Binarizer and
+False), SVR, OneClassSVM, IsolationForest, KNeighbors (classifier and regressor: skl2onnx's Scan), a pipeline of SimpleImputer, Binarizer and
 OneHotEncoder before a classifier, and CatBoost's own ONNX export (CatBoostClassifier binary
 and multiclass, whose probabilities end in ZipMap, and CatBoostRegressor), trained here on
 small seeded synthetic data (36 training rows, 3 features: SVMs with few support vectors, so
@@ -38,7 +38,7 @@ TRAIN = 36
 FEATURES = 3
 MAX_LOGROWS = "17"
 # proved and verified (the others: gen-witness and mock only, which check the same constraints)
-PROVED = ("svc_linear_2class", "catboost_classifier_binary")
+PROVED = ("svc_linear_2class", "catboost_classifier_binary", "knn_classifier_3class")
 
 
 def zk(d, *args):
@@ -56,10 +56,12 @@ def data(task, seed=0):
                                random_state=seed)
         y = y / np.abs(y).max()
     else:
-        classes = {"binary": 2, "multiclass": 3}.get(task, 2)
+        classes = {"binary": 2, "multiclass": 3, "labels_3_5_7": 3}.get(task, 2)
         x, y = make_classification(TRAIN + HELD_OUT, FEATURES, n_informative=FEATURES,
                                    n_redundant=0, n_classes=classes, n_clusters_per_class=1,
                                    random_state=seed)
+        if task == "labels_3_5_7":  # classes other than 0..k: the label is looked up by index
+            y = 2 * y + 3
     return x.astype(np.float32), y
 
 
@@ -140,7 +142,8 @@ def pipeline_model(x):
 
 def models():
     """(name, task, fitted-model maker, exporter)"""
-    from sklearn.ensemble import RandomForestRegressor
+    from sklearn.ensemble import IsolationForest, RandomForestRegressor
+    from sklearn.neighbors import KNeighborsClassifier, KNeighborsRegressor
     from sklearn.svm import SVC, SVR, OneClassSVM
 
     m = []
@@ -155,7 +158,12 @@ def models():
     m += [
         ("svr_rbf", "regression", lambda: SVR(kernel="rbf", C=1.0, epsilon=0.05), skl),
         ("one_class_svm", "outliers", lambda: OneClassSVM(nu=0.2), skl),
-        # (IsolationForest: skl2onnx writes an elementwise Max, an op zkonnx does not lower yet)
+        ("isolation_forest", "outliers",
+         lambda: IsolationForest(n_estimators=4, max_samples=16, random_state=0), skl),
+        ("knn_classifier_2class", "binary", lambda: KNeighborsClassifier(n_neighbors=3), skl),
+        ("knn_classifier_3class", "labels_3_5_7",
+         lambda: KNeighborsClassifier(n_neighbors=5), skl),
+        ("knn_regressor", "regression", lambda: KNeighborsRegressor(n_neighbors=4), skl),
         ("pipeline_imputer_binarizer_onehot", "pipeline", None, skl),
         ("tree_ensemble_opset5", "regression",
          lambda: RandomForestRegressor(n_estimators=4, max_depth=4, random_state=0),

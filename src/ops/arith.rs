@@ -2,7 +2,9 @@
 //! and on integer types `Div` (truncating) and `BitShift`.
 //! Lowered to an element-wise `Dot`: `x + y` is `x·1 + y·1`, `x · c` is `x·c` rescaled by the
 //! param scale, `x · y` is rescaled by the activation scale; an integer division by a constant
-//! is exact (`compose::trunc_div`).
+//! is exact (`compose::trunc_div`). A small factor (`|c| < 1/2`, `1/917.6` in an
+//! IsolationForest's score) that the param scale would round coarsely gets `t` more bits and
+//! two rescales ([`Arith::small_factor`]).
 
 use super::{need, Attrs, OpError, Operand};
 use crate::quant::compose::{div, gather, trunc_div};
@@ -318,6 +320,104 @@ impl Arith {
 }
 
 impl Arith {
+    /// For `x·c` or `x / c` with a constant `c` whose factors (`c`, or `1/c`) are all below
+    /// `1/2` in magnitude: `t = ⌊−log2 max|factor|⌋ ≥ 1` extra bits, when the factors at the
+    /// param scale `P + t` hold more than those at `P` (`0.5`, `0.125` do not). At scale `P`,
+    /// `1/917.6 = 0.00109` would be `9/2^13` (1.3 % off); at `P + 9` it is `4571/2^22`.
+    pub fn small_factor(&self, ins: &[Operand], p: u32) -> Option<u32> {
+        let (c, div) = match (*self, ins.first()?, ins.get(1)?) {
+            (Arith::Mul, Operand::Act { .. }, Operand::Const(c))
+            | (Arith::Mul, Operand::Const(c), Operand::Act { .. }) => (*c, false),
+            (Arith::Div, Operand::Act { .. }, Operand::Const(c)) => (*c, true),
+            _ => return None,
+        };
+        let f = |v: f64| if div { 1.0 / v } else { v };
+        let m = c.data.iter().map(|&v| f(v).abs()).fold(0.0, f64::max);
+        if !(m > 0.0 && m < 0.5) || c.data.iter().any(|&v| v == 0.0 && div) {
+            return None;
+        }
+        let t = ((-m.log2()).floor() as u32).min(62u32.saturating_sub(p + 2));
+        let gained = c.data.iter().any(|&v| {
+            let q = |scale| crate::quant::quantize_value(f(v), scale);
+            match (q(p + t), q(p)) {
+                (Some(fine), Some(coarse)) => fine != coarse << t,
+                _ => false,
+            }
+        });
+        (t >= 1 && gained).then_some(t)
+    }
+
+    /// `x·c` (or `x / c`) with `t` = [`Arith::small_factor`] extra bits: the factor at param
+    /// scale `P + t`, `z = round(x·c_q / 2^P)` (at scale `S + t`; `|z| ≤ |x|` since
+    /// `max|c|·2^t ≤ 1`), then `y = round(z / 2^t)`. Two dot rows per element; the error is
+    /// at most `(1 + 2^-t)/2` of a unit at scale `S`, plus the factor's `2^-(P+t+1)`.
+    pub fn lower_small_factor(
+        &self,
+        ctx: &mut LowerCtx,
+        ins: &[Operand],
+        out: &[usize],
+        t: u32,
+    ) -> Result<Lowered, QuantError> {
+        let len: usize = out.iter().product();
+        let map = |o: &Operand| -> Vec<u32> {
+            broadcast_index_map(o.shape(), out)
+                .into_iter()
+                .map(|i| i as u32)
+                .collect()
+        };
+        let (x, c) = match (ins[0], ins[1]) {
+            (Operand::Act { .. }, c @ Operand::Const(_)) => (ins[0], c),
+            (c @ Operand::Const(_), Operand::Act { .. }) => (ins[1], c),
+            _ => {
+                return Err(QuantError::Internal(
+                    "a small factor of two activations".into(),
+                ))
+            }
+        };
+        let (Operand::Act { slot, .. }, Operand::Const(ct)) = (x, c) else {
+            return Err(QuantError::Internal(
+                "a small factor of two activations".into(),
+            ));
+        };
+        let div = *self == Arith::Div;
+        let p = ctx.param_scale;
+        let id = ctx.param(
+            ct,
+            p + t,
+            if div { "divisor" } else { "factor" },
+            move |v| {
+                if div {
+                    1.0 / v
+                } else {
+                    v
+                }
+            },
+        )?;
+        let mut lw = Lowered::default();
+        let z = lw.push(
+            crate::quant::compose::lin(
+                len,
+                vec![ElemPart {
+                    a: ASrc::Act {
+                        slot: 0,
+                        map: map(&x),
+                    },
+                    b: BSrc::Param { id, map: map(&c) },
+                }],
+                p,
+            ),
+            vec![Src::In(slot)],
+            vec![len],
+        );
+        lw.push(
+            crate::quant::compose::elementwise_scaled(len, t),
+            vec![z],
+            vec![len],
+        );
+        lw.reshape_last(out);
+        Ok(lw)
+    }
+
     /// `Max` / `Min`, lowered by [`Arith::lower_extreme`].
     pub fn is_extreme(&self) -> bool {
         matches!(self, Arith::Max | Arith::Min)
@@ -603,6 +703,25 @@ pub fn reciprocal(
 #[cfg(test)]
 mod mod_tests {
     use super::*;
+
+    #[test]
+    fn small_factors_get_the_bits_they_need() {
+        let t = |v: &[f64]| Tensor::new(vec![v.len()], v.to_vec());
+        let x = Operand::Act {
+            slot: 0,
+            shape: &[4],
+        };
+        let (c917, half) = (t(&[917.56573]), t(&[0.5, 0.125]));
+        // 1/917.57 = 0.00109: 9 more bits (2^-10 < 0.00109 < 2^-9)
+        assert_eq!(Arith::Div.small_factor(&[x, Operand::Const(&c917)], 13), Some(9));
+        assert_eq!(Arith::Mul.small_factor(&[Operand::Const(&c917), x], 13), None);
+        // exact at the param scale already: no gain, no extra step
+        assert_eq!(Arith::Mul.small_factor(&[x, Operand::Const(&half)], 13), None);
+        let mixed = t(&[0.3, -0.01]);
+        assert_eq!(Arith::Mul.small_factor(&[x, Operand::Const(&mixed)], 7), Some(1)); // 0.3 = 77/2^8, not 38/2^7
+        assert_eq!(Arith::Mul.small_factor(&[x, Operand::Const(&mixed)], 10), None);
+        assert_eq!(Arith::Add.small_factor(&[x, Operand::Const(&mixed)], 10), None);
+    }
 
     #[test]
     fn mod_follows_onnx() {

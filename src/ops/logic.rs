@@ -7,7 +7,9 @@
 //!   `d = b − a + 1`, `>`/`≥` swap the operands; `a = b` is the is-zero gadget on `a − b`;
 //! - `Not x = 2^S − x`, `And = a·b/2^S`, `Or = a + b − a·b/2^S`, `Xor = a + b − 2·a·b/2^S`
 //!   (on booleans, as ONNX types them);
-//! - `Where(c, a, b) = b + c·(a − b)/2^S` (exact for a boolean `c`).
+//! - `Where(c, a, b) = b + c·(a − b)/2^S` (exact for a boolean `c`); with a constant `c` (an
+//!   attention mask) each output is a copy of `a` or `b`, no rows: the condition is then part of
+//!   the circuit's structure (like a shape), not a parameter.
 //!
 //! Constant operands become activations first (one dot row per element, the constant a
 //! parameter at scale `S`).
@@ -104,33 +106,38 @@ impl Logic {
         let mut lw = Lowered::default();
         // every operand as (tensor, broadcast map to the output)
         let mut ops = vec![];
-        for o in ins {
-            let m: Vec<u32> = broadcast_index_map(o.shape(), out)
+        let spread_map = |o: &Operand| -> Vec<u32> {
+            broadcast_index_map(o.shape(), out)
                 .into_iter()
                 .map(|i| i as u32)
+                .collect()
+        };
+        if let (Logic::Where, Some(Operand::Const(c))) = (self, ins.first()) {
+            // a constant condition (an attention mask): each output is a copy of `a` or `b`
+            let cond: Vec<f64> = spread_map(&ins[0])
+                .iter()
+                .map(|&i| c.data[i as usize])
                 .collect();
-            let src = match o {
-                Operand::Act { slot, .. } => Src::In(*slot),
-                Operand::Const(t) => {
-                    let id = ctx.param(t, ctx.act_scale, "constant", |v| v)?;
-                    let n = t.data.len();
-                    lw.push(
-                        lin(
-                            n,
-                            vec![(
-                                ASrc::One,
-                                BSrc::Param {
-                                    id,
-                                    map: (0..n as u32).collect(),
-                                },
-                            )],
-                        ),
-                        vec![],
-                        vec![n],
-                    )
-                }
-            };
-            ops.push((src, m));
+            let (a, b) = (
+                operand(&mut lw, ctx, &ins[1])?,
+                operand(&mut lw, ctx, &ins[2])?,
+            );
+            let (ma, mb) = (spread_map(&ins[1]), spread_map(&ins[2]));
+            let elems: Vec<(Src, u32)> = (0..len)
+                .map(|i| {
+                    if cond[i] != 0.0 {
+                        (a, ma[i])
+                    } else {
+                        (b, mb[i])
+                    }
+                })
+                .collect();
+            crate::quant::compose::gather(&mut lw, &elems);
+            lw.reshape_last(out);
+            return Ok(lw);
+        }
+        for o in ins {
+            ops.push((operand(&mut lw, ctx, o)?, spread_map(o)));
         }
         let every: Vec<u32> = (0..len as u32).collect();
         let act = |k: usize, c: i64| {
@@ -223,6 +230,32 @@ impl Logic {
         lw.reshape_last(out);
         Ok(lw)
     }
+}
+
+/// An operand as a source: an activation input, or a constant made a parameter at the
+/// activation scale and laid out by one dot row per element.
+fn operand(lw: &mut Lowered, ctx: &mut LowerCtx, o: &Operand) -> Result<Src, QuantError> {
+    Ok(match o {
+        Operand::Act { slot, .. } => Src::In(*slot),
+        Operand::Const(t) => {
+            let id = ctx.param(t, ctx.act_scale, "constant", |v| v)?;
+            let n = t.data.len();
+            lw.push(
+                lin(
+                    n,
+                    vec![(
+                        ASrc::One,
+                        BSrc::Param {
+                            id,
+                            map: (0..n as u32).collect(),
+                        },
+                    )],
+                ),
+                vec![],
+                vec![n],
+            )
+        }
+    })
 }
 
 /// Cast of an activation to bool: `[x ≠ 0]` at the activation scale, `2^S·(1 − is_zero(x))`.

@@ -474,13 +474,25 @@ impl Op {
             Op::Arith(o) if o.is_integer_op() => o.lower_int(ctx, ins, out_shape),
             Op::Arith(o) if o.is_extreme() => o.lower_extreme(ctx, ins, out_shape),
             Op::Arith(o) if o.divides_by_act(ins) => o.lower_div(ctx, ins, out_shape),
-            Op::Arith(o) => one(o.lower(ctx, ins, out_shape)?),
+            Op::Arith(o) => match o.small_factor(ins, ctx.param_scale) {
+                Some(t) => o.lower_small_factor(ctx, ins, out_shape, t),
+                None => one(o.lower(ctx, ins, out_shape)?),
+            },
             Op::BatchNorm(o) => one(o.lower(ctx, ins, out_shape)?),
             Op::Act(f) => match ins[0] {
                 Operand::Act { .. } => one(QOp::Lookup(*f)),
                 Operand::Const(_) => Err(QuantError::Internal("activation of a constant".into())),
             },
             Op::Shape(shape::ShapeOp::CastBool) => logic::cast_bool(ctx, out_shape),
+            // to an integer type: toward zero, exactly and without a table (`trunc_div` by 1)
+            Op::Shape(shape::ShapeOp::CastInt) => {
+                let len: usize = out_shape.iter().product();
+                let mut lw = Lowered::default();
+                let x = crate::quant::Src::In(0);
+                crate::quant::compose::trunc_div(&mut lw, x, len, 1, ctx.act_scale);
+                lw.reshape_last(out_shape);
+                Ok(lw)
+            }
             Op::Shape(o) if scatter::mixed_shape_op(o, ins) => {
                 scatter::lower_mixed_shape(ctx, o, ins, out_shape)
             }

@@ -12,7 +12,9 @@
 //! two relu rows, and one division; per output, one dot product of `n` terms.
 
 use super::{axis_attr, need, Attrs, OpError, Operand};
-use crate::quant::compose::{axis_groups, lin_pairs, one_hot};
+use crate::quant::compose::{
+    axis_groups, extreme_groups, gather, group_of, lin_pairs, one_hot, sub,
+};
 use crate::quant::{ASrc, BSrc, LowerCtx, Lowered, QOp, QuantError, Src};
 use crate::tensor::{strides, Tensor};
 
@@ -362,11 +364,20 @@ fn op_internal(e: OpError) -> QuantError {
 /// with `e = x_j − x_i` (`j < i`) or `x_j − x_i − 1` (`j > i`), negated for the smallest; the
 /// ranks are a permutation of `0..n`, so output `r` is `Σ_i [rank_i = r]·x_i` and its index
 /// `Σ_i [rank_i = r]·i` (is-zero rows on the ranks). Exact; `n(n − 1)` comparisons per group.
+/// When `k` is small against `n` (KNeighbors: a few neighbours among the training rows) it is
+/// lowered by `k` rounds of selection instead, about `14·k·n` rows ([`TopK::lower_rounds`]).
 #[derive(Clone, Debug)]
 pub struct TopK {
     axis: usize,
     k: usize,
     largest: bool,
+}
+
+fn all_of(len: usize) -> ASrc {
+    ASrc::Act {
+        slot: 0,
+        map: (0..len as u32).collect(),
+    }
 }
 
 impl TopK {
@@ -456,9 +467,13 @@ impl TopK {
             return Err(QuantError::Internal("TopK of a constant".into()));
         };
         let s = ctx.act_scale;
+        let n = shape[self.axis];
+        // rows per group: ranks ≈ 5n², rounds ≈ 14kn
+        if self.k > 0 && 14 * self.k < 5 * n {
+            return Ok(self.lower_rounds(shape, out, s));
+        }
         let groups = axis_groups(shape, &[self.axis]);
         let ogroups = axis_groups(&self.out_shape(shape), &[self.axis]);
-        let n = shape[self.axis];
         let olen: usize = ogroups.len() * self.k;
         let mut lw = Lowered::default();
         let x = Src::In(0);
@@ -570,8 +585,133 @@ impl TopK {
         let indices = lw.push(lin_pairs(olen, iparts, 0), vec![e], vec![olen]);
         let mut elems: Vec<(Src, u32)> = (0..olen as u32).map(|i| (values, i)).collect();
         elems.extend((0..olen as u32).map(|i| (indices, i)));
-        crate::quant::compose::gather(&mut lw, &elems);
+        gather(&mut lw, &elems);
         lw.reshape_last(out);
         Ok(lw)
+    }
+
+    /// TopK by `k` rounds of selection, each exact and deterministic (no witness freedom):
+    /// round `j` takes the best value `b_j` of the current values `c_j` (a min/max tree), the
+    /// matches `z = [c_j = b_j]` (is-zero) among the free elements `z' = z·F_j` (`F` is 1 until
+    /// an element is taken), the first of them, `i_j = min(p + n − n·z')` over the group
+    /// (positions `p` are circuit constants; every `p + n − n·z'` is distinct, and the minimum
+    /// is a free match's position since a free element holds the best value), and its one-hot
+    /// `E_j = [p + n − n·z' = i_j]`. The taken element then holds the group's worst value `W`
+    /// (`c_{j+1} = c_j + E_j·(W − x)`, `F_{j+1} = F_j − E_j`), so it cannot win again, and a
+    /// tie with `W` is settled by `F`. Outputs: `b_j` and `i_j·2^S`. Ties: the lower index
+    /// first, as onnxruntime. Indices are computed as integers (`p < 2n` must lie within the
+    /// relu table's range, not `2n·2^S`).
+    fn lower_rounds(&self, shape: &[usize], out: &[usize], s: u32) -> Lowered {
+        let groups = axis_groups(shape, &[self.axis]);
+        let ogroups = axis_groups(&self.out_shape(shape), &[self.axis]);
+        let n = shape[self.axis];
+        let len: usize = shape.iter().product();
+        let ng = groups.len();
+        let every: Vec<u32> = (0..len as u32).collect();
+        let g = group_of(&groups, len);
+        let min = !self.largest;
+        let x = Src::In(0);
+        let mut lw = Lowered::default();
+        let all = |slot: usize| ASrc::Act {
+            slot,
+            map: (0..len as u32).collect(),
+        };
+        let worst = extreme_groups(&mut lw, x, &groups, !min);
+        let gap = sub(&mut lw, worst, g.clone(), x, every.clone());
+        let mut pos = vec![0i64; len];
+        for members in &groups {
+            for (p, &i) in members.iter().enumerate() {
+                pos[i as usize] = (p + n) as i64;
+            }
+        }
+        let (mut cur, mut free): (Src, Option<Src>) = (x, None);
+        let (mut values, mut indices) = (vec![], vec![]);
+        for j in 0..self.k {
+            let best = extreme_groups(&mut lw, cur, &groups, min);
+            let d = sub(&mut lw, cur, every.clone(), best, g.clone());
+            let z = lw.push(QOp::IsZero, vec![d], vec![len]);
+            let zf = match free {
+                None => z,
+                Some(f) => lw.push(
+                    lin_pairs(
+                        len,
+                        vec![(
+                            all(0),
+                            BSrc::Act {
+                                slot: 1,
+                                map: every.clone(),
+                            },
+                        )],
+                        0,
+                    ),
+                    vec![z, f],
+                    vec![len],
+                ),
+            };
+            let v = lw.push(
+                lin_pairs(
+                    len,
+                    vec![
+                        (ASrc::One, BSrc::Consts(pos.clone())),
+                        (all(0), BSrc::Coef(-(n as i64))),
+                    ],
+                    0,
+                ),
+                vec![zf],
+                vec![len],
+            );
+            let first = extreme_groups(&mut lw, v, &groups, true);
+            let index = lw.push(
+                lin_pairs(ng, vec![(all_of(ng), BSrc::Coef(1i64 << s))], 0),
+                vec![first],
+                vec![ng],
+            );
+            values.push(best);
+            indices.push(index);
+            if j + 1 == self.k {
+                break;
+            }
+            let dv = sub(&mut lw, v, every.clone(), first, g.clone());
+            let e = lw.push(QOp::IsZero, vec![dv], vec![len]);
+            let mut fparts = vec![(all(0), BSrc::Coef(-1))];
+            let mut fin = vec![e];
+            match free {
+                None => fparts.push((ASrc::One, BSrc::Coef(1))),
+                Some(f) => {
+                    fparts.push((all(1), BSrc::Coef(1)));
+                    fin.push(f);
+                }
+            }
+            free = Some(lw.push(lin_pairs(len, fparts, 0), fin, vec![len]));
+            cur = lw.push(
+                lin_pairs(
+                    len,
+                    vec![
+                        (all(0), BSrc::Coef(1)),
+                        (
+                            all(1),
+                            BSrc::Act {
+                                slot: 2,
+                                map: every.clone(),
+                            },
+                        ),
+                    ],
+                    0,
+                ),
+                vec![cur, e, gap],
+                vec![len],
+            );
+        }
+        let olen = ng * self.k;
+        let mut elems = vec![(x, 0u32); 2 * olen];
+        for (gi, og) in ogroups.iter().enumerate() {
+            for (r, &p) in og.iter().enumerate() {
+                elems[p as usize] = (values[r], gi as u32);
+                elems[olen + p as usize] = (indices[r], gi as u32);
+            }
+        }
+        gather(&mut lw, &elems);
+        lw.reshape_last(out);
+        lw
     }
 }

@@ -764,9 +764,9 @@ impl ShapeOp {
 
     pub fn lower(&self, ins: &[Operand]) -> Result<QOp, QuantError> {
         if matches!(self, ShapeOp::CastInt) {
-            // to an integer type: toward zero, a table (integers, e.g. ArgMax's indices, pass
-            // unchanged)
-            return Ok(QOp::Lookup(super::Func::Trunc));
+            return Err(QuantError::Internal(
+                "a cast to an integer type lowers through `compose::trunc_div`".into(),
+            ));
         }
         if matches!(
             self,

@@ -58,6 +58,7 @@ macro_rules! with_op_models {
             op_reduce_l1,
             op_less_where,
             op_ge_and_where,
+            op_where_constant_condition,
             op_equal_not_where,
             op_resize,
             op_shape_ops,
@@ -70,11 +71,13 @@ macro_rules! with_op_models {
             op_gather_elements_one_hot,
             op_top_k,
             op_top_k_smallest,
+            op_top_k_rounds_ties,
             op_pow_base,
             op_cast_bool,
             op_integer_div_shift,
             op_max_min,
             op_variadic,
+            op_small_factors,
             op_scan,
             op_conv_transpose,
             op_conv_transpose_grouped,
@@ -557,6 +560,21 @@ pub fn op_ge_and_where() -> OpModel {
     model(g.build(&[1, 6], &y, &[1, 6]), &[1, 6])
 }
 
+/// Where with a constant condition (nanoGPT's mask of −10, as ezkl's corpus writes it: not
+/// fused into Softmax): copies, broadcast condition and operands
+pub fn op_where_constant_condition() -> OpModel {
+    let mut g = G::new();
+    let keep = g.c(&[2, 1, 3], &[1.0, 0.0, 1.0, 0.0, 0.0, 1.0]);
+    let cond = g.node("Cast", &[&keep], vec![int_attr("to", 9)]);
+    let fill = g.c(&[1], &[-10.0]);
+    let two = g.c(&[3], &[2.0, -1.5, 0.25]);
+    let r = g.node("Relu", &["input"], vec![]);
+    let a = g.node("Where", &[&cond, "input", &fill], vec![]);
+    let b = g.node("Where", &[&cond, &two, &r], vec![]);
+    let y = g.node("Add", &[&a, &b], vec![]);
+    model(g.build(&[2, 2, 3], &y, &[2, 2, 3]), &[2, 2, 3])
+}
+
 /// Equal, Not
 pub fn op_equal_not_where() -> OpModel {
     let mut g = G::new();
@@ -747,6 +765,33 @@ pub fn op_top_k_smallest() -> OpModel {
     top_k(2, 0)
 }
 
+/// TopK with k small against n (lowered by rounds of selection), on values with ties (a
+/// Relu's zeros; the lower index first): the 2 smallest of each row of 8, and the 2 largest
+/// of the negated rows
+pub fn op_top_k_rounds_ties() -> OpModel {
+    let mut g = G::new();
+    let k2 = g.ci(&[2]);
+    let r = g.node("Relu", &["input"], vec![]);
+    let small = g.node_multi(
+        "TopK",
+        &[&r, &k2],
+        vec![int_attr("axis", 1), int_attr("largest", 0)],
+        &[true, true],
+    );
+    let neg = g.node("Neg", &[&r], vec![]);
+    let large = g.node_multi("TopK", &[&neg, &k2], vec![], &[true, true]);
+    let (fs, fl) = (
+        g.node("Cast", &[&small[1]], vec![int_attr("to", 1)]),
+        g.node("Cast", &[&large[1]], vec![int_attr("to", 1)]),
+    );
+    let y = g.node(
+        "Concat",
+        &[&small[0], &fs, &large[0], &fl],
+        vec![int_attr("axis", 1)],
+    );
+    model(g.build(&[2, 8], &y, &[2, 8]), &[2, 8])
+}
+
 /// Pow with a constant base
 pub fn op_pow_base() -> OpModel {
     let mut g = G::new();
@@ -801,6 +846,20 @@ pub fn op_max_min() -> OpModel {
     let m2 = g.node("Min", &[&r, "input"], vec![]);
     let y = g.node("Add", &[&m1, &m2], vec![]);
     model(g.build(&[1, 6], &y, &[1, 6]), &[1, 6])
+}
+
+/// Small constant factors (an IsolationForest's `/ 917.57`, a `· 0.0123` per column), each
+/// lowered with extra bits and two rescales
+pub fn op_small_factors() -> OpModel {
+    let mut g = G::new();
+    let d = g.c(&[1], &[917.56573]);
+    let m = g.c(&[4], &[0.0123, -0.0071, 0.0045, 0.0009]);
+    let big = g.c(&[1], &[300.0]);
+    let x = g.node("Mul", &["input", &big], vec![]);
+    let q = g.node("Div", &[&x, &d], vec![]);
+    let r = g.node("Mul", &[&m, &x], vec![]);
+    let y = g.node("Add", &[&q, &r], vec![]);
+    model(g.build(&[1, 4], &y, &[1, 4]), &[1, 4])
 }
 
 /// Variadic Sum (4 inputs, IsolationForest's depths), Max and Min (3 inputs, one a constant)

@@ -324,8 +324,8 @@ impl Encode {
                 lw.push(lin_pairs(len, parts, 0), srcs, out.to_vec());
             }
             Encode::OneHot { cats, .. } => {
-                // trunc(x) (a table), then [t = c] per category
-                let t = lw.push(QOp::Lookup(Func::Trunc), vec![x], vec![len]);
+                // trunc(x) (exact, no table), then [t = c] per category
+                let t = crate::quant::compose::trunc_div(&mut lw, x, len, 1, s);
                 let c: Vec<f64> = cats.iter().map(|&c| c as f64).collect();
                 let z = equals(&mut lw, t, len, &c, s);
                 let total = len * cats.len();

@@ -493,3 +493,32 @@ fn one_constant_added_and_subtracted_is_two_parameters() {
     }
     pipeline::mock(&comp, &w).unwrap();
 }
+
+/// GELU's tanh form written out as element-wise ops is one table (`Func::GeluTanh`), the cube
+/// written as `Pow` or as two products; with another constant (0.05) it is not that function
+/// and stays as written.
+#[test]
+fn gelu_written_out_is_one_table() {
+    use zkonnx::quant::{Func, QOp};
+    let x: Vec<f32> = (0..8).map(|i| i as f32 * 0.8 - 3.0).collect();
+    let tables = |bytes: &[u8]| -> Vec<Func> {
+        let c = compile_at(bytes, &x, SCALE, RunArgs::default());
+        c.graph
+            .steps
+            .iter()
+            .filter_map(|s| match &s.op {
+                QOp::Lookup(f) if *f != Func::Relu => Some(*f),
+                _ => None,
+            })
+            .collect()
+    };
+    for pow in [false, true] {
+        let fused = tables(&gelu_written_out(0.044715, pow));
+        assert_eq!(fused, vec![Func::GeluTanh], "cube by Pow: {pow}");
+        let other = tables(&gelu_written_out(0.05, pow));
+        assert!(
+            other.contains(&Func::Tanh) && !other.contains(&Func::GeluTanh),
+            "{other:?}"
+        );
+    }
+}

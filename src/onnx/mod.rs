@@ -6,6 +6,7 @@
 //! so the graph that reaches quantization only holds ops on activations.
 
 mod attrs;
+mod fuse;
 mod rewrite;
 mod scan;
 mod tensor;
@@ -187,6 +188,8 @@ impl Builder {
             };
             outputs.push(id);
         }
+        // functions written out as element-wise ops (GPT-2's GELU): one table each
+        self.fuse_functions();
         // nodes nothing reads (left by fusions, or unused outputs): no circuit rows for them
         let mut live = vec![false; self.values.len()];
         for &o in &outputs {

@@ -49,15 +49,16 @@ pub fn build(
             alpha: a.float("alpha", 1.0) as f64,
         },
         "Erf" => Func::Erf,
-        "Gelu" => {
-            if a.string("approximate").is_some_and(|s| s != "none") {
+        "Gelu" => match a.string("approximate").as_deref() {
+            None | Some("none") => Func::Gelu,
+            Some("tanh") => Func::GeluTanh,
+            Some(other) => {
                 return Err(OpError::Attribute {
                     name: "approximate".into(),
-                    msg: "only the exact (erf) form is supported".into(),
-                });
+                    msg: format!("`{other}` (supported: none, tanh)"),
+                })
             }
-            Func::Gelu
-        }
+        },
         "Abs" => Func::Abs,
         "Exp" => Func::Exp,
         "Log" => Func::Ln,

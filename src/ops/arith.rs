@@ -713,14 +713,32 @@ mod mod_tests {
         };
         let (c917, half) = (t(&[917.56573]), t(&[0.5, 0.125]));
         // 1/917.57 = 0.00109: 9 more bits (2^-10 < 0.00109 < 2^-9)
-        assert_eq!(Arith::Div.small_factor(&[x, Operand::Const(&c917)], 13), Some(9));
-        assert_eq!(Arith::Mul.small_factor(&[Operand::Const(&c917), x], 13), None);
+        assert_eq!(
+            Arith::Div.small_factor(&[x, Operand::Const(&c917)], 13),
+            Some(9)
+        );
+        assert_eq!(
+            Arith::Mul.small_factor(&[Operand::Const(&c917), x], 13),
+            None
+        );
         // exact at the param scale already: no gain, no extra step
-        assert_eq!(Arith::Mul.small_factor(&[x, Operand::Const(&half)], 13), None);
+        assert_eq!(
+            Arith::Mul.small_factor(&[x, Operand::Const(&half)], 13),
+            None
+        );
         let mixed = t(&[0.3, -0.01]);
-        assert_eq!(Arith::Mul.small_factor(&[x, Operand::Const(&mixed)], 7), Some(1)); // 0.3 = 77/2^8, not 38/2^7
-        assert_eq!(Arith::Mul.small_factor(&[x, Operand::Const(&mixed)], 10), None);
-        assert_eq!(Arith::Add.small_factor(&[x, Operand::Const(&mixed)], 10), None);
+        assert_eq!(
+            Arith::Mul.small_factor(&[x, Operand::Const(&mixed)], 7),
+            Some(1)
+        ); // 0.3 = 77/2^8, not 38/2^7
+        assert_eq!(
+            Arith::Mul.small_factor(&[x, Operand::Const(&mixed)], 10),
+            None
+        );
+        assert_eq!(
+            Arith::Add.small_factor(&[x, Operand::Const(&mixed)], 10),
+            None
+        );
     }
 
     #[test]

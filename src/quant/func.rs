@@ -28,6 +28,9 @@ pub enum Func {
     },
     Erf,
     Gelu,
+    /// GELU's tanh form, `0.5·x·(1 + tanh(√(2/π)·(x + 0.044715·x³)))` (ONNX `Gelu` with
+    /// `approximate = "tanh"`; GPT-2's `gelu_new`, fused from its written-out ops at import)
+    GeluTanh,
     Abs,
     Clip {
         min: f64,
@@ -120,6 +123,7 @@ impl Func {
             Func::Elu { .. } => "elu",
             Func::Erf => "erf",
             Func::Gelu => "gelu",
+            Func::GeluTanh => "gelu_tanh",
             Func::Abs => "abs",
             Func::Clip { .. } => "clip",
             Func::Exp => "exp",
@@ -178,6 +182,10 @@ impl Func {
             }
             Func::Erf => libm::erf(x),
             Func::Gelu => 0.5 * x * (1.0 + libm::erf(x / std::f64::consts::SQRT_2)),
+            Func::GeluTanh => {
+                let k = (2.0 / std::f64::consts::PI).sqrt();
+                0.5 * x * (1.0 + libm::tanh(k * (x + 0.044715 * x * x * x)))
+            }
             Func::Abs => x.abs(),
             Func::Clip { min, max } => x.clamp(min, max),
             Func::Exp => libm::exp(x),

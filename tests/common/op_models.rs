@@ -77,6 +77,7 @@ macro_rules! with_op_models {
             op_integer_div_shift,
             op_max_min,
             op_variadic,
+            op_gelu_written_out,
             op_small_factors,
             op_scan,
             op_conv_transpose,
@@ -860,6 +861,39 @@ pub fn op_small_factors() -> OpModel {
     let r = g.node("Mul", &[&m, &x], vec![]);
     let y = g.node("Add", &[&q, &r], vec![]);
     model(g.build(&[1, 4], &y, &[1, 4]), &[1, 4])
+}
+
+/// GPT-2's GELU (tanh form) as nanoGPT's torch export writes it, `0.5·x·(1 + tanh(√(2/π)·(x +
+/// 0.044715·x·x·x)))` with `c` the cube's constant (0.044715: fused into one table at import)
+pub fn gelu_written_out(c: f32, cube_by_pow: bool) -> Vec<u8> {
+    let mut g = G::new();
+    let (half, k, one, kc) = (
+        g.c(&[1], &[0.5]),
+        g.c(&[1], &[0.797_884_6]),
+        g.c(&[1], &[1.0]),
+        g.c(&[1], &[c]),
+    );
+    let x = g.node("Mul", &["input", &one], vec![]);
+    let a = g.node("Mul", &[&x, &half], vec![]);
+    let cube = if cube_by_pow {
+        let three = g.c(&[1], &[3.0]);
+        let p = g.node("Pow", &[&x, &three], vec![]);
+        g.node("Mul", &[&kc, &p], vec![])
+    } else {
+        let m1 = g.node("Mul", &[&x, &kc], vec![]);
+        let m2 = g.node("Mul", &[&m1, &x], vec![]);
+        g.node("Mul", &[&m2, &x], vec![])
+    };
+    let s = g.node("Add", &[&x, &cube], vec![]);
+    let t = g.node("Mul", &[&s, &k], vec![]);
+    let th = g.node("Tanh", &[&t], vec![]);
+    let p1 = g.node("Add", &[&th, &one], vec![]);
+    let y = g.node("Mul", &[&a, &p1], vec![]);
+    g.build(&[1, 8], &y, &[1, 8])
+}
+
+pub fn op_gelu_written_out() -> OpModel {
+    model(gelu_written_out(0.044715, false), &[1, 8])
 }
 
 /// Variadic Sum (4 inputs, IsolationForest's depths), Max and Min (3 inputs, one a constant)

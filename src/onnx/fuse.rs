@@ -6,8 +6,8 @@
 //!
 //! Recognised by evaluation, not by the nodes' shapes: a `Mul` whose inputs lead back, through
 //! element-wise ops with scalar constants only, to one activation `x` of the `Mul`'s shape,
-//! and whose float semantics (each node's own `eval`) equal the function at sample points
-//! from −6 to 6, within 10⁻⁶. The `Mul` then reads `x` through the table; the nodes it
+//! (arithmetic, Tanh, Erf, Pow: smooth functions only), and whose float semantics (each node's
+//! own `eval`) equal the function at 16 sample points from −20 to 20, within 10⁻⁶. The `Mul` then reads `x` through the table; the nodes it
 //! replaces are dropped when nothing else reads them.
 
 use std::collections::HashMap;
@@ -23,14 +23,17 @@ const FUSED: [Func; 2] = [Func::GeluTanh, Func::Gelu];
 /// At most this many nodes below the root (GELU's tanh form has 9).
 const MAX_NODES: usize = 16;
 
-const SAMPLES: [f64; 12] = [
-    -6.0, -3.0, -1.7, -1.0, -0.5, -0.1, 0.0, 0.2, 0.6, 1.3, 2.5, 6.0,
+const SAMPLES: [f64; 16] = [
+    -20.0, -9.0, -6.0, -3.0, -1.7, -1.0, -0.5, -0.1, 0.0, 0.2, 0.6, 1.3, 2.5, 6.0, 9.0, 20.0,
 ];
 
+/// The nodes a fused subgraph may hold: arithmetic and the smooth functions GELU's forms use
+/// (no piecewise function such as Relu or Clip, which could agree at the samples only).
 fn elementwise(op: &Op) -> bool {
     matches!(
         op,
-        Op::Arith(Arith::Add | Arith::Sub | Arith::Mul | Arith::Div | Arith::Neg) | Op::Act(_)
+        Op::Arith(Arith::Add | Arith::Sub | Arith::Mul | Arith::Div | Arith::Neg)
+            | Op::Act(Func::Tanh | Func::Erf | Func::Pow { .. })
     )
 }
 

@@ -521,4 +521,69 @@ fn gelu_written_out_is_one_table() {
             "{other:?}"
         );
     }
+    // the erf form, and the erf form plus a steep bump between any sample points one might
+    // pick, `10·(erf(1e4·(x − 0.05)) − erf(1e4·(x − 0.15)))`: not GELU, not fused
+    for bump in [false, true] {
+        let mut g = G::new();
+        let (half, one, r2) = (
+            g.c(&[1], &[0.5]),
+            g.c(&[1], &[1.0]),
+            g.c(&[1], &[1.414_213_5]),
+        );
+        let z = g.node("Div", &["input", &r2], vec![]);
+        let e = g.node("Erf", &[&z], vec![]);
+        let p1 = g.node("Add", &[&e, &one], vec![]);
+        let xp = g.node("Mul", &["input", &p1], vec![]);
+        let xp = if bump {
+            let (k, c1, c2, ten) = (
+                g.c(&[1], &[1e4]),
+                g.c(&[1], &[0.05]),
+                g.c(&[1], &[0.15]),
+                g.c(&[1], &[10.0]),
+            );
+            let d1 = g.node("Sub", &["input", &c1], vec![]);
+            let d2 = g.node("Sub", &["input", &c2], vec![]);
+            let s1 = g.node("Mul", &[&d1, &k], vec![]);
+            let s2 = g.node("Mul", &[&d2, &k], vec![]);
+            let (e1, e2) = (g.node("Erf", &[&s1], vec![]), g.node("Erf", &[&s2], vec![]));
+            let b = g.node("Sub", &[&e1, &e2], vec![]);
+            let b = g.node("Mul", &[&b, &ten], vec![]);
+            g.node("Add", &[&xp, &b], vec![])
+        } else {
+            xp
+        };
+        let y = g.node("Mul", &[&xp, &half], vec![]);
+        let t = tables(&g.build(&[1, 8], &y, &[1, 8]));
+        assert_eq!(t.contains(&Func::Gelu), !bump, "bump {bump}: {t:?}");
+    }
+}
+
+/// A Scan body holding a Split (rewritten into slices, as at the top level): against the
+/// semantics computed here (tract cannot analyse this body), and mock accepts the witness.
+#[test]
+fn a_scan_body_is_imported_like_a_graph() {
+    let bytes = scan_split_body();
+    let x = values(42, 12, -1.0, 1.0);
+    let s0 = values(84, 4, -0.8, 0.8);
+    let c = compile_at(&bytes, &x, SCALE, RunArgs::default());
+    let w = pipeline::gen_witness(&c, &input_data(&x)).unwrap();
+    let sw = |t: usize| [x[4 * t + 2], x[4 * t + 3], x[4 * t], x[4 * t + 1]];
+    let fin: Vec<f32> = (0..4)
+        .map(|j| s0[j] + (0..3).map(|t| sw(t)[j]).sum::<f32>())
+        .collect();
+    let got: Vec<f64> = w.pretty_elements.rescaled_outputs[0]
+        .iter()
+        .map(|v| v.parse().unwrap())
+        .collect();
+    for t in 0..3 {
+        for j in 0..4 {
+            let want = (sw(t)[j] + fin[j]) as f64;
+            assert!(
+                (got[4 * t + j] - want).abs() < 0.03,
+                "[{t}][{j}]: {} != {want}",
+                got[4 * t + j]
+            );
+        }
+    }
+    pipeline::mock(&c, &w).unwrap();
 }

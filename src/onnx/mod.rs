@@ -122,53 +122,7 @@ impl Builder {
             inputs.push(id);
         }
         for (i, n) in g.node.iter().enumerate() {
-            if n.op_type == "Split" && n.domain.is_empty() {
-                // one Slice per output
-                for part in self.split(i, n)? {
-                    self.node(i, &part)?;
-                }
-                continue;
-            }
-            if matches!(n.op_type.as_str(), "Sum" | "Max" | "Min")
-                && n.domain.is_empty()
-                && n.input.len() > 2
-            {
-                // a variadic Sum/Max/Min: a chain of two-input ones, left to right
-                for part in rewrite::chain(i, n) {
-                    self.node(i, &part)?;
-                }
-                continue;
-            }
-            if n.op_type == "Scan" && n.domain.is_empty() {
-                self.scan(i, n)?;
-                continue;
-            }
-            if n.op_type == "ArrayFeatureExtractor" && self.feature_extractor(i, n)? {
-                continue;
-            }
-            if n.output.len() > 1 {
-                let x = n
-                    .input
-                    .first()
-                    .and_then(|v| self.by_name.get(v))
-                    .map(|&id| self.values[id].shape.clone())
-                    .unwrap_or_default();
-                let a = attrs::convert(&n.attribute);
-                let consts: Vec<Option<&Tensor>> = n
-                    .input
-                    .iter()
-                    .map(|v| {
-                        self.by_name
-                            .get(v)
-                            .and_then(|&id| self.values[id].constant.as_ref())
-                    })
-                    .collect();
-                if let Some(parts) = ops::output_parts(&n.op_type, &a, &x, &consts) {
-                    self.packed(i, n, parts)?;
-                    continue;
-                }
-            }
-            self.node(i, n)?;
+            self.dispatch(i, n)?;
         }
         let mut outputs = vec![];
         for vo in &g.output {
@@ -216,6 +170,60 @@ impl Builder {
             outputs,
             nodes: self.nodes,
         })
+    }
+
+    /// Import node `n` (the `i`-th of its graph): the nodes the importer rewrites or splits
+    /// (Split, variadic Sum/Max/Min, Scan, ArrayFeatureExtractor with computed indices,
+    /// multi-output ops packed into one node) and every other one ([`Builder::node`]). A Scan
+    /// body's nodes come through here too.
+    fn dispatch(&mut self, i: usize, n: &pb::NodeProto) -> Result<(), OnnxError> {
+        if n.op_type == "Split" && n.domain.is_empty() {
+            // one Slice per output
+            for part in self.split(i, n)? {
+                self.node(i, &part)?;
+            }
+            return Ok(());
+        }
+        if matches!(n.op_type.as_str(), "Sum" | "Max" | "Min")
+            && n.domain.is_empty()
+            && n.input.len() > 2
+        {
+            // a variadic Sum/Max/Min: a chain of two-input ones, left to right
+            for part in rewrite::chain(i, n) {
+                self.node(i, &part)?;
+            }
+            return Ok(());
+        }
+        if n.op_type == "Scan" && n.domain.is_empty() {
+            self.scan(i, n)?;
+            return Ok(());
+        }
+        if n.op_type == "ArrayFeatureExtractor" && self.feature_extractor(i, n)? {
+            return Ok(());
+        }
+        if n.output.len() > 1 {
+            let x = n
+                .input
+                .first()
+                .and_then(|v| self.by_name.get(v))
+                .map(|&id| self.values[id].shape.clone())
+                .unwrap_or_default();
+            let a = attrs::convert(&n.attribute);
+            let consts: Vec<Option<&Tensor>> = n
+                .input
+                .iter()
+                .map(|v| {
+                    self.by_name
+                        .get(v)
+                        .and_then(|&id| self.values[id].constant.as_ref())
+                })
+                .collect();
+            if let Some(parts) = ops::output_parts(&n.op_type, &a, &x, &consts) {
+                self.packed(i, n, parts)?;
+                return Ok(());
+            }
+        }
+        self.node(i, n)
     }
 
     /// A Softmax's input made by a constant attention mask (module docs of `ops::softmax`):

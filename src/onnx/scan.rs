@@ -196,7 +196,7 @@ impl Builder {
                 }
                 part.output = b.output.iter().map(|v| rename(v, &map)).collect();
                 part.name = format!("{pre}/{}", b.name);
-                self.node(index, &part)?;
+                self.dispatch(index, &part)?;
             }
             let outs: Vec<String> = body
                 .output

@@ -321,7 +321,7 @@ impl Arith {
 
 impl Arith {
     /// For `x·c` or `x / c` with a constant `c` whose factors (`c`, or `1/c`) are all below
-    /// `1/2` in magnitude: `t = ⌊−log2 max|factor|⌋ ≥ 1` extra bits, when the factors at the
+    /// `1/2` in magnitude: `t = min(⌊−log2 max|factor|⌋, P) ≥ 1` extra bits, when the factors at the
     /// param scale `P + t` hold more than those at `P` (`0.5`, `0.125` do not). At scale `P`,
     /// `1/917.6 = 0.00109` would be `9/2^13` (1.3 % off); at `P + 9` it is `4571/2^22`.
     pub fn small_factor(&self, ins: &[Operand], p: u32) -> Option<u32> {
@@ -336,7 +336,9 @@ impl Arith {
         if !(m > 0.0 && m < 0.5) || c.data.iter().any(|&v| v == 0.0 && div) {
             return None;
         }
-        let t = ((-m.log2()).floor() as u32).min(62u32.saturating_sub(p + 2));
+        // at most `p` more bits: the second rescale, by `2^t`, then needs no wider range than
+        // the first (by `2^p`) does
+        let t = ((-m.log2()).floor() as u32).min(p);
         let gained = c.data.iter().any(|&v| {
             let q = |scale| crate::quant::quantize_value(f(v), scale);
             match (q(p + t), q(p)) {
@@ -738,6 +740,12 @@ mod mod_tests {
         assert_eq!(
             Arith::Add.small_factor(&[x, Operand::Const(&mixed)], 10),
             None
+        );
+        // a tiny factor gets at most `p` more bits (no wider range than the first rescale's)
+        let tiny = t(&[1e-4]);
+        assert_eq!(
+            Arith::Mul.small_factor(&[x, Operand::Const(&tiny)], 8),
+            Some(8)
         );
     }
 

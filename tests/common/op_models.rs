@@ -963,6 +963,65 @@ pub fn op_scan() -> OpModel {
     model(g.build(&[1, 3, 4], &y, &[1, 3, 4]), &[1, 3, 4])
 }
 
+/// Scan whose body holds a Split (a node the importer rewrites, here into slices): each
+/// row's halves swapped, accumulated in the state; the split sizes a body initializer
+pub fn scan_split_body() -> Vec<u8> {
+    let mut g = G::new();
+    let s0 = g.rc(&[1, 4], 84);
+    let node = |op: &str, ins: &[&str], outs: &[&str], attrs| pb::NodeProto {
+        op_type: op.into(),
+        name: format!("body_{}", outs[0]),
+        input: ins.iter().map(|s| s.to_string()).collect(),
+        output: outs.iter().map(|s| s.to_string()).collect(),
+        attribute: attrs,
+        ..Default::default()
+    };
+    let body = pb::GraphProto {
+        name: "body".into(),
+        node: vec![
+            node(
+                "Split",
+                &["e", "sizes"],
+                &["lo", "hi"],
+                vec![int_attr("axis", 1)],
+            ),
+            node("Concat", &["hi", "lo"], &["sw"], vec![int_attr("axis", 1)]),
+            node("Add", &["s", "sw"], &["s_new"], vec![]),
+        ],
+        input: vec![value_info("s", &[1, 4]), value_info("e", &[1, 4])],
+        output: vec![value_info("s_new", &[1, 4]), value_info("sw", &[1, 4])],
+        initializer: vec![pb::TensorProto {
+            name: "sizes".into(),
+            dims: vec![2],
+            data_type: pb::tensor_proto::DataType::Int64 as i32,
+            int64_data: vec![2, 2],
+            ..Default::default()
+        }],
+        ..Default::default()
+    };
+    let (rows, flat) = (g.ci(&[1, 3, 4]), g.ci(&[1, 12]));
+    let r = g.node("Reshape", &["input", &rows], vec![]);
+    let outs = g.node_multi(
+        "Scan",
+        &[&s0, &r],
+        vec![
+            int_attr("num_scan_inputs", 1),
+            ints_attr("scan_input_axes", &[1]),
+            ints_attr("scan_output_axes", &[1]),
+            pb::AttributeProto {
+                name: "body".into(),
+                r#type: pb::attribute_proto::AttributeType::Graph as i32,
+                g: Some(body),
+                ..Default::default()
+            },
+        ],
+        &[true, true],
+    );
+    let y = g.node("Add", &[&outs[1], &outs[0]], vec![]);
+    let y = g.node("Reshape", &[&y, &flat], vec![]);
+    g.build(&[1, 12], &y, &[1, 12])
+}
+
 /// ConvTranspose: stride 2, pads, output_padding, bias
 pub fn op_conv_transpose() -> OpModel {
     let mut g = G::new();

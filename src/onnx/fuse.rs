@@ -38,8 +38,11 @@ fn close(a: f64, b: f64) -> bool {
     (a - b).abs() <= 1e-6 * b.abs().max(1.0)
 }
 
+/// A real function of one variable (a form's argument `A(x)`).
+type Real = fn(f64) -> f64;
+
 /// The special node's function, its argument `A(x)` and the fused function.
-fn forms(g: Func) -> Option<(fn(f64) -> f64, Func)> {
+fn forms(g: Func) -> Option<(Real, Func)> {
     fn tanh_arg(x: f64) -> f64 {
         (2.0 / std::f64::consts::PI).sqrt() * (x + 0.044715 * x * x * x)
     }

@@ -965,6 +965,7 @@ pub fn op_scan() -> OpModel {
 
 /// Scan whose body holds a Split (a node the importer rewrites, here into slices): each
 /// row's halves swapped, accumulated in the state; the split sizes a body initializer
+#[allow(dead_code)] // tests/ops.rs only (tract cannot analyse this body: no op model)
 pub fn scan_split_body() -> Vec<u8> {
     let mut g = G::new();
     let s0 = g.rc(&[1, 4], 84);

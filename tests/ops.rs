@@ -528,7 +528,7 @@ fn gelu_written_out_is_one_table() {
         let (half, one, r2) = (
             g.c(&[1], &[0.5]),
             g.c(&[1], &[1.0]),
-            g.c(&[1], &[1.414_213_5]),
+            g.c(&[1], &[std::f32::consts::SQRT_2]),
         );
         let z = g.node("Div", &["input", &r2], vec![]);
         let e = g.node("Erf", &[&z], vec![]);

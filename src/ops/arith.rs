@@ -11,6 +11,14 @@ use crate::quant::compose::{div, gather, trunc_div};
 use crate::quant::{ASrc, BSrc, Dot, DotKind, ElemPart, LowerCtx, Lowered, QOp, QuantError, Src};
 use crate::tensor::{broadcast_index_map, broadcast_shape, Tensor};
 
+/// The element of operand `o` each output element reads (numpy broadcasting).
+fn out_map(o: &Operand, out: &[usize]) -> Vec<u32> {
+    broadcast_index_map(o.shape(), out)
+        .into_iter()
+        .map(|i| i as u32)
+        .collect()
+}
+
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Arith {
     Add,
@@ -113,12 +121,7 @@ impl Arith {
         out: &[usize],
     ) -> Result<QOp, QuantError> {
         let len: usize = out.iter().product();
-        let map = |o: &Operand| -> Vec<u32> {
-            broadcast_index_map(o.shape(), out)
-                .into_iter()
-                .map(|i| i as u32)
-                .collect()
-        };
+        let map = |o: &Operand| out_map(o, out);
         let (s, p) = (ctx.act_scale, ctx.param_scale);
         let dot = |rescale, parts| Ok(crate::quant::compose::lin(len, parts, rescale));
         let act = |o: &Operand| -> Option<usize> {
@@ -277,12 +280,7 @@ impl Arith {
         out: &[usize],
     ) -> Result<Lowered, QuantError> {
         let len: usize = out.iter().product();
-        let map = |o: &Operand| -> Vec<u32> {
-            broadcast_index_map(o.shape(), out)
-                .into_iter()
-                .map(|i| i as u32)
-                .collect()
-        };
+        let map = |o: &Operand| out_map(o, out);
         let Operand::Act { slot: dslot, .. } = ins[1] else {
             return Err(QuantError::Internal(
                 "not a division by an activation".into(),
@@ -361,12 +359,7 @@ impl Arith {
         t: u32,
     ) -> Result<Lowered, QuantError> {
         let len: usize = out.iter().product();
-        let map = |o: &Operand| -> Vec<u32> {
-            broadcast_index_map(o.shape(), out)
-                .into_iter()
-                .map(|i| i as u32)
-                .collect()
-        };
+        let map = |o: &Operand| out_map(o, out);
         let (x, c) = match (ins[0], ins[1]) {
             (Operand::Act { .. }, c @ Operand::Const(_)) => (ins[0], c),
             (c @ Operand::Const(_), Operand::Act { .. }) => (ins[1], c),
@@ -439,10 +432,7 @@ impl Arith {
                     o: &Operand,
                     sign: i64|
          -> Result<ElemPart, QuantError> {
-            let map: Vec<u32> = broadcast_index_map(o.shape(), out)
-                .into_iter()
-                .map(|i| i as u32)
-                .collect();
+            let map = out_map(o, out);
             Ok(match o {
                 Operand::Act { slot, .. } => {
                     srcs.push(Src::In(*slot));

@@ -188,12 +188,14 @@ export type Stage = 'load' | 'settings' | 'calibrate' | 'compile' | 'srs' | 'set
  * 0 to 1. */
 export type OnProgress = (stage: Stage, fraction: number, info?: StageInfo) => void;
 
-/** Estimated seconds of the long stages (`estimateStages`). */
+/** Estimated seconds of the long stages (`estimateStages`; `srs` from `estimateSrs`, once the
+ * SRS file is at hand). */
 export interface StageEstimates {
   setup: number;
   witness: number;
   prove: number;
   verify: number;
+  srs?: number;
 }
 
 /** The build that runs: 'web' (browser, single-threaded), 'mt' (threaded, 32-bit-limb field
@@ -249,6 +251,10 @@ export interface Zkonnx {
   /** Estimated seconds of setup, witness, prove and verify for this compiled circuit on this
    * module with its threads, from the circuit's size (rows, columns, lookups, degree). */
   estimateStages(compiledCircuit: Uint8Array): StageEstimates;
+  /** Estimated seconds of `loadSrs(srs, logrows)` on this module (0 for bytes that are no SRS):
+   * quick when the file carries the Lagrange basis of that size (zkonnx's `gen-srs`, `srs
+   * import`, `get-srs` write every smaller size's), slow when it must be computed. */
+  estimateSrs(srs: Uint8Array, logrows: number): number;
   /** A stage's estimate rescaled by the finished stages (`done`: their estimates and actual
    * seconds, in pairs): the rule the CLI applies too (bounded to 4× either way). */
   rescaleEstimate(estimate: number, done: Float64Array): number;

@@ -9,9 +9,10 @@
 //   interpolated{ done: false, end, estimate, elapsed, stageFraction, interpolated: true }
 //   done        { done: true, seconds, estimate?, estimates? }
 // `estimate`: the stage's seconds as estimated from the circuit's size (zkonnx's
-// `estimateStages`: setup, witness, prove, verify), rescaled by how the finished stages compared
-// with their estimates; the other stages (load, settings, calibrate, compile, srs) have none
-// and say `indeterminate: true`. `estimates`: the same rescaled estimates of every long stage,
+// `estimateStages`: setup, witness, prove, verify; `estimateSrs`: srs, cutting the SRS file down
+// once the caller's `srs(k)` has given it), rescaled by how the finished stages compared with
+// their estimates; the other stages (load, settings, calibrate, compile) have none and say
+// `indeterminate: true`. `estimates`: the same rescaled estimates of every long stage,
 // once the circuit is compiled (for a page to show them before the stages run).
 
 /** An interpolated stage never claims more than this share of itself: it ends when it ends. */

@@ -60,7 +60,11 @@ export class Prover {
       return c;
     });
     const k = settings.run_args.logrows;
-    const srs = await run('srs', async () => zk.loadSrs(await srsBytes(opts.srs, k), k));
+    // the SRS file (the caller's `srs(k)` runs first: its time is its own), then the `srs`
+    // stage, estimated: cutting it down to k and checking it
+    const srsFile = await srsBytes(opts.srs, k);
+    timing.est.srs = zk.estimateSrs(srsFile, k);
+    const srs = await run('srs', () => zk.loadSrs(srsFile, k));
     const keys = opts.keys || await run('setup', () => zk.setup(compiled, srs));
     const hashed = settings.run_args.param_visibility === 'Hashed';
     // keys handed in: the bundle is rebuilt from their vk (a stale cached bundle would give a

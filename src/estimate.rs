@@ -113,7 +113,14 @@ const SETUP_MSM: f64 = 2.4e-6;
 const SETUP_FIXED: f64 = 0.35;
 const WITNESS_ROW: f64 = 0.8e-6;
 const VERIFY_FIXED: f64 = 0.27;
-const GEN_SRS_ROW: f64 = 2.4e-4;
+const GEN_SRS_ROW: f64 = 2.9e-5;
+// Cutting an SRS down to 2^k points (`srs::load_for_k`): reading and checking its points (the
+// random-combination MSMs) per point, and, when the file has no Lagrange basis of that size,
+// the inverse FFT over G1's scalar multiplications (`(k/2 + 1)·2^k`); native, 2 threads:
+// 0.13 s with the basis and 4.8 s without for 17 → 13, 1.4 s for 17 itself.
+const SRS_ROW: f64 = 1.1e-5;
+const SRS_G1_FFT_MUL: f64 = 7.6e-5;
+const SRS_FIXED: f64 = 0.04;
 
 impl Engine {
     /// The engine's time over native code with 2 threads (the fit's reference), for setup and
@@ -200,9 +207,24 @@ pub fn estimate(shape: &Shape, engine: Engine) -> Estimate {
 }
 
 /// Seconds to generate a development SRS of `2^logrows` points (`gen-srs`: the powers of τ in
-/// G1 and their Lagrange form; native, 2 threads: 3.6 s at k = 14, 16.5 s at k = 16).
+/// G1, their Lagrange form and every smaller size's; native, 2 threads: 3.8 s at k = 17).
 pub fn gen_srs(logrows: u32, engine: Engine) -> f64 {
     engine.factor() * GEN_SRS_ROW * (1u64 << logrows.min(40)) as f64
+}
+
+/// Seconds to load an SRS file (`srs`'s bytes) for a circuit of `2^k` rows and check it: the
+/// `srs` stage (0 for bytes that are not an SRS: loading them fails at once).
+pub fn srs_load(srs: &[u8], k: u32, engine: Engine) -> f64 {
+    let Ok(have) = crate::srs::header(srs) else {
+        return 0.0;
+    };
+    let n = (1u64 << k.min(40)) as f64;
+    let fft = if have > k && !crate::srs::has_smaller_bases(srs) {
+        SRS_G1_FFT_MUL * (k as f64 / 2.0 + 1.0) * n
+    } else {
+        0.0
+    };
+    engine.fixed() + engine.factor() * (SRS_FIXED + SRS_ROW * n + fft)
 }
 
 /// Rescales the stages still to come by how the finished ones compared with their estimates:

@@ -1,5 +1,6 @@
 //! Proving and verifying keys: generation and (de)serialization in halo2's raw byte format.
 
+use std::io::{Read, Write};
 use std::panic::{catch_unwind, AssertUnwindSafe};
 use std::sync::atomic::{AtomicUsize, Ordering};
 
@@ -78,7 +79,17 @@ pub fn vk_to_bytes(vk: &VerifyingKey<G1Affine>) -> Vec<u8> {
 }
 
 pub fn pk_to_bytes(pk: &ProvingKey<G1Affine>) -> Vec<u8> {
-    pk.to_bytes(SerdeFormat::RawBytes)
+    let mut out = vec![];
+    pk_write(pk, &mut out).expect("write to a Vec");
+    out
+}
+
+/// The proving key's bytes written to `out` as they are made: a large key is never held twice.
+pub fn pk_write(pk: &ProvingKey<G1Affine>, out: &mut dyn Write) -> Result<(), KeyError> {
+    let mut out = out;
+    pk.write(&mut out, SerdeFormat::RawBytes)
+        .and_then(|()| out.flush())
+        .map_err(|e| KeyError::Pk(format!("writing: {e}")))
 }
 
 pub fn vk_from_bytes(b: &[u8], settings: &Settings) -> Result<VerifyingKey<G1Affine>, KeyError> {
@@ -108,19 +119,27 @@ pub fn vk_from_bytes(b: &[u8], settings: &Settings) -> Result<VerifyingKey<G1Aff
 }
 
 pub fn pk_from_bytes(b: &[u8], settings: &Settings) -> Result<ProvingKey<G1Affine>, KeyError> {
+    pk_read(&mut &b[..], settings)
+}
+
+/// The proving key read from `r` as it comes (a file through a buffer: the key's bytes are
+/// never all in memory beside the key); every byte must belong to it.
+pub fn pk_read(r: &mut dyn Read, settings: &Settings) -> Result<ProvingKey<G1Affine>, KeyError> {
     let params = CircuitParams::from_settings(settings);
     let pk = guarded("proving key", || {
-        let mut r = b;
+        let mut r = r;
         let pk = ProvingKey::<G1Affine>::read::<_, ModelCircuit<'static>>(
             &mut r,
             SerdeFormat::RawBytes,
             params,
         )
         .map_err(|e| e.to_string())?;
-        if !r.is_empty() {
-            return Err(format!("{} trailing bytes", r.len()));
+        let mut rest = [0u8; 1];
+        match r.read(&mut rest) {
+            Ok(0) => Ok(pk),
+            Ok(_) => Err("trailing bytes after the key".into()),
+            Err(e) => Err(e.to_string()),
         }
-        Ok(pk)
     })
     .map_err(KeyError::Pk)?;
     if pk.get_vk().get_domain().k() != settings.run_args.logrows {

@@ -162,16 +162,26 @@ impl std::fmt::Debug for Keys {
 
 /// `setup`: keys for the compiled model from an SRS (a larger SRS is downsized).
 pub fn setup(model: &Compiled, srs_bytes: &[u8]) -> Result<Keys> {
+    let mut pk = vec![];
+    let (vk, bundle) = setup_to(model, srs_bytes, &mut pk)?;
+    Ok(Keys { vk, pk, bundle })
+}
+
+/// [`setup`] with the proving key written to `pk_out` as it is serialized, and dropped before
+/// the bundle is made (a large key is never held twice). Returns the vk and bundle bytes.
+pub fn setup_to(
+    model: &Compiled,
+    srs_bytes: &[u8],
+    pk_out: &mut dyn std::io::Write,
+) -> Result<(Vec<u8>, Vec<u8>)> {
     crate::plan::check_fits(&model.settings)?;
     let params = srs::load_for_k(srs_bytes, model.settings.run_args.logrows)?;
     let (vk, pk) = keys::keygen(model, &params)?;
+    keys::pk_write(&pk, pk_out)?;
+    drop(pk);
     let bundle = crate::bundle::export(&vk, &params, &model.settings)
         .map_err(|m| crate::keys::KeyError::Vk(format!("verification bundle: {m}")))?;
-    Ok(Keys {
-        vk: keys::vk_to_bytes(&vk),
-        pk: keys::pk_to_bytes(&pk),
-        bundle: bundle.to_bytes(),
-    })
+    Ok((keys::vk_to_bytes(&vk), bundle.to_bytes()))
 }
 
 /// The verification bundle of a vk and the SRS it was made with (what `setup` writes beside the
@@ -541,8 +551,19 @@ pub fn mock(model: &Compiled, w: &Witness) -> Result<()> {
 
 /// `prove`: a proof for the witness.
 pub fn prove(model: &Compiled, w: &Witness, pk_bytes: &[u8], srs_bytes: &[u8]) -> Result<Proof> {
+    prove_from(model, w, &mut &pk_bytes[..], srs_bytes)
+}
+
+/// [`prove`] with the proving key read from `pk` as it comes (a file through a buffer: its
+/// bytes are never all in memory beside the key).
+pub fn prove_from(
+    model: &Compiled,
+    w: &Witness,
+    pk: &mut dyn std::io::Read,
+    srs_bytes: &[u8],
+) -> Result<Proof> {
     let s = &model.settings;
-    let pk = keys::pk_from_bytes(pk_bytes, s)?;
+    let pk = keys::pk_read(pk, s)?;
     let params = srs::load_for_k(srs_bytes, s.run_args.logrows)?;
     let (tr, instances) = witness_trace(model, w)?;
     let salts = salts_of(model, w)?;

@@ -231,22 +231,89 @@ pub fn load_srs(srs_bytes: &[u8], logrows: u32) -> JsResult<Vec<u8>> {
 }
 
 /// Proving and verifying keys.
-/// Keys from `setup`, and the verification bundle for `zkonnx/verifier`.
+/// Keys from `setup`, and the verification bundle for `zkonnx/verifier`. The proving key's
+/// bytes live in JS memory (written there as they are serialized: the module's linear memory
+/// never holds the key and its bytes together).
 #[wasm_bindgen(getter_with_clone)]
 pub struct Keys {
     pub vk: Vec<u8>,
-    pub pk: Vec<u8>,
+    pub pk: js_sys::Uint8Array,
     pub bundle: Vec<u8>,
 }
 
 #[wasm_bindgen]
 pub fn setup(compiled_circuit: &[u8], srs_bytes: &[u8]) -> JsResult<Keys> {
-    let k = pipeline::setup(&compiled(compiled_circuit)?, srs_bytes).map_err(err)?;
-    Ok(Keys {
-        vk: k.vk,
-        pk: k.pk,
-        bundle: k.bundle,
-    })
+    let mut out = std::io::BufWriter::with_capacity(1 << 20, JsBytes::default());
+    let (vk, bundle) =
+        pipeline::setup_to(&compiled(compiled_circuit)?, srs_bytes, &mut out).map_err(err)?;
+    let pk = out.into_inner().map_err(|e| err(e.error()))?.concat();
+    Ok(Keys { vk, pk, bundle })
+}
+
+/// Bytes written into JS memory, chunk by chunk.
+#[derive(Default)]
+struct JsBytes {
+    chunks: Vec<js_sys::Uint8Array>,
+    len: u32,
+}
+
+impl std::io::Write for JsBytes {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        let n = u32::try_from(buf.len())
+            .ok()
+            .filter(|n| self.len.checked_add(*n).is_some())
+            .ok_or_else(|| std::io::Error::other("a key of 4 GiB or more"))?;
+        self.chunks.push(js_sys::Uint8Array::from(buf));
+        self.len += n;
+        Ok(buf.len())
+    }
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
+impl JsBytes {
+    fn concat(self) -> js_sys::Uint8Array {
+        let all = js_sys::Uint8Array::new_with_length(self.len);
+        let mut at = 0;
+        for c in self.chunks {
+            all.set(&c, at);
+            at += c.length();
+        }
+        all
+    }
+}
+
+/// Bytes read from JS memory as they are needed (the proving key: never copied whole into the
+/// module's linear memory beside the key it holds).
+struct JsReader {
+    src: js_sys::Uint8Array,
+    at: u32,
+}
+
+impl std::io::Read for JsReader {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        let left = self.src.length() - self.at;
+        let n = left.min(u32::try_from(buf.len()).unwrap_or(u32::MAX));
+        self.src
+            .subarray(self.at, self.at + n)
+            .copy_to(&mut buf[..n as usize]);
+        self.at += n;
+        Ok(n as usize)
+    }
+}
+
+/// The bytes of a key argument: a `Uint8Array` (a Node `Buffer` is one) or an `ArrayBuffer`.
+fn js_bytes(v: &JsValue, what: &str) -> JsResult<js_sys::Uint8Array> {
+    if let Some(a) = v.dyn_ref::<js_sys::Uint8Array>() {
+        Ok(a.clone())
+    } else if v.is_instance_of::<js_sys::ArrayBuffer>() {
+        Ok(js_sys::Uint8Array::new(v))
+    } else {
+        Err(JsError::new(&format!(
+            "{what}: expected the key file's bytes (a Uint8Array or ArrayBuffer)"
+        )))
+    }
 }
 
 /// The float model's outputs on `input` (the first sample), to show beside the proven ones.
@@ -278,11 +345,14 @@ pub fn mock(compiled_circuit: &[u8], witness: JsValue) -> JsResult<bool> {
 pub fn prove(
     compiled_circuit: &[u8],
     witness: JsValue,
-    pk: &[u8],
+    pk: JsValue,
     srs_bytes: &[u8],
 ) -> JsResult<JsValue> {
     let w: Witness = from_js(witness, "witness")?;
-    to_js(&pipeline::prove(&compiled(compiled_circuit)?, &w, pk, srs_bytes).map_err(err)?)
+    let src = js_bytes(&pk, "proving key")?;
+    let mut pk = std::io::BufReader::with_capacity(1 << 20, JsReader { src, at: 0 });
+    let p = pipeline::prove_from(&compiled(compiled_circuit)?, &w, &mut pk, srs_bytes);
+    to_js(&p.map_err(err)?)
 }
 
 /// `verify`: `true` for a valid proof, `false` for an invalid one, an `Error` for malformed bytes.
@@ -317,6 +387,13 @@ pub fn estimate_stages(compiled_circuit: &[u8]) -> JsResult<JsValue> {
     let m = compiled(compiled_circuit)?;
     let shape = estimate::Shape::of(&m.settings);
     to_js(&estimate::estimate(&shape, estimate::Engine::current()))
+}
+
+/// Seconds `loadSrs(srsBytes, logrows)` is estimated to take on this module (the `srs` stage:
+/// a file without the Lagrange basis of that size takes far longer, [`crate::srs::basis`]).
+#[wasm_bindgen(js_name = estimateSrs)]
+pub fn estimate_srs(srs_bytes: &[u8], logrows: u32) -> f64 {
+    estimate::srs_load(srs_bytes, logrows, estimate::Engine::current())
 }
 
 /// A stage's estimate rescaled by the finished stages (`done`: their estimates and actual

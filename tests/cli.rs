@@ -82,6 +82,28 @@ fn ezkl_command_lines_work() {
     }
     zk(&dir, "mock -W witness.json -M model.compiled");
     zk(&dir, "prove -W witness.json -M model.compiled --pk-path pk.key --proof-path proof.json --srs-path kzg.srs --check-mode safe");
+    // the proving key is streamed to `<path>.part`, renamed once complete; read as it comes
+    assert!(!dir.join("pk.key.part").exists());
+    let pk = std::fs::read(dir.join("pk.key")).unwrap();
+    for (name, bytes) in [
+        ("cut.key", &pk[..pk.len() / 2]),
+        ("long.key", &[&pk[..], &[0]].concat()[..]),
+    ] {
+        std::fs::write(dir.join(name), bytes).unwrap();
+        let (ok, out) = zk_any(&dir, &format!("prove -W witness.json -M model.compiled --pk-path {name} --proof-path p2.json --srs-path kzg.srs"));
+        assert!(!ok && out.contains("proving key"), "{name}: {out}");
+    }
+    // a setup that fails leaves no key behind, whole or partial
+    zk(
+        &dir,
+        &format!("gen-srs --srs-path small.srs --logrows {}", k - 1),
+    );
+    let (ok, out) = zk_any(
+        &dir,
+        "setup -M model.compiled --srs-path small.srs --vk-path v2.key --pk-path p2.key",
+    );
+    assert!(!ok && out.contains("small.srs"), "{out}");
+    assert!(!dir.join("p2.key").exists() && !dir.join("p2.key.part").exists());
     let p = json(&dir, "proof.json");
     assert!(p["hex_proof"].as_str().unwrap().starts_with("0x"));
     assert_eq!(

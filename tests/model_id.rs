@@ -256,23 +256,31 @@ fn a_step_appended_to_the_compiled_model_is_another_model() {
 }
 
 /// The SRS file's `g2` and `s·g2` (raw layout) overwritten.
+/// Where halo2's layout ends (`g2`, `s·g2` are its last 256 bytes; zkonnx's files carry the
+/// smaller Lagrange bases after it).
+fn g2s_end(srs: &[u8]) -> usize {
+    let k = u32::from_le_bytes(srs[..4].try_into().unwrap());
+    4 + 2 * (1usize << k) * 64 + 256
+}
+
 fn with_g2s(srs: &[u8], g2: &[u8; 128], s_g2: &[u8; 128]) -> Vec<u8> {
     let mut b = srs.to_vec();
-    let n = b.len();
+    let n = g2s_end(srs);
     b[n - 256..n - 128].copy_from_slice(g2);
-    b[n - 128..].copy_from_slice(s_g2);
+    b[n - 128..n].copy_from_slice(s_g2);
     b
 }
 
 fn s_g2_raw(srs: &[u8]) -> [u8; 128] {
-    srs[srs.len() - 128..].try_into().unwrap()
+    let n = g2s_end(srs);
+    srs[n - 128..n].try_into().unwrap()
 }
 
 #[test]
 fn spoofed_srs_files_are_refused_everywhere() {
     use zkonnx::verifier::srs_label::PPOT_0080;
     let h = honest();
-    let g2 = h.srs[h.srs.len() - 256..h.srs.len() - 128].to_vec();
+    let g2 = h.srs[g2s_end(&h.srs) - 256..g2s_end(&h.srs) - 128].to_vec();
     let g2: [u8; 128] = g2.try_into().unwrap();
     let own = s_g2_raw(&h.srs);
     let spoofs: Vec<(&str, Vec<u8>)> = vec![

@@ -212,7 +212,11 @@ fn e2e(
         "circuit                2^{} rows, {} advice, {} fixed, {} selector columns, {} lookups, {} permutation columns, degree {}",
         shape.logrows, shape.advice, shape.fixed, shape.selectors, shape.lookups, shape.permutation_columns, shape.degree
     );
-    let est = estimate::estimate(&shape, Engine::current());
+    let mut est = estimate::estimate(&shape, Engine::current());
+    // setup and prove each load the SRS (cut down to the circuit's size, checked)
+    let srs_s = estimate::srs_load(&srs, shape.logrows, Engine::current());
+    est.setup += srs_s;
+    est.prove += srs_s;
     let t = long("setup", est.setup);
     let keys = pipeline::setup(&c, &srs).map_err(e)?;
     write(&work.join("vk.key"), &keys.vk)?;

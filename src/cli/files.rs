@@ -44,17 +44,52 @@ pub(crate) fn compiled_file(p: &Path) -> Res<Compiled> {
 
 /// A key file written by `zkonnx setup`: a missing one says to run setup first.
 pub(crate) fn key_file(p: &Path, what: &str) -> Res<Vec<u8>> {
-    std::fs::read(p).map_err(|err| {
-        if err.kind() == std::io::ErrorKind::NotFound {
-            format!(
-                "the {what} {} does not exist: run `zkonnx setup` first (it writes pk.key, vk.key \
-                 and verifier.bundle), or pass the key's path",
-                p.display()
-            )
-        } else {
-            format!("cannot read {}: {err}", p.display())
-        }
-    })
+    std::fs::read(p).map_err(|err| key_err(p, what, err))
+}
+
+/// A key file opened to be read as it comes (the proving key: never all in memory beside the
+/// key it holds).
+pub(crate) fn key_reader(p: &Path, what: &str) -> Res<std::io::BufReader<std::fs::File>> {
+    let f = std::fs::File::open(p).map_err(|err| key_err(p, what, err))?;
+    Ok(std::io::BufReader::with_capacity(1 << 20, f))
+}
+
+fn key_err(p: &Path, what: &str, err: std::io::Error) -> String {
+    if err.kind() == std::io::ErrorKind::NotFound {
+        format!(
+            "the {what} {} does not exist: run `zkonnx setup` first (it writes pk.key, vk.key \
+             and verifier.bundle), or pass the key's path",
+            p.display()
+        )
+    } else {
+        format!("cannot read {}: {err}", p.display())
+    }
+}
+
+/// Writes a file through `fill` as its bytes are made: into `<path>.part`, renamed to `path`
+/// once complete (a failed or interrupted write never leaves a truncated file at `path`).
+pub(crate) fn write_streaming<T>(
+    p: &Path,
+    fill: impl FnOnce(&mut dyn std::io::Write) -> Res<T>,
+) -> Res<T> {
+    let mut part = p.as_os_str().to_owned();
+    part.push(".part");
+    let part = std::path::PathBuf::from(part);
+    let f = std::fs::File::create(&part)
+        .map_err(|e| format!("cannot write {}: {e}", part.display()))?;
+    let mut w = std::io::BufWriter::with_capacity(1 << 20, f);
+    let out = fill(&mut w);
+    let out = out.and_then(|v| {
+        use std::io::Write;
+        w.flush()
+            .map_err(|e| format!("cannot write {}: {e}", part.display()))?;
+        std::fs::rename(&part, p).map_err(|e| format!("cannot write {}: {e}", p.display()))?;
+        Ok(v)
+    });
+    if out.is_err() {
+        let _ = std::fs::remove_file(&part);
+    }
+    out
 }
 
 pub(crate) fn input_file(p: &Path) -> Res<InputData> {

@@ -9,7 +9,7 @@ use zkonnx::pipeline;
 use zkonnx::settings::CheckMode;
 use zkonnx::verifier::Role;
 
-use crate::cli::files::{compiled_file, input_file_for, key_file, read, write};
+use crate::cli::files::{compiled_file, input_file_for, key_reader, read, write};
 use crate::cli::progress::Progress;
 use crate::cli::verify::warn_visibility;
 use crate::cli::{e, srs_err, Res};
@@ -128,10 +128,12 @@ impl Prove {
         }
         warn_visibility(&c.settings);
         let w = Witness::from_json(&read(&witness)?).map_err(|err| err.to_string())?;
-        let (pk, srs) = (key_file(&pk_path, "proving key")?, read(&srs_path)?);
+        let (mut pk, srs) = (key_reader(&pk_path, "proving key")?, read(&srs_path)?);
         let est = estimate::estimate(&Shape::of(&c.settings), Engine::current());
-        let bar = Progress::start("prove", est.prove);
-        let p = pipeline::prove(&c, &w, &pk, &srs).map_err(|err| srs_err(&srs_path, err))?;
+        let srs_s = estimate::srs_load(&srs, c.settings.run_args.logrows, Engine::current());
+        let bar = Progress::start("prove", est.prove + srs_s);
+        let p =
+            pipeline::prove_from(&c, &w, &mut pk, &srs).map_err(|err| srs_err(&srs_path, err))?;
         bar.finish();
         write(&proof_path, &p.to_json())?;
         eprintln!("wrote {}", proof_path.display());

@@ -12,6 +12,7 @@ use zkonnx::settings::{Settings, Visibility};
 use crate::cli::args::RunArgsFlags;
 use crate::cli::files::{
     compiled_file, existing_salt_file, input_file_for, read, salt_file, settings_file, write,
+    write_streaming,
 };
 use crate::cli::progress::Progress;
 use crate::cli::verify::warn_visibility;
@@ -301,21 +302,25 @@ impl Setup {
         warn_visibility(&c.settings);
         let srs = read(&srs_path)?;
         let est = estimate::estimate(&Shape::of(&c.settings), Engine::current());
-        let bar = Progress::start("setup", est.setup);
-        let keys = pipeline::setup(&c, &srs).map_err(|err| srs_err(&srs_path, err))?;
+        let srs_s = estimate::srs_load(&srs, c.settings.run_args.logrows, Engine::current());
+        let bar = Progress::start("setup", est.setup + srs_s);
+        // the proving key goes to its file as it is serialized (never held twice)
+        let (vk, bundle) = write_streaming(&pk_path, |out| {
+            pipeline::setup_to(&c, &srs, out).map_err(|err| srs_err(&srs_path, err))
+        })?;
         bar.finish();
         let bundle_path = bundle_path.unwrap_or_else(|| vk_path.with_file_name("verifier.bundle"));
-        write(&vk_path, &keys.vk)?;
-        write(&pk_path, &keys.pk)?;
-        write(&bundle_path, &keys.bundle)?;
+        write(&vk_path, &vk)?;
+        write(&bundle_path, &bundle)?;
+        let pk_len = std::fs::metadata(&pk_path).map_or(0, |m| m.len());
         eprintln!(
             "wrote {} ({} bytes), {} ({} bytes) and {} ({} bytes)",
             vk_path.display(),
-            keys.vk.len(),
+            vk.len(),
             pk_path.display(),
-            keys.pk.len(),
+            pk_len,
             bundle_path.display(),
-            keys.bundle.len()
+            bundle.len()
         );
         Ok(())
     }

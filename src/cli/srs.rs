@@ -40,6 +40,17 @@ fn print_srs_info(i: &zkonnx::srs::SrsInfo) {
     println!("tau_g2 fingerprint: {} (blake2b-256 {f})", &f[..16]);
     println!("tau_g2 (raw): {}", hex(&i.s_g2));
     println!("label: {}", i.label);
+    if i.smaller_bases {
+        println!(
+            "smaller sizes: the Lagrange bases of k < {} are in the file (cut down at once)",
+            i.k
+        );
+    } else {
+        println!(
+            "smaller sizes: no Lagrange bases of k < {} (cutting down computes one: slow)",
+            i.k
+        );
+    }
 }
 
 pub(crate) fn srs_cmd(cmd: SrsCmd) -> Res<()> {

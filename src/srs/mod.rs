@@ -7,12 +7,12 @@
 //!   ([`crate::verifier::srs_label`], shared with the light verifier).
 //! - [`gen_srs_unsafe`]: a development SRS, recognisable as one whatever its seed.
 
-use halo2_proofs::poly::commitment::{Params, ParamsProver};
+use halo2_proofs::poly::commitment::ParamsProver;
 use halo2_proofs::poly::kzg::commitment::ParamsKZG;
 use halo2_proofs::SerdeFormat;
 use halo2curves::bn256::{Bn256, Fr, G1Affine, G2Affine, G2};
 use halo2curves::group::prime::PrimeCurveAffine;
-use halo2curves::group::Group;
+use halo2curves::group::{Curve, Group};
 use halo2curves::serde::SerdeObject;
 use halo2curves::CurveAffine;
 use rand::rngs::StdRng;
@@ -21,6 +21,7 @@ use rand::SeedableRng;
 use crate::settings::MAX_LOGROWS;
 pub use crate::verifier::srs_label::{self as label_table, fingerprint, label_of, SrsLabel};
 
+pub mod basis;
 pub mod ptau;
 
 const G1_BYTES: usize = 64;
@@ -33,7 +34,7 @@ pub enum SrsError {
     TooShort(usize),
     #[error("SRS: header says k = {0}, above the supported maximum {MAX_LOGROWS}")]
     KTooLarge(u32),
-    #[error("SRS: {got} bytes, but k = {k} needs exactly {expected} (truncated or not a halo2 KZG params file)")]
+    #[error("SRS: {got} bytes, but k = {k} needs exactly {expected}, or that and zkonnx's Lagrange bases (truncated or not a halo2 KZG params file)")]
     Length { k: u32, expected: usize, got: usize },
     #[error("SRS: invalid curve point: {0}")]
     Point(String),
@@ -86,7 +87,8 @@ pub enum SrsError {
     PtauPairing(&'static str),
 }
 
-/// `k` and the expected size of an SRS file.
+/// `k` of an SRS file whose length is halo2's layout for `k`, or that and the Lagrange bases
+/// of every smaller size ([`basis`]'s trailer).
 pub fn header(bytes: &[u8]) -> Result<u32, SrsError> {
     if bytes.len() < 4 {
         return Err(SrsError::TooShort(bytes.len()));
@@ -95,8 +97,8 @@ pub fn header(bytes: &[u8]) -> Result<u32, SrsError> {
     if k > MAX_LOGROWS {
         return Err(SrsError::KTooLarge(k));
     }
-    let expected = 4 + 2 * (1usize << k) * G1_BYTES + 2 * G2_BYTES;
-    if bytes.len() != expected {
+    let expected = body_len(k);
+    if bytes.len() != expected && !has_trailer(bytes, k) {
         return Err(SrsError::Length {
             k,
             expected,
@@ -104,6 +106,26 @@ pub fn header(bytes: &[u8]) -> Result<u32, SrsError> {
         });
     }
     Ok(k)
+}
+
+/// Bytes of halo2's layout for `k`: the header, `2^k` G1 points twice, two G2 points.
+fn body_len(k: u32) -> usize {
+    4 + 2 * (1usize << k) * G1_BYTES + 2 * G2_BYTES
+}
+
+fn has_trailer(bytes: &[u8], k: u32) -> bool {
+    let at = body_len(k);
+    bytes.len() == at + basis::trailer_len(k) && &bytes[at..at + basis::MAGIC.len()] == basis::MAGIC
+}
+
+/// Whether an SRS file carries the Lagrange bases of every smaller size ([`basis`]).
+pub fn has_smaller_bases(bytes: &[u8]) -> bool {
+    header(bytes).is_ok_and(|k| has_trailer(bytes, k))
+}
+
+/// The Lagrange bases of the smaller sizes, if the file (of size `k`, [`header`]) has them.
+fn trailer(bytes: &[u8], k: u32) -> Option<&[u8]> {
+    has_trailer(bytes, k).then(|| &bytes[body_len(k)..])
 }
 
 /// The checks every SRS passes before it is used or labelled
@@ -172,12 +194,28 @@ pub fn gen_srs_unsafe(k: u32, seed: u64) -> Vec<u8> {
     params_from_secret_unsafe(k, tau)
 }
 
-/// The SRS of size `k` for the secret `tau`, by halo2's own `ParamsKZG::setup`. **Unsafe**:
-/// for development SRSs and tests.
+/// The SRS of size `k` for the secret `tau` in halo2's layout, with the Lagrange bases of every
+/// smaller size ([`basis`]). **Unsafe**: for development SRSs and tests.
 pub fn params_from_secret_unsafe(k: u32, tau: Fr) -> Vec<u8> {
-    let params = ParamsKZG::<Bn256>::setup(k, dev::SecretRng::new(tau));
-    let mut out = Vec::with_capacity(4 + 2 * (1usize << k) * G1_BYTES + 2 * G2_BYTES);
-    params.write(&mut out).expect("write to Vec");
+    use halo2curves::ff::Field;
+    let n = 1usize << k;
+    let mut powers = Vec::with_capacity(n);
+    let mut x = Fr::ONE;
+    for _ in 0..n {
+        powers.push(x);
+        x *= tau;
+    }
+    let mut out = Vec::with_capacity(body_len(k) + basis::trailer_len(k));
+    out.extend_from_slice(&k.to_le_bytes());
+    for p in basis::fixed_base(&powers)
+        .into_iter()
+        .chain(basis::fixed_base(&basis::lagrange_at(tau, k)))
+    {
+        out.extend_from_slice(&p.to_raw_bytes());
+    }
+    out.extend_from_slice(&G2Affine::generator().to_raw_bytes());
+    out.extend_from_slice(&(G2Affine::generator() * tau).to_affine().to_raw_bytes());
+    out.extend_from_slice(&basis::trailer_from_secret(tau, k));
     out
 }
 
@@ -190,6 +228,8 @@ pub struct SrsInfo {
     pub label: SrsLabel,
     /// `τ·G2` (raw layout)
     pub s_g2: [u8; G2_BYTES],
+    /// the file carries the Lagrange bases of every smaller size ([`basis`])
+    pub smaller_bases: bool,
 }
 
 /// The size, `τ·G2` fingerprint and label of an SRS file (its length, header and [`check`]ed
@@ -204,6 +244,7 @@ pub fn info(bytes: &[u8]) -> Result<SrsInfo, SrsError> {
         fingerprint: fingerprint(&s_g2),
         label: label_of(&s_g2),
         s_g2,
+        smaller_bases: trailer(bytes, k).is_some(),
     })
 }
 
@@ -297,12 +338,14 @@ mod dev {
 
     /// An rng whose first 64 bytes make `Fr::random` return `tau`: `Fr::random` reduces eight
     /// u64 draws, little-endian, modulo r, so `tau`'s four limbs then zeros give `tau` itself
-    /// (checked by the unit test `setup_takes_the_given_secret`).
+    /// (the tests compare [`params_from_secret_unsafe`] with halo2's own `ParamsKZG::setup`).
+    #[cfg(test)]
     pub struct SecretRng {
         limbs: [u64; 8],
         at: usize,
     }
 
+    #[cfg(test)]
     impl SecretRng {
         pub fn new(tau: Fr) -> Self {
             use halo2curves::ff::PrimeField;
@@ -315,6 +358,7 @@ mod dev {
         }
     }
 
+    #[cfg(test)]
     impl rand::RngCore for SecretRng {
         fn next_u64(&mut self) -> u64 {
             assert!(self.at < 8, "SecretRng: setup drew more than one scalar");
@@ -333,19 +377,35 @@ mod dev {
     }
 }
 
-/// Load an SRS for proving at `k`, downsizing a larger one.
+/// Load an SRS for a circuit of size `k`, cutting a larger one down: the points of size `k`
+/// (the Lagrange basis from the file's trailer when it has one, else by an inverse FFT over
+/// G1), each on its curve, and tied to the `τ` of `s·g2` ([`basis::check_consistent`]).
 pub fn load_for_k(bytes: &[u8], k: u32) -> Result<ParamsKZG<Bn256>, SrsError> {
     let have = check(bytes)?;
     if have < k {
         return Err(SrsError::TooSmall { have, need: k });
     }
-    check_points(&bytes[4..], 1usize << have)?;
-    let mut params = ParamsKZG::<Bn256>::read_custom(&mut &bytes[..], SerdeFormat::RawBytes)
-        .map_err(|e| SrsError::Point(e.to_string()))?;
-    if have > k {
-        params.downsize(k);
-    }
-    Ok(params)
+    let (n, big_n) = (1usize << k, 1usize << have);
+    let body = &bytes[4..body_len(have)];
+    let g = basis::points(&body[..n * G1_BYTES], |i| format!("g[{i}]"))?;
+    check_points(&body[2 * big_n * G1_BYTES..], 0)?;
+    let g2s = &body[2 * big_n * G1_BYTES..];
+    let g2 = G2Affine::from_raw_bytes(&g2s[..G2_BYTES]).expect("checked");
+    let s_g2 = G2Affine::from_raw_bytes(&g2s[G2_BYTES..]).expect("checked");
+    let lagrange = if have == k {
+        let raw = &body[n * G1_BYTES..2 * n * G1_BYTES];
+        basis::points(raw, |i| format!("g_lagrange[{i}]"))?
+    } else if let Some(t) = trailer(bytes, have) {
+        basis::points(basis::basis_in(t, have, k), |i| {
+            format!("the Lagrange basis of size 2^{k}'s point {i}")
+        })?
+    } else {
+        let proj = g.iter().map(|p| p.to_curve()).collect();
+        halo2_proofs::arithmetic::g_to_lagrange(proj, k)
+    };
+    basis::check_consistent(&g, &lagrange, &g2, &s_g2, k)?;
+    let shell = ParamsKZG::<Bn256>::setup(0, StdRng::seed_from_u64(0));
+    Ok(shell.from_parts(k, g, Some(lagrange), g2, s_g2))
 }
 
 /// The few SRS elements KZG verification reads (`g[0]`, `g2`, `s·g2`; and `g[1]`, for the
@@ -361,7 +421,7 @@ pub fn verifier_params(bytes: &[u8], k: u32) -> Result<ParamsKZG<Bn256>, SrsErro
     small.extend_from_slice(&1u32.to_le_bytes());
     small.extend_from_slice(&bytes[4..4 + 2 * G1_BYTES]);
     small.extend_from_slice(&bytes[4..4 + 2 * G1_BYTES]);
-    small.extend_from_slice(&bytes[4 + 2 * n * G1_BYTES..]);
+    small.extend_from_slice(&bytes[4 + 2 * n * G1_BYTES..body_len(have)]);
     check_points(&small[4..], 2)?;
     let p = ParamsKZG::<Bn256>::read_custom(&mut &small[..], SerdeFormat::RawBytes)
         .map_err(|e| SrsError::Point(e.to_string()))?;
@@ -384,7 +444,11 @@ fn check_points(body: &[u8], n: usize) -> Result<(), SrsError> {
             return Err(SrsError::Point(format!("{what} is not a point of G1")));
         }
     }
-    for (i, c) in body[2 * n * G1_BYTES..].chunks_exact(G2_BYTES).enumerate() {
+    for (i, c) in body[2 * n * G1_BYTES..]
+        .chunks_exact(G2_BYTES)
+        .take(2)
+        .enumerate()
+    {
         let ok = G2Affine::from_raw_bytes(c).is_some_and(|q| {
             let p = G2::from(q);
             bool::from(q.is_on_curve()) && bool::from((p * -Fr::one() + p).is_identity())
@@ -402,7 +466,7 @@ fn check_points(body: &[u8], n: usize) -> Result<(), SrsError> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use halo2curves::group::Curve;
+    use halo2_proofs::poly::commitment::Params;
 
     #[test]
     fn setup_takes_the_given_secret() {

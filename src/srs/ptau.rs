@@ -13,21 +13,19 @@
 
 use std::collections::HashMap;
 
-use halo2_proofs::arithmetic::best_multiexp;
-use halo2_proofs::poly::commitment::Params;
+use halo2_proofs::poly::commitment::{Params, ParamsProver};
 use halo2_proofs::poly::kzg::commitment::ParamsKZG;
-use halo2curves::bn256::{multi_miller_loop, Bn256, Fq, Fr, G1Affine, G2Affine, G2Prepared, Gt};
+use halo2curves::bn256::{Bn256, Fq, Fr, G1Affine, G2Affine};
 use halo2curves::ff::{Field, PrimeField};
 use halo2curves::group::prime::PrimeCurveAffine;
-use halo2curves::group::{Curve, Group};
-use halo2curves::pairing::MillerLoopResult;
+use halo2curves::group::Group;
 use halo2curves::serde::SerdeObject;
 use halo2curves::CurveAffine;
 use rand::rngs::StdRng;
 use rand::SeedableRng;
 use rayon::prelude::*;
 
-use super::{SrsError, G1_BYTES, G2_BYTES};
+use super::{basis, SrsError, G1_BYTES, G2_BYTES};
 use crate::settings::MAX_LOGROWS;
 
 const SECTION_HEADER: u32 = 1;
@@ -291,29 +289,18 @@ impl Ptau<'_> {
                 why: "(τ^0·G2) is not BN254's G2 generator",
             });
         }
-        let pairs_equal = |a: &G1Affine, b: &G2Affine, c: &G1Affine, d: &G2Affine| {
-            // e(a, b) == e(c, d)  <=>  e(a, b) · e(-c, d) == 1
-            let (pb, pd) = (G2Prepared::from(*b), G2Prepared::from(*d));
-            let neg_c = -*c;
-            multi_miller_loop(&[(a, &pb), (&neg_c, &pd)]).final_exponentiation() == Gt::identity()
-        };
         // τ·G2 is the τ of the G1 powers
-        if !pairs_equal(&g[1], &g2, &g[0], &s_g2) {
+        if !basis::pairs_equal(&g[1], &g2, &g[0], &s_g2) {
             return Err(SrsError::PtauPairing(
                 "e(τ^1·G1, G2) ≠ e(G1, τ·G2): the G1 and G2 sections have different secrets",
             ));
         }
-        // every g[i+1] = τ·g[i]: a random combination ρ of the pairs, so one pairing check
-        // stands for all of them (a wrong pair passes with probability 1/r)
-        let mut rng = StdRng::from_entropy();
-        let rho: Vec<Fr> = (0..m - 1).map(|_| Fr::random(&mut rng)).collect();
-        let lo = best_multiexp(&rho, &g[..m - 1]).to_affine();
-        let hi = best_multiexp(&rho, &g[1..m]).to_affine();
-        if !pairs_equal(&hi, &g2, &lo, &s_g2) {
-            return Err(SrsError::PtauPairing(
+        // every g[i+1] = τ·g[i]
+        basis::check_powers(&g, &g2, &s_g2).map_err(|_| {
+            SrsError::PtauPairing(
                 "Σρ_i·τ^(i+1)·G1 and Σρ_i·τ^i·G1 disagree with τ·G2: section 2 (tauG1) is not consecutive powers of τ",
-            ));
-        }
+            )
+        })?;
         let mut g = g;
         g.truncate(n);
         let shell = ParamsKZG::<Bn256>::setup(0, StdRng::seed_from_u64(0));
@@ -322,11 +309,13 @@ impl Ptau<'_> {
     }
 }
 
-/// Import a `.ptau` as a halo2 KZG params file of size `k` (halo2's raw layout).
+/// Import a `.ptau` as a halo2 KZG params file of size `k` (halo2's raw layout), with the
+/// Lagrange bases of every smaller size ([`basis`]: an inverse FFT over G1 each).
 pub fn import(ptau: &[u8], k: u32) -> Result<Vec<u8>, SrsError> {
     let params = parse(ptau)?.params(k)?;
     let mut out = Vec::with_capacity(4 + 2 * (1usize << k) * G1_BYTES + 2 * G2_BYTES);
     params.write(&mut out).expect("write to Vec");
+    out.extend_from_slice(&basis::trailer_from_powers(params.get_g(), k));
     // the file must load wherever it goes: the loaders' own check (k ≥ 1, generators, secret)
     super::check(&out)?;
     Ok(out)

@@ -3,7 +3,8 @@
 // the page's main thread or in a module Worker (prove-worker.js).
 // params: pkg (mt | mt-wide | web), loader (npm), threads, model (URL folder), srs (URL), keys (URL folder
 // holding vk.key and pk.key: skip setup), prover (0: skip the npm Prover API checks), profile
-// hooks { start, stop } (main thread only).
+// hooks { start, stop } (main thread only). srsOnly (k): fetch `srs` and cut it down to k, twice,
+// and stop there (scripts/bench_srs.mjs).
 export async function pipeline(params, log = () => {}, hooks = {}) {
   const kind = params.pkg || (self.crossOriginIsolated ? 'mt' : 'web');
   const model = params.model || '/examples/lenet';
@@ -25,6 +26,17 @@ export async function pipeline(params, log = () => {}, hooks = {}) {
     result.times.load = (performance.now() - t0) / 1000; // fetch + compile + instantiate (+ thread pool)
     result.threads = zk.numThreads();
     result.threadsUsed = zk.threadsUsed();
+    if (params.srsOnly) {
+      let t1 = performance.now();
+      const file = await bytes(params.srs);
+      result.times.srs_fetch = (performance.now() - t1) / 1000;
+      for (const run of ['srs_load', 'srs_load_again']) {
+        t1 = performance.now();
+        result.srsBytes = zk.loadSrs(file, Number(params.srsOnly)).length;
+        result.times[run] = (performance.now() - t1) / 1000;
+      }
+      return result;
+    }
     const onnx = await bytes(`${model}/network.onnx`);
     const input = await (await fetch(`${model}/input.json`)).json();
     let t = performance.now();

@@ -120,8 +120,10 @@ pub fn commitment_raw(
         .enumerate()
         .map(|(i, &v)| {
             if v.fract() != 0.0 || !v.is_finite() || v.abs() > 2f64.powi(62) {
+                // (the value is not printed: float formatting would cost the module 11 KB)
                 Err(JsError::new(&format!(
-                    "commitment: values[{i}] = {v} is not a quantized integer"
+                    "commitment: values[{i}] is not a quantized integer (an integer of magnitude \
+                     at most 2^62)"
                 )))
             } else {
                 Ok(v as i64)

@@ -194,13 +194,7 @@ impl Bundle {
     /// [`Self::fingerprint`]'s 32 bytes.
     pub fn fingerprint_bytes(&self) -> [u8; 32] {
         let (bytes, end) = self.encode();
-        let h = blake2b_simd::Params::new()
-            .hash_length(32)
-            .personal(b"zkonnx-bundle-fp")
-            .hash(&bytes[..end]);
-        let mut out = [0u8; 32];
-        out.copy_from_slice(h.as_bytes());
-        out
+        super::blake2b::hash(b"zkonnx-bundle-fp", &bytes[..end])
     }
 
     /// The model's identity as this bundle and a proof's decoded public values give it (the

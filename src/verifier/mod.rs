@@ -19,6 +19,7 @@
 //! A wrong proof verifies as `Ok(false)`; bytes that are not a proof or a bundle at all are
 //! `Err` naming what is wrong.
 
+pub mod blake2b;
 pub mod bundle;
 pub mod encoding;
 pub mod expr;

@@ -254,12 +254,9 @@ impl PublicLayout {
     pub fn digest_bytes(&self) -> [u8; 32] {
         let mut w = Writer::default();
         self.write(&mut w);
-        let h = blake2b_simd::Params::new()
-            .hash_length(32)
-            .personal(DIGEST_DOMAIN)
-            .hash(&w.0);
+        let h = super::blake2b::hash(DIGEST_DOMAIN, &w.0);
         let mut b = [0u8; 32];
-        b[..31].copy_from_slice(&h.as_bytes()[..31]);
+        b[..31].copy_from_slice(&h[..31]);
         b
     }
 

@@ -268,13 +268,11 @@ fn scale_coordinates(coords: &[u8; 128], by: Fq) -> Option<[u8; 128]> {
 }
 
 fn blake2b_256(parts: &[&[u8]]) -> [u8; 32] {
-    let mut st = blake2b_simd::Params::new().hash_length(32).to_state();
+    let mut st = super::blake2b::Blake2b256::new(b"");
     for p in parts {
         st.update(p);
     }
-    let mut out = [0u8; 32];
-    out.copy_from_slice(st.finalize().as_bytes());
-    out
+    st.finalize()
 }
 
 fn leading_zero_bits(h: &[u8]) -> u32 {

@@ -121,7 +121,7 @@ impl Pinning {
 
 /// The model ID (32 bytes) of a bundle fingerprint and the params commitment (hashed params).
 pub fn model_id(fingerprint: &[u8; 32], param_commitment: Option<&Fr>) -> [u8; 32] {
-    let mut st = blake2b_simd::Params::new().hash_length(32).to_state();
+    let mut st = super::blake2b::Blake2b256::new(b"");
     st.update(MODEL_ID_DOMAIN);
     st.update(fingerprint);
     if let Some(c) = param_commitment {
@@ -129,9 +129,7 @@ pub fn model_id(fingerprint: &[u8; 32], param_commitment: Option<&Fr>) -> [u8; 3
         be.as_mut().reverse();
         st.update(be.as_ref());
     }
-    let mut out = [0u8; 32];
-    out.copy_from_slice(st.finalize().as_bytes());
-    out
+    st.finalize()
 }
 
 /// `0x` and 64 lowercase hex digits.

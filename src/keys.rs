@@ -86,10 +86,14 @@ pub fn pk_to_bytes(pk: &ProvingKey<G1Affine>) -> Vec<u8> {
 
 /// The proving key's bytes written to `out` as they are made: a large key is never held twice.
 pub fn pk_write(pk: &ProvingKey<G1Affine>, out: &mut dyn Write) -> Result<(), KeyError> {
-    let mut out = out;
-    pk.write(&mut out, SerdeFormat::RawBytes)
-        .and_then(|()| out.flush())
-        .map_err(|e| KeyError::Pk(format!("writing: {e}")))
+    // (halo2 unwraps some write errors: a full disk would panic)
+    guarded("proving key", || {
+        let mut out = out;
+        pk.write(&mut out, SerdeFormat::RawBytes)
+            .and_then(|()| out.flush())
+            .map_err(|e| format!("writing: {e}"))
+    })
+    .map_err(KeyError::Pk)
 }
 
 pub fn vk_from_bytes(b: &[u8], settings: &Settings) -> Result<VerifyingKey<G1Affine>, KeyError> {

@@ -293,7 +293,7 @@ struct JsReader {
 
 impl std::io::Read for JsReader {
     fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
-        let left = self.src.length() - self.at;
+        let left = self.src.length().saturating_sub(self.at);
         let n = left.min(u32::try_from(buf.len()).unwrap_or(u32::MAX));
         self.src
             .subarray(self.at, self.at + n)

@@ -304,14 +304,17 @@ impl Setup {
         let est = estimate::estimate(&Shape::of(&c.settings), Engine::current());
         let srs_s = estimate::srs_load(&srs, c.settings.run_args.logrows, Engine::current());
         let bar = Progress::start("setup", est.setup + srs_s);
-        // the proving key goes to its file as it is serialized (never held twice)
+        // the proving key goes to its file as it is serialized (never held twice), and takes
+        // its name once the vk and the bundle are written too (no new key beside stale ones)
+        let bundle_path = bundle_path.unwrap_or_else(|| vk_path.with_file_name("verifier.bundle"));
         let (vk, bundle) = write_streaming(&pk_path, |out| {
-            pipeline::setup_to(&c, &srs, out).map_err(|err| srs_err(&srs_path, err))
+            let (vk, bundle) =
+                pipeline::setup_to(&c, &srs, out).map_err(|err| srs_err(&srs_path, err))?;
+            write(&vk_path, &vk)?;
+            write(&bundle_path, &bundle)?;
+            Ok((vk, bundle))
         })?;
         bar.finish();
-        let bundle_path = bundle_path.unwrap_or_else(|| vk_path.with_file_name("verifier.bundle"));
-        write(&vk_path, &vk)?;
-        write(&bundle_path, &bundle)?;
         let pk_len = std::fs::metadata(&pk_path).map_or(0, |m| m.len());
         eprintln!(
             "wrote {} ({} bytes), {} ({} bytes) and {} ({} bytes)",

@@ -23,6 +23,30 @@ use crate::graph::{Graph, Node, ValueId, ValueInfo};
 use crate::ops::{self, OpError};
 use crate::tensor::Tensor;
 
+/// A node the importer writes itself (Scan's slices and stacks, rewrites): `op_type` with one
+/// int attribute, `axis`.
+fn axis_node(
+    name: &str,
+    op_type: &str,
+    input: Vec<String>,
+    output: String,
+    axis: i64,
+) -> pb::NodeProto {
+    pb::NodeProto {
+        name: name.into(),
+        op_type: op_type.into(),
+        input,
+        output: vec![output],
+        attribute: vec![pb::AttributeProto {
+            name: "axis".into(),
+            r#type: pb::attribute_proto::AttributeType::Int as i32,
+            i: axis,
+            ..Default::default()
+        }],
+        ..Default::default()
+    }
+}
+
 /// Errors while reading an ONNX model.
 #[derive(Debug, thiserror::Error)]
 pub enum OnnxError {

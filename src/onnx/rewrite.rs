@@ -4,8 +4,8 @@
 
 use tract_onnx::pb;
 
-use super::Builder;
 use super::OnnxError;
+use super::{axis_node, Builder};
 use crate::tensor::Tensor;
 
 /// A variadic `Sum`/`Max`/`Min` of n > 2 inputs as n − 1 two-input nodes of the same op,
@@ -84,19 +84,8 @@ impl Builder {
         };
         shape.push(count);
         let gathered = format!("{name}:gather");
-        let gather = pb::NodeProto {
-            name: gathered.clone(),
-            op_type: "Gather".into(),
-            input: vec![n.input[0].clone(), n.input[1].clone()],
-            output: vec![gathered.clone()],
-            attribute: vec![pb::AttributeProto {
-                name: "axis".into(),
-                r#type: pb::attribute_proto::AttributeType::Int as i32,
-                i: -1,
-                ..Default::default()
-            }],
-            ..Default::default()
-        };
+        let input = vec![n.input[0].clone(), n.input[1].clone()];
+        let gather = axis_node(&gathered, "Gather", input, gathered.clone(), -1);
         self.node(index, &gather)?;
         let dims = format!("{name}:shape");
         let t = Tensor::new(vec![shape.len()], shape.iter().map(|&d| d as f64).collect());

@@ -14,7 +14,7 @@ use std::collections::HashMap;
 
 use tract_onnx::pb;
 
-use super::{attrs, tensor, types, Builder, OnnxError};
+use super::{attrs, axis_node, tensor, types, Builder, OnnxError};
 use crate::ops::OpError;
 use crate::tensor::{strides, Tensor};
 
@@ -162,19 +162,8 @@ impl Builder {
                 } else {
                     let idx = format!("{el}:index");
                     self.add_value(&idx, vec![], Some(Tensor::scalar(at as f64)), true);
-                    let gather = pb::NodeProto {
-                        name: el.clone(),
-                        op_type: "Gather".into(),
-                        input: vec![self.values[id].name.clone(), idx],
-                        output: vec![el.clone()],
-                        attribute: vec![pb::AttributeProto {
-                            name: "axis".into(),
-                            r#type: pb::attribute_proto::AttributeType::Int as i32,
-                            i: axis as i64,
-                            ..Default::default()
-                        }],
-                        ..Default::default()
-                    };
+                    let input = vec![self.values[id].name.clone(), idx];
+                    let gather = axis_node(&el, "Gather", input, el.clone(), axis as i64);
                     self.node(index, &gather)?;
                 }
                 map.insert(body.input[states + j].name.clone(), el);
@@ -266,19 +255,13 @@ impl Builder {
                 self.node(index, &node)?;
                 stacked.push(r);
             }
-            let concat = pb::NodeProto {
-                name: format!("{name}/out{k}"),
-                op_type: "Concat".into(),
-                input: stacked,
-                output: vec![out],
-                attribute: vec![pb::AttributeProto {
-                    name: "axis".into(),
-                    r#type: pb::attribute_proto::AttributeType::Int as i32,
-                    i: axis as i64,
-                    ..Default::default()
-                }],
-                ..Default::default()
-            };
+            let concat = axis_node(
+                &format!("{name}/out{k}"),
+                "Concat",
+                stacked,
+                out,
+                axis as i64,
+            );
             self.node(index, &concat)?;
         }
         Ok(())

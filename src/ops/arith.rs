@@ -11,14 +11,6 @@ use crate::quant::compose::{div, gather, trunc_div};
 use crate::quant::{ASrc, BSrc, Dot, DotKind, ElemPart, LowerCtx, Lowered, QOp, QuantError, Src};
 use crate::tensor::{broadcast_index_map, broadcast_shape, Tensor};
 
-/// The element of operand `o` each output element reads (numpy broadcasting).
-fn out_map(o: &Operand, out: &[usize]) -> Vec<u32> {
-    broadcast_index_map(o.shape(), out)
-        .into_iter()
-        .map(|i| i as u32)
-        .collect()
-}
-
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Arith {
     Add,
@@ -121,7 +113,7 @@ impl Arith {
         out: &[usize],
     ) -> Result<QOp, QuantError> {
         let len: usize = out.iter().product();
-        let map = |o: &Operand| out_map(o, out);
+        let map = |o: &Operand| o.out_map(out);
         let (s, p) = (ctx.act_scale, ctx.param_scale);
         let dot = |rescale, parts| Ok(crate::quant::compose::lin(len, parts, rescale));
         let act = |o: &Operand| -> Option<usize> {
@@ -280,7 +272,7 @@ impl Arith {
         out: &[usize],
     ) -> Result<Lowered, QuantError> {
         let len: usize = out.iter().product();
-        let map = |o: &Operand| out_map(o, out);
+        let map = |o: &Operand| o.out_map(out);
         let Operand::Act { slot: dslot, .. } = ins[1] else {
             return Err(QuantError::Internal(
                 "not a division by an activation".into(),
@@ -359,20 +351,15 @@ impl Arith {
         t: u32,
     ) -> Result<Lowered, QuantError> {
         let len: usize = out.iter().product();
-        let map = |o: &Operand| out_map(o, out);
-        let (x, c) = match (ins[0], ins[1]) {
-            (Operand::Act { .. }, c @ Operand::Const(_)) => (ins[0], c),
-            (c @ Operand::Const(_), Operand::Act { .. }) => (ins[1], c),
+        // the activation and the constant, in either order
+        let ((x, slot), (c, ct)) = match (ins[0], ins[1]) {
+            (x @ Operand::Act { slot, .. }, c @ Operand::Const(ct))
+            | (c @ Operand::Const(ct), x @ Operand::Act { slot, .. }) => ((x, slot), (c, ct)),
             _ => {
                 return Err(QuantError::Internal(
                     "a small factor of two activations".into(),
                 ))
             }
-        };
-        let (Operand::Act { slot, .. }, Operand::Const(ct)) = (x, c) else {
-            return Err(QuantError::Internal(
-                "a small factor of two activations".into(),
-            ));
         };
         let div = *self == Arith::Div;
         let p = ctx.param_scale;
@@ -395,9 +382,12 @@ impl Arith {
                 vec![ElemPart {
                     a: ASrc::Act {
                         slot: 0,
-                        map: map(&x),
+                        map: x.out_map(out),
                     },
-                    b: BSrc::Param { id, map: map(&c) },
+                    b: BSrc::Param {
+                        id,
+                        map: c.out_map(out),
+                    },
                 }],
                 p,
             ),
@@ -432,7 +422,7 @@ impl Arith {
                     o: &Operand,
                     sign: i64|
          -> Result<ElemPart, QuantError> {
-            let map = out_map(o, out);
+            let map = o.out_map(out);
             Ok(match o {
                 Operand::Act { slot, .. } => {
                     srcs.push(Src::In(*slot));

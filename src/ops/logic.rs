@@ -106,12 +106,7 @@ impl Logic {
         let mut lw = Lowered::default();
         // every operand as (tensor, broadcast map to the output)
         let mut ops = vec![];
-        let spread_map = |o: &Operand| -> Vec<u32> {
-            broadcast_index_map(o.shape(), out)
-                .into_iter()
-                .map(|i| i as u32)
-                .collect()
-        };
+        let spread_map = |o: &Operand| o.out_map(out);
         if let (Logic::Where, Some(Operand::Const(c))) = (self, ins.first()) {
             // a constant condition (an attention mask): each output is a copy of `a` or `b`
             let cond: Vec<f64> = spread_map(&ins[0])

@@ -408,6 +408,15 @@ impl Operand<'_> {
             Operand::Const(t) => &t.shape,
         }
     }
+
+    /// The element of this operand each element of an output of shape `out` reads (numpy
+    /// broadcasting).
+    pub fn out_map(&self, out: &[usize]) -> Vec<u32> {
+        crate::tensor::broadcast_index_map(self.shape(), out)
+            .into_iter()
+            .map(|i| i as u32)
+            .collect()
+    }
 }
 
 impl Op {

@@ -36,9 +36,10 @@ use super::{SrsError, G1_BYTES};
 /// The trailer's first bytes.
 pub const MAGIC: &[u8; 8] = b"zkLagr\x01\0";
 
-/// Bytes of the trailer of an SRS of size `big_k`: the magic and the bases of `k < big_k`.
-pub fn trailer_len(big_k: u32) -> usize {
-    MAGIC.len() + (1usize << big_k).saturating_sub(2) * G1_BYTES
+/// Bytes of the trailer of an SRS of size `big_k`: the magic and the bases of `k < big_k`
+/// (`u64`: on wasm32 the sizes of the largest `k` do not fit a `usize`).
+pub fn trailer_len(big_k: u32) -> u64 {
+    MAGIC.len() as u64 + (1u64 << big_k).saturating_sub(2) * G1_BYTES as u64
 }
 
 /// Where the basis of size `2^k` starts in the trailer of an SRS of size `big_k`
@@ -132,7 +133,7 @@ pub fn check_consistent(
 /// The trailer of an SRS whose powers are `g` (`2^big_k` points): each smaller basis by an
 /// inverse FFT over G1 (`srs import`; slow: `(k/2 + 1)·2^k` scalar multiplications each).
 pub fn trailer_from_powers(g: &[G1Affine], big_k: u32) -> Vec<u8> {
-    let mut out = Vec::with_capacity(trailer_len(big_k));
+    let mut out = Vec::with_capacity(trailer_len(big_k) as usize);
     out.extend_from_slice(MAGIC);
     for k in (1..big_k).rev() {
         let proj: Vec<G1> = g[..1 << k].iter().map(|p| p.to_curve()).collect();
@@ -203,7 +204,7 @@ pub fn fixed_base(scalars: &[Fr]) -> Vec<G1Affine> {
 
 /// The trailer of the SRS of secret `tau` and size `big_k`, from `τ` (the development SRS).
 pub fn trailer_from_secret(tau: Fr, big_k: u32) -> Vec<u8> {
-    let mut out = Vec::with_capacity(trailer_len(big_k));
+    let mut out = Vec::with_capacity(trailer_len(big_k) as usize);
     out.extend_from_slice(MAGIC);
     for k in (1..big_k).rev() {
         for p in fixed_base(&lagrange_at(tau, k)) {
@@ -258,7 +259,7 @@ mod tests {
         halo2_setup(BIG_K).write(&mut theirs).unwrap();
         assert_eq!(ours[..body_len(BIG_K)], theirs[..]);
         let trailer = &ours[body_len(BIG_K)..];
-        assert_eq!(trailer.len(), trailer_len(BIG_K));
+        assert_eq!(trailer.len() as u64, trailer_len(BIG_K));
         for k in 1..BIG_K {
             assert_eq!(
                 basis_in(trailer, BIG_K, k),
@@ -308,8 +309,9 @@ mod tests {
         let p = point_at(&f, at);
         put_point(&mut f, at, (p + p).to_affine());
         expect(&f, 3, "Lagrange basis of size 2^3");
-        load_for_k(&f, 2).unwrap(); // the other sizes are untouched
-                                    // the full size's basis (halo2's own layout), one point moved by G1
+        // the other sizes are untouched
+        load_for_k(&f, 2).unwrap();
+        // the full size's basis (halo2's own layout), one point moved by G1
         let mut f = file.clone();
         let at = 4 + (n + 7) * G1_BYTES;
         let p = point_at(&f, at);
@@ -329,8 +331,16 @@ mod tests {
         for k in [2, BIG_K] {
             expect(&f, k, "not consecutive powers");
         }
-        load_for_k(&f, 1).unwrap(); // g[0], g[1] and their basis are τ's
-                                    // a trailer cut short is not a trailer
+        // g[0], g[1] and their basis are τ's
+        load_for_k(&f, 1).unwrap();
+        // k = 0: g[0] is its own basis, with or without a trailer
+        let one = load_for_k(&file, 0).unwrap();
+        assert_eq!(one.get_g(), &halo2_setup(BIG_K).get_g()[..1]);
+        // a header whose sizes overflow 32 bits (wasm32's usize) is a length error, not a panic
+        let mut tiny = 26u32.to_le_bytes().to_vec();
+        tiny.resize(140, 0);
+        assert!(super::super::header(&tiny).is_err());
+        // a trailer cut short is not a trailer
         let e = super::super::header(&file[..file.len() - 1])
             .unwrap_err()
             .to_string();

@@ -35,7 +35,7 @@ pub enum SrsError {
     #[error("SRS: header says k = {0}, above the supported maximum {MAX_LOGROWS}")]
     KTooLarge(u32),
     #[error("SRS: {got} bytes, but k = {k} needs exactly {expected}, or that and zkonnx's Lagrange bases (truncated or not a halo2 KZG params file)")]
-    Length { k: u32, expected: usize, got: usize },
+    Length { k: u32, expected: u64, got: usize },
     #[error("SRS: invalid curve point: {0}")]
     Point(String),
     /// the generator or pairing checks of [`check`] failed: a spoofed or corrupt SRS
@@ -97,8 +97,8 @@ pub fn header(bytes: &[u8]) -> Result<u32, SrsError> {
     if k > MAX_LOGROWS {
         return Err(SrsError::KTooLarge(k));
     }
-    let expected = body_len(k);
-    if bytes.len() != expected && !has_trailer(bytes, k) {
+    let expected = body_len64(k);
+    if bytes.len() as u64 != expected && !has_trailer(bytes, k) {
         return Err(SrsError::Length {
             k,
             expected,
@@ -108,14 +108,24 @@ pub fn header(bytes: &[u8]) -> Result<u32, SrsError> {
     Ok(k)
 }
 
-/// Bytes of halo2's layout for `k`: the header, `2^k` G1 points twice, two G2 points.
+/// Bytes of halo2's layout for `k`: the header, `2^k` G1 points twice, two G2 points (`u64`:
+/// on wasm32 the largest `k`'s do not fit a `usize`).
+fn body_len64(k: u32) -> u64 {
+    4 + 2 * (1u64 << k) * G1_BYTES as u64 + 2 * G2_BYTES as u64
+}
+
+/// [`body_len64`] of a file whose length [`header`] has checked (so it fits a `usize`).
 fn body_len(k: u32) -> usize {
-    4 + 2 * (1usize << k) * G1_BYTES + 2 * G2_BYTES
+    body_len64(k) as usize
 }
 
 fn has_trailer(bytes: &[u8], k: u32) -> bool {
-    let at = body_len(k);
-    bytes.len() == at + basis::trailer_len(k) && &bytes[at..at + basis::MAGIC.len()] == basis::MAGIC
+    let at = body_len64(k);
+    // the length first: only then are the offsets inside `bytes`
+    bytes.len() as u64 == at + basis::trailer_len(k) && {
+        let at = at as usize;
+        &bytes[at..at + basis::MAGIC.len()] == basis::MAGIC
+    }
 }
 
 /// Whether an SRS file carries the Lagrange bases of every smaller size ([`basis`]).
@@ -205,7 +215,7 @@ pub fn params_from_secret_unsafe(k: u32, tau: Fr) -> Vec<u8> {
         powers.push(x);
         x *= tau;
     }
-    let mut out = Vec::with_capacity(body_len(k) + basis::trailer_len(k));
+    let mut out = Vec::with_capacity(body_len(k) + basis::trailer_len(k) as usize);
     out.extend_from_slice(&k.to_le_bytes());
     for p in basis::fixed_base(&powers)
         .into_iter()
@@ -392,7 +402,10 @@ pub fn load_for_k(bytes: &[u8], k: u32) -> Result<ParamsKZG<Bn256>, SrsError> {
     let g2s = &body[2 * big_n * G1_BYTES..];
     let g2 = G2Affine::from_raw_bytes(&g2s[..G2_BYTES]).expect("checked");
     let s_g2 = G2Affine::from_raw_bytes(&g2s[G2_BYTES..]).expect("checked");
-    let lagrange = if have == k {
+    let lagrange = if k == 0 {
+        // one point: L_0 = 1 (the trailer starts at size 2)
+        g.clone()
+    } else if have == k {
         let raw = &body[n * G1_BYTES..2 * n * G1_BYTES];
         basis::points(raw, |i| format!("g_lagrange[{i}]"))?
     } else if let Some(t) = trailer(bytes, have) {

@@ -910,6 +910,23 @@ pub fn op_variadic() -> OpModel {
     model(g.build(&[1, 6], &y, &[1, 6]), &[1, 6])
 }
 
+/// A node of a Scan body (named after its first output).
+fn body_node(
+    op: &str,
+    ins: &[&str],
+    outs: &[&str],
+    attrs: Vec<pb::AttributeProto>,
+) -> pb::NodeProto {
+    pb::NodeProto {
+        op_type: op.into(),
+        name: format!("body_{}", outs[0]),
+        input: ins.iter().map(|s| s.to_string()).collect(),
+        output: outs.iter().map(|s| s.to_string()).collect(),
+        attribute: attrs,
+        ..Default::default()
+    }
+}
+
 /// Scan (unrolled at import): a state and two scan inputs, one computed and scanned backwards
 /// along axis 1, one constant; the scan output stacked along axis 1, added to the final state
 pub fn op_scan() -> OpModel {
@@ -918,21 +935,14 @@ pub fn op_scan() -> OpModel {
     let k = g.rc(&[3, 4], 82);
     let w = g.rc(&[4], 83);
     let r = g.node("Relu", &["input"], vec![]);
-    let body_node = |op: &str, ins: &[&str], out: &str| pb::NodeProto {
-        op_type: op.into(),
-        name: format!("body_{out}"),
-        input: ins.iter().map(|s| s.to_string()).collect(),
-        output: vec![out.into()],
-        ..Default::default()
-    };
     let body = pb::GraphProto {
         name: "body".into(),
         node: vec![
-            body_node("Mul", &["e1", "e2"], "p"),
-            body_node("Add", &["s", "p"], "s_new"),
+            body_node("Mul", &["e1", "e2"], &["p"], vec![]),
+            body_node("Add", &["s", "p"], &["s_new"], vec![]),
             // an outer-scope value read in the body
-            body_node("Mul", &["s_new", &w], "q"),
-            body_node("Sub", &["q", "e1"], "o"),
+            body_node("Mul", &["s_new", &w], &["q"], vec![]),
+            body_node("Sub", &["q", "e1"], &["o"], vec![]),
         ],
         input: vec![
             value_info("s", &[1, 4]),
@@ -969,25 +979,17 @@ pub fn op_scan() -> OpModel {
 pub fn scan_split_body() -> Vec<u8> {
     let mut g = G::new();
     let s0 = g.rc(&[1, 4], 84);
-    let node = |op: &str, ins: &[&str], outs: &[&str], attrs| pb::NodeProto {
-        op_type: op.into(),
-        name: format!("body_{}", outs[0]),
-        input: ins.iter().map(|s| s.to_string()).collect(),
-        output: outs.iter().map(|s| s.to_string()).collect(),
-        attribute: attrs,
-        ..Default::default()
-    };
     let body = pb::GraphProto {
         name: "body".into(),
         node: vec![
-            node(
+            body_node(
                 "Split",
                 &["e", "sizes"],
                 &["lo", "hi"],
                 vec![int_attr("axis", 1)],
             ),
-            node("Concat", &["hi", "lo"], &["sw"], vec![int_attr("axis", 1)]),
-            node("Add", &["s", "sw"], &["s_new"], vec![]),
+            body_node("Concat", &["hi", "lo"], &["sw"], vec![int_attr("axis", 1)]),
+            body_node("Add", &["s", "sw"], &["s_new"], vec![]),
         ],
         input: vec![value_info("s", &[1, 4]), value_info("e", &[1, 4])],
         output: vec![value_info("s_new", &[1, 4]), value_info("sw", &[1, 4])],

@@ -78,12 +78,6 @@ pub fn vk_to_bytes(vk: &VerifyingKey<G1Affine>) -> Vec<u8> {
     vk.to_bytes(SerdeFormat::RawBytes)
 }
 
-pub fn pk_to_bytes(pk: &ProvingKey<G1Affine>) -> Vec<u8> {
-    let mut out = vec![];
-    pk_write(pk, &mut out).expect("write to a Vec");
-    out
-}
-
 /// The proving key's bytes written to `out` as they are made: a large key is never held twice.
 pub fn pk_write(pk: &ProvingKey<G1Affine>, out: &mut dyn Write) -> Result<(), KeyError> {
     // (halo2 unwraps some write errors: a full disk would panic)

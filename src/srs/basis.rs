@@ -7,7 +7,7 @@
 //! the magic [`MAGIC`], then for `k = K−1` down to `1` the `2^k` points of that basis (raw
 //! layout). `2^K − 2` points more: the file grows by half. Cutting down is then a copy.
 //!
-//! **Nothing in a file is taken on trust** ([`check_consistent`], on every load): the KZG
+//! **Nothing in a file is taken on trust** ([`check_powers`], [`check_basis`], on every load): the KZG
 //! verifier reads only `g[0]`, `g2` and `s·g2`, but key generation commits to the circuit's
 //! fixed columns with the Lagrange basis, so a basis that is not `L_i(τ)·G1` for the `τ` of
 //! `s·g2` would give a verifying key whose commitments are not the circuit's. Two random
@@ -116,18 +116,6 @@ pub fn check_basis(g: &[G1Affine], lagrange: &[G1Affine], k: u32) -> Result<(), 
         return Err(wrong());
     }
     Ok(())
-}
-
-/// Both checks of the module's header, on the points a circuit of size `k` uses.
-pub fn check_consistent(
-    g: &[G1Affine],
-    lagrange: &[G1Affine],
-    g2: &G2Affine,
-    s_g2: &G2Affine,
-    k: u32,
-) -> Result<(), SrsError> {
-    check_powers(g, g2, s_g2)?;
-    check_basis(g, lagrange, k)
 }
 
 /// The trailer of an SRS whose powers are `g` (`2^big_k` points): each smaller basis by an

@@ -7,9 +7,7 @@
 //!   ([`crate::verifier::srs_label`], shared with the light verifier).
 //! - [`gen_srs_unsafe`]: a development SRS, recognisable as one whatever its seed.
 
-use halo2_proofs::poly::commitment::ParamsProver;
 use halo2_proofs::poly::kzg::commitment::ParamsKZG;
-use halo2_proofs::SerdeFormat;
 use halo2curves::bn256::{Bn256, Fr, G1Affine, G2Affine, G2};
 use halo2curves::group::prime::PrimeCurveAffine;
 use halo2curves::group::{Curve, Group};
@@ -389,7 +387,8 @@ mod dev {
 
 /// Load an SRS for a circuit of size `k`, cutting a larger one down: the points of size `k`
 /// (the Lagrange basis from the file's trailer when it has one, else by an inverse FFT over
-/// G1), each on its curve, and tied to the `τ` of `s·g2` ([`basis::check_consistent`]).
+/// G1), each on its curve, and tied to the `τ` of `s·g2` ([`basis::check_powers`]; a basis
+/// read from the file, [`basis::check_basis`]).
 pub fn load_for_k(bytes: &[u8], k: u32) -> Result<ParamsKZG<Bn256>, SrsError> {
     let have = check(bytes)?;
     if have < k {
@@ -398,10 +397,8 @@ pub fn load_for_k(bytes: &[u8], k: u32) -> Result<ParamsKZG<Bn256>, SrsError> {
     let (n, big_n) = (1usize << k, 1usize << have);
     let body = &bytes[4..body_len(have)];
     let g = basis::points(&body[..n * G1_BYTES], |i| format!("g[{i}]"))?;
-    check_points(&body[2 * big_n * G1_BYTES..], 0)?;
-    let g2s = &body[2 * big_n * G1_BYTES..];
-    let g2 = G2Affine::from_raw_bytes(&g2s[..G2_BYTES]).expect("checked");
-    let s_g2 = G2Affine::from_raw_bytes(&g2s[G2_BYTES..]).expect("checked");
+    let (g2, s_g2) = g2_points(&body[2 * big_n * G1_BYTES..])?;
+    basis::check_powers(&g, &g2, &s_g2)?;
     let lagrange = if k == 0 {
         // one point: L_0 = 1 (the trailer starts at size 2)
         g.clone()
@@ -413,12 +410,26 @@ pub fn load_for_k(bytes: &[u8], k: u32) -> Result<ParamsKZG<Bn256>, SrsError> {
             format!("the Lagrange basis of size 2^{k}'s point {i}")
         })?
     } else {
+        // computed from the checked powers: their basis by construction
         let proj = g.iter().map(|p| p.to_curve()).collect();
-        halo2_proofs::arithmetic::g_to_lagrange(proj, k)
+        let lagrange = halo2_proofs::arithmetic::g_to_lagrange(proj, k);
+        return Ok(params_of(k, g, Some(lagrange), g2, s_g2));
     };
-    basis::check_consistent(&g, &lagrange, &g2, &s_g2, k)?;
+    basis::check_basis(&g, &lagrange, k)?;
+    Ok(params_of(k, g, Some(lagrange), g2, s_g2))
+}
+
+/// halo2's params from their parts (`lagrange`: `None` has halo2 compute the basis).
+pub(crate) fn params_of(
+    k: u32,
+    g: Vec<G1Affine>,
+    lagrange: Option<Vec<G1Affine>>,
+    g2: G2Affine,
+    s_g2: G2Affine,
+) -> ParamsKZG<Bn256> {
+    // `from_parts` is a method: any params will do as the receiver
     let shell = ParamsKZG::<Bn256>::setup(0, StdRng::seed_from_u64(0));
-    Ok(shell.from_parts(k, g, Some(lagrange), g2, s_g2))
+    shell.from_parts(k, g, lagrange, g2, s_g2)
 }
 
 /// The few SRS elements KZG verification reads (`g[0]`, `g2`, `s·g2`; and `g[1]`, for the
@@ -429,57 +440,33 @@ pub fn verifier_params(bytes: &[u8], k: u32) -> Result<ParamsKZG<Bn256>, SrsErro
         return Err(SrsError::TooSmall { have, need: k });
     }
     let n = 1usize << have;
-    // a k = 1 params file: two monomial points, two Lagrange points (unused), g2, s·g2
-    let mut small = Vec::with_capacity(4 + 4 * G1_BYTES + 2 * G2_BYTES);
-    small.extend_from_slice(&1u32.to_le_bytes());
-    small.extend_from_slice(&bytes[4..4 + 2 * G1_BYTES]);
-    small.extend_from_slice(&bytes[4..4 + 2 * G1_BYTES]);
-    small.extend_from_slice(&bytes[4 + 2 * n * G1_BYTES..body_len(have)]);
-    check_points(&small[4..], 2)?;
-    let p = ParamsKZG::<Bn256>::read_custom(&mut &small[..], SerdeFormat::RawBytes)
-        .map_err(|e| SrsError::Point(e.to_string()))?;
-    let g = p.get_g().to_vec();
-    Ok(p.from_parts(k, g, Some(vec![]), p.g2(), p.s_g2()))
+    let g = basis::points(&bytes[4..4 + 2 * G1_BYTES], |i| format!("g[{i}]"))?;
+    let (g2, s_g2) = g2_points(&bytes[4 + 2 * n * G1_BYTES..body_len(have)])?;
+    Ok(params_of(k, g, Some(vec![]), g2, s_g2))
 }
 
-/// The raw layout's reader checks coordinates against the modulus only: check that every
-/// point of the file (`n` G1 points twice, then two G2 points) is on its curve, and that `g2`
-/// and `s·g2` lie in the prime-order subgroup (BN254's G2 has a cofactor; G1 has none).
-fn check_points(body: &[u8], n: usize) -> Result<(), SrsError> {
-    for (i, c) in body[..2 * n * G1_BYTES].chunks_exact(G1_BYTES).enumerate() {
-        let ok = G1Affine::from_raw_bytes(c).is_some_and(|q| bool::from(q.is_on_curve()));
-        if !ok {
-            let what = if i < n {
-                format!("g[{i}]")
-            } else {
-                format!("g_lagrange[{}]", i - n)
-            };
-            return Err(SrsError::Point(format!("{what} is not a point of G1")));
-        }
-    }
-    for (i, c) in body[2 * n * G1_BYTES..]
-        .chunks_exact(G2_BYTES)
-        .take(2)
-        .enumerate()
-    {
-        let ok = G2Affine::from_raw_bytes(c).is_some_and(|q| {
-            let p = G2::from(q);
-            bool::from(q.is_on_curve()) && bool::from((p * -Fr::one() + p).is_identity())
-        });
-        if !ok {
-            return Err(SrsError::Point(format!(
-                "{} is not a point of the G2 subgroup",
-                ["g2", "s_g2"][i]
-            )));
-        }
-    }
-    Ok(())
+/// `g2` and `s·g2` from their raw bytes (the raw layout's reader checks coordinates against the
+/// modulus only): each on its curve and in the prime-order subgroup (BN254's G2 has a cofactor;
+/// G1 has none: its points are checked by [`basis::points`]).
+fn g2_points(raw: &[u8]) -> Result<(G2Affine, G2Affine), SrsError> {
+    let point = |c: &[u8], what: &str| {
+        G2Affine::from_raw_bytes(c)
+            .filter(|q| {
+                let p = G2::from(*q);
+                bool::from(q.is_on_curve()) && bool::from((p * -Fr::one() + p).is_identity())
+            })
+            .ok_or_else(|| SrsError::Point(format!("{what} is not a point of the G2 subgroup")))
+    };
+    Ok((
+        point(&raw[..G2_BYTES], "g2")?,
+        point(&raw[G2_BYTES..2 * G2_BYTES], "s_g2")?,
+    ))
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use halo2_proofs::poly::commitment::Params;
+    use halo2_proofs::poly::commitment::{Params, ParamsProver};
 
     #[test]
     fn setup_takes_the_given_secret() {

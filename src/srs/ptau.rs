@@ -21,8 +21,6 @@ use halo2curves::group::prime::PrimeCurveAffine;
 use halo2curves::group::Group;
 use halo2curves::serde::SerdeObject;
 use halo2curves::CurveAffine;
-use rand::rngs::StdRng;
-use rand::SeedableRng;
 use rayon::prelude::*;
 
 use super::{basis, SrsError, G1_BYTES, G2_BYTES};
@@ -303,9 +301,8 @@ impl Ptau<'_> {
         })?;
         let mut g = g;
         g.truncate(n);
-        let shell = ParamsKZG::<Bn256>::setup(0, StdRng::seed_from_u64(0));
         // g_lagrange: None = recomputed by halo2 (its root of unity)
-        Ok(shell.from_parts(k, g, None, g2, s_g2))
+        Ok(super::params_of(k, g, None, g2, s_g2))
     }
 }
 

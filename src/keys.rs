@@ -4,10 +4,10 @@ use std::io::{Read, Write};
 use std::panic::{catch_unwind, AssertUnwindSafe};
 use std::sync::atomic::{AtomicUsize, Ordering};
 
+use crate::kzg::ProverParams;
 use halo2_proofs::plonk::{keygen_pk, keygen_vk, ProvingKey, VerifyingKey};
-use halo2_proofs::poly::kzg::commitment::ParamsKZG;
 use halo2_proofs::SerdeFormat;
-use halo2curves::bn256::{Bn256, G1Affine};
+use halo2curves::bn256::G1Affine;
 
 use crate::circuit::{CircuitParams, ModelCircuit};
 use crate::model::Compiled;
@@ -61,7 +61,7 @@ pub(crate) fn guarded<T>(what: &str, f: impl FnOnce() -> Result<T, String>) -> R
 
 pub fn keygen(
     model: &Compiled,
-    params: &ParamsKZG<Bn256>,
+    params: &ProverParams,
 ) -> Result<(VerifyingKey<G1Affine>, ProvingKey<G1Affine>), KeyError> {
     let circuit = ModelCircuit {
         model,

@@ -30,6 +30,8 @@ pub mod graph;
 #[cfg(feature = "prover")]
 pub mod keys;
 #[cfg(feature = "prover")]
+pub mod kzg;
+#[cfg(feature = "prover")]
 pub mod lowering;
 #[cfg(feature = "prover")]
 pub mod model;

@@ -179,7 +179,7 @@ pub fn setup_to(
     let (vk, pk) = keys::keygen(model, &params)?;
     keys::pk_write(&pk, pk_out)?;
     drop(pk);
-    let bundle = crate::bundle::export(&vk, &params, &model.settings)
+    let bundle = crate::bundle::export(&vk, params.kzg(), &model.settings)
         .map_err(|m| crate::keys::KeyError::Vk(format!("verification bundle: {m}")))?;
     Ok((keys::vk_to_bytes(&vk), bundle.to_bytes()))
 }
@@ -569,11 +569,11 @@ pub fn prove_from(
     let salts = salts_of(model, w)?;
     let bytes = proof::prove(model, &tr, &salts, &instances, &pk, &params)?;
     let mut proof = proof_file(s, &instances, &bytes);
-    proof.keys_fingerprint = crate::bundle::export(pk.get_vk(), &params, s)
+    proof.keys_fingerprint = crate::bundle::export(pk.get_vk(), params.kzg(), s)
         .ok()
         .map(|b| b.fingerprint());
     if s.run_args.check_mode == crate::settings::CheckMode::SAFE
-        && !proof::verify(&bytes, &instances, pk.get_vk(), &params)?
+        && !proof::verify(&bytes, &instances, pk.get_vk(), params.kzg())?
     {
         return Err(ProofError::Prove(
             "the proof just made does not verify (check_mode = safe)".into(),

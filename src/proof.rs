@@ -4,7 +4,9 @@
 use halo2_proofs::dev::MockProver;
 use halo2_proofs::plonk::{create_proof, verify_proof, ProvingKey, VerifyingKey};
 use halo2_proofs::poly::kzg::commitment::{KZGCommitmentScheme, ParamsKZG};
-use halo2_proofs::poly::kzg::multiopen::{ProverSHPLONK, VerifierSHPLONK};
+use halo2_proofs::poly::kzg::multiopen::VerifierSHPLONK;
+
+use crate::kzg::{self, ProverParams};
 use halo2_proofs::poly::kzg::strategy::SingleStrategy;
 use halo2_proofs::transcript::{
     Challenge255, EncodedChallenge, Transcript, TranscriptRead, TranscriptWrite,
@@ -68,7 +70,7 @@ pub fn prove(
     salts: &Salts,
     instances: &[Fr],
     pk: &ProvingKey<G1Affine>,
-    params: &ParamsKZG<Bn256>,
+    params: &ProverParams,
 ) -> Result<Vec<u8>, ProofError> {
     let circuit = ModelCircuit {
         model,
@@ -76,7 +78,7 @@ pub fn prove(
         salts: Some(salts),
     };
     let mut transcript = EvmTranscript::init(vec![]);
-    create_proof::<KZGCommitmentScheme<Bn256>, ProverSHPLONK<'_, Bn256>, _, _, _, _>(
+    create_proof::<kzg::Scheme, kzg::Shplonk<'_>, _, _, _, _>(
         params,
         pk,
         &[circuit],

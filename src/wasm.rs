@@ -222,7 +222,7 @@ pub fn load_srs(srs_bytes: &[u8], logrows: u32) -> JsResult<Vec<u8>> {
     let params = srs::load_for_k(srs_bytes, logrows).map_err(err)?;
     let mut out = vec![];
     halo2_proofs::poly::kzg::commitment::ParamsKZG::write_custom(
-        &params,
+        &params.to_halo2(),
         &mut out,
         halo2_proofs::SerdeFormat::RawBytes,
     )

@@ -8,7 +8,9 @@
 //! - [`gen_srs_unsafe`]: a development SRS, recognisable as one whatever its seed.
 
 use halo2_proofs::poly::kzg::commitment::ParamsKZG;
-use halo2curves::bn256::{Bn256, Fr, G1Affine, G2Affine, G2};
+
+use crate::kzg::{params_of, ProverParams};
+use halo2curves::bn256::{Bn256, Fr, G2Affine, G2};
 use halo2curves::group::prime::PrimeCurveAffine;
 use halo2curves::group::{Curve, Group};
 use halo2curves::serde::SerdeObject;
@@ -389,7 +391,7 @@ mod dev {
 /// (the Lagrange basis from the file's trailer when it has one, else by an inverse FFT over
 /// G1), each on its curve, and tied to the `τ` of `s·g2` ([`basis::check_powers`]; a basis
 /// read from the file, [`basis::check_basis`]).
-pub fn load_for_k(bytes: &[u8], k: u32) -> Result<ParamsKZG<Bn256>, SrsError> {
+pub fn load_for_k(bytes: &[u8], k: u32) -> Result<ProverParams, SrsError> {
     let have = check(bytes)?;
     if have < k {
         return Err(SrsError::TooSmall { have, need: k });
@@ -413,23 +415,10 @@ pub fn load_for_k(bytes: &[u8], k: u32) -> Result<ParamsKZG<Bn256>, SrsError> {
         // computed from the checked powers: their basis by construction
         let proj = g.iter().map(|p| p.to_curve()).collect();
         let lagrange = halo2_proofs::arithmetic::g_to_lagrange(proj, k);
-        return Ok(params_of(k, g, Some(lagrange), g2, s_g2));
+        return Ok(ProverParams::from_parts(k, g, lagrange, g2, s_g2));
     };
     basis::check_basis(&g, &lagrange, k)?;
-    Ok(params_of(k, g, Some(lagrange), g2, s_g2))
-}
-
-/// halo2's params from their parts (`lagrange`: `None` has halo2 compute the basis).
-pub(crate) fn params_of(
-    k: u32,
-    g: Vec<G1Affine>,
-    lagrange: Option<Vec<G1Affine>>,
-    g2: G2Affine,
-    s_g2: G2Affine,
-) -> ParamsKZG<Bn256> {
-    // `from_parts` is a method: any params will do as the receiver
-    let shell = ParamsKZG::<Bn256>::setup(0, StdRng::seed_from_u64(0));
-    shell.from_parts(k, g, lagrange, g2, s_g2)
+    Ok(ProverParams::from_parts(k, g, lagrange, g2, s_g2))
 }
 
 /// The few SRS elements KZG verification reads (`g[0]`, `g2`, `s·g2`; and `g[1]`, for the
@@ -467,6 +456,7 @@ fn g2_points(raw: &[u8]) -> Result<(G2Affine, G2Affine), SrsError> {
 mod tests {
     use super::*;
     use halo2_proofs::poly::commitment::{Params, ParamsProver};
+    use halo2curves::bn256::G1Affine;
 
     #[test]
     fn setup_takes_the_given_secret() {

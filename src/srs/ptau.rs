@@ -302,7 +302,7 @@ impl Ptau<'_> {
         let mut g = g;
         g.truncate(n);
         // g_lagrange: None = recomputed by halo2 (its root of unity)
-        Ok(super::params_of(k, g, None, g2, s_g2))
+        Ok(crate::kzg::params_of(k, g, None, g2, s_g2))
     }
 }
 

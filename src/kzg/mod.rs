@@ -10,8 +10,8 @@
 //! transcript): proofs verify with halo2's verifier, the light verifier and the contract as
 //! before. The SHPLONK opening's two commitments stay halo2's.
 //!
-//! On wasm32 the commitments are halo2curves' `msm_best`, which the WebAssembly builds replace
-//! with the same algorithm through their diff (PATCHES.md).
+//! The same on wasm32, where [`msm::msm`] takes every term (the WebAssembly builds' diff of
+//! halo2curves, PATCHES.md, then serves only the SHPLONK opening's commitments).
 
 pub mod msm;
 
@@ -96,9 +96,9 @@ pub(crate) fn params_of(
     shell.from_parts(k, g, lagrange, g2, s_g2)
 }
 
-/// Σ scalars[i]·bases[i]: [`msm::msm`] natively from [`msm::MIN_POINTS`] terms, else halo2's.
+/// Σ scalars[i]·bases[i]: [`msm::msm`] from [`msm::MIN_POINTS`] terms, else halo2's.
 pub fn commit(scalars: &[Fr], bases: &[G1Affine]) -> G1 {
-    if cfg!(not(target_arch = "wasm32")) && scalars.len() >= msm::MIN_POINTS {
+    if scalars.len() >= msm::MIN_POINTS {
         msm::msm(scalars, bases)
     } else {
         best_multiexp(scalars, bases)

@@ -1,6 +1,6 @@
-//! A multi-scalar multiplication on BN254's G1 for native builds (the WebAssembly builds carry
-//! the same algorithm in their diff of halo2curves-axiom, PATCHES.md). Against halo2curves'
-//! `msm_best`:
+//! A multi-scalar multiplication on BN254's G1, every build's commitments (the WebAssembly
+//! builds' diff of halo2curves-axiom, PATCHES.md, carries the same algorithm for the rest).
+//! Against halo2curves' `msm_best`:
 //! - GLV: each term k·P is split as k₁·P + k₂·ζP with |k₁|, |k₂| < 2^128 ([`split_scalar`]),
 //!   ζP = (β·x, y); twice the points, half the windows, so half the bucket reductions. A scalar
 //!   below 2^128 in magnitude (a witness column's small values) is its own split.
@@ -75,7 +75,12 @@ pub fn msm(coeffs: &[Fr], bases: &[G1Affine]) -> G1 {
 
 /// From this many full-size scalars [`msm`] leaves them to halo2 (whose `msm_best` turns to its
 /// batch-affine buckets from e^9 ≈ 8100 points).
+#[cfg(not(target_arch = "wasm32"))]
 const HALO2_FROM: usize = 8192;
+/// On wasm32 a field multiplication costs several times native, and halo2's projective additions
+/// lose at every size: never.
+#[cfg(target_arch = "wasm32")]
+const HALO2_FROM: usize = usize::MAX;
 
 /// Σ coeffs[i]·bases[i] with window `c` (2 ≤ c ≤ 16). Panics on a length mismatch or another c.
 pub fn msm_with(coeffs: &[Fr], bases: &[G1Affine], c: usize) -> G1 {

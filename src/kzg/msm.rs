@@ -459,8 +459,13 @@ impl Pairs {
         if !any {
             return;
         }
-        // a product of non-zero denominators is non-zero
-        let mut inv = acc.invert().unwrap_or(Fq::ZERO);
+        // a product of non-zero denominators is non-zero (points of G1, never of order 2)
+        let inv = acc.invert();
+        debug_assert!(
+            bool::from(inv.is_some()),
+            "a zero denominator in a batch-affine sum"
+        );
+        let mut inv = inv.unwrap_or(Fq::ZERO);
         for (i, &(a, b)) in pairs.iter().enumerate().rev() {
             if !self.todo[i] {
                 continue;
@@ -591,6 +596,40 @@ mod tests {
                 want
             );
         }
+    }
+
+    #[test]
+    fn mixed_routes_match_the_naive_sum() {
+        // more full-size scalars than HALO2_FROM (natively they go to halo2's MSM) and small
+        // ones (ours), summed together; and the same below the threshold
+        let mut rng = StdRng::seed_from_u64(9);
+        let n = HALO2_FROM.min(1 << 14) + 100;
+        let g = G1::generator();
+        let bases: Vec<G1Affine> = (0..n)
+            .map(|i| (g * Fr::from(i as u64 + 1)).to_affine())
+            .collect();
+        let coeffs: Vec<Fr> = (0..n)
+            .map(|i| {
+                if i < 100 {
+                    Fr::from(rng.gen::<u64>() % 1000) - Fr::from(500)
+                } else {
+                    Fr::random(&mut rng)
+                }
+            })
+            .collect();
+        // Σ k_i·(i+1)·G as one scalar multiplication
+        let want = g * coeffs
+            .iter()
+            .enumerate()
+            .fold(Fr::ZERO, |acc, (i, k)| acc + *k * Fr::from(i as u64 + 1));
+        assert_eq!(msm(&coeffs, &bases), want);
+        assert_eq!(
+            msm(&coeffs[..2000], &bases[..2000]),
+            g * coeffs[..2000]
+                .iter()
+                .enumerate()
+                .fold(Fr::ZERO, |acc, (i, k)| acc + *k * Fr::from(i as u64 + 1))
+        );
     }
 
     /// Timings against halo2's `best_multiexp` (not a test: `cargo test --release kzg::msm::tests::timing -- --ignored --nocapture`).

@@ -4,12 +4,12 @@ use std::io::{Read, Write};
 use std::panic::{catch_unwind, AssertUnwindSafe};
 use std::sync::atomic::{AtomicUsize, Ordering};
 
-use crate::kzg::ProverParams;
 use halo2_proofs::plonk::{keygen_pk, keygen_vk, ProvingKey, VerifyingKey};
 use halo2_proofs::SerdeFormat;
 use halo2curves::bn256::G1Affine;
 
 use crate::circuit::{CircuitParams, ModelCircuit};
+use crate::kzg::ProverParams;
 use crate::model::Compiled;
 use crate::settings::Settings;
 

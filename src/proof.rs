@@ -5,8 +5,6 @@ use halo2_proofs::dev::MockProver;
 use halo2_proofs::plonk::{create_proof, verify_proof, ProvingKey, VerifyingKey};
 use halo2_proofs::poly::kzg::commitment::{KZGCommitmentScheme, ParamsKZG};
 use halo2_proofs::poly::kzg::multiopen::VerifierSHPLONK;
-
-use crate::kzg::{self, ProverParams};
 use halo2_proofs::poly::kzg::strategy::SingleStrategy;
 use halo2_proofs::transcript::{
     Challenge255, EncodedChallenge, Transcript, TranscriptRead, TranscriptWrite,
@@ -20,6 +18,7 @@ use std::io;
 
 use crate::circuit::ModelCircuit;
 use crate::keys::guarded;
+use crate::kzg::{self, ProverParams};
 use crate::model::Compiled;
 use crate::publics::Salts;
 use crate::quant::Trace;

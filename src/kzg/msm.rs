@@ -53,7 +53,8 @@ pub fn msm(coeffs: &[Fr], bases: &[G1Affine]) -> G1 {
     assert_eq!(coeffs.len(), bases.len());
     let threads = rayon::current_num_threads();
     let ks: Vec<[u64; 4]> = coeffs.par_iter().map(limbs).collect();
-    let large = ks.par_iter().filter(|k| signed(k).is_none()).count();
+    let small: Vec<bool> = ks.par_iter().map(|k| signed(k).is_some()).collect();
+    let large = small.iter().filter(|&&s| !s).count();
     if large < HALO2_FROM {
         return sum(&ks, bases, window(ks.len(), threads));
     }
@@ -61,8 +62,8 @@ pub fn msm(coeffs: &[Fr], bases: &[G1Affine]) -> G1 {
         return halo2_proofs::arithmetic::best_multiexp(coeffs, bases);
     }
     let (mut sk, mut sb, mut lk, mut lb) = (vec![], vec![], vec![], vec![]);
-    for ((k, f), p) in ks.iter().zip(coeffs).zip(bases) {
-        if signed(k).is_some() {
+    for (((k, f), p), &is_small) in ks.iter().zip(coeffs).zip(bases).zip(&small) {
+        if is_small {
             sk.push(*k);
             sb.push(*p);
         } else {

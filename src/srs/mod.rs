@@ -8,8 +8,6 @@
 //! - [`gen_srs_unsafe`]: a development SRS, recognisable as one whatever its seed.
 
 use halo2_proofs::poly::kzg::commitment::ParamsKZG;
-
-use crate::kzg::{params_of, ProverParams};
 use halo2curves::bn256::{Bn256, Fr, G2Affine, G2};
 use halo2curves::group::prime::PrimeCurveAffine;
 use halo2curves::group::{Curve, Group};
@@ -18,6 +16,7 @@ use halo2curves::CurveAffine;
 use rand::rngs::StdRng;
 use rand::SeedableRng;
 
+use crate::kzg::{params_of, ProverParams};
 use crate::settings::MAX_LOGROWS;
 pub use crate::verifier::srs_label::{self as label_table, fingerprint, label_of, SrsLabel};
 

@@ -105,8 +105,10 @@ mod tests {
         None,
         /// the sponge state `s_j` of a row
         State(usize, usize),
-        /// the state between a row's two rounds, `m_j`
+        /// the state between a full row's two rounds, `m_j`
         Mid(usize, usize),
+        /// work cell `j` of a partial row (`m`, `u_0`, `u_1`, `blk`, in this order)
+        Work(usize, usize),
         /// a pack digit `d_i` of a row, set to `v`
         Digit(usize, usize, u64),
         /// the pack accumulator of a row
@@ -172,6 +174,18 @@ mod tests {
                         Break::None => {}
                         Break::State(row, j) => set(&mut region, cfg.sponge.s[j], row, Fr::from(3)),
                         Break::Mid(row, j) => set(&mut region, cfg.sponge.m[j], row, Fr::from(3)),
+                        Break::Work(row, j) => {
+                            let col = cfg
+                                .sponge
+                                .m
+                                .iter()
+                                .chain(cfg.sponge.u.iter().flatten())
+                                .chain(&cfg.sponge.blk)
+                                .nth(j)
+                                .copied()
+                                .expect("a work column");
+                            set(&mut region, col, row, Fr::from(3))
+                        }
                         Break::Digit(row, i, v) => {
                             set(&mut region, cfg.pack.d[i], row, Fr::from(v))
                         }
@@ -249,19 +263,35 @@ mod tests {
     fn broken_cells_name_their_gate() {
         let v = values();
         let s = Fr::from(7);
-        // a state cell after a full round, after a partial round, on an absorbing row
+        // a state cell after a full round, after a partial round, on an absorbing row (rows of
+        // a permutation: 0 absorb, 1 full, 2..=8 partial, 9 and 10 full)
         fails_with(
-            run(Break::State(2, 3), v.clone(), s).unwrap_err(),
+            run(Break::State(1, 3), v.clone(), s).unwrap_err(),
             "poseidon full",
         );
         fails_with(
-            run(Break::State(30, 3), v.clone(), s).unwrap_err(),
-            "poseidon partial",
+            run(Break::State(4, 3), v.clone(), s).unwrap_err(),
+            "poseidon partial ×9",
         );
-        // the state between a row's two rounds
+        fails_with(
+            run(Break::State(9, 0), v.clone(), s).unwrap_err(),
+            "poseidon partial ×6",
+        );
+        // a partial row's S-box square and output (the work columns in pairs)
+        for w in 0..18 {
+            fails_with(
+                run(Break::Work(13, w), v.clone(), s).unwrap_err(),
+                "poseidon partial ×9",
+            );
+        }
+        fails_with(
+            run(Break::Work(19, 11), v.clone(), s).unwrap_err(),
+            "poseidon partial ×6",
+        );
+        // the state between a full row's two rounds
         fails_with(
             run(Break::Mid(10, 0), v.clone(), s).unwrap_err(),
-            "poseidon partial",
+            "poseidon full",
         );
         fails_with(
             run(Break::Mid(0, 4), v.clone(), s).unwrap_err(),

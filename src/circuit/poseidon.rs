@@ -1,22 +1,30 @@
-//! The Poseidon sponge chip: circomlib's width-5 permutation ([`crate::poseidon`]), two rounds
-//! per row, absorbing four elements per permutation ([`crate::commitment`] defines the sponge).
+//! The Poseidon sponge chip: circomlib's width-5 permutation ([`crate::poseidon`]), absorbing
+//! four elements per permutation ([`crate::commitment`] defines the sponge).
 //!
-//! Columns: state `s_0..s_4`, the absorbed block `blk_1..blk_4`, the state between the row's two
-//! rounds `m_0..m_4`, S-box squares `u_0..u_4` and `w_0..w_4` of its two rounds (advice); round
-//! constants `rc_0..rc_4` and `rd_0..rd_4` (fixed). Row `r` of a permutation holds the state
-//! before round `2r`, `m` the state after it, and the next row's `s` the state after round
-//! `2r + 1`. One round from state `x` with constants `c` into state `y`, squares `v`:
-//! `a_j = x_j + c_j`; `v_j = a_j²` on S-boxed lanes; `y_i = Σ_j M_ij·b_j` with `b_j = v_j²·a_j`
-//! (S-boxed) or `a_j`. Gates (each two such rounds, `s → m → s'`):
-//! - `poseidon absorb`: two full rounds, the first with `a_j = s_j + blk_j + rc_j` (how a block is
-//!   absorbed: rounds 0 and 1 of every permutation)
-//! - `poseidon full`: two full rounds (all five S-boxes)
-//! - `poseidon partial`: two partial rounds (the S-box on lane 0 only)
+//! Columns: state `s_0..s_4`, the absorbed block `blk_1..blk_4`, and 15 work columns
+//! `m_0..m_4`, `u_0..u_4`, `w_0..w_4` (advice); 14 constant columns `c_0..c_13` (fixed). Row
+//! `r`'s `s` is the state before its rounds, the next row's `s` the state after them.
 //!
-//! Degree 4 (selector · v²·a). The 8 full rounds come in pairs (4 + 4) and the 60 partial ones
-//! too, so a permutation is 34 rows; a sponge of `b` blocks takes `34·b + 1` rows: its first
-//! row's state is fixed to `[tag, 0, 0, 0, 0]` by copy constraints to constants, and its output
-//! `s_1` of the last row is returned for the instance column.
+//! One round from state `x` with constants `c`: `a_j = x_j + c_j`; the S-box `b_j = a_j⁵`
+//! (every lane in a full round, lane 0 in a partial one, `b_j = a_j` elsewhere); the next state
+//! `y_i = Σ_j M_ij·b_j`. An S-box is two cells: the square `v = a²` and `b = v²·a` (degree 3).
+//! Gates (degree 4 with the selector):
+//! - `poseidon absorb`: two full rounds, the first with `a_j = s_j + blk_j + c_j` (how a block is
+//!   absorbed); `m` the state between them, `u` and `w` their squares, constants `c_0..c_9`.
+//! - `poseidon full`: the same two full rounds without the block.
+//! - `poseidon partial ×P`: `P` partial rounds (`P = 9`, and a last row of 6). Only lane 0 is
+//!   S-boxed, so every other lane stays an affine function of the row's state `s` and the
+//!   S-box outputs so far: the gate holds lane 0's square `v_r` and output `b_r` of each round
+//!   (the work and block columns, in pairs), and constrains `a_r = L_r(s, b_0..b_{r−1}) + c_r`,
+//!   `v_r = a_r²`, `b_r = v_r²·a_r`, and the next row's state `s'_i = E_i(s, b) + c_{P+i}`. The
+//!   coefficients of `L_r` and `E_i` are those of the MDS matrix composed round after round (the
+//!   same on every partial row: in the gate); their constant terms fold the rows' round constants
+//!   (in the fixed columns).
+//!
+//! The 8 full rounds take 4 rows, the 60 partial rounds 7, so a permutation is 11 rows (two
+//! rounds per row took 34); a sponge of `b` blocks takes `11·b + 1` rows: its first row's state
+//! is fixed to `[tag, 0, 0, 0, 0]` by copy constraints to constants, and its output `s_1` of the
+//! last row is returned for the instance column.
 
 use halo2_proofs::circuit::{Cell, Region, Value};
 use halo2_proofs::plonk::{
@@ -29,14 +37,47 @@ use halo2curves::ff::Field;
 use crate::commitment::{RATE, WIDTH};
 use crate::poseidon::{self, Constants, R_F};
 
-/// Rounds of one permutation.
-pub fn rounds() -> usize {
-    R_F + poseidon::partial_rounds(WIDTH)
+/// The rounds of one row: two full rounds (the first absorbing a block), or `n` partial ones.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Kind {
+    Absorb,
+    Full,
+    Partial(usize),
 }
 
-/// Rows of one permutation (two rounds each).
+/// Work columns (advice) beside the state and the block.
+const WORK: usize = 3 * WIDTH;
+/// Partial rounds per row: each takes two of the work and block columns.
+const PARTIAL_PER_ROW: usize = (WORK + RATE) / 2;
+/// Constant columns: two full rounds' constants, or a partial row's `P + WIDTH` constant terms.
+const FIXED: usize = if 2 * WIDTH > PARTIAL_PER_ROW + WIDTH {
+    2 * WIDTH
+} else {
+    PARTIAL_PER_ROW + WIDTH
+};
+
+/// One permutation's rows: each row's kind and its first round.
+fn schedule() -> Vec<(Kind, usize)> {
+    let rp = poseidon::partial_rounds(WIDTH);
+    let mut rows = vec![];
+    for r in (0..R_F / 2).step_by(2) {
+        rows.push((if r == 0 { Kind::Absorb } else { Kind::Full }, r));
+    }
+    let mut r = R_F / 2;
+    while r < R_F / 2 + rp {
+        let n = PARTIAL_PER_ROW.min(R_F / 2 + rp - r);
+        rows.push((Kind::Partial(n), r));
+        r += n;
+    }
+    for r in (r..r + R_F / 2).step_by(2) {
+        rows.push((Kind::Full, r));
+    }
+    rows
+}
+
+/// Rows of one permutation.
 pub fn rows_per_perm() -> usize {
-    rounds() / 2
+    schedule().len()
 }
 
 /// Rows a sponge over `blocks` blocks takes.
@@ -44,8 +85,42 @@ pub fn rows(blocks: usize) -> usize {
     rows_per_perm() * blocks + 1
 }
 
-fn is_full(r: usize) -> bool {
-    r < R_F / 2 || r >= R_F / 2 + poseidon::partial_rounds(WIDTH)
+/// An affine form over a partial row's state `s_0..s_4` and its S-box outputs `b_0..`:
+/// coefficients (state first) and a constant term.
+#[derive(Clone, Debug)]
+struct Form {
+    coef: Vec<Fr>,
+    c: Fr,
+}
+
+/// `n` partial rounds from round `r0`, symbolically: lane 0's S-box input of each round and the
+/// state after the last, as affine forms (their coefficients do not depend on `r0`).
+fn partial_forms(c: &Constants<Fr>, r0: usize, n: usize) -> (Vec<Form>, Vec<Form>) {
+    let unit = |i: usize| Form {
+        coef: (0..WIDTH + n)
+            .map(|k| Fr::from(u64::from(k == i)))
+            .collect(),
+        c: Fr::ZERO,
+    };
+    let mut st: Vec<Form> = (0..WIDTH).map(unit).collect();
+    let mut a = vec![];
+    for t in 0..n {
+        for (j, f) in st.iter_mut().enumerate() {
+            f.c += c.round_constants[(r0 + t) * WIDTH + j];
+        }
+        a.push(st[0].clone());
+        let mut b = st;
+        b[0] = unit(WIDTH + t);
+        st = (0..WIDTH)
+            .map(|i| Form {
+                coef: (0..WIDTH + n)
+                    .map(|k| (0..WIDTH).map(|j| c.mds[i][j] * b[j].coef[k]).sum())
+                    .collect(),
+                c: (0..WIDTH).map(|j| c.mds[i][j] * b[j].c).sum(),
+            })
+            .collect();
+    }
+    (a, st)
 }
 
 /// One element of the absorbed message: its value (absent at key generation) and the cell it
@@ -61,13 +136,14 @@ pub struct PoseidonConfig {
     pub s: [Column<Advice>; WIDTH],
     pub blk: [Column<Advice>; RATE],
     pub m: [Column<Advice>; WIDTH],
-    /// squares of the row's first and second round
+    /// squares of a full row's first and second round
     pub u: [[Column<Advice>; WIDTH]; 2],
-    /// constants of the row's first and second round
-    pub rc: [[Column<Fixed>; WIDTH]; 2],
+    /// constants: a full row's round constants, or a partial row's constant terms
+    pub c: Vec<Column<Fixed>>,
     pub q_absorb: Selector,
     pub q_full: Selector,
-    pub q_partial: Selector,
+    /// partial rows, by their number of rounds
+    pub q_partial: Vec<(usize, Selector)>,
 }
 
 /// One round's constraints: from state `x` (expressions) into the cells `y` (at `y_rot`) with
@@ -78,7 +154,7 @@ fn round(
     q: &Expression<Fr>,
     mds: &[Vec<Expression<Fr>>],
     x: Vec<Expression<Fr>>,
-    c: &[Column<Fixed>; WIDTH],
+    c: &[Column<Fixed>],
     v: &[Column<Advice>; WIDTH],
     y: &[Column<Advice>; WIDTH],
     y_rot: Rotation,
@@ -110,39 +186,57 @@ fn round(
 }
 
 impl PoseidonConfig {
+    /// The work and block columns in the order partial rows use them (pairs `v_r`, `b_r`).
+    fn work(&self) -> Vec<Column<Advice>> {
+        self.m
+            .iter()
+            .chain(self.u.iter().flatten())
+            .chain(&self.blk)
+            .copied()
+            .collect()
+    }
+
     pub fn configure(meta: &mut ConstraintSystem<Fr>) -> Self {
         let adv = |meta: &mut ConstraintSystem<Fr>| [(); WIDTH].map(|_| meta.advice_column());
         let s = adv(meta);
         let blk = [(); RATE].map(|_| meta.advice_column());
         let m = adv(meta);
         let u = [adv(meta), adv(meta)];
-        let rc = [
-            [(); WIDTH].map(|_| meta.fixed_column()),
-            [(); WIDTH].map(|_| meta.fixed_column()),
-        ];
-        for c in s.iter().chain(&blk) {
-            meta.enable_equality(*c);
+        let c = (0..FIXED).map(|_| meta.fixed_column()).collect();
+        for col in s.iter().chain(&blk) {
+            meta.enable_equality(*col);
         }
+        let mut partial_sizes: Vec<usize> = schedule()
+            .into_iter()
+            .filter_map(|(k, _)| match k {
+                Kind::Partial(n) => Some(n),
+                _ => None,
+            })
+            .collect();
+        partial_sizes.sort_unstable();
+        partial_sizes.dedup();
         let cfg = PoseidonConfig {
             s,
             blk,
             m,
             u,
-            rc,
+            c,
             q_absorb: meta.selector(),
             q_full: meta.selector(),
-            q_partial: meta.selector(),
+            q_partial: partial_sizes
+                .into_iter()
+                .map(|n| (n, meta.selector()))
+                .collect(),
         };
-        let c = poseidon::constants::<Fr>(WIDTH);
-        let mds: Vec<Vec<Expression<Fr>>> = c
+        let consts = poseidon::constants::<Fr>(WIDTH);
+        let mds: Vec<Vec<Expression<Fr>>> = consts
             .mds
             .iter()
             .map(|row| row.iter().map(|&x| Expression::Constant(x)).collect())
             .collect();
-        for (name, sel, absorb, full) in [
-            ("poseidon absorb", cfg.q_absorb, true, true),
-            ("poseidon full", cfg.q_full, false, true),
-            ("poseidon partial", cfg.q_partial, false, false),
+        for (name, sel, absorb) in [
+            ("poseidon absorb", cfg.q_absorb, true),
+            ("poseidon full", cfg.q_full, false),
         ] {
             let cc = cfg.clone();
             let mds = mds.clone();
@@ -159,16 +253,17 @@ impl PoseidonConfig {
                         }
                     })
                     .collect();
+                let (c0, c1) = cc.c[..2 * WIDTH].split_at(WIDTH);
                 round(
                     meta,
                     &q,
                     &mds,
                     x,
-                    &cc.rc[0],
+                    c0,
                     &cc.u[0],
                     &cc.m,
                     Rotation::cur(),
-                    full,
+                    true,
                     &mut out,
                 );
                 let x: Vec<Expression<Fr>> = (0..WIDTH)
@@ -179,13 +274,52 @@ impl PoseidonConfig {
                     &q,
                     &mds,
                     x,
-                    &cc.rc[1],
+                    c1,
                     &cc.u[1],
                     &cc.s,
                     Rotation::next(),
-                    full,
+                    true,
                     &mut out,
                 );
+                out
+            });
+        }
+        for &(n, sel) in &cfg.q_partial {
+            let cc = cfg.clone();
+            // the coefficients (the constant terms come from the fixed columns)
+            let (a_forms, end) = partial_forms(&consts, R_F / 2, n);
+            meta.create_gate(format!("poseidon partial ×{n}"), move |meta| {
+                let q = meta.query_selector(sel);
+                let work = cc.work();
+                let mut cells: Vec<Expression<Fr>> = (0..WIDTH)
+                    .map(|j| meta.query_advice(cc.s[j], Rotation::cur()))
+                    .collect();
+                let affine = |meta: &mut VirtualCells<'_, Fr>,
+                              f: &Form,
+                              cells: &[Expression<Fr>],
+                              fixed: Column<Fixed>| {
+                    f.coef
+                        .iter()
+                        .zip(cells)
+                        .filter(|(k, _)| !bool::from(k.is_zero()))
+                        .fold(meta.query_fixed(fixed, Rotation::cur()), |acc, (k, x)| {
+                            acc + Expression::Constant(*k) * x.clone()
+                        })
+                };
+                let mut out = vec![];
+                for (r, f) in a_forms.iter().enumerate() {
+                    let a = affine(meta, f, &cells, cc.c[r]);
+                    let v = meta.query_advice(work[2 * r], Rotation::cur());
+                    let b = meta.query_advice(work[2 * r + 1], Rotation::cur());
+                    out.push(q.clone() * (v.clone() - a.clone() * a.clone()));
+                    out.push(q.clone() * (b.clone() - v.clone() * v * a));
+                    cells.push(b);
+                }
+                for (i, f) in end.iter().enumerate() {
+                    let e = affine(meta, f, &cells, cc.c[n + i]);
+                    let y = meta.query_advice(cc.s[i], Rotation::next());
+                    out.push(q.clone() * (y - e));
+                }
                 out
             });
         }
@@ -203,6 +337,8 @@ impl PoseidonConfig {
         msg: &[MsgElem],
     ) -> Result<(Cell, usize), Error> {
         let c: Constants<Fr> = poseidon::constants::<Fr>(WIDTH);
+        let sched = schedule();
+        let work = self.work();
         let nb = msg.len().div_ceil(RATE).max(1);
         let known = msg.iter().all(|m| m.value.is_some());
         let mut state: Option<[Fr; WIDTH]> =
@@ -214,13 +350,13 @@ impl PoseidonConfig {
         }
         let mut row = row0;
         let mut out = None;
-        // one round natively: (squares, next state)
-        let step = |st: &[Fr; WIDTH], r: usize| -> ([Fr; WIDTH], [Fr; WIDTH]) {
+        // one round natively: (squares, S-box outputs, next state)
+        let step = |st: &[Fr; WIDTH], r: usize, full: bool| {
             let mut u = [Fr::ZERO; WIDTH];
             let mut b = [Fr::ZERO; WIDTH];
             for j in 0..WIDTH {
                 let a = st[j] + c.round_constants[r * WIDTH + j];
-                if is_full(r) || j == 0 {
+                if full || j == 0 {
                     u[j] = a.square();
                     b[j] = u[j].square() * a;
                 } else {
@@ -231,8 +367,19 @@ impl PoseidonConfig {
             for (i, ni) in n.iter_mut().enumerate() {
                 *ni = (0..WIDTH).map(|j| c.mds[i][j] * b[j]).sum();
             }
-            (u, n)
+            (u, b, n)
         };
+        // the constant terms of each partial row (by its first round)
+        let partial_consts: Vec<Vec<Fr>> = sched
+            .iter()
+            .map(|&(k, r)| match k {
+                Kind::Partial(n) => {
+                    let (a, end) = partial_forms(&c, r, n);
+                    a.iter().chain(&end).map(|f| f.c).collect()
+                }
+                _ => vec![],
+            })
+            .collect();
         for b in 0..nb {
             // the block on the permutation's first row
             let mut blk = [Some(Fr::ZERO); RATE];
@@ -255,47 +402,78 @@ impl PoseidonConfig {
                     }
                 }
             }
-            for pair in 0..rows_per_perm() {
-                let r = 2 * pair;
-                let sel = if r == 0 {
-                    self.q_absorb
-                } else if is_full(r) {
-                    self.q_full
-                } else {
-                    self.q_partial
-                };
-                sel.enable(region, row)?;
-                for (k, rc) in self.rc.iter().enumerate() {
-                    for (j, &col) in rc.iter().enumerate() {
-                        region.assign_fixed(col, row, c.round_constants[(r + k) * WIDTH + j]);
-                    }
-                }
-                if r > 0 {
-                    for col in self.blk {
-                        region.assign_advice(col, row, Value::known(Fr::ZERO));
-                    }
-                }
+            for (&(kind, r), pc) in sched.iter().zip(&partial_consts) {
                 // the state before this row's rounds (row0's came from constants)
                 if row > row0 {
                     for j in 0..WIDTH {
                         region.assign_advice(self.s[j], row, opt(state.map(|s| s[j])));
                     }
                 }
-                let first = state.map(|mut st| {
-                    if r == 0 {
-                        for i in 0..RATE {
-                            st[1 + i] += blk[i].expect("known");
+                match kind {
+                    Kind::Absorb | Kind::Full => {
+                        let sel = if kind == Kind::Absorb {
+                            self.q_absorb
+                        } else {
+                            self.q_full
+                        };
+                        sel.enable(region, row)?;
+                        for k in 0..2 {
+                            for j in 0..WIDTH {
+                                let v = c.round_constants[(r + k) * WIDTH + j];
+                                region.assign_fixed(self.c[k * WIDTH + j], row, v);
+                            }
+                        }
+                        if kind == Kind::Full {
+                            for col in self.blk {
+                                region.assign_advice(col, row, Value::known(Fr::ZERO));
+                            }
+                        }
+                        let first = state.map(|mut st| {
+                            if kind == Kind::Absorb {
+                                for i in 0..RATE {
+                                    st[1 + i] += blk[i].expect("known");
+                                }
+                            }
+                            step(&st, r, true)
+                        });
+                        let second = first.map(|(_, _, mid)| step(&mid, r + 1, true));
+                        for j in 0..WIDTH {
+                            let (u0, m, u1) = (
+                                first.map(|f| f.0[j]),
+                                first.map(|f| f.2[j]),
+                                second.map(|f| f.0[j]),
+                            );
+                            region.assign_advice(self.u[0][j], row, opt(u0));
+                            region.assign_advice(self.m[j], row, opt(m));
+                            region.assign_advice(self.u[1][j], row, opt(u1));
+                        }
+                        state = second.map(|(_, _, n)| n);
+                    }
+                    Kind::Partial(n) => {
+                        let sel = self
+                            .q_partial
+                            .iter()
+                            .find(|(m, _)| *m == n)
+                            .ok_or(Error::Synthesis)?
+                            .1;
+                        sel.enable(region, row)?;
+                        for (&col, &v) in self.c.iter().zip(pc) {
+                            region.assign_fixed(col, row, v);
+                        }
+                        let mut cells = vec![None; work.len()];
+                        for t in 0..n {
+                            let s = state.map(|st| step(&st, r + t, false));
+                            cells[2 * t] = Some(s.map(|(u, _, _)| u[0]));
+                            cells[2 * t + 1] = Some(s.map(|(_, b, _)| b[0]));
+                            state = s.map(|(_, _, n)| n);
+                        }
+                        for (col, v) in work.iter().zip(cells) {
+                            // an unused work cell holds zero
+                            let v = v.unwrap_or(Some(Fr::ZERO));
+                            region.assign_advice(*col, row, opt(v));
                         }
                     }
-                    step(&st, r)
-                });
-                let second = first.map(|(_, mid)| step(&mid, r + 1));
-                for j in 0..WIDTH {
-                    region.assign_advice(self.u[0][j], row, opt(first.map(|(u, _)| u[j])));
-                    region.assign_advice(self.m[j], row, opt(first.map(|(_, m)| m[j])));
-                    region.assign_advice(self.u[1][j], row, opt(second.map(|(u, _)| u[j])));
                 }
-                state = second.map(|(_, n)| n);
                 row += 1;
             }
             if b + 1 == nb {
@@ -319,4 +497,68 @@ impl PoseidonConfig {
 
 fn opt(v: Option<Fr>) -> Value<Fr> {
     v.map_or(Value::unknown(), Value::known)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_schedule_covers_every_round_once_in_order() {
+        let mut next = 0;
+        for (kind, r) in schedule() {
+            assert_eq!(r, next);
+            next += match kind {
+                Kind::Absorb | Kind::Full => {
+                    assert!(is_full_round(r) && is_full_round(r + 1));
+                    2
+                }
+                Kind::Partial(n) => {
+                    assert!((r..r + n).all(|t| !is_full_round(t)));
+                    n
+                }
+            };
+        }
+        assert_eq!(next, R_F + poseidon::partial_rounds(WIDTH));
+        assert_eq!(schedule()[0].0, Kind::Absorb);
+        assert_eq!(rows_per_perm(), 11);
+    }
+
+    fn is_full_round(r: usize) -> bool {
+        r < R_F / 2 || r >= R_F / 2 + poseidon::partial_rounds(WIDTH)
+    }
+
+    #[test]
+    fn partial_forms_compute_the_rounds() {
+        // the affine forms, evaluated at a state and its S-box outputs, give the native rounds
+        let c = poseidon::constants::<Fr>(WIDTH);
+        for (kind, r0) in schedule() {
+            let Kind::Partial(n) = kind else { continue };
+            let mut st: [Fr; WIDTH] = std::array::from_fn(|j| Fr::from(7 + j as u64 * 1000));
+            let x0 = st;
+            let (a, end) = partial_forms(&c, r0, n);
+            let mut bs = vec![];
+            let eval = |f: &Form, bs: &[Fr]| {
+                f.c + x0
+                    .iter()
+                    .chain(bs)
+                    .zip(&f.coef)
+                    .map(|(x, k)| *x * k)
+                    .sum::<Fr>()
+            };
+            for (t, ft) in a.iter().enumerate() {
+                let r = r0 + t;
+                let a0 = st[0] + c.round_constants[r * WIDTH];
+                assert_eq!(eval(ft, &bs), a0);
+                let mut b: [Fr; WIDTH] =
+                    std::array::from_fn(|j| st[j] + c.round_constants[r * WIDTH + j]);
+                b[0] = a0.square().square() * a0;
+                bs.push(b[0]);
+                st = std::array::from_fn(|i| (0..WIDTH).map(|j| c.mds[i][j] * b[j]).sum());
+            }
+            for (i, f) in end.iter().enumerate() {
+                assert_eq!(eval(f, &bs), st[i]);
+            }
+        }
+    }
 }

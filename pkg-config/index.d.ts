@@ -69,6 +69,8 @@ export interface Settings {
   table_domains: Array<[number, number]>;
   commit_digits: number;
   commit_rows: number;
+  /** the commitment chip's shape: narrower ones take fewer columns and more rows */
+  commit_shape: "Wide" | "Mid" | "Narrow";
   version: string;
 }
 

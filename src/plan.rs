@@ -12,7 +12,7 @@ use crate::circuit::{self, CircuitParams};
 use crate::graph::Graph;
 use crate::proof::ProofError;
 use crate::quant::QGraph;
-use crate::settings::{RunArgs, Settings, SettingsError, Visibility};
+use crate::settings::{CommitShape, RunArgs, Settings, SettingsError, Visibility};
 use crate::verifier::Encoding;
 use crate::VERSION;
 
@@ -34,6 +34,7 @@ pub fn settings(g: &Graph, q: &QGraph, ra: RunArgs, table_domains: Vec<(i64, i64
         table_domains,
         commit_digits: commit_digits(q, &ra),
         commit_rows: 0,
+        commit_shape: CommitShape::Wide,
         version: VERSION.to_string(),
         run_args: ra,
     };
@@ -46,7 +47,20 @@ pub fn settings(g: &Graph, q: &QGraph, ra: RunArgs, table_domains: Vec<(i64, i64
             Encoding::Commitment => vec![1],
         })
         .collect();
-    s.commit_rows = circuit::layout::count_commit_rows(q, &layout);
+    // the narrowest chip that adds no rows to the circuit (the widest one's count is the bound)
+    let rows_of = |shape| circuit::layout::count_commit_rows(q, &layout, shape);
+    let bound = model_rows.max(rows_of(CommitShape::Wide));
+    let (shape, commit_rows) = match rows_of(CommitShape::Wide) {
+        0 => (CommitShape::Wide, 0), // no commitments: no chip
+        _ => CommitShape::ALL
+            .iter()
+            .rev()
+            .map(|&shape| (shape, rows_of(shape)))
+            .find(|&(_, r)| r <= bound)
+            .unwrap_or((CommitShape::Wide, bound)),
+    };
+    s.commit_shape = shape;
+    s.commit_rows = commit_rows;
     s.num_rows = model_rows.max(s.commit_rows);
     s
 }
@@ -115,6 +129,7 @@ pub fn check_same(file: &Settings, planned: &Settings) -> Result<(), SettingsErr
         model_instance_shapes,
         commit_digits,
         commit_rows,
+        commit_shape,
         num_rows,
         total_assignments
     );

@@ -6,6 +6,25 @@ use serde::{Deserialize, Serialize};
 use crate::quant::Func;
 use crate::verifier::publics::{Encoding, PublicLayout, PublicTensor, Role};
 
+/// The commitment chip's shape (planned, not chosen): how wide its pack lane and sponge are.
+/// Narrower shapes take fewer columns and more rows; the plan picks the narrowest that adds no
+/// rows to the circuit (`circuit::commit` maps each to its columns).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub enum CommitShape {
+    /// two values per pack row; two full or nine partial sponge rounds per row
+    #[default]
+    Wide,
+    /// two values per pack row; one full or seven partial sponge rounds per row
+    Mid,
+    /// one value per pack row; one full or four partial sponge rounds per row
+    Narrow,
+}
+
+impl CommitShape {
+    /// Every shape, widest first.
+    pub const ALL: [CommitShape; 3] = [CommitShape::Wide, CommitShape::Mid, CommitShape::Narrow];
+}
+
 /// Who sees a tensor.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub enum Visibility {
@@ -179,6 +198,9 @@ pub struct Settings {
     /// Rows of the commitment chip (in parallel with the model's rows; included in `num_rows`).
     #[serde(default)]
     pub commit_rows: usize,
+    /// The commitment chip's shape.
+    #[serde(default)]
+    pub commit_shape: CommitShape,
     pub version: String,
 }
 

@@ -12,6 +12,7 @@ use halo2curves::ff::PrimeField;
 use super::pack::{PackConfig, PackValue};
 use super::poseidon::{self, MsgElem, PoseidonConfig};
 use crate::commitment::{self, Kind};
+use crate::settings::CommitShape;
 
 #[derive(Clone, Debug)]
 pub struct CommitConfig {
@@ -27,12 +28,33 @@ pub struct Job {
     pub salt: Option<Fr>,
 }
 
+/// Values per pack-lane row of `shape`.
+pub fn pack_slots(shape: CommitShape) -> usize {
+    match shape {
+        CommitShape::Wide | CommitShape::Mid => 2,
+        CommitShape::Narrow => 1,
+    }
+}
+
+/// The sponge's work columns of `shape` (one of [`poseidon::WORK_WIDTHS`]).
+pub fn sponge_work(shape: CommitShape) -> usize {
+    match shape {
+        CommitShape::Wide => poseidon::WORK_WIDTHS[0],
+        CommitShape::Mid => poseidon::WORK_WIDTHS[1],
+        CommitShape::Narrow => poseidon::WORK_WIDTHS[2],
+    }
+}
+
 /// Rows the commitments of tensors of `lens` values take (pack lane and sponge in parallel).
-pub fn rows(lens: &[usize], limb_bits: u32) -> usize {
-    let pack: usize = lens.iter().map(|&n| super::pack::rows(n, limb_bits)).sum();
+pub fn rows(lens: &[usize], limb_bits: u32, shape: CommitShape) -> usize {
+    let slots = pack_slots(shape);
+    let pack: usize = lens
+        .iter()
+        .map(|&n| super::pack::rows(n, limb_bits, slots))
+        .sum();
     let sponge: usize = lens
         .iter()
-        .map(|&n| poseidon::rows(commitment::blocks(n, limb_bits)))
+        .map(|&n| poseidon::rows(commitment::blocks(n, limb_bits), sponge_work(shape)))
         .sum();
     pack.max(sponge)
 }
@@ -43,10 +65,11 @@ impl CommitConfig {
         t_digit: TableColumn,
         digits: usize,
         digit_bits: u32,
+        shape: CommitShape,
     ) -> Self {
         CommitConfig {
-            pack: PackConfig::configure(meta, t_digit, digits, digit_bits),
-            sponge: PoseidonConfig::configure(meta),
+            pack: PackConfig::configure(meta, t_digit, digits, digit_bits, pack_slots(shape)),
+            sponge: PoseidonConfig::configure(meta, sponge_work(shape)),
         }
     }
 
@@ -62,7 +85,7 @@ impl CommitConfig {
         for job in jobs {
             let (elems, used) = self.pack.assign(region, pack_row, &job.values)?;
             // each part must use exactly the rows its count says (the circuit was sized by it)
-            if used != super::pack::rows(job.values.len(), w) {
+            if used != super::pack::rows(job.values.len(), w, self.pack.v.len()) {
                 return Err(Error::Synthesis);
             }
             pack_row += used;
@@ -77,7 +100,8 @@ impl CommitConfig {
             .collect();
             let tag = Fr::from_u128(commitment::tag(job.kind, job.values.len(), w));
             let (cell, used) = self.sponge.assign_sponge(region, sponge_row, tag, &msg)?;
-            if used != poseidon::rows(commitment::blocks(job.values.len(), w)) {
+            let blocks = commitment::blocks(job.values.len(), w);
+            if used != poseidon::rows(blocks, self.sponge.work.len()) {
                 return Err(Error::Synthesis);
             }
             out.push(cell);
@@ -105,9 +129,7 @@ mod tests {
         None,
         /// the sponge state `s_j` of a row
         State(usize, usize),
-        /// the state between a full row's two rounds, `m_j`
-        Mid(usize, usize),
-        /// work cell `j` of a partial row (`m`, `u_0`, `u_1`, `blk`, in this order)
+        /// work cell `j` of a row (the work columns, then the block's, in this order)
         Work(usize, usize),
         /// a pack digit `d_i` of a row, set to `v`
         Digit(usize, usize, u64),
@@ -120,22 +142,36 @@ mod tests {
         values: Vec<i64>,
         salt: Fr,
         brk: Break,
+        shape: CommitShape,
     }
 
     impl Circuit<Fr> for T {
         type Config = (CommitConfig, TableColumn, Column<Instance>);
         type FloorPlanner = SimpleFloorPlanner;
-        type Params = ();
+        type Params = CommitShape;
         fn without_witnesses(&self) -> Self {
             self.clone()
         }
-        fn configure(meta: &mut ConstraintSystem<Fr>) -> Self::Config {
+        fn params(&self) -> CommitShape {
+            self.shape
+        }
+        fn configure_with_params(
+            meta: &mut ConstraintSystem<Fr>,
+            shape: CommitShape,
+        ) -> Self::Config {
             let t = meta.lookup_table_column();
             let inst = meta.instance_column();
             meta.enable_equality(inst);
             let constants = meta.fixed_column();
             meta.enable_constant(constants);
-            (CommitConfig::configure(meta, t, 2, DIGIT_BITS), t, inst)
+            (
+                CommitConfig::configure(meta, t, 2, DIGIT_BITS, shape),
+                t,
+                inst,
+            )
+        }
+        fn configure(_meta: &mut ConstraintSystem<Fr>) -> Self::Config {
+            unreachable!("configured with its shape")
         }
         fn synthesize(
             &self,
@@ -173,13 +209,11 @@ mod tests {
                     match self.brk {
                         Break::None => {}
                         Break::State(row, j) => set(&mut region, cfg.sponge.s[j], row, Fr::from(3)),
-                        Break::Mid(row, j) => set(&mut region, cfg.sponge.m[j], row, Fr::from(3)),
                         Break::Work(row, j) => {
                             let col = cfg
                                 .sponge
-                                .m
+                                .work
                                 .iter()
-                                .chain(cfg.sponge.u.iter().flatten())
                                 .chain(&cfg.sponge.blk)
                                 .nth(j)
                                 .copied()
@@ -204,8 +238,22 @@ mod tests {
     }
 
     fn run(brk: Break, values: Vec<i64>, salt: Fr) -> Result<(), Vec<VerifyFailure>> {
+        run_as(CommitShape::Wide, brk, values, salt)
+    }
+
+    fn run_as(
+        shape: CommitShape,
+        brk: Break,
+        values: Vec<i64>,
+        salt: Fr,
+    ) -> Result<(), Vec<VerifyFailure>> {
         let honest = commit(Kind::Params, &values, salt, 2 * DIGIT_BITS).unwrap();
-        let c = T { values, salt, brk };
+        let c = T {
+            values,
+            salt,
+            brk,
+            shape,
+        };
         MockProver::run(10, &c, vec![vec![honest]])
             .unwrap()
             .verify()
@@ -221,9 +269,31 @@ mod tests {
 
     #[test]
     fn in_circuit_equals_native() {
-        run(Break::None, values(), Fr::from(12345)).unwrap();
-        // one value more than a block (P = 31 values per element at W = 8)
-        run(Break::None, (0..5).collect(), Fr::zero()).unwrap();
+        for shape in CommitShape::ALL {
+            run_as(shape, Break::None, values(), Fr::from(12345)).unwrap();
+            // one value more than a block (P = 31 values per element at W = 8)
+            run_as(shape, Break::None, (0..5).collect(), Fr::zero()).unwrap();
+        }
+    }
+
+    #[test]
+    fn rows_are_what_the_count_says() {
+        // (pack slots, rows per permutation) of each shape: the count that sizes the circuit
+        for (shape, slots, perm) in [
+            (CommitShape::Wide, 2, 11),
+            (CommitShape::Mid, 2, 17),
+            (CommitShape::Narrow, 1, 23),
+        ] {
+            assert_eq!(pack_slots(shape), slots);
+            assert_eq!(poseidon::rows_per_perm(sponge_work(shape)), perm);
+            // 150 values at W = 8 (31 per element): 5 elements + the salt = 2 blocks
+            let p = 150usize.div_ceil(31);
+            assert_eq!(
+                rows(&[150], 8, shape),
+                (perm * 2 + 1).max(4 * 31usize.div_ceil(slots) + (150 - 124usize).div_ceil(slots))
+            );
+            assert_eq!(p, 5);
+        }
     }
 
     #[test]
@@ -246,6 +316,7 @@ mod tests {
                 values: v,
                 salt,
                 brk: Break::None,
+                shape: CommitShape::Wide,
             };
             let errs = MockProver::run(10, &c, vec![vec![honest]])
                 .unwrap()
@@ -280,7 +351,7 @@ mod tests {
         // a partial row's S-box square and output (the work columns in pairs)
         for w in 0..18 {
             fails_with(
-                run(Break::Work(13, w), v.clone(), s).unwrap_err(),
+                run(Break::Work(3, w), v.clone(), s).unwrap_err(),
                 "poseidon partial ×9",
             );
         }
@@ -288,17 +359,19 @@ mod tests {
             run(Break::Work(19, 11), v.clone(), s).unwrap_err(),
             "poseidon partial ×6",
         );
-        // the state between a full row's two rounds
+        // a full row's squares and the state between its two rounds
+        for w in 0..15 {
+            fails_with(
+                run(Break::Work(10, w), v.clone(), s).unwrap_err(),
+                "poseidon full",
+            );
+            fails_with(
+                run(Break::Work(0, w), v.clone(), s).unwrap_err(),
+                "poseidon absorb",
+            );
+        }
         fails_with(
-            run(Break::Mid(10, 0), v.clone(), s).unwrap_err(),
-            "poseidon full",
-        );
-        fails_with(
-            run(Break::Mid(0, 4), v.clone(), s).unwrap_err(),
-            "poseidon absorb",
-        );
-        fails_with(
-            run(Break::State(poseidon::rows_per_perm(), 2), v.clone(), s).unwrap_err(),
+            run(Break::State(11, 2), v.clone(), s).unwrap_err(),
             "poseidon absorb",
         );
         // a digit that does not sum to the value, a digit outside the table, the accumulator
@@ -311,7 +384,41 @@ mod tests {
             "pack digit 1",
         );
         fails_with(run(Break::Acc(0), v.clone(), s).unwrap_err(), "pack first");
-        fails_with(run(Break::Acc(5), v, s).unwrap_err(), "pack next");
+        fails_with(run(Break::Acc(5), v.clone(), s).unwrap_err(), "pack next");
+    }
+
+    #[test]
+    fn broken_cells_name_their_gate_in_narrower_shapes() {
+        let v = values();
+        let s = Fr::from(7);
+        // Mid: rows 0 absorb, 1..=3 full, 4..=12 partial (8 ×7, then ×4), 13..=16 full
+        let mid = |b| run_as(CommitShape::Mid, b, v.clone(), s).unwrap_err();
+        fails_with(mid(Break::State(2, 1)), "poseidon full");
+        for w in 0..5 {
+            fails_with(mid(Break::Work(0, w)), "poseidon absorb");
+            fails_with(mid(Break::Work(15, w)), "poseidon full");
+        }
+        for w in 0..14 {
+            fails_with(mid(Break::Work(5, w)), "poseidon partial ×7");
+        }
+        for w in 0..8 {
+            fails_with(mid(Break::Work(12, w)), "poseidon partial ×4");
+        }
+        fails_with(mid(Break::State(13, 0)), "poseidon partial ×4");
+        // Narrow: rows 0 absorb, 1..=3 full, 4..=18 partial (15 ×4), 19..=22 full; one slot
+        let narrow = |b| run_as(CommitShape::Narrow, b, v.clone(), s).unwrap_err();
+        fails_with(narrow(Break::State(23, 4)), "poseidon absorb");
+        for w in 0..5 {
+            fails_with(narrow(Break::Work(0, w)), "poseidon absorb");
+            fails_with(narrow(Break::Work(21, w)), "poseidon full");
+        }
+        for w in 0..8 {
+            fails_with(narrow(Break::Work(7, w)), "poseidon partial ×4");
+        }
+        fails_with(narrow(Break::Digit(3, 0, 1)), "pack limb");
+        fails_with(narrow(Break::Digit(3, 1, 16)), "pack digit 1");
+        fails_with(narrow(Break::Acc(0)), "pack first");
+        fails_with(narrow(Break::Acc(5)), "pack next");
     }
 
     #[test]
@@ -321,6 +428,7 @@ mod tests {
             values: vec![1, 128, 3],
             salt: Fr::one(),
             brk: Break::None,
+            shape: CommitShape::Narrow,
         };
         let packed = {
             // what an honest-looking instance would be: computed in the field without the check

@@ -26,6 +26,7 @@ use super::lookup::LookupConfig;
 use super::range::{RangeColumns, RangeConfig};
 use super::relu::{ReluColumns, ReluConfig};
 use super::rescale::{RescaleColumns, RescaleConfig};
+use crate::settings::CommitShape;
 
 /// What the constraint system depends on.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
@@ -40,6 +41,8 @@ pub struct CircuitParams {
     pub num_funcs: usize,
     /// Digits per packed value of the commitment chip (0: no `hashed` visibility, no chip).
     pub commit_digits: usize,
+    /// The commitment chip's shape.
+    pub commit_shape: CommitShape,
 }
 
 #[derive(Clone, Debug)]
@@ -159,7 +162,13 @@ impl ModelConfig {
         );
         let funcs = LookupConfig::configure(meta, a[0], acc, params.num_funcs);
         let commit = (params.commit_digits > 0).then(|| {
-            CommitConfig::configure(meta, range.t_digit, params.commit_digits, params.digit_bits)
+            CommitConfig::configure(
+                meta,
+                range.t_digit,
+                params.commit_digits,
+                params.digit_bits,
+                params.commit_shape,
+            )
         });
         ModelConfig {
             commit,

@@ -20,7 +20,7 @@ use super::rows::{Rows, Wires};
 use super::{clamp, div, dot, iszero, lookup, range, relu};
 use crate::publics::{self, Salts};
 use crate::quant::{Func, QGraph, QOp, QStep, Trace};
-use crate::settings::Visibility;
+use crate::settings::{CommitShape, Visibility};
 use crate::verifier::publics::{Encoding, PublicLayout, Role};
 
 /// Rows of one step, as its gadget counts them.
@@ -50,8 +50,8 @@ pub fn count_rows(q: &QGraph, lanes: usize) -> usize {
             .sum::<usize>()
 }
 
-/// Rows of the commitment chip for `layout` (beside the model's rows, not after them).
-pub fn count_commit_rows(q: &QGraph, layout: &PublicLayout) -> usize {
+/// Rows of the commitment chip of `shape` for `layout` (beside the model's rows, not after them).
+pub fn count_commit_rows(q: &QGraph, layout: &PublicLayout, shape: CommitShape) -> usize {
     let lens: Vec<usize> = layout
         .tensors
         .iter()
@@ -65,7 +65,7 @@ pub fn count_commit_rows(q: &QGraph, layout: &PublicLayout) -> usize {
     if lens.is_empty() {
         0
     } else {
-        commit::rows(&lens, layout.limb_bits)
+        commit::rows(&lens, layout.limb_bits, shape)
     }
 }
 

@@ -43,6 +43,7 @@ impl CircuitParams {
             digit_bits: s.run_args.digit_bits(),
             num_funcs: s.required_lookups.len(),
             commit_digits: s.commit_digits,
+            commit_shape: s.commit_shape,
         }
     }
 }
@@ -194,6 +195,7 @@ pub(crate) mod testing {
             digit_bits: bits.div_ceil(2),
             num_funcs: 0,
             commit_digits: 0,
+            commit_shape: Default::default(),
         }
     }
 

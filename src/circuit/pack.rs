@@ -1,7 +1,8 @@
 //! The pack lane: range-checks quantized values and packs them into field elements for the
-//! Poseidon sponge ([`crate::commitment`] defines the packing), two values per row.
+//! Poseidon sponge ([`crate::commitment`] defines the packing), one or two values per row (the
+//! chip's shape, `settings::CommitShape`).
 //!
-//! Columns: `v_0, v_1` (the values, copy-constrained to the cells the model uses), `K` digits
+//! Columns: `v_0` and, with two slots, `v_1` (the values, copy-constrained to the cells the model uses), `K` digits
 //! each `d_{j,0..K−1}` of `B = 2^digit_bits` (advice, each looked up in the digit table), `acc`
 //! (advice, the packed element so far). With `W = K·digit_bits`, `off = 2^(W−1)` and the limbs
 //! `l_j = v_j + off`:
@@ -12,28 +13,33 @@
 //! - `pack next`: `q_next1 · (acc − acc_prev·2^W − l_0)` and
 //!   `q_next2 · (acc − acc_prev·2^(2W) − l_0·2^W − l_1)`
 //!
-//! A chunk (the `P` values of one element) takes `⌈m/2⌉` rows; its last `acc` is the element the
-//! sponge absorbs. An unused second slot holds zeros.
+//! With one slot only the gates for one value exist. A chunk (the `P` values of one element)
+//! takes `⌈m/S⌉` rows at `S` slots; its last `acc` is the element the sponge absorbs. An unused
+//! second slot holds zeros.
 
 use halo2_proofs::circuit::{Cell, Region, Value};
 use halo2_proofs::plonk::{
-    Advice, Column, ConstraintSystem, Error, Expression, Selector, TableColumn,
+    Advice, Column, ConstraintSystem, Error, Expression, Selector, TableColumn, VirtualCells,
 };
 use halo2_proofs::poly::Rotation;
 use halo2curves::bn256::Fr;
+use halo2curves::ff::Field;
 
 use crate::commitment;
 use crate::felt;
 
 #[derive(Clone, Debug)]
 pub struct PackConfig {
-    pub v: [Column<Advice>; 2],
+    /// the values of a row (1 or 2 slots)
+    pub v: Vec<Column<Advice>>,
     /// digits, slot-major: `d[j·K + i]` is digit `i` of slot `j`
     pub d: Vec<Column<Advice>>,
     pub acc: Column<Advice>,
-    pub q_limb: [Selector; 2],
-    pub q_first: [Selector; 2],
-    pub q_next: [Selector; 2],
+    /// per slot: its value is range-checked
+    pub q_limb: Vec<Selector>,
+    /// by the number of values on the row, minus one
+    pub q_first: Vec<Selector>,
+    pub q_next: Vec<Selector>,
     pub digits: usize,
     pub digit_bits: u32,
 }
@@ -46,10 +52,10 @@ pub struct PackValue {
     pub src: Option<Cell>,
 }
 
-/// Rows the lane takes for `n` values at `limb_bits`.
-pub fn rows(n: usize, limb_bits: u32) -> usize {
+/// Rows the lane takes for `n` values at `limb_bits`, `slots` values per row.
+pub fn rows(n: usize, limb_bits: u32, slots: usize) -> usize {
     let p = commitment::per_element(limb_bits);
-    (n / p) * p.div_ceil(2) + (n % p).div_ceil(2)
+    (n / p) * p.div_ceil(slots) + (n % p).div_ceil(slots)
 }
 
 /// A packed element: its value (with a witness) and its cell.
@@ -60,14 +66,17 @@ impl PackConfig {
         self.digits as u32 * self.digit_bits
     }
 
+    /// The lane with `slots` (1 or 2) values per row of `digits` digits each.
     pub fn configure(
         meta: &mut ConstraintSystem<Fr>,
         t_digit: TableColumn,
         digits: usize,
         digit_bits: u32,
+        slots: usize,
     ) -> Self {
-        let v = [meta.advice_column(), meta.advice_column()];
-        let d: Vec<_> = (0..2 * digits).map(|_| meta.advice_column()).collect();
+        assert!((1..=2).contains(&slots), "pack: 1 or 2 slots");
+        let v: Vec<_> = (0..slots).map(|_| meta.advice_column()).collect();
+        let d: Vec<_> = (0..slots * digits).map(|_| meta.advice_column()).collect();
         let acc = meta.advice_column();
         for c in v.iter().chain([&acc]) {
             meta.enable_equality(*c);
@@ -76,19 +85,19 @@ impl PackConfig {
             v,
             d,
             acc,
-            q_limb: [meta.complex_selector(), meta.complex_selector()],
-            q_first: [meta.selector(), meta.selector()],
-            q_next: [meta.selector(), meta.selector()],
+            q_limb: (0..slots).map(|_| meta.complex_selector()).collect(),
+            q_first: (0..slots).map(|_| meta.selector()).collect(),
+            q_next: (0..slots).map(|_| meta.selector()).collect(),
             digits,
             digit_bits,
         };
         let w = cfg.limb_bits();
         let k = |x: i128| Expression::Constant(felt::from_i128(x));
-        let (off, sh1, sh2) = (k(1i128 << (w - 1)), k(1i128 << w), k(1i128 << (2 * w)));
+        let off = k(1i128 << (w - 1));
         let c = cfg.clone();
         let o = off.clone();
         meta.create_gate("pack limb", move |meta| {
-            (0..2)
+            (0..slots)
                 .map(|j| {
                     let q = meta.query_selector(c.q_limb[j]);
                     let v = meta.query_advice(c.v[j], Rotation::cur());
@@ -103,39 +112,37 @@ impl PackConfig {
                 })
                 .collect::<Vec<_>>()
         });
-        let limbs = |meta: &mut halo2_proofs::plonk::VirtualCells<'_, Fr>,
-                     c: &PackConfig,
-                     off: &Expression<Fr>| {
-            let l0 = meta.query_advice(c.v[0], Rotation::cur()) + off.clone();
-            let l1 = meta.query_advice(c.v[1], Rotation::cur()) + off.clone();
-            (l0, l1)
+        // the first `n` limbs of the row, first highest: Σ_{j<n} l_j·2^(W·(n−1−j))
+        let packed = move |meta: &mut VirtualCells<'_, Fr>, c: &PackConfig, n: usize| {
+            (0..n)
+                .map(|j| {
+                    (meta.query_advice(c.v[j], Rotation::cur()) + off.clone())
+                        * pow2(w as u64 * (n - 1 - j) as u64)
+                })
+                .reduce(|a, b| a + b)
+                .expect("n ≥ 1")
         };
-        let (c, o, s1) = (cfg.clone(), off.clone(), sh1.clone());
+        let (c, pk) = (cfg.clone(), packed.clone());
         meta.create_gate("pack first", move |meta| {
-            let (l0, l1) = limbs(meta, &c, &o);
             let acc = meta.query_advice(c.acc, Rotation::cur());
-            let (q1, q2) = (
-                meta.query_selector(c.q_first[0]),
-                meta.query_selector(c.q_first[1]),
-            );
-            vec![
-                q1 * (acc.clone() - l0.clone()),
-                q2 * (acc - l0 * s1.clone() - l1),
-            ]
+            (1..=slots)
+                .map(|n| {
+                    let q = meta.query_selector(c.q_first[n - 1]);
+                    q * (acc.clone() - pk(meta, &c, n))
+                })
+                .collect::<Vec<_>>()
         });
         let c = cfg.clone();
         meta.create_gate("pack next", move |meta| {
-            let (l0, l1) = limbs(meta, &c, &off);
             let acc = meta.query_advice(c.acc, Rotation::cur());
             let prev = meta.query_advice(c.acc, Rotation::prev());
-            let (q1, q2) = (
-                meta.query_selector(c.q_next[0]),
-                meta.query_selector(c.q_next[1]),
-            );
-            vec![
-                q1 * (acc.clone() - prev.clone() * sh1.clone() - l0.clone()),
-                q2 * (acc - prev * sh2.clone() - l0 * sh1.clone() - l1),
-            ]
+            (1..=slots)
+                .map(|n| {
+                    let q = meta.query_selector(c.q_next[n - 1]);
+                    let shift = pow2(w as u64 * n as u64);
+                    q * (acc.clone() - prev.clone() * shift - packed(meta, &c, n))
+                })
+                .collect::<Vec<_>>()
         });
         for (n, &col) in cfg.d.iter().enumerate() {
             let sel = cfg.q_limb[n / digits];
@@ -148,7 +155,7 @@ impl PackConfig {
         cfg
     }
 
-    /// Assign `values` from `row0`, two per row; returns each packed element (value, cell).
+    /// Assign `values` from `row0`, a slot each; returns each packed element (value, cell).
     pub fn assign(
         &self,
         region: &mut Region<'_, Fr>,
@@ -164,15 +171,15 @@ impl PackConfig {
         for chunk in values.chunks(per) {
             let mut acc: Option<Fr> = Some(Fr::zero());
             let mut last = None;
-            for (r, pair) in chunk.chunks(2).enumerate() {
-                let two = pair.len() == 2;
-                let slot = usize::from(two);
+            let slots = self.v.len();
+            for (r, pair) in chunk.chunks(slots).enumerate() {
+                let slot = pair.len() - 1;
                 if r == 0 {
                     self.q_first[slot].enable(region, row)?;
                 } else {
                     self.q_next[slot].enable(region, row)?;
                 }
-                for j in 0..2 {
+                for j in 0..slots {
                     let pv = pair.get(j).copied();
                     let value = match pv {
                         Some(pv) => {
@@ -200,7 +207,7 @@ impl PackConfig {
                     }
                     if let (Some(a), Some(v)) = (acc, pv.map(|p| p.value)) {
                         acc = v.map(|v| {
-                            a * felt::from_i128(1i128 << w) + felt::from_i128(v as i128 + off)
+                            a * Fr::from(2).pow([w as u64]) + felt::from_i128(v as i128 + off)
                         });
                     } else if pv.is_some() {
                         acc = None;
@@ -217,6 +224,11 @@ impl PackConfig {
         }
         Ok((out, row - row0))
     }
+}
+
+/// `2^bits` in the field (bits up to `2·MAX_LIMB_BITS`).
+fn pow2(bits: u64) -> Expression<Fr> {
+    Expression::Constant(Fr::from(2).pow([bits]))
 }
 
 fn opt_i(v: Option<i64>) -> Value<Fr> {

@@ -143,6 +143,8 @@ mod tests {
         salt: Fr,
         brk: Break,
         shape: CommitShape,
+        /// a second commitment (an unsalted output) right after the first, to instance row 1
+        second: Option<Vec<i64>>,
     }
 
     impl Circuit<Fr> for T {
@@ -202,7 +204,21 @@ mod tests {
                             .collect(),
                         salt: Some(self.salt),
                     };
-                    let out = cfg.assign(&mut region, &[job])?;
+                    let mut jobs = vec![job];
+                    if let Some(v2) = &self.second {
+                        jobs.push(Job {
+                            kind: Kind::Output,
+                            values: v2
+                                .iter()
+                                .map(|&v| PackValue {
+                                    value: Some(v),
+                                    src: None,
+                                })
+                                .collect(),
+                            salt: Some(Fr::zero()),
+                        });
+                    }
+                    let out = cfg.assign(&mut region, &jobs)?;
                     let set = |region: &mut Region<'_, Fr>, col: Column<Advice>, row, v: Fr| {
                         region.assign_advice(col, row, Value::known(v));
                     };
@@ -225,10 +241,12 @@ mod tests {
                         }
                         Break::Acc(row) => set(&mut region, cfg.pack.acc, row, Fr::from(3)),
                     }
-                    Ok(out[0])
+                    Ok(out)
                 },
             )?;
-            layouter.constrain_instance(out, inst, 0);
+            for (i, cell) in out.into_iter().enumerate() {
+                layouter.constrain_instance(cell, inst, i);
+            }
             Ok(())
         }
     }
@@ -253,6 +271,7 @@ mod tests {
             salt,
             brk,
             shape,
+            second: None,
         };
         MockProver::run(10, &c, vec![vec![honest]])
             .unwrap()
@@ -277,6 +296,53 @@ mod tests {
     }
 
     #[test]
+    fn two_sponges_back_to_back() {
+        // the second sponge starts on the row after the first one's final state: both outputs
+        // are right, and a cell at the seam breaks what it should
+        let v2: Vec<i64> = (0..40).map(|i| 100 - 5 * i).collect();
+        let run2 = |shape, brk| {
+            let h1 = commit(Kind::Params, &values(), Fr::from(9), 8).unwrap();
+            let h2 = commit(Kind::Output, &v2, Fr::zero(), 8).unwrap();
+            let c = T {
+                values: values(),
+                salt: Fr::from(9),
+                brk,
+                shape,
+                second: Some(v2.clone()),
+            };
+            MockProver::run(11, &c, vec![vec![h1, h2]])
+                .unwrap()
+                .verify()
+        };
+        for shape in CommitShape::ALL {
+            run2(shape, Break::None).unwrap();
+            let first = poseidon::rows(2, sponge_work(shape)); // 150 values: 2 blocks
+                                                               // the first sponge's final state (its output lane, and another lane)
+            let errs = run2(shape, Break::State(first - 1, 1)).unwrap_err();
+            assert!(
+                errs.iter()
+                    .any(|e| matches!(e, VerifyFailure::Permutation { .. })),
+                "{errs:?}"
+            );
+            fails_with(
+                run2(shape, Break::State(first - 1, 3)).unwrap_err(),
+                "poseidon full",
+            );
+            // the second sponge's initial state is fixed to constants, and absorbs on its row
+            let errs = run2(shape, Break::State(first, 2)).unwrap_err();
+            assert!(
+                errs.iter()
+                    .any(|e| matches!(e, VerifyFailure::Permutation { .. })),
+                "{errs:?}"
+            );
+            fails_with(
+                run2(shape, Break::State(first, 2)).unwrap_err(),
+                "poseidon absorb",
+            );
+        }
+    }
+
+    #[test]
     fn rows_are_what_the_count_says() {
         // (pack slots, rows per permutation) of each shape: the count that sizes the circuit
         for (shape, slots, perm) in [
@@ -287,12 +353,10 @@ mod tests {
             assert_eq!(pack_slots(shape), slots);
             assert_eq!(poseidon::rows_per_perm(sponge_work(shape)), perm);
             // 150 values at W = 8 (31 per element): 5 elements + the salt = 2 blocks
-            let p = 150usize.div_ceil(31);
             assert_eq!(
                 rows(&[150], 8, shape),
                 (perm * 2 + 1).max(4 * 31usize.div_ceil(slots) + (150 - 124usize).div_ceil(slots))
             );
-            assert_eq!(p, 5);
         }
     }
 
@@ -317,6 +381,7 @@ mod tests {
                 salt,
                 brk: Break::None,
                 shape: CommitShape::Wide,
+                second: None,
             };
             let errs = MockProver::run(10, &c, vec![vec![honest]])
                 .unwrap()
@@ -429,6 +494,7 @@ mod tests {
             salt: Fr::one(),
             brk: Break::None,
             shape: CommitShape::Narrow,
+            second: None,
         };
         let packed = {
             // what an honest-looking instance would be: computed in the field without the check

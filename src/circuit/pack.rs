@@ -15,7 +15,7 @@
 //!
 //! With one slot only the gates for one value exist. A chunk (the `P` values of one element)
 //! takes `⌈m/S⌉` rows at `S` slots; its last `acc` is the element the sponge absorbs. An unused
-//! second slot holds zeros.
+//! second slot holds `−off` (limb and digits 0) and is not range-checked.
 
 use halo2_proofs::circuit::{Cell, Region, Value};
 use halo2_proofs::plonk::{

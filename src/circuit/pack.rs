@@ -2,9 +2,9 @@
 //! Poseidon sponge ([`crate::commitment`] defines the packing), one or two values per row (the
 //! chip's shape, `settings::CommitShape`).
 //!
-//! Columns: `v_0` and, with two slots, `v_1` (the values, copy-constrained to the cells the model uses), `K` digits
-//! each `d_{j,0..K−1}` of `B = 2^digit_bits` (advice, each looked up in the digit table), `acc`
-//! (advice, the packed element so far). With `W = K·digit_bits`, `off = 2^(W−1)` and the limbs
+//! Columns: `v_0` and, with two slots, `v_1` (the values, copy-constrained to the cells the
+//! model uses), `K` digits each `d_{j,0..K−1}` of `B = 2^digit_bits` (advice, each looked up
+//! in the digit table), `acc` (advice, the packed element so far). With `W = K·digit_bits`, `off = 2^(W−1)` and the limbs
 //! `l_j = v_j + off`:
 //! - `pack limb`: `q_limb_j · (v_j + off − Σ_i d_{j,i}·B^i) = 0`: with the lookups
 //!   (`pack digit {j·K + i}`), `l_j ∈ [0, 2^W)` exactly, i.e. `v_j ∈ [−2^(W−1), 2^(W−1))`
@@ -166,6 +166,7 @@ impl PackConfig {
         let per = commitment::per_element(w);
         let b = 1i128 << self.digit_bits;
         let off = 1i128 << (w - 1);
+        let shift = Fr::from(2).pow([u64::from(w)]);
         let mut out = vec![];
         let mut row = row0;
         for chunk in values.chunks(per) {
@@ -206,9 +207,7 @@ impl PackConfig {
                         );
                     }
                     if let (Some(a), Some(v)) = (acc, pv.map(|p| p.value)) {
-                        acc = v.map(|v| {
-                            a * Fr::from(2).pow([w as u64]) + felt::from_i128(v as i128 + off)
-                        });
+                        acc = v.map(|v| a * shift + felt::from_i128(v as i128 + off));
                     } else if pv.is_some() {
                         acc = None;
                     }

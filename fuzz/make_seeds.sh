@@ -5,7 +5,10 @@
 #                   ZKONNX_FUZZ_PROOF)
 #   fuzz/corpus/T/  the starting corpus of target T (added to, never overwritten)
 # Both are gitignored. Usage: bash fuzz/make_seeds.sh [--force]   (--force: a new e2e run)
-# Builds the CLI with `cargo build --release` into $CARGO_TARGET_DIR (default: the repo's target/).
+# Builds the CLI with `cargo build --release` into $CARGO_TARGET_DIR (default: the repo's target/),
+# unless ZKONNX_CLI names a built zkonnx binary (scripts/test.sh passes the one `cargo test
+# --release` made: a plain `cargo build` would rebuild everything without the dev-dependencies'
+# features).
 set -euo pipefail
 fuzz=$(cd "$(dirname "$0")" && pwd)
 repo=$(dirname "$fuzz")
@@ -15,12 +18,18 @@ files="proof.json verifier.bundle settings.json model.compiled"
 have=1
 for f in $files; do [ -s "$seeds/$f" ] || have=0; done
 if [ "${1:-}" = --force ] || [ $have = 0 ]; then
-  target_dir=${CARGO_TARGET_DIR:-$repo/target}
-  (cd "$repo" && CARGO_TARGET_DIR=$target_dir cargo build --release --bin zkonnx)
+  if [ -n "${ZKONNX_CLI:-}" ]; then
+    cli=$ZKONNX_CLI
+    [ -x "$cli" ] || { echo "make_seeds: ZKONNX_CLI=$cli is not an executable" >&2; exit 1; }
+  else
+    target_dir=${CARGO_TARGET_DIR:-$repo/target}
+    (cd "$repo" && CARGO_TARGET_DIR=$target_dir cargo build --release --bin zkonnx)
+    cli=$target_dir/release/zkonnx
+  fi
   work=$(mktemp -d)
   trap 'rm -rf "$work"' EXIT
   echo "make_seeds: zkonnx e2e examples/mlp --work-dir $work" >&2
-  (cd "$repo" && "$target_dir/release/zkonnx" e2e examples/mlp --work-dir "$work") >"$work/e2e.log" 2>&1 || {
+  (cd "$repo" && "$cli" e2e examples/mlp --work-dir "$work") >"$work/e2e.log" 2>&1 || {
     cat "$work/e2e.log" >&2
     echo "make_seeds: e2e failed" >&2
     exit 1

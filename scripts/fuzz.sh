@@ -13,6 +13,7 @@
 # `zkonnx e2e examples/mlp`) if missing. Environment:
 #   CARGO_TARGET_DIR   the fuzz build dir (default: target-fuzz/ in the repo)
 #   ZKONNX_CLI_TARGET_DIR  where make_seeds.sh builds the CLI (default: the repo's target/)
+#   ZKONNX_CLI         a built zkonnx binary for the seeds (then make_seeds.sh builds nothing)
 #   FUZZ_SANITIZER     none (default: stable Rust; the code is safe Rust, so ASan finds little
 #                      and costs build time and speed) or address (needs a nightly toolchain,
 #                      `+nightly` or FUZZ_TOOLCHAIN)

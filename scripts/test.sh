@@ -36,7 +36,7 @@ step "Ceremony SRS: snarkjs .ptau import (npm snarkjs@0.7.6 into target/snarkjs)
 ZKONNX_SHARED=../shared cargo test --release --test srs_ceremony -- --include-ignored
 
 step "Fuzzing, bounded (scripts/fuzz.sh: cargo-fuzz, libFuzzer): the light verifier's parsers, 20 s each (all five targets: bash scripts/fuzz.sh)"
-bash scripts/fuzz.sh 20 bundle bundle_verify proof_bytes
+ZKONNX_CLI=$PWD/target/release/zkonnx bash scripts/fuzz.sh 20 bundle bundle_verify proof_bytes
 
 step "Exporter-made models against onnxruntime (tests/py/exporters.py): skl2onnx's MLPClassifier and torch-exported CNN and transformer block proved and verified, torch exports from ezkl's corpus mocked"
 python3 -m pip install -q scikit-learn==1.9.1 skl2onnx==1.20.0 onnxruntime==1.32.0 onnx numpy

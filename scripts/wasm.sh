@@ -52,13 +52,15 @@ grep -q 'shared: *true' pkg/mt/zkonnx.js || { echo "pkg/mt is not a shared-memor
 # for the crates doing the arithmetic only (per-package rustflags: with it on std too, Chromium 156
 # miscomputed float formatting); the cfg turns the patch's 32-bit limbs off. rustc calls the
 # feature unstable and warns; wasm-opt does not know it (not run on the prover modules).
+# It shares target-mt/ with the build above: only the three crates with the flags recompile (not
+# std or the other dependencies); their artifacts differ by profile, so both builds stay cached.
 WIDE='["-C", "target-feature=+wide-arithmetic", "--cfg", "zkonnx_wide_arithmetic"]'
-CARGO_TARGET_DIR=target-mt-wide cargo +nightly rustc -Z profile-rustflags --config .cargo/threads.toml \
+CARGO_TARGET_DIR=target-mt cargo +nightly rustc -Z profile-rustflags --config .cargo/threads.toml \
   --config "$PATCH_CFG" --config "profile.release.package.halo2curves-axiom.rustflags=$WIDE" \
   --config "profile.release.package.halo2-axiom.rustflags=$WIDE" --config "profile.release.package.zkonnx.rustflags=$WIDE" \
   --release --target wasm32-unknown-unknown --lib --no-default-features --features threads --crate-type cdylib
 rm -rf pkg/mt-wide
-wasm-bindgen --target web --out-dir pkg/mt-wide target-mt-wide/wasm32-unknown-unknown/release/zkonnx.wasm
+wasm-bindgen --target web --out-dir pkg/mt-wide target-mt/wasm32-unknown-unknown/release/zkonnx.wasm
 grep -q 'shared: *true' pkg/mt-wide/zkonnx.js || { echo "pkg/mt-wide is not a shared-memory build" >&2; exit 1; }
 
 # verify-only: no tract, no halo2-axiom (so no 2 MiB bn256 table), opt-level z, fat LTO

@@ -70,7 +70,7 @@ export interface Settings {
   commit_digits: number;
   commit_rows: number;
   /** the commitment chip's shape: narrower ones take fewer columns and more rows */
-  commit_shape: "Wide" | "Mid" | "Narrow";
+  commit_shape: "Wide" | "Mid" | "Narrow" | "Stacked";
   version: string;
 }
 

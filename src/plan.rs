@@ -47,21 +47,23 @@ pub fn settings(g: &Graph, q: &QGraph, ra: RunArgs, table_domains: Vec<(i64, i64
             Encoding::Commitment => vec![1],
         })
         .collect();
-    // the narrowest chip that adds no rows to the circuit (the widest one's count is the bound)
-    let rows_of = |shape| circuit::layout::count_commit_rows(q, &layout, shape);
-    let bound = model_rows.max(rows_of(CommitShape::Wide));
-    let (shape, commit_rows) = match rows_of(CommitShape::Wide) {
-        0 => (CommitShape::Wide, 0), // no commitments: no chip
-        _ => CommitShape::ALL
-            .iter()
-            .rev()
-            .map(|&shape| (shape, rows_of(shape)))
-            .find(|&(_, r)| r <= bound)
-            .unwrap_or((CommitShape::Wide, bound)),
+    // the narrowest chip that does not raise logrows above the widest one's: at one logrows,
+    // fewer columns prove faster, whatever the rows they fill
+    let with_shape = |s: &mut Settings, shape| {
+        s.commit_shape = shape;
+        s.commit_rows = circuit::layout::count_commit_rows(q, &layout, shape);
+        s.num_rows = model_rows.max(s.commit_rows);
     };
-    s.commit_shape = shape;
-    s.commit_rows = commit_rows;
-    s.num_rows = model_rows.max(s.commit_rows);
+    with_shape(&mut s, CommitShape::Wide);
+    if s.commit_rows > 0 {
+        let k = min_logrows(&s);
+        for &shape in CommitShape::ALL.iter().rev() {
+            with_shape(&mut s, shape);
+            if min_logrows(&s) <= k {
+                break;
+            }
+        }
+    }
     s
 }
 

@@ -6,9 +6,10 @@ use serde::{Deserialize, Serialize};
 use crate::quant::Func;
 use crate::verifier::publics::{Encoding, PublicLayout, PublicTensor, Role};
 
-/// The commitment chip's shape (planned, not chosen): how wide its pack lane and sponge are.
-/// Narrower shapes take fewer columns and more rows; the plan picks the narrowest that adds no
-/// rows to the circuit (`circuit::commit` maps each to its columns).
+/// The commitment chip's shape (planned, not chosen): how wide its pack lane and sponge are,
+/// and whether they sit side by side or one after the other. Narrower shapes take fewer columns
+/// and more rows; the plan picks the narrowest that does not raise the circuit's `logrows`
+/// (`circuit::commit` maps each to its columns).
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub enum CommitShape {
     /// two values per pack row; two full or nine partial sponge rounds per row
@@ -18,11 +19,19 @@ pub enum CommitShape {
     Mid,
     /// one value per pack row; one full or four partial sponge rounds per row
     Narrow,
+    /// `Narrow`'s lane and sponge in the same columns: the pack rows of every commitment, then
+    /// the sponge rows (the rows add up, the columns do not)
+    Stacked,
 }
 
 impl CommitShape {
     /// Every shape, widest first.
-    pub const ALL: [CommitShape; 3] = [CommitShape::Wide, CommitShape::Mid, CommitShape::Narrow];
+    pub const ALL: [CommitShape; 4] = [
+        CommitShape::Wide,
+        CommitShape::Mid,
+        CommitShape::Narrow,
+        CommitShape::Stacked,
+    ];
 }
 
 /// Who sees a tensor.

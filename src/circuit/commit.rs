@@ -1,6 +1,7 @@
 //! Commitments in the circuit (the `hashed` visibility): the pack lane ([`super::pack`]) and the
-//! Poseidon sponge ([`super::poseidon`]) side by side in their own columns, so a commitment's
-//! rows run in parallel with the model's. Each commitment is a job: its values (tied by copy
+//! Poseidon sponge ([`super::poseidon`]) in their own columns, so a commitment's rows run in
+//! parallel with the model's. Lane and sponge sit side by side, or (`CommitShape::Stacked`) in
+//! the same columns: every job's pack rows first, then every job's sponge rows. Each commitment is a job: its values (tied by copy
 //! constraints to the very cells the model uses), its salt and kind; its output cell goes to the
 //! instance column. Computes exactly [`crate::commitment::commit`].
 
@@ -9,7 +10,7 @@ use halo2_proofs::plonk::{ConstraintSystem, Error, TableColumn};
 use halo2curves::bn256::Fr;
 use halo2curves::ff::PrimeField;
 
-use super::pack::{PackConfig, PackValue};
+use super::pack::{PackColumns, PackConfig, PackValue};
 use super::poseidon::{self, MsgElem, PoseidonConfig};
 use crate::commitment::{self, Kind};
 use crate::settings::CommitShape;
@@ -18,6 +19,7 @@ use crate::settings::CommitShape;
 pub struct CommitConfig {
     pub pack: PackConfig,
     pub sponge: PoseidonConfig,
+    pub shape: CommitShape,
 }
 
 /// One commitment to compute.
@@ -32,7 +34,7 @@ pub struct Job {
 pub fn pack_slots(shape: CommitShape) -> usize {
     match shape {
         CommitShape::Wide | CommitShape::Mid => 2,
-        CommitShape::Narrow => 1,
+        CommitShape::Narrow | CommitShape::Stacked => 1,
     }
 }
 
@@ -41,22 +43,29 @@ pub fn sponge_work(shape: CommitShape) -> usize {
     match shape {
         CommitShape::Wide => poseidon::WORK_WIDTHS[0],
         CommitShape::Mid => poseidon::WORK_WIDTHS[1],
-        CommitShape::Narrow => poseidon::WORK_WIDTHS[2],
+        CommitShape::Narrow | CommitShape::Stacked => poseidon::WORK_WIDTHS[2],
     }
 }
 
-/// Rows the commitments of tensors of `lens` values take (pack lane and sponge in parallel).
+/// Pack-lane rows of the commitments of tensors of `lens` values.
+fn pack_rows(lens: &[usize], limb_bits: u32, shape: CommitShape) -> usize {
+    lens.iter()
+        .map(|&n| super::pack::rows(n, limb_bits, pack_slots(shape)))
+        .sum()
+}
+
+/// Rows the commitments of tensors of `lens` values take (lane and sponge in parallel, or
+/// stacked).
 pub fn rows(lens: &[usize], limb_bits: u32, shape: CommitShape) -> usize {
-    let slots = pack_slots(shape);
-    let pack: usize = lens
-        .iter()
-        .map(|&n| super::pack::rows(n, limb_bits, slots))
-        .sum();
+    let pack = pack_rows(lens, limb_bits, shape);
     let sponge: usize = lens
         .iter()
         .map(|&n| poseidon::rows(commitment::blocks(n, limb_bits), sponge_work(shape)))
         .sum();
-    pack.max(sponge)
+    match shape {
+        CommitShape::Stacked => pack + sponge,
+        _ => pack.max(sponge),
+    }
 }
 
 impl CommitConfig {
@@ -67,9 +76,33 @@ impl CommitConfig {
         digit_bits: u32,
         shape: CommitShape,
     ) -> Self {
+        let sponge = PoseidonConfig::configure(meta, sponge_work(shape));
+        let pack = match shape {
+            CommitShape::Stacked => {
+                // the value and the accumulator in state columns (which have equality), the
+                // digits in the work, block and other state columns, then in new ones
+                let mut free = sponge
+                    .work
+                    .iter()
+                    .chain(&sponge.blk)
+                    .chain(&sponge.s[2..])
+                    .copied();
+                let d = (0..digits)
+                    .map(|_| free.next().unwrap_or_else(|| meta.advice_column()))
+                    .collect();
+                let cols = PackColumns {
+                    v: vec![sponge.s[0]],
+                    d,
+                    acc: sponge.s[1],
+                };
+                PackConfig::configure_in(meta, t_digit, digit_bits, cols)
+            }
+            _ => PackConfig::configure(meta, t_digit, digits, digit_bits, pack_slots(shape)),
+        };
         CommitConfig {
-            pack: PackConfig::configure(meta, t_digit, digits, digit_bits, pack_slots(shape)),
-            sponge: PoseidonConfig::configure(meta, sponge_work(shape)),
+            pack,
+            sponge,
+            shape,
         }
     }
 
@@ -80,7 +113,11 @@ impl CommitConfig {
     /// Assign every job from row 0; returns each job's commitment cell.
     pub fn assign(&self, region: &mut Region<'_, Fr>, jobs: &[Job]) -> Result<Vec<Cell>, Error> {
         let w = self.limb_bits();
-        let (mut pack_row, mut sponge_row) = (0, 0);
+        let lens: Vec<usize> = jobs.iter().map(|j| j.values.len()).collect();
+        let (mut pack_row, mut sponge_row) = match self.shape {
+            CommitShape::Stacked => (0, pack_rows(&lens, w, self.shape)),
+            _ => (0, 0),
+        };
         let mut out = vec![];
         for job in jobs {
             let (elems, used) = self.pack.assign(region, pack_row, &job.values)?;
@@ -316,8 +353,12 @@ mod tests {
         };
         for shape in CommitShape::ALL {
             run2(shape, Break::None).unwrap();
-            // 150 values: 2 blocks
-            let first = poseidon::rows(2, sponge_work(shape));
+            // 150 values: 2 blocks (stacked: after both jobs' pack rows)
+            let base = match shape {
+                CommitShape::Stacked => pack_rows(&[150, 40], 8, shape),
+                _ => 0,
+            };
+            let first = base + poseidon::rows(2, sponge_work(shape));
             // the first sponge's final state (its output lane, and another lane)
             let errs = run2(shape, Break::State(first - 1, 1)).unwrap_err();
             assert!(
@@ -347,15 +388,53 @@ mod tests {
             (CommitShape::Wide, 2, 11),
             (CommitShape::Mid, 2, 17),
             (CommitShape::Narrow, 1, 23),
+            (CommitShape::Stacked, 1, 23),
         ] {
             assert_eq!(pack_slots(shape), slots);
             assert_eq!(poseidon::rows_per_perm(sponge_work(shape)), perm);
             // 150 values at W = 8 (31 per element): 5 elements + the salt = 2 blocks
-            assert_eq!(
-                rows(&[150], 8, shape),
-                (perm * 2 + 1).max(4 * 31usize.div_ceil(slots) + (150 - 124usize).div_ceil(slots))
+            let (sponge, pack) = (
+                perm * 2 + 1,
+                4 * 31usize.div_ceil(slots) + (150 - 124usize).div_ceil(slots),
             );
+            let want = match shape {
+                CommitShape::Stacked => sponge + pack,
+                _ => sponge.max(pack),
+            };
+            assert_eq!(rows(&[150], 8, shape), want);
         }
+    }
+
+    #[test]
+    fn stacked_lane_lives_in_the_sponges_columns() {
+        // the columns each shape adds to a circuit (2 digits per value here; 3 in the wider
+        // shapes' second slot): advice, equality and lookups
+        let count = |shape| {
+            let mut cs = ConstraintSystem::<Fr>::default();
+            let t = cs.lookup_table_column();
+            let cfg = CommitConfig::configure(&mut cs, t, 2, DIGIT_BITS, shape);
+            (
+                cs.num_advice_columns(),
+                cs.permutation().get_columns().len(),
+                cs.lookups().len(),
+                cfg,
+            )
+        };
+        let (adv, eq, lk, _) = count(CommitShape::Narrow);
+        assert_eq!((adv, eq, lk), (14 + 4, 9 + 2, 2));
+        let (adv, eq, lk, cfg) = count(CommitShape::Stacked);
+        assert_eq!((adv, eq, lk), (14, 9, 2));
+        assert_eq!(
+            (cfg.pack.v[0], cfg.pack.acc),
+            (cfg.sponge.s[0], cfg.sponge.s[1])
+        );
+        assert_eq!(cfg.pack.d, cfg.sponge.work[..2]);
+        // more digits than the sponge has spare columns: the lane takes new ones
+        let mut cs = ConstraintSystem::<Fr>::default();
+        let t = cs.lookup_table_column();
+        let cfg = CommitConfig::configure(&mut cs, t, 14, 1, CommitShape::Stacked);
+        assert_eq!(cs.num_advice_columns(), 14 + 2);
+        assert_eq!(cfg.pack.d.len(), 14);
     }
 
     #[test]
@@ -453,6 +532,38 @@ mod tests {
         fails_with(narrow(Break::Digit(3, 1, 16)), "pack digit 1");
         fails_with(narrow(Break::Acc(0)), "pack first");
         fails_with(narrow(Break::Acc(5)), "pack next");
+        // Stacked: Narrow's gates, the 150 pack rows first, then the sponge's 47
+        let stacked = |b| run_as(CommitShape::Stacked, b, v.clone(), s).unwrap_err();
+        fails_with(stacked(Break::Digit(3, 0, 1)), "pack limb");
+        fails_with(stacked(Break::Digit(3, 1, 16)), "pack digit 1");
+        fails_with(stacked(Break::Acc(0)), "pack first");
+        fails_with(stacked(Break::Acc(5)), "pack next");
+        // the value lives in the state's lane 0: its digits no longer sum to it
+        fails_with(stacked(Break::State(7, 0)), "pack limb");
+        // the last pack row's element is absorbed by the sponge's first row (a copy)
+        let errs = stacked(Break::Acc(149));
+        assert!(
+            errs.iter()
+                .any(|e| matches!(e, VerifyFailure::Permutation { .. })),
+            "{errs:?}"
+        );
+        let p = 150;
+        fails_with(stacked(Break::State(p + 23, 4)), "poseidon absorb");
+        for w in 0..5 {
+            fails_with(stacked(Break::Work(p, w)), "poseidon absorb");
+            fails_with(stacked(Break::Work(p + 21, w)), "poseidon full");
+        }
+        for w in 0..8 {
+            fails_with(stacked(Break::Work(p + 7, w)), "poseidon partial ×4");
+        }
+        // the sponge's initial state is fixed to constants, also right after the pack rows
+        let errs = stacked(Break::State(p, 3));
+        assert!(
+            errs.iter()
+                .any(|e| matches!(e, VerifyFailure::Permutation { .. })),
+            "{errs:?}"
+        );
+        fails_with(errs, "poseidon absorb");
     }
 
     #[test]

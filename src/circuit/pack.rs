@@ -44,6 +44,15 @@ pub struct PackConfig {
     pub digit_bits: u32,
 }
 
+/// The lane's advice columns.
+pub struct PackColumns {
+    /// a column per slot
+    pub v: Vec<Column<Advice>>,
+    /// the digits, slot-major
+    pub d: Vec<Column<Advice>>,
+    pub acc: Column<Advice>,
+}
+
 /// One value to pack: its integer (absent at key generation) and the model's cell it must equal
 /// (`None`: a value no step reads, e.g. an unused parameter).
 #[derive(Clone, Copy, Debug)]
@@ -66,7 +75,8 @@ impl PackConfig {
         self.digits as u32 * self.digit_bits
     }
 
-    /// The lane with `slots` (1 or 2) values per row of `digits` digits each.
+    /// The lane with `slots` (1 or 2) values per row of `digits` digits each, in columns of its
+    /// own.
     pub fn configure(
         meta: &mut ConstraintSystem<Fr>,
         t_digit: TableColumn,
@@ -74,10 +84,32 @@ impl PackConfig {
         digit_bits: u32,
         slots: usize,
     ) -> Self {
+        let cols = PackColumns {
+            v: (0..slots).map(|_| meta.advice_column()).collect(),
+            d: (0..slots * digits).map(|_| meta.advice_column()).collect(),
+            acc: meta.advice_column(),
+        };
+        Self::configure_in(meta, t_digit, digit_bits, cols)
+    }
+
+    /// The lane in columns it is given (other chips may use them on other rows: every gate and
+    /// lookup here is off where the lane's selectors are): `cols.v.len()` slots of
+    /// `cols.d.len() / cols.v.len()` digits each. The values' and accumulator's columns get
+    /// equality.
+    pub fn configure_in(
+        meta: &mut ConstraintSystem<Fr>,
+        t_digit: TableColumn,
+        digit_bits: u32,
+        cols: PackColumns,
+    ) -> Self {
+        let PackColumns { v, d, acc } = cols;
+        let slots = v.len();
         assert!((1..=2).contains(&slots), "pack: 1 or 2 slots");
-        let v: Vec<_> = (0..slots).map(|_| meta.advice_column()).collect();
-        let d: Vec<_> = (0..slots * digits).map(|_| meta.advice_column()).collect();
-        let acc = meta.advice_column();
+        assert!(
+            !d.is_empty() && d.len() % slots == 0,
+            "pack: digits per slot"
+        );
+        let digits = d.len() / slots;
         for c in v.iter().chain([&acc]) {
             meta.enable_equality(*c);
         }

@@ -165,13 +165,17 @@ pub const DEFAULT_DEV_SEED: u32 = 0x5eed;
 /// The seed a development SRS made by [`gen_srs_unsafe`] came from, if it is below 256 or the
 /// CLI's default: for the bundle's record (the label, [`label_of`], needs no seed). Also knows
 /// the SRSs of zkonnx before the marker (their secret was the seed's first draw itself).
+/// The default seed is tried first: every seed tried on a marked SRS costs a baby-step
+/// giant-step walk, and `prove` and `setup` ask this of their SRS.
 pub fn dev_seed(s_g2: &G2Affine) -> Option<u32> {
     let marked = label_table::has_dev_marker(&g2_raw(s_g2));
     let target = G2::from(*s_g2);
-    (0..256).chain([DEFAULT_DEV_SEED]).find(|&seed| {
-        let start = G2Affine::generator() * first_draw(seed as u64);
-        start == target || (marked && dev::steps_from(start, target).is_some())
-    })
+    std::iter::once(DEFAULT_DEV_SEED)
+        .chain(0..256)
+        .find(|&seed| {
+            let start = G2Affine::generator() * first_draw(seed as u64);
+            start == target || (marked && dev::steps_from(start, target).is_some())
+        })
 }
 
 /// [`dev_seed`] of `τ·G2` in the raw layout (`None` if the bytes are not a point).

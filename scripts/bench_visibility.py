@@ -3,14 +3,15 @@
 
     pip install onnx numpy
     cargo build --release
-    python3 scripts/bench_visibility.py [--models mlp_medium,cnn_mnist] [--repeats 3]
+    python3 scripts/bench_visibility.py [--models mlp_medium,cnn_mnist] [--repeats 3] [--bin PATH]
 
 For each model (built by ../shared/bench/make_models.py) and each params visibility (inputs and
 outputs public), runs the CLI step by step: gen-settings, calibrate-settings, compile-circuit,
 setup, gen-witness, then `prove` `--repeats` times, interleaving the visibilities (so a load
 change hits them alike). Prints the model's rows, the commitment chip's rows and rows per
 parameter (from settings.json: `commit_rows` / `total_const_size`), logrows, and the median
-prove time with its ratio to `private`. Raw lines go to target/bench/visibility.jsonl.
+prove time with its ratio to `private`. Raw lines go to target/bench/visibility.jsonl. `--bin`
+runs another build of the CLI (e.g. an older commit's, copied aside), in its own work dirs.
 """
 import argparse
 import json
@@ -22,13 +23,13 @@ import time
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 SHARED = os.path.join(os.path.dirname(ROOT), "shared", "bench")
-BIN = os.path.join(ROOT, "target", "release", "zkonnx")
+BIN = [os.path.join(ROOT, "target", "release", "zkonnx")]
 VIS = ["private", "fixed", "hashed"]
 
 
 def run(args, cwd):
     t = time.time()
-    p = subprocess.run([BIN] + args, cwd=cwd, capture_output=True, text=True)
+    p = subprocess.run([BIN[0]] + args, cwd=cwd, capture_output=True, text=True)
     if p.returncode != 0:
         sys.exit(f"zkonnx {' '.join(args)} failed:\n{p.stdout}{p.stderr}")
     return time.time() - t
@@ -38,7 +39,11 @@ def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--models", default="mlp_medium,cnn_mnist")
     ap.add_argument("--repeats", type=int, default=3)
+    ap.add_argument("--bin", help="the zkonnx binary (default: target/release/zkonnx)")
     a = ap.parse_args()
+    if a.bin:
+        BIN[0] = os.path.abspath(a.bin)
+    tag = "" if not a.bin else "-" + os.path.basename(a.bin)
     models = a.models.split(",")
     out = os.path.join(ROOT, "target", "bench", "models")
     subprocess.run([sys.executable, os.path.join(SHARED, "make_models.py"), out, "--only", ",".join(models),
@@ -48,7 +53,7 @@ def main():
         src = os.path.join(out, m)
         work = {}
         for v in VIS:
-            w = os.path.join(ROOT, "target", "bench", "visibility", m, v)
+            w = os.path.join(ROOT, "target", "bench", "visibility" + tag, m, v)
             os.makedirs(w, exist_ok=True)
             for f in ["network.onnx", "input.json"]:
                 subprocess.run(["cp", os.path.join(src, f), w], check=True)

@@ -1,9 +1,10 @@
 //! Commitments in the circuit (the `hashed` visibility): the pack lane ([`super::pack`]) and the
 //! Poseidon sponge ([`super::poseidon`]) in their own columns, so a commitment's rows run in
 //! parallel with the model's. Lane and sponge sit side by side, or (`CommitShape::Stacked`) in
-//! the same columns: every job's pack rows first, then every job's sponge rows. Each commitment is a job: its values (tied by copy
-//! constraints to the very cells the model uses), its salt and kind; its output cell goes to the
-//! instance column. Computes exactly [`crate::commitment::commit`].
+//! the same columns: every job's pack rows first, then every job's sponge rows. Each commitment
+//! is a job: its values (tied by copy constraints to the very cells the model uses), its salt
+//! and kind; its output cell goes to the instance column. Computes exactly
+//! [`crate::commitment::commit`].
 
 use halo2_proofs::circuit::{Cell, Region};
 use halo2_proofs::plonk::{ConstraintSystem, Error, TableColumn};

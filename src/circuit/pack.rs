@@ -93,7 +93,7 @@ impl PackConfig {
     }
 
     /// The lane in columns it is given (other chips may use them on other rows: every gate and
-    /// lookup here is off where the lane's selectors are): `cols.v.len()` slots of
+    /// lookup here holds only where the lane's selectors are enabled): `cols.v.len()` slots of
     /// `cols.d.len() / cols.v.len()` digits each. The values' and accumulator's columns get
     /// equality.
     pub fn configure_in(

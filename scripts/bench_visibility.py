@@ -23,26 +23,27 @@ import time
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 SHARED = os.path.join(os.path.dirname(ROOT), "shared", "bench")
-BIN = [os.path.join(ROOT, "target", "release", "zkonnx")]
+BIN = os.path.join(ROOT, "target", "release", "zkonnx")
 VIS = ["private", "fixed", "hashed"]
 
 
 def run(args, cwd):
     t = time.time()
-    p = subprocess.run([BIN[0]] + args, cwd=cwd, capture_output=True, text=True)
+    p = subprocess.run([BIN] + args, cwd=cwd, capture_output=True, text=True)
     if p.returncode != 0:
         sys.exit(f"zkonnx {' '.join(args)} failed:\n{p.stdout}{p.stderr}")
     return time.time() - t
 
 
 def main():
+    global BIN
     ap = argparse.ArgumentParser()
     ap.add_argument("--models", default="mlp_medium,cnn_mnist")
     ap.add_argument("--repeats", type=int, default=3)
     ap.add_argument("--bin", help="the zkonnx binary (default: target/release/zkonnx)")
     a = ap.parse_args()
     if a.bin:
-        BIN[0] = os.path.abspath(a.bin)
+        BIN = os.path.abspath(a.bin)
     tag = "" if not a.bin else "-" + os.path.basename(a.bin)
     models = a.models.split(",")
     out = os.path.join(ROOT, "target", "bench", "models")

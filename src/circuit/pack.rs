@@ -4,8 +4,8 @@
 //!
 //! Columns: `v_0` and, with two slots, `v_1` (the values, copy-constrained to the cells the
 //! model uses), `K` digits each `d_{j,0..K−1}` of `B = 2^digit_bits` (advice, each looked up
-//! in the digit table), `acc` (advice, the packed element so far). With `W = K·digit_bits`, `off = 2^(W−1)` and the limbs
-//! `l_j = v_j + off`:
+//! in the digit table), `acc` (advice, the packed element so far). With `W = K·digit_bits`,
+//! `off = 2^(W−1)` and the limbs `l_j = v_j + off`:
 //! - `pack limb`: `q_limb_j · (v_j + off − Σ_i d_{j,i}·B^i) = 0`: with the lookups
 //!   (`pack digit {j·K + i}`), `l_j ∈ [0, 2^W)` exactly, i.e. `v_j ∈ [−2^(W−1), 2^(W−1))`
 //! - `pack first`: a chunk's first row: `q_first1 · (acc − l_0)` (one value on the row) and

@@ -23,6 +23,9 @@ done
 # the light verifier: module + glue, and its JS API (zkonnx/verifier)
 mkdir -p "$out/verifier"
 cp pkg/verifier/zkonnx_verifier.js pkg/verifier/zkonnx_verifier_bg.wasm pkg-config/verifier/* "$out/verifier/"
+# the EVM artifact compiler (zkonnx/evm): its own module, so that the verifier's stays small
+mkdir -p "$out/evm"
+cp pkg/evm/zkonnx_evm.js pkg/evm/zkonnx_evm_bg.wasm pkg-config/evm/* "$out/evm/"
 # the Node build is CommonJS inside a "type": "module" package
 echo '{"type": "commonjs"}' > "$out/node/package.json"
 sed -i "s/\"version\": \"0.0.0\"/\"version\": \"$version\"/" "$out/package.json"

@@ -2,15 +2,24 @@
 # Unpack the pinned registry crates the WebAssembly builds patch, apply zkonnx's own diffs
 # (patches/<crate>-<version>.diff) and write the Cargo config that points [patch.crates-io] at them.
 # Native builds never read it: only scripts/wasm.sh and the wasm32 arithmetic tests pass it.
-# Usage: bash scripts/patch_crates.sh        -> prints the config path (target/patched/config.toml)
+# Usage: bash scripts/patch_crates.sh [crate-version ...]  -> prints the config's path
+#   no argument: the provers' halo2curves-axiom (target/patched/config.toml)
+#   otherwise those crates (target/patched/config-<first crate>.toml), e.g. the light verifier's
+#   halo2derive-0.2.0
 set -euo pipefail
 cd "$(dirname "$0")/.."
 out="$PWD/target/patched"
-crates=(halo2curves-axiom-0.7.3)
+if [ $# -eq 0 ]; then
+  crates=(halo2curves-axiom-0.7.3)
+  name=config
+else
+  crates=("$@")
+  name="config-$1"
+fi
 cargo fetch --quiet                     # the .crate files into the registry cache (checksums verified)
 cache=$(ls -d "${CARGO_HOME:-$HOME/.cargo}"/registry/cache/*/ | head -1)
 mkdir -p "$out"
-cfg="$out/config.toml.tmp"
+cfg="$out/$name.toml.tmp"
 echo "# written by scripts/patch_crates.sh: the registry crates with patches/*.diff applied" > "$cfg"
 echo "[patch.crates-io]" >> "$cfg"
 for c in "${crates[@]}"; do
@@ -27,5 +36,5 @@ for c in "${crates[@]}"; do
   fi
   echo "${c%-*} = { path = \"$out/$c\" }" >> "$cfg"
 done
-mv "$cfg" "$out/config.toml"
-echo "$out/config.toml"
+mv "$cfg" "$out/$name.toml"
+echo "$out/$name.toml"

@@ -67,11 +67,11 @@ node scripts/solc.mjs --check
 step "wasm32 arithmetic (patches/, PATCHES.md): fields, MSM and FFT against halo2curves 0.10 and naive algorithms, in Node (32-bit limbs) and Chromium (wide-arithmetic)"
 bash scripts/arith_wasm32.sh
 
-step "Lints of the WebAssembly features (clippy on wasm, verifier-wasm, threads; the targets the builds above use)"
+step "Lints of the WebAssembly features (clippy on wasm, verifier-wasm with evm-wasm, threads; the targets the builds above use)"
 CARGO_TARGET_DIR=target-st cargo clippy --release --target wasm32-unknown-unknown --lib \
   --no-default-features --features wasm -- -D warnings
 CARGO_TARGET_DIR=target-st cargo clippy --profile verifier --target wasm32-unknown-unknown --lib \
-  --no-default-features --features verifier-wasm -- -D warnings
+  --no-default-features --features verifier-wasm,evm-wasm -- -D warnings
 CARGO_TARGET_DIR=target-mt cargo +nightly clippy --config .cargo/threads.toml --release \
   --target wasm32-unknown-unknown --lib --no-default-features --features threads -- -D warnings
 

@@ -4,7 +4,8 @@
 #   pkg/node    Node, single-threaded      (stable)
 #   pkg/mt      browser, threaded          (nightly: atomics, build-std, wasm-bindgen-rayon)
 #   pkg/mt-wide browser, threaded, +wide-arithmetic (engines that validate i64.mul_wide_u)
-#   pkg/verifier  the light verifier       (stable, size profile, wasm-opt from npm's binaryen)
+#   pkg/verifier  the light verifier       (nightly, size profile, wasm-opt from npm's binaryen)
+#   pkg/evm       zkonnx/evm: a model's verifier contract from its bundle (as pkg/verifier)
 # Usage: bash scripts/wasm.sh   (after `npm install`: wasm-opt comes from node_modules)
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -63,14 +64,20 @@ rm -rf pkg/mt-wide
 wasm-bindgen --target web --out-dir pkg/mt-wide target-mt/wasm32-unknown-unknown/release/zkonnx.wasm
 grep -q 'shared: *true' pkg/mt-wide/zkonnx.js || { echo "pkg/mt-wide is not a shared-memory build" >&2; exit 1; }
 
-# verify-only: no tract, no halo2-axiom (so no 2 MiB bn256 table), opt-level z, fat LTO
-CARGO_TARGET_DIR=target-st cargo rustc --profile verifier --target wasm32-unknown-unknown --lib \
-  --no-default-features --features verifier-wasm --crate-type cdylib
-rm -rf pkg/verifier
-wasm-bindgen --target web --out-name zkonnx_verifier --out-dir pkg/verifier \
-  target-st/wasm32-unknown-unknown/verifier/zkonnx.wasm
-# npm's binaryen (Debian's 108 breaks wasm-bindgen's externref tables)
-node_modules/.bin/wasm-opt -Oz --strip-debug --strip-producers --enable-bulk-memory --enable-nontrapping-float-to-int \
-  --enable-sign-ext --enable-mutable-globals --enable-reference-types --enable-multivalue \
-  pkg/verifier/zkonnx_verifier_bg.wasm -o pkg/verifier/zkonnx_verifier_bg.wasm
+# verify-only: no tract, no halo2-axiom (so no 2 MiB bn256 table), opt-level z, fat LTO; nightly
+# std rebuilt for size with panics as plain traps (.cargo/verifier.toml), and halo2curves' field
+# arithmetic called rather than inlined at every use (patches/halo2derive-0.2.0.diff, PATCHES.md).
+# zkonnx/evm (the EVM artifact compiler, for a model's verifier contract) is a module of its own.
+VERIFIER_CFG=$(bash scripts/patch_crates.sh halo2derive-0.2.0)
+for m in verifier evm; do
+  CARGO_TARGET_DIR=target-vf cargo +nightly rustc --config .cargo/verifier.toml --config "$VERIFIER_CFG" \
+    --profile verifier --target wasm32-unknown-unknown --lib --no-default-features --features $m-wasm --crate-type cdylib
+  rm -rf pkg/$m
+  wasm-bindgen --target web --out-name zkonnx_$m --out-dir pkg/$m target-vf/wasm32-unknown-unknown/verifier/zkonnx.wasm
+  # npm's binaryen (Debian's 108 breaks wasm-bindgen's externref tables); linear memory starts
+  # zeroed and its first kilobyte unused (Rust's stack and data start at 1 MiB)
+  node_modules/.bin/wasm-opt -Oz --converge --zero-filled-memory --low-memory-unused --strip-debug --strip-producers \
+    --enable-bulk-memory --enable-nontrapping-float-to-int --enable-sign-ext --enable-mutable-globals \
+    --enable-reference-types --enable-multivalue pkg/$m/zkonnx_${m}_bg.wasm -o pkg/$m/zkonnx_${m}_bg.wasm
+done
 ls -l pkg/*/*.wasm

@@ -59,6 +59,8 @@ pub mod tensor;
 pub mod verifier;
 #[cfg(all(feature = "wasm", target_arch = "wasm32"))]
 pub mod wasm;
+#[cfg(all(feature = "evm-wasm", target_arch = "wasm32"))]
+pub mod wasm_evm;
 #[cfg(all(feature = "verifier-wasm", target_arch = "wasm32"))]
 pub mod wasm_verifier;
 

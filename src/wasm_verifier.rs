@@ -258,20 +258,6 @@ pub fn encode_calldata_raw(
     )))
 }
 
-/// The creation code (`0x…`) of a model's verifier contract, whose runtime code is the stub
-/// calling the reusable verifier at `verifier` (`0x` + 40 hex digits), then the bundle's
-/// verifying-key artifact ([`crate::evm::artifact`]).
-#[wasm_bindgen(js_name = evmModelInitcodeRaw)]
-pub fn evm_model_initcode_raw(bundle_bytes: &[u8], verifier: &str) -> Result<String, JsError> {
-    let b = bundle(bundle_bytes)?;
-    let addr = crate::evm::contract::parse_address(verifier)
-        .map_err(|e| JsError::new(&format!("verifier address `{verifier}`: {e}")))?;
-    let art = crate::evm::artifact::build(&b).map_err(|e| JsError::new(&e.to_string()))?;
-    Ok(crate::evm::calldata::hex(
-        &crate::evm::contract::deploy_code(&crate::evm::contract::model_code(&addr, &art)),
-    ))
-}
-
 /// Where each public tensor sits in a proof's `instances` (for contracts that read a verified
 /// proof's values): `[{ role: 'input' | 'output' | 'params', index, first, rows, scale,
 /// commitment }]`, in instance order (instance 0 is the layout digest).

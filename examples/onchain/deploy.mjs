@@ -36,7 +36,8 @@ if (!opt.rpc || !opt.model) {
   process.exit(2);
 }
 const pkg = opt.zkonnx ? path.resolve(opt.zkonnx) : path.dirname(createRequire(path.join(here, 'x.js')).resolve('zkonnx/worker'));
-const { inspect, evmLayout, evmModelInitcode } = await import(pathToFileURL(path.join(pkg, 'verifier/node.js')).href);
+const { inspect, evmLayout } = await import(pathToFileURL(path.join(pkg, 'verifier/node.js')).href);
+const { evmModelInitcode } = await import(pathToFileURL(path.join(pkg, 'evm/node.js')).href);
 
 const chain = { ...anvil, rpcUrls: { default: { http: [opt.rpc] } } };
 const publicClient = createPublicClient({ chain, transport: http(opt.rpc) });

@@ -21,7 +21,7 @@ function proofOf(proof) {
   return p;
 }
 
-function bytesOf(bundle) {
+export function bytesOf(bundle) {
   if (bundle instanceof Uint8Array) return bundle;
   if (bundle instanceof ArrayBuffer) return new Uint8Array(bundle);
   if (ArrayBuffer.isView(bundle)) return new Uint8Array(bundle.buffer, bundle.byteOffset, bundle.byteLength);
@@ -29,7 +29,7 @@ function bytesOf(bundle) {
 }
 
 // wasm32 aborts on a panic (a bug): make it an Error that says so rather than `unreachable`
-function guarded(f) {
+export function guarded(f) {
   try {
     return f();
   } catch (e) {
@@ -177,18 +177,11 @@ export function api(raw) {
       return [proofHex, instances];
     },
     /**
-     * The creation code (0x…) of a model's verifier contract: its runtime code is a stub calling the reusable verifier at
-     * `verifier` (0x…, deployed once per chain), then the model's verifying-key artifact.
-     */
-    /**
      * Where each public tensor sits in `instances`: [{ role, index, first, rows, scale,
      * commitment }] (a contract reading a verified proof's outputs uses `first`, `rows`, `scale`).
      */
     evmLayout(bundle) {
       return guarded(() => raw.evmLayoutRaw(bytesOf(bundle)));
-    },
-    evmModelInitcode(bundle, verifier) {
-      return guarded(() => raw.evmModelInitcodeRaw(bytesOf(bundle), verifier));
     },
   };
 }

@@ -87,10 +87,6 @@ export function evmLayout(bundle: BundleInput): Array<{
   role: 'input' | 'output' | 'params'; index: number; first: number; rows: number; scale: number;
   commitment: boolean;
 }>;
-/** The creation code (0x…) of a model's verifier contract: its runtime code is a stub calling the reusable verifier at
- * `verifier` (deployed once per chain, `zkonnx deploy-evm`), then the model's verifying-key
- * artifact. Deploy it with viem/ethers (`deployContract({ bytecode, abi })`) or `zkonnx deploy-evm`. */
-export function evmModelInitcode(bundle: BundleInput, verifier: `0x${string}` | string): `0x${string}`;
 /** The Poseidon commitment (0x…) of a tensor's quantized integers, as the circuit computes it. */
 export function commitment(opts: {
   kind: 'params' | 'input' | 'output'; values: number[]; salt?: string; limbBits?: number; bundle?: BundleInput;

@@ -5,6 +5,6 @@ import { api } from './api.js';
 
 await init();
 export const {
-  verify, verifyReport, inspect, fingerprint, commitment, trustText, encodeCalldata, proofArgs, evmModelInitcode, evmLayout,
+  verify, verifyReport, inspect, fingerprint, commitment, trustText, encodeCalldata, proofArgs, evmLayout,
 } = api(raw);
 export const poseidon = commitment;

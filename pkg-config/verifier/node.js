@@ -8,6 +8,6 @@ import { api } from './api.js';
 
 initSync({ module: fs.readFileSync(new URL('./zkonnx_verifier_bg.wasm', import.meta.url)) });
 export const {
-  verify, verifyReport, inspect, fingerprint, commitment, trustText, encodeCalldata, proofArgs, evmModelInitcode, evmLayout,
+  verify, verifyReport, inspect, fingerprint, commitment, trustText, encodeCalldata, proofArgs, evmLayout,
 } = api(raw);
 export const poseidon = commitment;

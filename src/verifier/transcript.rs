@@ -49,6 +49,19 @@ pub fn wide_le(be: &[u8; 32]) -> [u8; 64] {
     out
 }
 
+/// A 256-bit big-endian integer mod r, as halo2's `Challenge255` (`from_uniform_bytes` of
+/// [`wide_le`]) takes a challenge: `lo + hi·2^248`, with `lo` its low 31 bytes and `hi` its top
+/// byte, both below r. (Through `from_repr` and plain multiplication: `from_uniform_bytes` costs
+/// the light verifier's module a second, constant-time copy of the multiplication.)
+pub fn reduce_be(h: &[u8; 32]) -> Fr {
+    let lo = be(&h[1..]); // the low 31 bytes, little-endian; its top byte 0
+    let mut two_248 = [0u8; 32];
+    two_248[31] = 1;
+    let part =
+        |le: [u8; 32]| Option::<Fr>::from(Fr::from_repr(le.into())).expect("below 2^248 < r");
+    part(lo) + Fr::from(u64::from(h[0])) * part(two_248)
+}
+
 /// A field element's 32-byte little-endian representation, big-endian.
 pub fn be(le: &[u8]) -> [u8; 32] {
     let mut out = [0u8; 32];
@@ -78,8 +91,7 @@ impl<'a> Transcript<'a> {
     }
 
     pub fn squeeze(&mut self) -> Fr {
-        use bn254::ff::FromUniformBytes;
-        Fr::from_uniform_bytes(&wide_le(&self.sponge.squeeze()))
+        reduce_be(&self.sponge.squeeze())
     }
 
     pub fn common_scalar(&mut self, s: &Fr) {
@@ -163,5 +175,46 @@ pub fn check_type(transcript_type: &str) -> Result<(), String> {
         other => Err(format!(
             "`transcript_type` is {other:?}: this verifier reads \"{TRANSCRIPT_TYPE}\" proofs only"
         )),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use bn254::ff::{Field, FromUniformBytes};
+
+    /// `reduce_be` is halo2's reduction of a challenge (`from_uniform_bytes` of the zero-extended
+    /// little-endian bytes): on the edges (0, r − 1, r, 2^248 ± 1, 2^256 − 1, each top byte) and
+    /// on pseudo-random words.
+    #[test]
+    fn reduce_be_is_halo2s_reduction() {
+        let halo2 = |h: &[u8; 32]| Fr::from_uniform_bytes(&wide_le(h));
+        let r_minus_1 = fr_be(&-Fr::ONE);
+        let mut r = r_minus_1;
+        r[31] += 1; // r − 1 ends in 0x00 (r is odd): no carry
+        let mut words = vec![[0u8; 32], [0xff; 32], r_minus_1, r];
+        for top in [0u8, 1, 0x30, 0x31, 0x7f, 0x80, 0xfe, 0xff] {
+            let mut w = [0u8; 32];
+            w[0] = top;
+            words.push(w);
+            words.push([top; 32]);
+            let mut below = [0xffu8; 32];
+            below[0] = top;
+            words.push(below);
+        }
+        let mut x: u64 = 0x9e37_79b9_7f4a_7c15;
+        for _ in 0..2000 {
+            let mut w = [0u8; 32];
+            for b in w.iter_mut() {
+                x ^= x << 13;
+                x ^= x >> 7;
+                x ^= x << 17;
+                *b = x as u8;
+            }
+            words.push(w);
+        }
+        for w in &words {
+            assert_eq!(reduce_be(w), halo2(w), "{w:02x?}");
+        }
     }
 }

@@ -1,5 +1,5 @@
 // The on-chain oracle of examples/onchain, end to end on a local chain (anvil): the reusable
-// verifier (contracts/ZkonnxVerifier.bin), each model's verifier contract (zkonnx/verifier's
+// verifier (contracts/ZkonnxVerifier.bin), each model's verifier contract (zkonnx/evm's
 // evmModelInitcode) and the ModelRegistry (examples/onchain/ModelRegistry.sol, compiled with
 // npm's solc) deployed; models A and B registered by their model ID, params commitment and
 // layout (inspect, evmLayout). Checked:
@@ -130,6 +130,7 @@ async function main() {
   execFileSync('npm', ['install', '--no-audit', '--no-fund', '--silent', path.join(root, 'pkg', tgz)], { cwd: proj, stdio: ['ignore', 'ignore', 'inherit'] });
   const pkgDir = path.join(proj, 'node_modules/zkonnx');
   const zkv = await import(pathToFileURL(path.join(pkgDir, 'verifier/node.js')).href);
+  const { evmModelInitcode } = await import(pathToFileURL(path.join(pkgDir, 'evm/node.js')).href);
 
   const A = loadModel(zkv, dirA, 'A');
   const B = loadModel(zkv, dirB, 'B');
@@ -164,8 +165,8 @@ async function main() {
   // 1. the reusable verifier, once per chain; 2. each model's contract
   const verifierAbi = JSON.parse(fs.readFileSync(path.join(root, 'contracts/ZkonnxVerifier.abi.json'), 'utf8'));
   const verifier = await deploy(verifierAbi, `0x${fs.readFileSync(path.join(root, 'contracts/ZkonnxVerifier.bin'), 'utf8').trim()}`, 'reusable verifier (ZkonnxVerifier)');
-  const contractA = await deploy(verifierAbi, zkv.evmModelInitcode(A.bundle, verifier.address), 'model A contract');
-  const contractB = await deploy(verifierAbi, zkv.evmModelInitcode(B.bundle, verifier.address), 'model B contract');
+  const contractA = await deploy(verifierAbi, evmModelInitcode(A.bundle, verifier.address), 'model A contract');
+  const contractB = await deploy(verifierAbi, evmModelInitcode(B.bundle, verifier.address), 'model B contract');
   for (const [what, c] of [['reusable verifier', verifier], ['model A contract', contractA], ['model B contract', contractB]]) {
     assert.ok(c.size > 0 && c.size <= EIP170, `${what}: runtime code ${c.size} bytes, over EIP-170's ${EIP170}`);
   }

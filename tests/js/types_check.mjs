@@ -3,7 +3,7 @@
 // snippets), then `tsc --noEmit` with `strict: true` and `skipLibCheck: false` (so the
 // package's .d.ts files are checked too) over
 // - browser/app.ts: a page's code (lib esnext + DOM, moduleResolution bundler) using 'zkonnx',
-//   'zkonnx/worker' and 'zkonnx/verifier' as the READMEs do;
+//   'zkonnx/worker' and 'zkonnx/verifier' as the READMEs do (and 'zkonnx/evm' under Node);
 // - node/main.ts: the same API under lib esnext alone, no DOM and no Node types
 //   (moduleResolution node16): the declarations name ECMAScript types only;
 // - the READMEs' snippets themselves (checkJs, strict but for implicit `any` parameters): the
@@ -173,6 +173,7 @@ write('node/main.ts', `
 import { load, Prover, type InputData, type Proof, type Settings } from 'zkonnx';
 import { ProverWorker } from 'zkonnx/worker';
 import { verify, inspect, commitment } from 'zkonnx/verifier';
+import { evmModelInitcode } from 'zkonnx/evm';
 
 declare const onnx: Uint8Array;
 declare const srsFile: Uint8Array;
@@ -186,6 +187,10 @@ const keys = zk.setup(compiled, srs);
 const proof: Proof = zk.prove(compiled, zk.genWitness(compiled, input), keys.pk, srs);
 export const checks: unknown[] = [zk.verify(proof, settings, keys.vk, srs), verify(proof, keys.bundle), inspect(proof, keys.bundle).outputs];
 checks.push(commitment({ kind: 'input', values: [1, 2], bundle: keys.bundle }));
+const initcode: string = evmModelInitcode(keys.bundle, '0x' + '0'.repeat(40));
+checks.push(initcode);
+// @ts-expect-error: the verifier's address is a string
+evmModelInitcode(keys.bundle, 42);
 const signal = { aborted: false, addEventListener() {}, removeEventListener() {} };
 const prover = await Prover.create(zk, onnx, { srs: srsFile, calibration: input, runArgs: { output_visibility: 'Hashed' }, signal });
 const { outputs } = await prover.prove(input, { signal });

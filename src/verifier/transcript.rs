@@ -173,7 +173,8 @@ pub fn check_type(transcript_type: &str) -> Result<(), String> {
                 .into(),
         ),
         other => Err(format!(
-            "`transcript_type` is {other:?}: this verifier reads \"{TRANSCRIPT_TYPE}\" proofs only"
+            // quoted by hand: `{:?}` would cost the light verifier's module Rust's Debug escaping
+            "`transcript_type` is \"{other}\": this verifier reads \"{TRANSCRIPT_TYPE}\" proofs only"
         )),
     }
 }

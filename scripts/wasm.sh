@@ -68,7 +68,7 @@ grep -q 'shared: *true' pkg/mt-wide/zkonnx.js || { echo "pkg/mt-wide is not a sh
 # std rebuilt for size with panics as plain traps (.cargo/verifier.toml), and halo2curves' field
 # arithmetic called rather than inlined at every use (patches/halo2derive-0.2.0.diff, PATCHES.md).
 # zkonnx/evm (the EVM artifact compiler, for a model's verifier contract) is a module of its own.
-VERIFIER_CFG=$(bash scripts/patch_crates.sh halo2derive-0.2.0)
+VERIFIER_CFG=$(bash scripts/patch_crates.sh halo2derive-0.2.0 halo2curves-0.10.0)
 for m in verifier evm; do
   CARGO_TARGET_DIR=target-vf cargo +nightly rustc --config .cargo/verifier.toml --config "$VERIFIER_CFG" \
     --profile verifier --target wasm32-unknown-unknown --lib --no-default-features --features $m-wasm --crate-type cdylib

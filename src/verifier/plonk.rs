@@ -25,18 +25,48 @@ fn rotate(b: &Bundle, omega_inv: &Fr, value: Fr, rotation: i32) -> Fr {
 }
 
 /// Lagrange basis polynomials `l_i(x)` for `i` in `rotations`, given `xn = xⁿ`:
-/// `l_i(x) = ωⁱ·(xⁿ − 1) / (n·(x − ωⁱ))`.
+/// `l_i(x) = ωⁱ·(xⁿ − 1) / (n·(x − ωⁱ))`. The powers step by ω from the first, and the
+/// `1/(x − ωⁱ)` share one inversion ([`batch_invert`]): a public tensor has one `i` per value.
 fn lagrange(b: &Bundle, omega_inv: &Fr, x: Fr, xn: Fr, rotations: std::ops::Range<i32>) -> Vec<Fr> {
     let n_inv = Fr::from(1u64 << b.k).invert().unwrap();
     let common = (xn - Fr::ONE) * n_inv;
-    rotations
-        .map(|i| {
-            let wi = rotate(b, omega_inv, Fr::ONE, i);
-            // x − ωⁱ = 0 only if x lands on the domain: probability ~2^-230
-            let inv = Option::<Fr>::from((x - wi).invert()).unwrap_or(Fr::ZERO);
-            wi * common * inv
+    let mut wi = rotate(b, omega_inv, Fr::ONE, rotations.start);
+    let powers: Vec<Fr> = rotations
+        .map(|_| {
+            let w = wi;
+            wi *= b.omega;
+            w
         })
+        .collect();
+    // x − ωⁱ = 0 only if x lands on the domain (probability ~2^-230): that term is then 0
+    let diffs: Vec<Fr> = powers.iter().map(|w| x - w).collect();
+    powers
+        .iter()
+        .zip(batch_invert(&diffs))
+        .map(|(w, inv)| *w * common * inv)
         .collect()
+}
+
+/// Every element's inverse, 0 for 0, with one field inversion (Montgomery's trick).
+fn batch_invert(v: &[Fr]) -> Vec<Fr> {
+    let mut prefix = Vec::with_capacity(v.len());
+    let mut acc = Fr::ONE;
+    for a in v {
+        prefix.push(acc);
+        if !bool::from(a.is_zero()) {
+            acc *= a;
+        }
+    }
+    // acc is a product of non-zero elements: invertible
+    let mut inv = acc.invert().unwrap_or(Fr::ZERO);
+    let mut out = vec![Fr::ZERO; v.len()];
+    for i in (0..v.len()).rev() {
+        if !bool::from(v[i].is_zero()) {
+            out[i] = inv * prefix[i];
+            inv *= v[i];
+        }
+    }
+    out
 }
 
 /// The exact length of a proof for this bundle's circuit: its points (64 bytes each) and
@@ -270,7 +300,16 @@ pub fn verify(b: &Bundle, proof: &[u8], instances: &[Vec<Fr>]) -> Result<bool, V
     let h_id = add(Commitment::Msm(h_msm));
     let random_id = add(Commitment::Point(random_poly));
 
-    let rot = |r: i32| rotate(b, &omega_inv, x, r);
+    // x·ωʳ once per rotation (a circuit queries a few rotations, many times)
+    let mut rotations: Vec<(i32, Fr)> = Vec::new();
+    let mut rot = |r: i32| match rotations.iter().find(|(k, _)| *k == r) {
+        Some((_, v)) => *v,
+        None => {
+            let v = rotate(b, &omega_inv, x, r);
+            rotations.push((r, v));
+            v
+        }
+    };
     let mut queries: Vec<Query> = Vec::new();
     for (q, e) in b.advice_queries.iter().zip(&advice_evals) {
         queries.push(Query::new(
@@ -311,4 +350,28 @@ pub fn verify(b: &Bundle, proof: &[u8], instances: &[Vec<Fr>]) -> Result<bool, V
     queries.push(Query::new(random_id, x, random_eval));
 
     shplonk::verify(b, &mut t, &commitments, &queries)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// One inversion for all equals one inversion each, zeros kept at zero.
+    #[test]
+    fn batch_invert_is_elementwise() {
+        let mut v: Vec<Fr> = (0..50u64)
+            .map(|i| Fr::from(i * i + 3) - Fr::from(12))
+            .collect();
+        v.push(Fr::ZERO);
+        v.insert(0, Fr::ZERO);
+        v.push(-Fr::ONE);
+        let want: Vec<Fr> = v
+            .iter()
+            .map(|a| Option::<Fr>::from(a.invert()).unwrap_or(Fr::ZERO))
+            .collect();
+        assert!(v.iter().filter(|a| bool::from(a.is_zero())).count() >= 3);
+        assert_eq!(batch_invert(&v), want);
+        assert_eq!(batch_invert(&[]), Vec::<Fr>::new());
+        assert_eq!(batch_invert(&[Fr::ZERO]), vec![Fr::ZERO]);
+    }
 }

@@ -43,20 +43,24 @@ fn vanishing(points: &[Fr], z: Fr) -> Fr {
     points.iter().fold(Fr::ONE, |acc, p| acc * (z - p))
 }
 
-/// The polynomial through `(points[i], evals[i])`, evaluated at `z` (Lagrange form).
-fn interpolate_at(points: &[Fr], evals: &[Fr], z: Fr) -> Fr {
-    let mut sum = Fr::ZERO;
-    for (j, (pj, ej)) in points.iter().zip(evals).enumerate() {
-        let (mut num, mut den) = (Fr::ONE, Fr::ONE);
-        for (k, pk) in points.iter().enumerate() {
-            if k != j {
-                num *= z - pk;
-                den *= *pj - pk;
+/// The Lagrange coefficients of `points` at `z`: the polynomial through `(points[j], e[j])`
+/// is `Σ e[j]·c[j]` at `z`. They depend on the point set alone, so every commitment opened at
+/// the same points shares them (one inversion per point per set, not per commitment).
+fn lagrange_coeffs(points: &[Fr], z: Fr) -> Vec<Fr> {
+    points
+        .iter()
+        .enumerate()
+        .map(|(j, pj)| {
+            let (mut num, mut den) = (Fr::ONE, Fr::ONE);
+            for (k, pk) in points.iter().enumerate() {
+                if k != j {
+                    num *= z - pk;
+                    den *= *pj - pk;
+                }
             }
-        }
-        sum += *ej * num * Option::<Fr>::from(den.invert()).unwrap_or(Fr::ZERO);
-    }
-    sum
+            num * Option::<Fr>::from(den.invert()).unwrap_or(Fr::ZERO)
+        })
+        .collect()
 }
 
 fn set_eq(a: &[Fr], b: &[Fr]) -> bool {
@@ -143,9 +147,13 @@ pub fn verify(
         let scale = v_i * z_diff;
         let mut y_j = Fr::ONE;
         let mut r_inner = Fr::ZERO;
+        let coeffs = lagrange_coeffs(points, u);
         for &c in cs {
-            let evals: Vec<Fr> = points.iter().map(|p| eval_of(c, p)).collect();
-            r_inner += y_j * interpolate_at(points, &evals, u);
+            let at_u = points
+                .iter()
+                .zip(&coeffs)
+                .fold(Fr::ZERO, |acc, (p, l)| acc + eval_of(c, p) * l);
+            r_inner += y_j * at_u;
             match &commitments[c] {
                 Commitment::Point(p) => terms.push((y_j * scale, *p)),
                 Commitment::Msm(m) => terms.extend(m.iter().map(|(s, p)| (*s * y_j * scale, *p))),

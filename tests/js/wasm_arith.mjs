@@ -2,7 +2,8 @@
 // PATCHES.md) checked under wasm32 in Node: crates/arith-wasm32 built with the patched crates,
 // compared with halo2curves 0.10 (unpatched) and naive algorithms. Exits non-zero on any
 // disagreement, naming it.
-// Usage: node tests/js/wasm_arith.mjs PKG_DIR [--bench]   (PKG_DIR: wasm-bindgen --target nodejs output)
+// Usage: node tests/js/wasm_arith.mjs PKG_DIR [--bench | --fields]   (PKG_DIR: wasm-bindgen --target
+// nodejs output; --fields: the field checks only)
 import path from 'node:path';
 import { createRequire } from 'node:module';
 
@@ -44,6 +45,12 @@ const check = (what, f) => {
 };
 check('u128 arithmetic and float formatting', () => m.check_u128(5n, 100000));
 for (const seed of [1n, 2n, 3n]) check(`Fr and Fq mul/square/invert, seed ${seed}`, () => m.check_fields(seed, 60));
+if (process.argv.includes('--fields')) {
+  // the light verifier's build (scripts/arith_wasm32.sh): its fields against the prover's
+  if (failures.length) process.exit(1);
+  console.log('wasm32 fields: all checks hold');
+  process.exit(0);
+}
 // sizes around every switch of msm_best: window 1/3, msm_parallel, the batch-affine threshold
 for (const n of [1, 2, 3, 4, 31, 32, 33, 64, 200, 1023, 1024, 1025, 4096, 8191, 8192, 16384]) {
   check(`msm of ${n} points`, () => m.check_msm(BigInt(n), n));

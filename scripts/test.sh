@@ -64,7 +64,7 @@ bash scripts/pack.sh
 step "EVM: the reusable verifier's golden bytecode (contracts/ZkonnxVerifier.bin, embedded in zkonnx) is what npm's solc 0.8.19 makes of its source"
 node scripts/solc.mjs --check
 
-step "wasm32 arithmetic (patches/, PATCHES.md): fields, MSM and FFT against halo2curves 0.10 and naive algorithms, in Node (32-bit limbs) and Chromium (wide-arithmetic)"
+step "wasm32 arithmetic (patches/, PATCHES.md): fields, MSM and FFT against halo2curves 0.10 and naive algorithms, in Node (32-bit limbs) and Chromium (wide-arithmetic); the light verifier's patched fields against the prover's"
 bash scripts/arith_wasm32.sh
 
 step "Lints of the WebAssembly features (clippy on wasm, verifier-wasm with evm-wasm, threads; the targets the builds above use)"

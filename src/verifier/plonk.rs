@@ -19,22 +19,28 @@ macro_rules! point {
 }
 
 /// `value · ω^rotation`.
-fn rotate(b: &Bundle, omega_inv: &Fr, value: Fr, rotation: i32) -> Fr {
-    let w = if rotation >= 0 { b.omega } else { *omega_inv };
+fn rotate(omega: Fr, omega_inv: Fr, value: Fr, rotation: i32) -> Fr {
+    let w = if rotation >= 0 { omega } else { omega_inv };
     value * w.pow_vartime([rotation.unsigned_abs() as u64])
 }
 
 /// Lagrange basis polynomials `l_i(x)` for `i` in `rotations`, given `xn = xⁿ`:
 /// `l_i(x) = ωⁱ·(xⁿ − 1) / (n·(x − ωⁱ))`. The powers step by ω from the first, and the
 /// `1/(x − ωⁱ)` share one inversion ([`batch_invert`]): a public tensor has one `i` per value.
-fn lagrange(b: &Bundle, omega_inv: &Fr, x: Fr, xn: Fr, rotations: std::ops::Range<i32>) -> Vec<Fr> {
-    let n_inv = Fr::from(1u64 << b.k).invert().unwrap();
+/// `ω` is a primitive `n = 2^k`-th root of unity.
+fn lagrange(
+    (k, omega, omega_inv): (u32, Fr, Fr),
+    x: Fr,
+    xn: Fr,
+    rotations: std::ops::Range<i32>,
+) -> Vec<Fr> {
+    let n_inv = Fr::from(1u64 << k).invert().unwrap();
     let common = (xn - Fr::ONE) * n_inv;
-    let mut wi = rotate(b, omega_inv, Fr::ONE, rotations.start);
+    let mut wi = rotate(omega, omega_inv, Fr::ONE, rotations.start);
     let powers: Vec<Fr> = rotations
         .map(|_| {
             let w = wi;
-            wi *= b.omega;
+            wi *= omega;
             w
         })
         .collect();
@@ -109,6 +115,7 @@ pub fn verify(b: &Bundle, proof: &[u8], instances: &[Vec<Fr>]) -> Result<bool, V
         )));
     }
     let omega_inv = b.omega.invert().unwrap();
+    let domain = (b.k, b.omega, omega_inv);
     let n = 1u64 << b.k;
     let mut t = Transcript::new(proof);
 
@@ -155,7 +162,7 @@ pub fn verify(b: &Bundle, proof: &[u8], instances: &[Vec<Fr>]) -> Result<bool, V
         (q.rotation.min(lo), q.rotation.max(hi))
     });
     let max_len = instances.iter().map(|c| c.len()).max().unwrap_or(0) as i32;
-    let l_i = lagrange(b, &omega_inv, x, xn, -max_rot..max_len + min_rot.abs());
+    let l_i = lagrange(domain, x, xn, -max_rot..max_len + min_rot.abs());
     let instance_evals: Vec<Fr> = b
         .instance_queries
         .iter()
@@ -192,7 +199,7 @@ pub fn verify(b: &Bundle, proof: &[u8], instances: &[Vec<Fr>]) -> Result<bool, V
 
     // the vanishing argument: Σ yⁱ·constraintᵢ(x) = h(x)·(xⁿ − 1)
     let bf = b.blinding_factors as i32;
-    let l = lagrange(b, &omega_inv, x, xn, -(bf + 1)..1);
+    let l = lagrange(domain, x, xn, -(bf + 1)..1);
     let l_last = l[0];
     let l_blind = l[1..=bf as usize].iter().fold(Fr::ZERO, |a, v| a + v);
     let l_0 = l[bf as usize + 1];
@@ -305,7 +312,7 @@ pub fn verify(b: &Bundle, proof: &[u8], instances: &[Vec<Fr>]) -> Result<bool, V
     let mut rot = |r: i32| match rotations.iter().find(|(k, _)| *k == r) {
         Some((_, v)) => *v,
         None => {
-            let v = rotate(b, &omega_inv, x, r);
+            let v = rotate(b.omega, omega_inv, x, r);
             rotations.push((r, v));
             v
         }
@@ -373,5 +380,41 @@ mod tests {
         assert_eq!(batch_invert(&v), want);
         assert_eq!(batch_invert(&[]), Vec::<Fr>::new());
         assert_eq!(batch_invert(&[Fr::ZERO]), vec![Fr::ZERO]);
+    }
+
+    /// The Lagrange basis by stepping powers and one inversion equals the formula term by term
+    /// (a power and an inversion each), from a negative start, and with `x` on the domain (that
+    /// term 0 in both).
+    #[test]
+    fn lagrange_is_the_formula() {
+        use bn254::ff::PrimeField;
+        let k = 4u32;
+        let omega = Fr::ROOT_OF_UNITY.pow_vartime([1u64 << (Fr::S - k)]);
+        let omega_inv = omega.invert().unwrap();
+        assert_eq!(omega.pow_vartime([1u64 << k]), Fr::ONE);
+        assert_ne!(omega.pow_vartime([1u64 << (k - 1)]), Fr::ONE);
+        let naive = |x: Fr, r: std::ops::Range<i32>| -> Vec<Fr> {
+            let xn = x.pow_vartime([1u64 << k]);
+            let n_inv = Fr::from(1u64 << k).invert().unwrap();
+            r.map(|i| {
+                let wi = rotate(omega, omega_inv, Fr::ONE, i);
+                let inv = Option::<Fr>::from((x - wi).invert()).unwrap_or(Fr::ZERO);
+                wi * (xn - Fr::ONE) * n_inv * inv
+            })
+            .collect()
+        };
+        for x in [Fr::from(123_456_789), omega.pow_vartime([3]), omega_inv] {
+            let xn = x.pow_vartime([1u64 << k]);
+            for r in [-5..3, 0..20, -1..1, 2..2] {
+                assert_eq!(
+                    lagrange((k, omega, omega_inv), x, xn, r.clone()),
+                    naive(x, r)
+                );
+            }
+        }
+        // the basis at a point off the domain sums to 1 over a whole period
+        let x = Fr::from(987_654_321);
+        let l = lagrange((k, omega, omega_inv), x, x.pow_vartime([1u64 << k]), -3..13);
+        assert_eq!(l.iter().fold(Fr::ZERO, |a, v| a + v), Fr::ONE);
     }
 }

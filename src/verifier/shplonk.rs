@@ -217,6 +217,7 @@ fn msm(terms: &[(Fr, G1Affine)]) -> G1 {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use bn254::group::prime::PrimeCurveAffine;
 
     /// The bucketed MSM equals the plain sum of scalar multiples, on zero, one, −1, the top
     /// digits and pseudo-random scalars, with repeated and negated points.
@@ -231,6 +232,10 @@ mod tests {
             (Fr::from(15), (g * Fr::from(3)).to_affine()),
             (Fr::from(u64::MAX), -g),
         ];
+        // the identity as a base; the same point twice with equal digits (P + P in a bucket)
+        terms.push((Fr::from(5), G1Affine::identity()));
+        terms.push((Fr::from(5), g));
+        terms.push((Fr::from(5), g));
         for i in 0..40u64 {
             x = x.square() + Fr::from(i);
             terms.push((x, (g * (x + Fr::ONE)).to_affine()));
@@ -241,5 +246,27 @@ mod tests {
                 .fold(G1::identity(), |acc, (s, p)| acc + p * s);
             assert_eq!(msm(&terms[..n]), want, "{n} terms");
         }
+    }
+
+    /// Σ eⱼ·cⱼ is the interpolating polynomial at `z`: a polynomial of degree < m through m
+    /// points is recovered exactly (1, 2 and 4 points), and `z` on a point gives its value.
+    #[test]
+    fn lagrange_coeffs_interpolate() {
+        let poly = |c: &[u64], z: Fr| c.iter().rev().fold(Fr::ZERO, |a, &ci| a * z + Fr::from(ci));
+        let z = Fr::from(1_000_003);
+        for m in [1usize, 2, 4] {
+            let coeffs: Vec<u64> = (0..m as u64).map(|i| 7 * i + 3).collect();
+            let points: Vec<Fr> = (0..m as u64).map(|i| Fr::from(i * i + 11)).collect();
+            let evals: Vec<Fr> = points.iter().map(|p| poly(&coeffs, *p)).collect();
+            let at = |z: Fr| {
+                lagrange_coeffs(&points, z)
+                    .iter()
+                    .zip(&evals)
+                    .fold(Fr::ZERO, |a, (l, e)| a + *l * e)
+            };
+            assert_eq!(at(z), poly(&coeffs, z), "{m} points");
+            assert_eq!(at(points[m - 1]), evals[m - 1], "{m} points, z on one");
+        }
+        assert_eq!(lagrange_coeffs(&[Fr::from(9)], z), vec![Fr::ONE]);
     }
 }

@@ -10,7 +10,7 @@ use super::shplonk::{self, Commitment, Query};
 use super::transcript::Transcript;
 use super::VerifyError;
 use bn254::bn256::{Fr, G1Affine};
-use bn254::ff::Field;
+use bn254::ff::{BatchInvert, Field};
 
 macro_rules! point {
     ($t:expr) => {
@@ -26,7 +26,7 @@ fn rotate(omega: Fr, omega_inv: Fr, value: Fr, rotation: i32) -> Fr {
 
 /// Lagrange basis polynomials `l_i(x)` for `i` in `rotations`, given `xn = xⁿ`:
 /// `l_i(x) = ωⁱ·(xⁿ − 1) / (n·(x − ωⁱ))`. The powers step by ω from the first, and the
-/// `1/(x − ωⁱ)` share one inversion ([`batch_invert`]): a public tensor has one `i` per value.
+/// `1/(x − ωⁱ)` share one inversion (ff's `BatchInvert`): a public tensor has one `i` per value.
 /// `ω` is a primitive `n = 2^k`-th root of unity.
 fn lagrange(
     (k, omega, omega_inv): (u32, Fr, Fr),
@@ -45,34 +45,14 @@ fn lagrange(
         })
         .collect();
     // x − ωⁱ = 0 only if x lands on the domain (probability ~2^-230): that term is then 0
-    let diffs: Vec<Fr> = powers.iter().map(|w| x - w).collect();
+    // (`BatchInvert` leaves zeros as they are)
+    let mut invs: Vec<Fr> = powers.iter().map(|w| x - w).collect();
+    invs.iter_mut().batch_invert();
     powers
         .iter()
-        .zip(batch_invert(&diffs))
+        .zip(invs)
         .map(|(w, inv)| *w * common * inv)
         .collect()
-}
-
-/// Every element's inverse, 0 for 0, with one field inversion (Montgomery's trick).
-fn batch_invert(v: &[Fr]) -> Vec<Fr> {
-    let mut prefix = Vec::with_capacity(v.len());
-    let mut acc = Fr::ONE;
-    for a in v {
-        prefix.push(acc);
-        if !bool::from(a.is_zero()) {
-            acc *= a;
-        }
-    }
-    // acc is a product of non-zero elements: invertible
-    let mut inv = acc.invert().unwrap_or(Fr::ZERO);
-    let mut out = vec![Fr::ZERO; v.len()];
-    for i in (0..v.len()).rev() {
-        if !bool::from(v[i].is_zero()) {
-            out[i] = inv * prefix[i];
-            inv *= v[i];
-        }
-    }
-    out
 }
 
 /// The exact length of a proof for this bundle's circuit: its points (64 bytes each) and
@@ -363,9 +343,15 @@ pub fn verify(b: &Bundle, proof: &[u8], instances: &[Vec<Fr>]) -> Result<bool, V
 mod tests {
     use super::*;
 
-    /// One inversion for all equals one inversion each, zeros kept at zero.
+    /// ff's `BatchInvert`, as `lagrange` relies on it: one inversion for all equals one
+    /// inversion each, zeros kept at zero.
     #[test]
     fn batch_invert_is_elementwise() {
+        let batch_invert = |v: &[Fr]| {
+            let mut v = v.to_vec();
+            v.iter_mut().batch_invert();
+            v
+        };
         let mut v: Vec<Fr> = (0..50u64)
             .map(|i| Fr::from(i * i + 3) - Fr::from(12))
             .collect();

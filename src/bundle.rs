@@ -2,40 +2,16 @@
 //! constraint system flattened into expressions over resolved query indices, the vk's
 //! commitments, the three KZG points, and the public values' layout. Written by `setup`.
 
+use crate::kzg::light::{fr, g1, g2};
 use crate::settings::Settings;
 use crate::verifier::bundle::{ColumnKind, Lookup, PermColumn, Query};
-use crate::verifier::encoding::{g1_from_bytes, g2_from_bytes};
 use crate::verifier::expr::Expr;
-use crate::verifier::{self, Bundle};
+use crate::verifier::Bundle;
 use halo2_proofs::plonk::{Any, ConstraintSystem, Expression, VerifyingKey};
 use halo2_proofs::poly::commitment::ParamsProver;
 use halo2_proofs::poly::kzg::commitment::ParamsKZG;
-use halo2curves::bn256::{Bn256, Fr, G1Affine, G2Affine};
+use halo2curves::bn256::{Bn256, Fr, G1Affine};
 use halo2curves::ff::PrimeField;
-use halo2curves::CurveAffine;
-
-fn fr(f: &Fr) -> verifier::Fr {
-    verifier::encoding::fr_from_bytes(&f.to_repr()).expect("the same field")
-}
-
-fn g1(p: &G1Affine) -> bn254::bn256::G1Affine {
-    let mut b = [0u8; 64];
-    if let Some(c) = Option::<halo2curves::Coordinates<G1Affine>>::from(p.coordinates()) {
-        b[..32].copy_from_slice(c.x().to_repr().as_ref());
-        b[32..].copy_from_slice(c.y().to_repr().as_ref());
-    }
-    g1_from_bytes(&b).expect("the same curve")
-}
-
-fn g2(p: &G2Affine) -> bn254::bn256::G2Affine {
-    let mut b = [0u8; 128];
-    let c = Option::<halo2curves::Coordinates<G2Affine>>::from(p.coordinates())
-        .expect("KZG's G2 points are not the identity");
-    for (i, f) in [c.x().c0, c.x().c1, c.y().c0, c.y().c1].iter().enumerate() {
-        b[32 * i..32 * i + 32].copy_from_slice(f.to_repr().as_ref());
-    }
-    g2_from_bytes(&b).expect("the same curve")
-}
 
 fn expr(cs: &ConstraintSystem<Fr>, e: &Expression<Fr>) -> Result<Expr, String> {
     let b = |e: &Expression<Fr>| expr(cs, e).map(Box::new);

@@ -13,6 +13,8 @@
 //! The same on wasm32, where [`msm::msm`] takes every term (the WebAssembly builds' diff of
 //! halo2curves, PATCHES.md, then serves only the SHPLONK opening's commitments).
 
+pub(crate) mod light;
+pub mod link;
 pub mod msm;
 
 use std::io;

@@ -23,6 +23,7 @@ pub mod blake2b;
 pub mod bundle;
 pub mod encoding;
 pub mod expr;
+pub mod link;
 pub mod plonk;
 pub mod publics;
 pub mod shplonk;

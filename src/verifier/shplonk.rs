@@ -179,7 +179,7 @@ pub fn verify(
 /// proof has a few dozen points: 64 windows of one mixed addition per point and 30 to sum the
 /// buckets, and 256 doublings). Ours rather than halo2curves' `msm_best`, whose scheduler and
 /// signed-digit recoding cost the light verifier's module more code than this whole function.
-fn msm(terms: &[(Fr, G1Affine)]) -> G1 {
+pub(crate) fn msm(terms: &[(Fr, G1Affine)]) -> G1 {
     use bn254::ff::PrimeField;
     use bn254::group::prime::PrimeCurveAffine;
     let digits: Vec<[u8; 32]> = terms.iter().map(|(s, _)| s.to_repr().into()).collect();

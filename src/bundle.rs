@@ -45,12 +45,25 @@ fn expr(cs: &ConstraintSystem<Fr>, e: &Expression<Fr>) -> Result<Expr, String> {
 }
 
 /// The bundle for `vk`, made with `params` (the SRS the keys came from), for `settings`.
+/// `committed`: with committed params, every parameter column's published commitment, in
+/// column order (what setup computed; [`crate::circuit::params::commitments`]); else empty.
 pub fn export(
     vk: &VerifyingKey<G1Affine>,
     params: &ParamsKZG<Bn256>,
     settings: &Settings,
+    committed: &[G1Affine],
 ) -> Result<Bundle, String> {
     let cs = vk.cs();
+    let columns = crate::circuit::params::column_indices(
+        &crate::circuit::CircuitParams::from_settings(settings),
+    );
+    if columns.len() != committed.len() {
+        return Err(format!(
+            "committed params: {} parameter columns, {} published commitments",
+            columns.len(),
+            committed.len()
+        ));
+    }
     if cs.num_challenges() != 0 || cs.advice_column_phase().iter().any(|&p| p != 0) {
         return Err("circuits with several phases are not supported by the light verifier".into());
     }
@@ -118,6 +131,7 @@ pub fn export(
         .collect::<Result<Vec<_>, String>>()?;
     let domain = vk.get_domain();
     let bundle = Bundle {
+        committed: columns.into_iter().zip(committed.iter().map(g1)).collect(),
         k: domain.k(),
         omega: fr(&domain.get_omega()),
         delta: fr(&Fr::DELTA),

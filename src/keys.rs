@@ -90,9 +90,33 @@ pub fn pk_write(pk: &ProvingKey<G1Affine>, out: &mut dyn Write) -> Result<(), Ke
     .map_err(KeyError::Pk)
 }
 
-pub fn vk_from_bytes(b: &[u8], settings: &Settings) -> Result<VerifyingKey<G1Affine>, KeyError> {
+/// The first bytes after the halo2 verifying key when params are committed: then a count
+/// (u32, little-endian) and each parameter column's published commitment (64 bytes, the light
+/// verifier's encoding).
+const COMMITTED_MAGIC: &[u8; 8] = b"ZKONNXCP";
+
+/// The verifying key's bytes, with committed params' published commitments after it.
+pub fn vk_to_bytes_with(vk: &VerifyingKey<G1Affine>, committed: &[G1Affine]) -> Vec<u8> {
+    let mut b = vk_to_bytes(vk);
+    if !committed.is_empty() {
+        b.extend_from_slice(COMMITTED_MAGIC);
+        b.extend_from_slice(&(committed.len() as u32).to_le_bytes());
+        for p in committed {
+            b.extend_from_slice(&crate::verifier::encoding::g1_bytes(&crate::kzg::light::g1(p)));
+        }
+    }
+    b
+}
+
+/// A verifying key and, with committed params, the published commitments after it (as many as
+/// the settings' parameter columns).
+pub fn vk_from_bytes(
+    b: &[u8],
+    settings: &Settings,
+) -> Result<(VerifyingKey<G1Affine>, Vec<G1Affine>), KeyError> {
     let params = CircuitParams::from_settings(settings);
-    let vk = guarded("verifying key", || {
+    let columns = params.param_columns;
+    let (vk, rest) = guarded("verifying key", || {
         let mut r = b;
         let vk = VerifyingKey::<G1Affine>::read::<_, ModelCircuit<'static>>(
             &mut r,
@@ -100,12 +124,10 @@ pub fn vk_from_bytes(b: &[u8], settings: &Settings) -> Result<VerifyingKey<G1Aff
             params,
         )
         .map_err(|e| e.to_string())?;
-        if !r.is_empty() {
-            return Err(format!("{} trailing bytes", r.len()));
-        }
-        Ok(vk)
+        Ok((vk, r))
     })
     .map_err(KeyError::Vk)?;
+    let committed = committed_from_bytes(rest, columns).map_err(KeyError::Vk)?;
     if vk.get_domain().k() != settings.run_args.logrows {
         return Err(KeyError::Vk(format!(
             "made for logrows {}, settings say {}",
@@ -113,7 +135,41 @@ pub fn vk_from_bytes(b: &[u8], settings: &Settings) -> Result<VerifyingKey<G1Aff
             settings.run_args.logrows
         )));
     }
-    Ok(vk)
+    Ok((vk, committed))
+}
+
+fn committed_from_bytes(rest: &[u8], columns: usize) -> Result<Vec<G1Affine>, String> {
+    if rest.is_empty() && columns == 0 {
+        return Ok(vec![]);
+    }
+    let Some(body) = rest.strip_prefix(COMMITTED_MAGIC.as_slice()) else {
+        return Err(if columns > 0 {
+            "params are committed but the key has no published commitments after it (run \
+             setup again)"
+                .into()
+        } else {
+            format!("{} trailing bytes", rest.len())
+        });
+    };
+    let count = body
+        .get(..4)
+        .map(|c| u32::from_le_bytes(c.try_into().expect("4 bytes")) as usize);
+    if count != Some(columns) || body.len() != 4 + 64 * columns {
+        return Err(format!(
+            "committed params: {} bytes of published commitments, the settings have {columns} \
+             parameter columns",
+            body.len()
+        ));
+    }
+    body[4..]
+        .chunks(64)
+        .enumerate()
+        .map(|(i, c)| {
+            crate::verifier::encoding::g1_from_bytes(c)
+                .map(|p| crate::kzg::light::g1_back(&p))
+                .ok_or_else(|| format!("committed params: commitment {i} is not a curve point"))
+        })
+        .collect()
 }
 
 pub fn pk_from_bytes(b: &[u8], settings: &Settings) -> Result<ProvingKey<G1Affine>, KeyError> {

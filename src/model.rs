@@ -42,13 +42,15 @@ impl Compiled {
             crate::felt::from_hex_be(s)
                 .map_err(|m| ModelError::Invalid(format!("param_salt: {m}")))?;
         }
-        if c.settings.run_args.param_visibility == crate::settings::Visibility::Hashed
-            && c.param_salt.is_none()
+        let vis = c.settings.run_args.param_visibility;
+        if matches!(
+            vis,
+            crate::settings::Visibility::Hashed | crate::settings::Visibility::Committed
+        ) && c.param_salt.is_none()
         {
-            return Err(ModelError::Invalid(
-                "params are hashed but the file has no param_salt: compile the circuit again"
-                    .into(),
-            ));
+            return Err(ModelError::Invalid(format!(
+                "params are {vis} but the file has no param_salt: compile the circuit again"
+            )));
         }
         Ok(c)
     }

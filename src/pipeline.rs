@@ -13,7 +13,7 @@ use crate::model::Compiled;
 use crate::onnx;
 use crate::proof::{self, ProofError};
 use crate::quant::{self, dequantize, QOp, QuantSpec, Trace};
-use crate::settings::{RunArgs, Settings, Visibility};
+use crate::settings::{RunArgs, Settings};
 use crate::srs;
 use crate::{felt, VERSION};
 
@@ -122,8 +122,7 @@ pub fn compile_circuit_with_salt(
         }
         .into());
     }
-    let param_salt = (ra.param_visibility == Visibility::Hashed)
-        .then(|| felt::to_hex_be(&salt.unwrap_or_else(random_salt)));
+    let param_salt = ra.param_visibility.salted().then(|| felt::to_hex_be(&salt.unwrap_or_else(random_salt)));
     let c = Compiled {
         settings: planned,
         graph: q,
@@ -179,17 +178,40 @@ pub fn setup_to(
     let (vk, pk) = keys::keygen(model, &params)?;
     keys::pk_write(&pk, pk_out)?;
     drop(pk);
-    let bundle = crate::bundle::export(&vk, params.kzg(), &model.settings)
+    let committed = published_commitments(model, &params)?;
+    let bundle = crate::bundle::export(&vk, params.kzg(), &model.settings, &committed)
         .map_err(|m| crate::keys::KeyError::Vk(format!("verification bundle: {m}")))?;
-    Ok((keys::vk_to_bytes(&vk), bundle.to_bytes()))
+    Ok((keys::vk_to_bytes_with(&vk, &committed), bundle.to_bytes()))
+}
+
+/// With committed params, every parameter column's published commitment (the model's weights
+/// and salt in the SRS's Lagrange basis); else none.
+fn published_commitments(
+    model: &Compiled,
+    params: &crate::kzg::ProverParams,
+) -> Result<Vec<halo2curves::bn256::G1Affine>> {
+    let cp = crate::circuit::CircuitParams::from_settings(&model.settings);
+    if cp.param_columns == 0 {
+        return Ok(vec![]);
+    }
+    let salt = param_salt(model)?.ok_or_else(|| FormatError::Invalid {
+        file: "model.compiled",
+        msg: "params are committed but there is no param_salt".into(),
+    })?;
+    Ok(crate::circuit::params::commitments(
+        &model.graph,
+        &cp,
+        salt,
+        params,
+    ))
 }
 
 /// The verification bundle of a vk and the SRS it was made with (what `setup` writes beside the
 /// keys), for `settings`.
 pub fn bundle(vk_bytes: &[u8], srs_bytes: &[u8], settings: &Settings) -> Result<Vec<u8>> {
-    let vk = keys::vk_from_bytes(vk_bytes, settings)?;
+    let (vk, committed) = keys::vk_from_bytes(vk_bytes, settings)?;
     let params = srs::verifier_params(srs_bytes, settings.run_args.logrows)?;
-    let b = crate::bundle::export(&vk, &params, settings)
+    let b = crate::bundle::export(&vk, &params, settings, &committed)
         .map_err(|m| crate::keys::KeyError::Vk(format!("verification bundle: {m}")))?;
     Ok(b.to_bytes())
 }
@@ -569,11 +591,18 @@ pub fn prove_from(
     let salts = salts_of(model, w)?;
     let bytes = proof::prove(model, &tr, &salts, &instances, &pk, &params)?;
     let mut proof = proof_file(s, &instances, &bytes);
-    proof.keys_fingerprint = crate::bundle::export(pk.get_vk(), params.kzg(), s)
+    let committed = published_commitments(model, &params)?;
+    proof.keys_fingerprint = crate::bundle::export(pk.get_vk(), params.kzg(), s, &committed)
         .ok()
         .map(|b| b.fingerprint());
+    let columns: Vec<_> = crate::circuit::params::column_indices(
+        &crate::circuit::CircuitParams::from_settings(s),
+    )
+    .into_iter()
+    .zip(committed)
+    .collect();
     if s.run_args.check_mode == crate::settings::CheckMode::SAFE
-        && !proof::verify(&bytes, &instances, pk.get_vk(), params.kzg())?
+        && !proof::verify_committed(&bytes, &instances, pk.get_vk(), params.kzg(), &columns)?
     {
         return Err(ProofError::Prove(
             "the proof just made does not verify (check_mode = safe)".into(),
@@ -756,7 +785,7 @@ fn verify_report_with(
     srs_bytes: &[u8],
     pretty: bool,
 ) -> Result<Report> {
-    let vk = keys::vk_from_bytes(vk_bytes, settings)?;
+    let (vk, committed) = keys::vk_from_bytes(vk_bytes, settings)?;
     let params = srs::verifier_params(srs_bytes, settings.run_args.logrows)?;
     let inst = proof_instances(settings, proof)?;
     let layout = crate::publics::layout(settings);
@@ -766,8 +795,14 @@ fn verify_report_with(
         check_pretty(proof, &layout, &vinst)?;
     }
     let bytes = proof.bytes()?;
-    let valid = proof::verify(&bytes, &inst, &vk, &params)?;
-    let bundle = crate::bundle::export(&vk, &params, settings)
+    let columns: Vec<_> = crate::circuit::params::column_indices(
+        &crate::circuit::CircuitParams::from_settings(settings),
+    )
+    .into_iter()
+    .zip(committed.iter().copied())
+    .collect();
+    let valid = proof::verify_committed(&bytes, &inst, &vk, &params, &columns)?;
+    let bundle = crate::bundle::export(&vk, &params, settings, &committed)
         .map_err(|m| crate::keys::KeyError::Vk(format!("verification bundle: {m}")))?;
     let reason = (!valid).then(|| "the proof does not verify against these keys".into());
     Ok(Report::new(&bundle, public, valid, reason))

@@ -13,7 +13,8 @@ use halo2_proofs::transcript::{
 use halo2curves::bn256::{Bn256, Fq, Fr, G1Affine};
 use halo2curves::ff::PrimeField;
 use halo2curves::CurveAffine;
-use rand::rngs::OsRng;
+use rand::rngs::{OsRng, StdRng};
+use rand::{RngCore, SeedableRng};
 use std::io;
 
 use crate::circuit::ModelCircuit;
@@ -77,16 +78,159 @@ pub fn prove(
         salts: Some(salts),
     };
     let mut transcript = EvmTranscript::init(vec![]);
+    // a seeded generator, so that the blinding rows it fills can be replayed for the link
+    let mut seed = [0u8; 32];
+    OsRng.fill_bytes(&mut seed);
     create_proof::<kzg::Scheme, kzg::Shplonk<'_>, _, _, _, _>(
         params,
         pk,
         &[circuit],
         &[&[instances]],
-        OsRng,
+        StdRng::from_seed(seed),
         &mut transcript,
     )
     .map_err(|e| ProofError::Prove(format!("{e:?}")))?;
-    Ok(transcript.finalize())
+    let mut proof = transcript.finalize();
+    let cp = crate::circuit::CircuitParams::from_settings(&model.settings);
+    if cp.param_columns > 0 {
+        let salt = salts
+            .params
+            .ok_or_else(|| ProofError::Prove("committed params without a params salt".into()))?;
+        let link = link_proof(model, &cp, params, seed, &proof, salt)?;
+        proof.extend_from_slice(&link);
+    }
+    Ok(proof)
+}
+
+use crate::verifier::LINK_BYTES;
+
+/// The committed params' link ([`crate::kzg::link`]) of a proof made with the generator seeded
+/// by `seed`: `create_proof` draws the reserved rows of every advice column, column by column
+/// and row by row, first from it; they are replayed here, and checked against the proof's
+/// commitments before anything is linked.
+fn link_proof(
+    model: &Compiled,
+    cp: &crate::circuit::CircuitParams,
+    params: &ProverParams,
+    seed: [u8; 32],
+    proof: &[u8],
+    salt: Fr,
+) -> Result<Vec<u8>, ProofError> {
+    use crate::circuit::params as pc;
+    use halo2_proofs::poly::commitment::Params;
+    use halo2curves::ff::Field;
+    use halo2curves::group::Curve;
+    let n = params.n() as usize;
+    let reserved = crate::circuit::reserved_rows(cp);
+    let num_advice = crate::circuit::constraint_system(cp).num_advice_columns();
+    let cols = pc::column_indices(cp);
+    let published = pc::published(&model.graph, cp.param_columns, cp.param_rows, n, reserved, salt);
+    let mut rng = StdRng::from_seed(seed);
+    let tails: Vec<Vec<Fr>> = (0..num_advice)
+        .map(|_| (0..reserved).map(|_| Fr::random(&mut rng)).collect())
+        .collect();
+    let mut reader = EvmTranscript::reader(proof);
+    let mut advice = Vec::with_capacity(num_advice);
+    for _ in 0..num_advice {
+        advice.push(
+            reader
+                .read_point()
+                .map_err(|e| ProofError::Prove(format!("reading the proof's commitments: {e}")))?,
+        );
+    }
+    let free: Vec<u64> = ((n - reserved) as u64..n as u64).collect();
+    let mut proven = Vec::with_capacity(cols.len());
+    let mut commitments = Vec::with_capacity(cols.len());
+    for (c, &col) in cols.iter().enumerate() {
+        let mut a = published[c].clone();
+        a[n - reserved..].copy_from_slice(&tails[col as usize]);
+        let c_w = kzg::link::commit_values(params, &published[c]);
+        // the replay is right iff C_A = C_W + Σ (tail − salt)·[L] over the reserved rows
+        let diff: Vec<Fr> = (n - reserved..n).map(|i| a[i] - published[c][i]).collect();
+        let expected = (kzg::commit(&diff, &params.lagrange()[n - reserved..]) + c_w).to_affine();
+        if expected != advice[col as usize] {
+            return Err(ProofError::Prove(format!(
+                "parameter column {c}: its blinding rows are not the ones replayed (halo2's \
+                 order of random draws changed?)"
+            )));
+        }
+        proven.push(a);
+        commitments.push((advice[col as usize], c_w));
+    }
+    let columns: Vec<kzg::link::Column> = (0..cols.len())
+        .map(|c| kzg::link::Column {
+            proof: &proven[c],
+            published: &published[c],
+            proof_commitment: commitments[c].0,
+            published_commitment: commitments[c].1,
+        })
+        .collect();
+    let (q, pi) = kzg::link::prove(params, &free, &columns)
+        .map_err(|e| ProofError::Prove(format!("committed params: {e}")))?;
+    let mut out = Vec::with_capacity(LINK_BYTES);
+    for p in [q, pi] {
+        let (x, y) = EvmTranscript::xy(&p).map_err(|e| ProofError::Prove(e.to_string()))?;
+        out.extend_from_slice(&x);
+        out.extend_from_slice(&y);
+    }
+    Ok(out)
+}
+
+/// [`verify`] for committed params: the proof's last [`LINK_BYTES`] link the parameter
+/// columns `committed` (advice index, published commitment) to their published commitments
+/// ([`crate::verifier::link`]).
+pub fn verify_committed(
+    proof: &[u8],
+    instances: &[Fr],
+    vk: &VerifyingKey<G1Affine>,
+    params: &ParamsKZG<Bn256>,
+    committed: &[(u32, G1Affine)],
+) -> Result<bool, ProofError> {
+    if committed.is_empty() {
+        return verify(proof, instances, vk, params);
+    }
+    let cut = proof.len().checked_sub(LINK_BYTES).ok_or_else(|| {
+        ProofError::Malformed(format!(
+            "{} bytes: shorter than the committed params' link ({LINK_BYTES} bytes)",
+            proof.len()
+        ))
+    })?;
+    let (main, tail) = proof.split_at(cut);
+    if !verify(main, instances, vk, params)? {
+        return Ok(false);
+    }
+    let light = |p: &G1Affine| kzg::light::g1(p);
+    let mut advice = crate::verifier::transcript::Transcript::new(main);
+    let mut points = vec![];
+    for _ in 0..vk.cs().num_advice_columns() {
+        points.push(advice.read_point().map_err(|e| ProofError::Malformed(e.to_string()))?);
+    }
+    let mut columns = vec![];
+    for (col, published) in committed {
+        let a = points.get(*col as usize).ok_or_else(|| {
+            ProofError::Malformed(format!("committed params: no advice column {col}"))
+        })?;
+        columns.push((*a, light(published)));
+    }
+    let mut t = crate::verifier::transcript::Transcript::new(tail);
+    let (q, pi) = match (t.read_point(), t.read_point()) {
+        (Ok(q), Ok(pi)) => (q, pi),
+        (Err(e), _) | (_, Err(e)) => return Err(ProofError::Malformed(format!("the link: {e}"))),
+    };
+    let n = 1u64 << vk.get_domain().k();
+    let reserved = vk.cs().blinding_factors() as u64 + 1;
+    let free = crate::verifier::link::Free {
+        k: vk.get_domain().k(),
+        omega: crate::verifier::link::omega(vk.get_domain().k()),
+        rows: (n - reserved..n).collect(),
+    };
+    Ok(crate::verifier::link::check(
+        (&kzg::light::g2(&params.g2()), &kzg::light::g2(&params.s_g2())),
+        &free,
+        &columns,
+        &q,
+        &pi,
+    ))
 }
 
 /// `Ok(true)` for a valid proof, `Ok(false)` for a well-formed proof that does not verify, and

@@ -50,9 +50,19 @@ pub enum Visibility {
     /// stay private.
     #[serde(alias = "hashed")]
     Hashed,
+    /// Params only: in advice columns whose KZG commitments (salted) are published in the
+    /// verification bundle; each proof links its columns to them
+    /// ([docs/committed-params.md](../docs/committed-params.md)). The values stay private.
+    #[serde(alias = "committed")]
+    Committed,
 }
 
 impl Visibility {
+    /// Whether a secret salt hides this visibility's commitment (`hashed`, `committed`).
+    pub fn salted(self) -> bool {
+        matches!(self, Visibility::Hashed | Visibility::Committed)
+    }
+
     /// What a proof with this visibility establishes about `what` ("input", "output", "params"):
     /// `input private: …`, from the one table ([`crate::verifier::trust::VISIBILITY`]).
     pub fn meaning(self, what: &str) -> String {
@@ -69,6 +79,7 @@ impl std::fmt::Display for Visibility {
             Visibility::Private => "private",
             Visibility::Fixed => "fixed",
             Visibility::Hashed => "hashed",
+            Visibility::Committed => "committed",
         })
     }
 }
@@ -81,8 +92,10 @@ impl std::str::FromStr for Visibility {
             "private" => Ok(Visibility::Private),
             "fixed" => Ok(Visibility::Fixed),
             "hashed" => Ok(Visibility::Hashed),
+            "committed" => Ok(Visibility::Committed),
             other => Err(format!(
-                "unsupported visibility `{other}` (zkonnx supports public, private, hashed and fixed)"
+                "unsupported visibility `{other}` (zkonnx supports public, private, hashed, fixed \
+                 and, for params, committed)"
             )),
         }
     }
@@ -343,7 +356,9 @@ impl RunArgs {
                 "the range must cover 2^scale (rescale remainders are range-checked)".into(),
             );
         }
-        if self.input_visibility == Visibility::Fixed || self.output_visibility == Visibility::Fixed
+        if [self.input_visibility, self.output_visibility]
+            .iter()
+            .any(|v| matches!(v, Visibility::Fixed | Visibility::Committed))
         {
             return bad(
                 "input_visibility/output_visibility",
@@ -353,7 +368,7 @@ impl RunArgs {
         if self.param_visibility == Visibility::Public {
             return bad(
                 "param_visibility",
-                "params can be hashed, fixed or private, never public".into(),
+                "params can be hashed, committed, fixed or private, never public".into(),
             );
         }
         Ok(())
@@ -483,7 +498,7 @@ fn encoding(v: Visibility) -> Option<Encoding> {
     match v {
         Visibility::Public => Some(Encoding::Values),
         Visibility::Hashed => Some(Encoding::Commitment),
-        Visibility::Private | Visibility::Fixed => None,
+        Visibility::Private | Visibility::Fixed | Visibility::Committed => None,
     }
 }
 

@@ -43,6 +43,10 @@ pub struct CircuitParams {
     pub commit_digits: usize,
     /// The commitment chip's shape.
     pub commit_shape: CommitShape,
+    /// Committed params: the parameter columns ([`super::params`]; 0 otherwise) and the rows
+    /// each holds (halo2's usable rows).
+    pub param_columns: usize,
+    pub param_rows: usize,
 }
 
 #[derive(Clone, Debug)]
@@ -70,6 +74,8 @@ pub struct ModelConfig {
     pub instance: Column<Instance>,
     /// the commitment chip (pack lane + Poseidon sponge), when something is `hashed`
     pub commit: Option<CommitConfig>,
+    /// the parameter columns of committed params ([`super::params`])
+    pub param_cols: Vec<Column<Advice>>,
     pub params: CircuitParams,
 }
 
@@ -192,6 +198,7 @@ impl ModelConfig {
             div_gadget,
             is_zero,
             instance,
+            param_cols: super::params::configure(meta, params.param_columns),
             params: CircuitParams { lanes, ..params },
         }
     }

@@ -141,6 +141,7 @@ pub fn assign(
     }
     let model_rows = rows.row;
     let home = std::mem::take(&mut weights.home);
+    super::params::assign(&mut rows, q, &home, trace.is_some())?;
     // commitments: their values are the very cells the model used
     let mut jobs = vec![];
     for t in vis

@@ -9,6 +9,7 @@ pub mod iszero;
 pub mod layout;
 pub mod lookup;
 pub mod pack;
+pub mod params;
 pub mod poseidon;
 pub mod range;
 pub mod relu;
@@ -37,14 +38,25 @@ pub struct ModelCircuit<'a> {
 
 impl CircuitParams {
     pub fn from_settings(s: &Settings) -> Self {
-        CircuitParams {
+        let mut p = CircuitParams {
             lanes: s.run_args.num_inner_cols,
             range_half: s.run_args.range_half(),
             digit_bits: s.run_args.digit_bits(),
             num_funcs: s.required_lookups.len(),
             commit_digits: s.commit_digits,
             commit_shape: s.commit_shape,
+            param_columns: 0,
+            param_rows: 0,
+        };
+        if s.run_args.param_visibility == crate::settings::Visibility::Committed {
+            // the parameter columns add one query each: halo2's reserved rows stay the same
+            let rows = (1usize << s.run_args.logrows.min(crate::settings::MAX_LOGROWS))
+                .saturating_sub(reserved_rows(&p))
+                .max(1);
+            p.param_rows = rows;
+            p.param_columns = s.total_const_size.div_ceil(rows);
         }
+        p
     }
 }
 
@@ -196,6 +208,8 @@ pub(crate) mod testing {
             num_funcs: 0,
             commit_digits: 0,
             commit_shape: Default::default(),
+            param_columns: 0,
+            param_rows: 0,
         }
     }
 

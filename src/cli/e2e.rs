@@ -163,7 +163,7 @@ fn e2e(
         ),
     );
     let t = step("compile-circuit");
-    let salt = if pv == Visibility::Hashed {
+    let salt = if pv.salted() {
         Some(salt_file(&work.join("network.salt"))?)
     } else {
         None

@@ -206,7 +206,7 @@ impl CompileCircuit {
             salt_path,
         } = self;
         let s = settings_file(&settings_path)?;
-        let salt = if s.run_args.param_visibility == Visibility::Hashed {
+        let salt = if s.run_args.param_visibility.salted() {
             Some(salt_file(
                 &salt_path.unwrap_or_else(|| model.with_extension("salt")),
             )?)

@@ -37,3 +37,16 @@ pub(crate) fn g2(p: &G2Affine) -> bn254::bn256::G2Affine {
     }
     g2_from_bytes(&b).expect("the same curve")
 }
+
+/// A light verifier's G1 point as the prover's.
+pub(crate) fn g1_back(p: &bn254::bn256::G1Affine) -> G1Affine {
+    use halo2curves::bn256::Fq;
+    let b = crate::verifier::encoding::g1_bytes(p);
+    let coord = |b: &[u8]| -> Fq {
+        Option::from(Fq::from_repr(b.try_into().expect("32 bytes"))).expect("the same field")
+    };
+    if b.iter().all(|&v| v == 0) {
+        return halo2curves::group::prime::PrimeCurveAffine::identity();
+    }
+    Option::from(G1Affine::from_xy(coord(&b[..32]), coord(&b[32..]))).expect("the same curve")
+}

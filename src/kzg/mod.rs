@@ -59,6 +59,11 @@ impl ProverParams {
         &self.kzg
     }
 
+    /// The Lagrange basis (`[Lᵢ(τ)]`, one per row).
+    pub fn lagrange(&self) -> &[G1Affine] {
+        &self.lagrange
+    }
+
     /// halo2's params whole (powers and basis), e.g. to write them in halo2's layout.
     pub fn to_halo2(&self) -> ParamsKZG<Bn256> {
         params_of(

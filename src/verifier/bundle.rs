@@ -11,8 +11,12 @@
 //!                                  `srs_label::check_points`)
 //! dev SRS seed: 0, or 1 + seed    (setup found s·G2 to be that of `gen-srs --seed`: UNSAFE)
 //! public layout: limb bits, [(role, encoding, index, scale, shape)]   in instance order
+//! committed params: [(advice column, published commitment G1)]    (format 5 only)
 //! zkonnx version (string)         (not part of the fingerprint)
 //! ```
+//!
+//! A bundle without committed params is written in format 4 (no such section), so its bytes
+//! and fingerprint are those of the zkonnx versions before committed params.
 //!
 //! The fingerprint is Blake2b-256 over every byte before the version string: the same model,
 //! settings and keys give the same fingerprint, any change to them another.
@@ -27,6 +31,8 @@ use bn254::ff::Field;
 const MAGIC: &[u8; 8] = b"ZKONNXVB";
 /// 4: proofs use the EVM (Keccak) transcript; 3 and before: Blake2b
 const FORMAT: u8 = 4;
+/// 5: format 4 with the committed params' section
+const FORMAT_COMMITTED: u8 = 5;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Query {
@@ -87,6 +93,9 @@ pub struct Bundle {
     pub dev_srs_seed: Option<u32>,
     /// the public values' layout (its digest is instance 0)
     pub public: PublicLayout,
+    /// committed params: each parameter column's advice index and its published commitment
+    /// (empty otherwise); a proof ends with their link ([`super::link`])
+    pub committed: Vec<(u32, G1Affine)>,
     pub version: String,
 }
 
@@ -132,7 +141,11 @@ impl Bundle {
     fn encode(&self) -> (Vec<u8>, usize) {
         let mut w = Writer::default();
         w.0.extend_from_slice(MAGIC);
-        w.u8(FORMAT);
+        w.u8(if self.committed.is_empty() {
+            FORMAT
+        } else {
+            FORMAT_COMMITTED
+        });
         w.u32(self.k);
         w.fr(&self.omega);
         w.fr(&self.delta);
@@ -173,6 +186,13 @@ impl Bundle {
         w.g2(&self.s_g2);
         w.u32(self.dev_srs_seed.map_or(0, |s| s + 1));
         self.public.write(&mut w);
+        if !self.committed.is_empty() {
+            w.len(self.committed.len());
+            for (column, point) in &self.committed {
+                w.u32(*column);
+                w.g1(point);
+            }
+        }
         let end = w.0.len();
         w.len(self.version.len());
         w.0.extend_from_slice(self.version.as_bytes());
@@ -213,14 +233,14 @@ impl Bundle {
             return Err("not a zkonnx verification bundle (bad magic bytes)".into());
         }
         let format = r.u8("format version")?;
-        if format != FORMAT {
+        if format != FORMAT && format != FORMAT_COMMITTED {
             let transcript = if format < 4 {
                 " (its proofs use the former Blake2b transcript; proofs now use the EVM one)"
             } else {
                 ""
             };
             return Err(format!(
-                "format version {format}, this verifier reads {FORMAT}: a bundle of another zkonnx \
+                "format version {format}, this verifier reads {FORMAT} and {FORMAT_COMMITTED}: a bundle of another zkonnx \
                  version{transcript}; run `zkonnx setup` again (or use that version's verifier)"
             ));
         }
@@ -270,6 +290,19 @@ impl Bundle {
         let s_g2 = r.g2("s_g2")?;
         let dev_srs_seed = r.u32("dev SRS seed")?.checked_sub(1);
         let public = PublicLayout::read(&mut r)?;
+        let mut committed = vec![];
+        if format == FORMAT_COMMITTED {
+            let n = r.count(68, "committed params")?;
+            for _ in 0..n {
+                committed.push((
+                    r.u32("committed params: column")?,
+                    r.g1("committed params: commitment")?,
+                ));
+            }
+            if committed.is_empty() {
+                return Err("committed params: none listed (format 5 lists at least one)".into());
+            }
+        }
         let nv = r.count(1, "version")?;
         let version = String::from_utf8(r.take(nv, "version")?.to_vec())
             .map_err(|_| "version: not UTF-8".to_string())?;
@@ -301,6 +334,7 @@ impl Bundle {
             s_g2,
             dev_srs_seed,
             public,
+            committed,
             version,
         };
         b.check()?;
@@ -354,6 +388,14 @@ impl Bundle {
         }
         if self.blinding_factors as u64 + 2 >= 1u64 << self.k {
             return Err("more blinding rows than rows".into());
+        }
+        for (i, (c, _)) in self.committed.iter().enumerate() {
+            if *c >= self.num_advice_columns || self.committed[..i].iter().any(|(d, _)| d == c) {
+                return Err(format!(
+                    "committed params: advice column {c} of {} (out of range or listed twice)",
+                    self.num_advice_columns
+                ));
+            }
         }
         let n = (
             self.fixed_queries.len(),

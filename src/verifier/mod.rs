@@ -54,8 +54,51 @@ pub fn verify(bundle: &Bundle, proof: &[u8], instances: &[Fr]) -> Result<bool, V
         Err(VerifyError::Instances(_)) => return Ok(false),
         r => r?,
     }
-    plonk::verify(bundle, proof, &[instances.to_vec()])
+    if bundle.committed.is_empty() {
+        return plonk::verify(bundle, proof, &[instances.to_vec()]);
+    }
+    // committed params: the proof, then the link of its parameter columns ([`link`])
+    let cut = proof.len().checked_sub(LINK_BYTES).ok_or_else(|| {
+        VerifyError::Proof(format!(
+            "the proof ends early: {} bytes, shorter than the committed params' link \
+             ({LINK_BYTES} bytes)",
+            proof.len()
+        ))
+    })?;
+    let (main, tail) = proof.split_at(cut);
+    if !plonk::verify(bundle, main, &[instances.to_vec()])? {
+        return Ok(false);
+    }
+    // the advice commitments are the proof's first points, in column order
+    let mut t = transcript::Transcript::new(main);
+    let advice = (0..bundle.num_advice_columns)
+        .map(|_| t.read_point())
+        .collect::<Result<Vec<_>, _>>()?;
+    let columns: Vec<_> = bundle
+        .committed
+        .iter()
+        .map(|(c, published)| (advice[*c as usize], *published))
+        .collect();
+    let mut t = transcript::Transcript::new(tail);
+    let (q, pi) = (t.read_point()?, t.read_point()?);
+    let n = 1u64 << bundle.k;
+    let reserved = u64::from(bundle.blinding_factors) + 1;
+    let free = link::Free {
+        k: bundle.k,
+        omega: bundle.omega,
+        rows: (n - reserved..n).collect(),
+    };
+    Ok(link::check(
+        (&bundle.g2, &bundle.s_g2),
+        &free,
+        &columns,
+        &q,
+        &pi,
+    ))
 }
+
+/// Bytes the committed params' link adds after a proof: `[Q]` and `π`, 64 bytes each.
+pub const LINK_BYTES: usize = 128;
 
 /// A public value as a signed integer (values above (p-1)/2 are negative), if it fits in i64.
 pub fn to_i64(f: &Fr) -> Option<i64> {

@@ -250,7 +250,7 @@ pub fn model_identity(
     Ok(crate::verifier::trust::Identity::of(
         b.fingerprint_bytes(),
         commitment,
-        b.public.params_fixed,
+        b.params_in_keys(),
     ))
 }
 

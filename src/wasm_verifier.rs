@@ -155,6 +155,7 @@ fn params_tag(p: verifier::trust::Params) -> &'static str {
         verifier::trust::Params::Hashed => "hashed",
         verifier::trust::Params::Fixed => "fixed",
         verifier::trust::Params::Private => "private",
+        verifier::trust::Params::Committed => "committed",
     }
 }
 

@@ -62,7 +62,7 @@ export interface Info {
   /** the model ID of this bundle and the proof's params commitment: compare it with the published one */
   modelId: string;
   /** how the params are bound: a commitment in the proof, the keys, or not at all */
-  params: 'hashed' | 'fixed' | 'private';
+  params: 'hashed' | 'fixed' | 'private' | 'committed';
   /** `params` in words */
   paramsMeaning: string;
   /** the params commitment (hashed params), or null: the proof does not bind the weights */

@@ -78,11 +78,11 @@ fn commit(
     } else {
         let settings_path = settings_path.unwrap_or_else(|| PathBuf::from("settings.json"));
         let s = settings_file(&settings_path)?;
-        let salt = match s.run_args.param_visibility {
-            Visibility::Hashed => Some(existing_salt_file(
+        let salt = match s.run_args.param_visibility.salted() {
+            true => Some(existing_salt_file(
                 &salt_path.unwrap_or_else(|| model.with_extension("salt")),
             )?),
-            _ => None,
+            false => None,
         };
         pipeline::compile_circuit_with_salt(&bytes, &s, salt)
             .map_err(|err| format!("{}: {}", model.display(), e(err)))?
@@ -96,12 +96,13 @@ fn commit(
     } else {
         warn_visibility(&compiled.settings);
         println!(
-            "param commitment none (params are {:?}: {})",
+            "param commitment none (params are {}: {})",
             compiled.settings.run_args.param_visibility,
-            if compiled.settings.run_args.param_visibility == Visibility::Fixed {
-                "in the keys, covered by the fingerprint"
-            } else {
-                "NOT bound"
+            match compiled.settings.run_args.param_visibility {
+                Visibility::Fixed => "in the keys, covered by the fingerprint",
+                Visibility::Committed =>
+                    "their salted commitments are in the keys, covered by the fingerprint",
+                _ => "NOT bound",
             }
         );
     }

@@ -216,7 +216,7 @@ impl CompileCircuit {
         let c = pipeline::compile_circuit_with_salt(&read(&model)?, &s, salt).map_err(e)?;
         write(&compiled_circuit, &c.to_bytes())?;
         eprintln!("wrote {}", compiled_circuit.display());
-        if salt.is_some() {
+        if salt.is_some() && s.run_args.param_visibility == Visibility::Hashed {
             println!(
                 "param commitment: {}",
                 zkonnx::felt::to_hex_be(&pipeline::param_commitment(&c).map_err(e)?)

@@ -103,6 +103,8 @@ pub enum ArtifactError {
     Format(String),
     #[error("the compiled program would need {0} stack items, over the EVM's 1,024")]
     StackDepth(usize),
+    #[error("params are committed ({0} parameter columns): the EVM verifier does not check the committed params' link yet; use hashed params for an on-chain verifier")]
+    Committed(usize),
 }
 
 /// Check a `.vka` read back from a file: its magic, its format (an artifact of an earlier
@@ -216,6 +218,9 @@ enum Commit {
 }
 
 fn build_with(b: &Bundle, form: Option<Form>) -> Result<Vec<u8>, ArtifactError> {
+    if !b.committed.is_empty() {
+        return Err(ArtifactError::Committed(b.committed.len()));
+    }
     if b.num_instance_columns != 1
         || b.instance_queries.len() != 1
         || b.instance_queries[0].rotation != 0

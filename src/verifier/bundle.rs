@@ -220,7 +220,17 @@ impl Bundle {
     /// The model's identity as this bundle and a proof's decoded public values give it (the
     /// model ID: [`super::trust`]).
     pub fn identity(&self, public: &[(super::PublicTensor, Decoded)]) -> super::trust::Identity {
-        super::trust::Identity::new(self.fingerprint_bytes(), public, self.public.params_fixed)
+        super::trust::Identity::new(self.fingerprint_bytes(), public, self.params_in_keys())
+    }
+
+    /// How the keys hold the params when no commitment of them is public.
+    pub fn params_in_keys(&self) -> super::trust::Params {
+        use super::trust::Params;
+        match (self.committed.is_empty(), self.public.params_fixed) {
+            (false, _) => Params::Committed,
+            (true, true) => Params::Fixed,
+            (true, false) => Params::Private,
+        }
     }
 
     pub fn from_bytes(bytes: &[u8]) -> Result<Bundle, VerifyError> {

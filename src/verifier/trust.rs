@@ -59,15 +59,19 @@ pub enum Params {
     Fixed,
     /// witness only: not bound
     Private,
+    /// in parameter columns linked to salted commitments in the keys (covered by the
+    /// fingerprint)
+    Committed,
 }
 
 /// What a proof establishes about the params, the input and the output under each visibility:
 /// `(role, visibility, wording)`, the one table the CLI (its warnings and its report),
 /// `zkonnx/verifier`'s `trustText().visibility` and the web app's pages read.
-pub const VISIBILITY: [(&str, &str, &str); 11] = [
+pub const VISIBILITY: [(&str, &str, &str); 12] = [
     ("params", "hashed", "the proof binds the weights to a salted commitment, part of the model ID you publish; the weights stay private"),
     ("params", "fixed", "the weights are in the verifying key (anyone holding it can test a guessed model against it)"),
     ("params", "private", "the proof does NOT bind the model: any weights of this architecture verify"),
+    ("params", "committed", "the proof links the weights to salted commitments published with the keys (the fingerprint and the model ID pin them); the weights stay private"),
     ("params", "public", "not allowed (use fixed or hashed)"),
     ("input", "public", "its values are in the proof, and the proof is about exactly them"),
     ("input", "hashed", "the proof carries a Poseidon commitment of the input; the values stay private"),
@@ -93,6 +97,7 @@ impl Params {
             Params::Hashed => "hashed: the proof carries a salted commitment of the weights; the model ID pins it",
             Params::Fixed => "fixed: the weights are in the verifying key, bound by the fingerprint and the model ID",
             Params::Private => "NOT bound by this proof (private params): any weights of this circuit verify, whatever the model ID",
+            Params::Committed => "committed: the proof links the weights to salted commitments in the keys, bound by the fingerprint and the model ID",
         }
     }
 }
@@ -187,21 +192,22 @@ impl Identity {
     pub fn new(
         fingerprint: [u8; 32],
         public: &[(PublicTensor, Decoded)],
-        params_fixed: bool,
+        in_keys: Params,
     ) -> Identity {
         let param_commitment = public.iter().find_map(|(t, d)| match d {
             Decoded::Commitment(c) if t.role == Role::Params => Some(*c),
             _ => None,
         });
-        Identity::of(fingerprint, param_commitment, params_fixed)
+        Identity::of(fingerprint, param_commitment, in_keys)
     }
 
-    /// The identity of keys with this fingerprint and, with hashed params, this commitment.
-    pub fn of(fingerprint: [u8; 32], param_commitment: Option<Fr>, params_fixed: bool) -> Identity {
-        let params = match (param_commitment, params_fixed) {
-            (Some(_), _) => Params::Hashed,
-            (None, true) => Params::Fixed,
-            (None, false) => Params::Private,
+    /// The identity of keys with this fingerprint and, with hashed params, this commitment;
+    /// `in_keys`: how the keys hold the params when no commitment is public (`Fixed`,
+    /// `Committed` or `Private`).
+    pub fn of(fingerprint: [u8; 32], param_commitment: Option<Fr>, in_keys: Params) -> Identity {
+        let params = match param_commitment {
+            Some(_) => Params::Hashed,
+            None => in_keys,
         };
         Identity {
             fingerprint,
@@ -366,7 +372,7 @@ pub fn check(
     // fixed params are in the keys the circuit pins; private ones are bound by nothing
     let weights = match id.params {
         Params::Hashed => weights,
-        Params::Fixed => circuit,
+        Params::Fixed | Params::Committed => circuit,
         Params::Private => false,
     };
     Ok(match (circuit, weights) {
@@ -503,14 +509,14 @@ mod tests {
 
     #[test]
     fn fixed_params_are_pinned_by_the_fingerprint() {
-        let id = Identity::new([4; 32], &[], true);
+        let id = Identity::new([4; 32], &[], Params::Fixed);
         assert_eq!(id.params, Params::Fixed);
         let e = Expect {
             fingerprint: Some(hex32(&[4; 32])),
             ..Default::default()
         };
         assert_eq!(check(&id, &[], &e, &CLI_NAMES), Ok(Pinning::Model));
-        let private = Identity::new([4; 32], &[], false);
+        let private = Identity::new([4; 32], &[], Params::Private);
         assert_eq!(private.params, Params::Private);
         // private params: the model ID pins the circuit, never the weights
         let e = Expect {

@@ -102,7 +102,9 @@ pub fn vk_to_bytes_with(vk: &VerifyingKey<G1Affine>, committed: &[G1Affine]) -> 
         b.extend_from_slice(COMMITTED_MAGIC);
         b.extend_from_slice(&(committed.len() as u32).to_le_bytes());
         for p in committed {
-            b.extend_from_slice(&crate::verifier::encoding::g1_bytes(&crate::kzg::light::g1(p)));
+            b.extend_from_slice(&crate::verifier::encoding::g1_bytes(
+                &crate::kzg::light::g1(p),
+            ));
         }
     }
     b

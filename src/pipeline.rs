@@ -122,7 +122,10 @@ pub fn compile_circuit_with_salt(
         }
         .into());
     }
-    let param_salt = ra.param_visibility.salted().then(|| felt::to_hex_be(&salt.unwrap_or_else(random_salt)));
+    let param_salt = ra
+        .param_visibility
+        .salted()
+        .then(|| felt::to_hex_be(&salt.unwrap_or_else(random_salt)));
     let c = Compiled {
         settings: planned,
         graph: q,
@@ -595,12 +598,11 @@ pub fn prove_from(
     proof.keys_fingerprint = crate::bundle::export(pk.get_vk(), params.kzg(), s, &committed)
         .ok()
         .map(|b| b.fingerprint());
-    let columns: Vec<_> = crate::circuit::params::column_indices(
-        &crate::circuit::CircuitParams::from_settings(s),
-    )
-    .into_iter()
-    .zip(committed)
-    .collect();
+    let columns: Vec<_> =
+        crate::circuit::params::column_indices(&crate::circuit::CircuitParams::from_settings(s))
+            .into_iter()
+            .zip(committed)
+            .collect();
     if s.run_args.check_mode == crate::settings::CheckMode::SAFE
         && !proof::verify_committed(&bytes, &instances, pk.get_vk(), params.kzg(), &columns)?
     {

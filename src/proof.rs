@@ -124,7 +124,14 @@ fn link_proof(
     let reserved = crate::circuit::reserved_rows(cp);
     let num_advice = crate::circuit::constraint_system(cp).num_advice_columns();
     let cols = pc::column_indices(cp);
-    let published = pc::published(&model.graph, cp.param_columns, cp.param_rows, n, reserved, salt);
+    let published = pc::published(
+        &model.graph,
+        cp.param_columns,
+        cp.param_rows,
+        n,
+        reserved,
+        salt,
+    );
     let mut rng = StdRng::from_seed(seed);
     let tails: Vec<Vec<Fr>> = (0..num_advice)
         .map(|_| (0..reserved).map(|_| Fr::random(&mut rng)).collect())
@@ -203,7 +210,11 @@ pub fn verify_committed(
     let mut advice = crate::verifier::transcript::Transcript::new(main);
     let mut points = vec![];
     for _ in 0..vk.cs().num_advice_columns() {
-        points.push(advice.read_point().map_err(|e| ProofError::Malformed(e.to_string()))?);
+        points.push(
+            advice
+                .read_point()
+                .map_err(|e| ProofError::Malformed(e.to_string()))?,
+        );
     }
     let mut columns = vec![];
     for (col, published) in committed {
@@ -225,7 +236,10 @@ pub fn verify_committed(
         rows: (n - reserved..n).collect(),
     };
     Ok(crate::verifier::link::check(
-        (&kzg::light::g2(&params.g2()), &kzg::light::g2(&params.s_g2())),
+        (
+            &kzg::light::g2(&params.g2()),
+            &kzg::light::g2(&params.s_g2()),
+        ),
         &free,
         &columns,
         &q,

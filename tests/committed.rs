@@ -54,7 +54,10 @@ fn committed_params_bind_the_weights() {
     let mut other = c.clone();
     other.graph.params[0].values[0] += 1;
     let other_keys = pipeline::setup(&other, &srs).unwrap();
-    assert_eq!(other_keys.pk, keys.pk, "the circuit does not depend on the weights");
+    assert_eq!(
+        other_keys.pk, keys.pk,
+        "the circuit does not depend on the weights"
+    );
     assert_ne!(other_keys.vk, keys.vk, "the published commitments do");
     let ow = pipeline::gen_witness(&other, &input_data(&x)).unwrap();
     let op = pipeline::prove(&other, &ow, &keys.pk, &srs).unwrap();
@@ -67,7 +70,10 @@ fn committed_params_bind_the_weights() {
     let salted_keys = pipeline::setup(&salted, &srs).unwrap();
     let sp = pipeline::prove(&salted, &w, &keys.pk, &srs).unwrap();
     assert!(valid(&sp, &salted, &salted_keys, &srs));
-    assert!(!valid(&sp, &c, &keys, &srs), "another salt's proof verified");
+    assert!(
+        !valid(&sp, &c, &keys, &srs),
+        "another salt's proof verified"
+    );
 
     // the link: moved from another proof, cut off, flipped
     let (pb, ob) = (p.bytes().unwrap(), op.bytes().unwrap());
@@ -77,8 +83,16 @@ fn committed_params_bind_the_weights() {
     assert!(!valid(&with_bytes(&op, &moved), &c, &keys, &srs));
     let mut honest_link_elsewhere = pb[..cut].to_vec();
     honest_link_elsewhere.extend_from_slice(&ob[cut..]);
-    assert!(!valid(&with_bytes(&p, &honest_link_elsewhere), &c, &keys, &srs));
-    assert!(!valid(&with_bytes(&p, &pb[..cut]), &c, &keys, &srs), "no link");
+    assert!(!valid(
+        &with_bytes(&p, &honest_link_elsewhere),
+        &c,
+        &keys,
+        &srs
+    ));
+    assert!(
+        !valid(&with_bytes(&p, &pb[..cut]), &c, &keys, &srs),
+        "no link"
+    );
     for i in [cut, cut + 31, cut + 63, cut + 64, cut + 100, pb.len() - 1] {
         let mut b = pb.clone();
         b[i] ^= 1;

@@ -64,7 +64,14 @@ pub fn assign(
 /// Every parameter column's values as published, in row order (`n` rows each): the
 /// parameters where [`place`] puts them, zero on the other usable rows, and on halo2's
 /// `reserved` rows at the end the salt's values ([`salt_value`]).
-pub fn published(q: &QGraph, columns: usize, per: usize, n: usize, reserved: usize, salt: Fr) -> Vec<Vec<Fr>> {
+pub fn published(
+    q: &QGraph,
+    columns: usize,
+    per: usize,
+    n: usize,
+    reserved: usize,
+    salt: Fr,
+) -> Vec<Vec<Fr>> {
     let mut out = vec![vec![Fr::zero(); n]; columns];
     for (i, &v) in q.params.iter().flat_map(|p| p.values.iter()).enumerate() {
         let (c, row) = place(i, per);

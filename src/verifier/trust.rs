@@ -403,7 +403,7 @@ mod tests {
             (tensor(Role::Params), Decoded::Commitment(Fr::from(7))),
             (tensor(Role::Output), Decoded::Commitment(Fr::from(9))),
         ];
-        (Identity::new([3; 32], &public, false), public)
+        (Identity::new([3; 32], &public, Params::Private), public)
     }
 
     #[test]

@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""What binding the model costs: params `private` vs `fixed` vs `hashed`, in one sitting.
+"""What binding the model costs: params `private` vs `fixed` vs `hashed` vs `committed`, in one sitting.
 
     pip install onnx numpy
     cargo build --release
@@ -24,7 +24,7 @@ import time
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 SHARED = os.path.join(os.path.dirname(ROOT), "shared", "bench")
 BIN = os.path.join(ROOT, "target", "release", "zkonnx")
-VIS = ["private", "fixed", "hashed"]
+VIS = ["private", "fixed", "hashed", "committed"]
 
 
 def run(args, cwd):

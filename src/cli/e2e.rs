@@ -37,7 +37,7 @@ pub(crate) struct E2e {
     /// public, hashed or private (see gen-settings --help)
     #[arg(long, default_value_t = RunArgs::default().output_visibility)]
     output_visibility: Visibility,
-    /// hashed, fixed or private (private: the weights are NOT bound)
+    /// hashed, committed, fixed or private (private: the weights are NOT bound)
     #[arg(long, default_value_t = RunArgs::default().param_visibility)]
     param_visibility: Visibility,
     /// lanes per row (num_inner_cols) for calibration to choose from, e.g. `2` (default:

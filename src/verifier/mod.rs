@@ -58,13 +58,15 @@ pub fn verify(bundle: &Bundle, proof: &[u8], instances: &[Fr]) -> Result<bool, V
         return plonk::verify(bundle, proof, &[instances.to_vec()]);
     }
     // committed params: the proof, then the link of its parameter columns ([`link`])
-    let cut = proof.len().checked_sub(LINK_BYTES).ok_or_else(|| {
-        VerifyError::Proof(format!(
-            "the proof ends early: {} bytes, shorter than the committed params' link \
-             ({LINK_BYTES} bytes)",
+    let expected = plonk::proof_len(bundle) + LINK_BYTES;
+    if proof.len() != expected {
+        return Err(VerifyError::Proof(format!(
+            "{} bytes, while proofs of this bundle's model have {expected} (with the committed \
+             params' link): a proof of another model, or a truncated or extended one",
             proof.len()
-        ))
-    })?;
+        )));
+    }
+    let cut = expected - LINK_BYTES;
     let (main, tail) = proof.split_at(cut);
     if !plonk::verify(bundle, main, &[instances.to_vec()])? {
         return Ok(false);

@@ -45,7 +45,7 @@ export function verifyReport(proof: ProofInput, bundle: BundleInput, expect?: Ex
 };
 /** What to publish (modelers) and what to pin (verifiers), in the words the CLI and pages use. */
 /** A visibility's name, as settings spell it in lower case. */
-export type VisibilityName = 'public' | 'hashed' | 'private' | 'fixed';
+export type VisibilityName = 'public' | 'hashed' | 'private' | 'fixed' | 'committed';
 /** The one wording of what a modeler publishes and a verifier pins, and what a proof
  * establishes about the params, the input and the output under each visibility (the lines
  * `zkonnx verify` prints). */
@@ -65,7 +65,7 @@ export interface Info {
   params: 'hashed' | 'fixed' | 'private' | 'committed';
   /** `params` in words */
   paramsMeaning: string;
-  /** the params commitment (hashed params), or null: the proof does not bind the weights */
+  /** the params commitment (hashed params), or null (fixed and committed params are bound by the keys; private ones not at all) */
   paramCommitment: string | null; inputCommitments: string[]; outputCommitments: string[];
   /** what the SRS is: a recognised ceremony, an UNSAFE development SRS, or unrecognised */
   srs: string; devSrs: boolean;

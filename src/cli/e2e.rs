@@ -170,11 +170,11 @@ fn e2e(
     };
     let c = pipeline::compile_circuit_with_salt(&onnx, &s, salt).map_err(e)?;
     write(&work.join("model.compiled"), &c.to_bytes())?;
-    let commitment = match salt {
-        Some(_) => Some(zkonnx::felt::to_hex_be(
+    let commitment = match pv {
+        Visibility::Hashed => Some(zkonnx::felt::to_hex_be(
             &pipeline::param_commitment(&c).map_err(e)?,
         )),
-        None => None,
+        _ => None,
     };
     done(
         "compile-circuit",

@@ -126,3 +126,27 @@ console.log('light verifier in Chromium without COOP/COEP: ok');
   assert.strictEqual(zk.verify(m.proof, m.bundle, { inputCommitment: info.inputCommitments[0], paramCommitment: info.paramCommitment }), true);
   console.log(`commitment helper in Node equals the circuit's (input ${ints.length} values, params ${params.length})`);
 }
+
+// Committed params (docs/committed-params.md): the light verifier module checks the link after
+// the proof; a flipped byte of the link, or the link cut off, is not valid.
+{
+  const dir = models[0];
+  const w = path.join(root, 'target/verifier-js', `${path.basename(dir)}-committed`);
+  fs.rmSync(w, { recursive: true, force: true });
+  execFileSync(path.join(root, 'target/release/zkonnx'), ['e2e', dir, '--work-dir', w, '--param-visibility', 'committed'], { stdio: 'ignore' });
+  const m = load(w);
+  assert.strictEqual(zk.verify(m.proof, m.bundle), true, 'committed params: valid');
+  const info = zk.inspect(m.proof, m.bundle);
+  assert.strictEqual(info.params, 'committed');
+  assert.strictEqual(info.paramCommitment, null);
+  const hex = m.proof.hex_proof;
+  const flip = (h, i) => h.slice(0, i) + (h[i] === '0' ? '1' : '0') + h.slice(i + 1);
+  for (const i of [hex.length - 1, hex.length - 129, hex.length - 200]) {
+    let ok;
+    try { ok = zk.verify({ ...m.proof, hex_proof: flip(hex, i) }, m.bundle); } catch { ok = false; }
+    assert.strictEqual(ok, false, `committed params: a flipped link digit ${i} verified`);
+  }
+  assert.throws(() => zk.verify({ ...m.proof, hex_proof: hex.slice(0, hex.length - 256) }, m.bundle), /committed params' link/);
+  console.log('committed params in Node: the link is checked');
+}
+

@@ -592,9 +592,9 @@ pub fn prove_from(
     let params = srs::load_for_k(srs_bytes, s.run_args.logrows)?;
     let (tr, instances) = witness_trace(model, w)?;
     let salts = salts_of(model, w)?;
-    let bytes = proof::prove(model, &tr, &salts, &instances, &pk, &params)?;
-    let mut proof = proof_file(s, &instances, &bytes);
     let committed = published_commitments(model, &params)?;
+    let bytes = proof::prove(model, &tr, &salts, &instances, &pk, &params, &committed)?;
+    let mut proof = proof_file(s, &instances, &bytes);
     proof.keys_fingerprint = crate::bundle::export(pk.get_vk(), params.kzg(), s, &committed)
         .ok()
         .map(|b| b.fingerprint());

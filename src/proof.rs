@@ -64,6 +64,8 @@ pub fn mock(
     })
 }
 
+/// A proof of `trace`; `published`: with committed params, every parameter column's published
+/// commitment (what setup made: [`crate::circuit::params::commitments`]), else empty.
 pub fn prove(
     model: &Compiled,
     trace: &Trace,
@@ -71,6 +73,7 @@ pub fn prove(
     instances: &[Fr],
     pk: &ProvingKey<G1Affine>,
     params: &ProverParams,
+    published: &[G1Affine],
 ) -> Result<Vec<u8>, ProofError> {
     let circuit = ModelCircuit {
         model,
@@ -96,7 +99,14 @@ pub fn prove(
         let salt = salts
             .params
             .ok_or_else(|| ProofError::Prove("committed params without a params salt".into()))?;
-        let link = link_proof(model, &cp, params, seed, &proof, salt)?;
+        if published.len() != cp.param_columns {
+            return Err(ProofError::Prove(format!(
+                "committed params: {} published commitments for {} parameter columns",
+                published.len(),
+                cp.param_columns
+            )));
+        }
+        let link = link_proof(model, &cp, params, seed, &proof, salt, published)?;
         proof.extend_from_slice(&link);
     }
     Ok(proof)
@@ -115,6 +125,7 @@ fn link_proof(
     seed: [u8; 32],
     proof: &[u8],
     salt: Fr,
+    commitments_published: &[G1Affine],
 ) -> Result<Vec<u8>, ProofError> {
     use crate::circuit::params as pc;
     use halo2_proofs::poly::commitment::Params;
@@ -151,14 +162,15 @@ fn link_proof(
     for (c, &col) in cols.iter().enumerate() {
         let mut a = published[c].clone();
         a[n - reserved..].copy_from_slice(&tails[col as usize]);
-        let c_w = kzg::link::commit_values(params, &published[c]);
+        let c_w = commitments_published[c];
         // the replay is right iff C_A = C_W + Σ (tail − salt)·[L] over the reserved rows
         let diff: Vec<Fr> = (n - reserved..n).map(|i| a[i] - published[c][i]).collect();
         let expected = (kzg::commit(&diff, &params.lagrange()[n - reserved..]) + c_w).to_affine();
         if expected != advice[col as usize] {
             return Err(ProofError::Prove(format!(
-                "parameter column {c}: its blinding rows are not the ones replayed (halo2's \
-                 order of random draws changed?)"
+                "parameter column {c}: the proof's commitment is not the published one with \
+                 the replayed blinding rows (published commitments of other weights or salt, or \
+                 halo2's order of random draws changed)"
             )));
         }
         proven.push(a);

@@ -141,22 +141,24 @@ pub fn vk_from_bytes(
 }
 
 fn committed_from_bytes(rest: &[u8], columns: usize) -> Result<Vec<G1Affine>, String> {
-    if rest.is_empty() && columns == 0 {
-        return Ok(vec![]);
+    if columns == 0 {
+        // one encoding per key: nothing may follow a key without committed params
+        return match rest.len() {
+            0 => Ok(vec![]),
+            n => Err(format!("{n} trailing bytes")),
+        };
     }
     let Some(body) = rest.strip_prefix(COMMITTED_MAGIC.as_slice()) else {
-        return Err(if columns > 0 {
+        return Err(
             "params are committed but the key has no published commitments after it (run \
              setup again)"
-                .into()
-        } else {
-            format!("{} trailing bytes", rest.len())
-        });
+                .into(),
+        );
     };
     let count = body
         .get(..4)
         .map(|c| u32::from_le_bytes(c.try_into().expect("4 bytes")) as usize);
-    if count != Some(columns) || body.len() != 4 + 64 * columns {
+    if count != Some(columns) || Some(body.len()) != columns.checked_mul(64).map(|b| b + 4) {
         return Err(format!(
             "committed params: {} bytes of published commitments, the settings have {columns} \
              parameter columns",

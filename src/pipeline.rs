@@ -604,7 +604,7 @@ pub fn prove_from(
             .zip(committed)
             .collect();
     if s.run_args.check_mode == crate::settings::CheckMode::SAFE
-        && !proof::verify_committed(&bytes, &instances, pk.get_vk(), params.kzg(), &columns)?
+        && !proof::verify(&bytes, &instances, pk.get_vk(), params.kzg(), &columns)?
     {
         return Err(ProofError::Prove(
             "the proof just made does not verify (check_mode = safe)".into(),
@@ -803,7 +803,7 @@ fn verify_report_with(
     .into_iter()
     .zip(committed.iter().copied())
     .collect();
-    let valid = proof::verify_committed(&bytes, &inst, &vk, &params, &columns)?;
+    let valid = proof::verify(&bytes, &inst, &vk, &params, &columns)?;
     let bundle = crate::bundle::export(&vk, &params, settings, &committed)
         .map_err(|m| crate::keys::KeyError::Vk(format!("verification bundle: {m}")))?;
     let reason = (!valid).then(|| "the proof does not verify against these keys".into());

@@ -195,10 +195,12 @@ fn link_proof(
     Ok(out)
 }
 
-/// [`verify`] for committed params: the proof's last [`LINK_BYTES`] link the parameter
-/// columns `committed` (advice index, published commitment) to their published commitments
-/// ([`crate::verifier::link`]).
-pub fn verify_committed(
+/// `Ok(true)` for a valid proof, `Ok(false)` for a well-formed proof that does not verify, and
+/// `Err(Malformed)` for bytes that are not a proof (too short, too long, a byte string that is
+/// not a canonical point or scalar encoding). `committed`: with committed params, every
+/// parameter column (advice index, published commitment), and the proof's last
+/// [`LINK_BYTES`] must link them ([`crate::verifier::link`]); else empty.
+pub fn verify(
     proof: &[u8],
     instances: &[Fr],
     vk: &VerifyingKey<G1Affine>,
@@ -206,7 +208,7 @@ pub fn verify_committed(
     committed: &[(u32, G1Affine)],
 ) -> Result<bool, ProofError> {
     if committed.is_empty() {
-        return verify(proof, instances, vk, params);
+        return verify_halo2(proof, instances, vk, params);
     }
     let cut = proof.len().checked_sub(LINK_BYTES).ok_or_else(|| {
         ProofError::Malformed(format!(
@@ -215,7 +217,7 @@ pub fn verify_committed(
         ))
     })?;
     let (main, tail) = proof.split_at(cut);
-    if !verify(main, instances, vk, params)? {
+    if !verify_halo2(main, instances, vk, params)? {
         return Ok(false);
     }
     let light = |p: &G1Affine| kzg::light::g1(p);
@@ -259,10 +261,11 @@ pub fn verify_committed(
     ))
 }
 
-/// `Ok(true)` for a valid proof, `Ok(false)` for a well-formed proof that does not verify, and
-/// `Err(Malformed)` for bytes that are not a proof (too short, too long, a byte string that is
-/// not a canonical point or scalar encoding).
-pub fn verify(
+/// halo2's verification alone: `Ok(true)` for a valid proof, `Ok(false)` for a well-formed
+/// proof that does not verify, and `Err(Malformed)` for bytes that are not a proof (too short,
+/// too long, a byte string that is not a canonical point or scalar encoding). Private: a
+/// committed-params proof must also pass its link ([`verify`]).
+fn verify_halo2(
     proof: &[u8],
     instances: &[Fr],
     vk: &VerifyingKey<G1Affine>,

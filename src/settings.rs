@@ -238,6 +238,9 @@ pub enum SettingsError {
 /// Largest supported logrows (BN254's two-adicity allows more; memory does not).
 pub const MAX_LOGROWS: u32 = 26;
 
+/// Most parameters committed params take (256 parameter columns at the largest logrows).
+pub const MAX_COMMITTED_PARAMS: usize = 256 << MAX_LOGROWS;
+
 impl RunArgs {
     /// The field names of `run_args`, in alphabetical order (the keys a partial `run_args`
     /// object may have).
@@ -409,6 +412,19 @@ impl Settings {
     pub fn from_json(bytes: &[u8]) -> Result<Self, SettingsError> {
         let s: Settings = serde_json::from_slice(bytes)?;
         s.run_args.validate()?;
+        // committed params take one advice column per 2^logrows parameters: bounded, so a
+        // hostile file cannot ask for millions of columns
+        if s.run_args.param_visibility == Visibility::Committed
+            && s.total_const_size > MAX_COMMITTED_PARAMS
+        {
+            return Err(SettingsError::Invalid {
+                field: "total_const_size",
+                msg: format!(
+                    "{} parameters: committed params take at most {MAX_COMMITTED_PARAMS}",
+                    s.total_const_size
+                ),
+            });
+        }
         s.check_tables()?;
         s.public_layout()
             .check()

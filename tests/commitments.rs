@@ -131,7 +131,7 @@ fn doctored_compiled_model_is_rejected() {
     let params = zkonnx::srs::load_for_k(&h.srs, bad.settings.run_args.logrows).unwrap();
     let bytes = zkonnx::proof::prove(&bad, &tr, &salts(&bad), &inst, &pk, &params, &[]).unwrap();
     let (vk, _) = zkonnx::keys::vk_from_bytes(&h.keys.vk, &bad.settings).unwrap();
-    assert!(!zkonnx::proof::verify(&bytes, &inst, &vk, params.kzg()).unwrap());
+    assert!(!zkonnx::proof::verify(&bytes, &inst, &vk, params.kzg(), &[]).unwrap());
 }
 
 #[test]

@@ -59,6 +59,19 @@ fn committed_params_bind_the_weights() {
         "the circuit does not depend on the weights"
     );
     assert_ne!(other_keys.vk, keys.vk, "the published commitments do");
+    // under the same salt, the two published commitments do not differ by the changed
+    // weight's Lagrange point alone (the salt rows are keyed by the weights): the difference
+    // is not an unsalted commitment of the weights' difference
+    let k = c.settings.run_args.logrows;
+    let l0 = light_g1(&zkonnx::srs::load_for_k(&srs, k).unwrap().lagrange()[0]);
+    let published = |bundle: &[u8]| {
+        zkonnx::verifier::Bundle::from_bytes(bundle)
+            .unwrap()
+            .committed
+    };
+    let (before, after) = (published(&keys.bundle), published(&other_keys.bundle));
+    use bn254::group::Curve;
+    assert_ne!((before[0].1 + l0).to_affine(), after[0].1);
     let ow = pipeline::gen_witness(&other, &input_data(&x)).unwrap();
     let op = pipeline::prove(&other, &ow, &keys.pk, &srs).unwrap();
     assert!(valid(&op, &other, &other_keys, &srs));
@@ -118,4 +131,15 @@ fn committed_params_bind_the_weights() {
 
 fn count_columns(c: &zkonnx::model::Compiled) -> usize {
     zkonnx::circuit::CircuitParams::from_settings(&c.settings).param_columns
+}
+
+/// A prover's (halo2curves-axiom) G1 point as the light verifier's (halo2curves 0.10).
+fn light_g1(p: &halo2curves::bn256::G1Affine) -> bn254::bn256::G1Affine {
+    use halo2curves::ff::PrimeField;
+    use halo2curves::CurveAffine;
+    let c = p.coordinates().unwrap();
+    let mut b = [0u8; 64];
+    b[..32].copy_from_slice(c.x().to_repr().as_ref());
+    b[32..].copy_from_slice(c.y().to_repr().as_ref());
+    zkonnx::verifier::encoding::g1_from_bytes(&b).unwrap()
 }

@@ -63,7 +63,7 @@ pub fn assign(
 
 /// Every parameter column's values as published, in row order (`n` rows each): the
 /// parameters where [`place`] puts them, zero on the other usable rows, and on halo2's
-/// `reserved` rows at the end the salt's values ([`salt_value`]).
+/// `reserved` rows at the end the salt's values ([`salt_value`], keyed by the weights and `n`).
 pub fn published(
     q: &QGraph,
     columns: usize,
@@ -73,28 +73,41 @@ pub fn published(
     salt: Fr,
 ) -> Vec<Vec<Fr>> {
     let mut out = vec![vec![Fr::zero(); n]; columns];
+    let mut weights = crate::verifier::blake2b::Blake2b256::new(b"zkonnx weights");
     for (i, &v) in q.params.iter().flat_map(|p| p.values.iter()).enumerate() {
         let (c, row) = place(i, per);
         out[c][row] = crate::felt::from_i128(i128::from(v));
+        weights.update(&v.to_le_bytes());
     }
+    let weights = weights.finalize();
     for (c, col) in out.iter_mut().enumerate() {
         for (j, cell) in col[n - reserved..].iter_mut().enumerate() {
-            *cell = salt_value(salt, c, j);
+            *cell = salt_value(salt, &weights, n, c, j);
         }
     }
     out
 }
 
-/// The published value of column `c`'s `j`-th reserved row: BLAKE2b-256 of the params salt,
-/// `c` and `j`, reduced mod r (the salt is secret, so these rows hide the column).
-pub fn salt_value(salt: Fr, c: usize, j: usize) -> Fr {
+/// The published value of column `c`'s `j`-th reserved row: 64 bytes of BLAKE2b-256 (two
+/// hashes) of the params salt, the weights' digest, the rows `n`, `c` and `j`, reduced mod r.
+/// The salt is secret, so these rows hide the column; the weights and `n` in the key make
+/// another model (or the same one at another size) under the same salt get independent
+/// values: published commitments of two weight sets never differ by an unsalted commitment
+/// of their difference.
+pub fn salt_value(salt: Fr, weights: &[u8; 32], n: usize, c: usize, j: usize) -> Fr {
     use halo2curves::ff::{FromUniformBytes, PrimeField};
     let mut data = salt.to_repr().as_ref().to_vec();
-    data.extend_from_slice(&(c as u64).to_le_bytes());
-    data.extend_from_slice(&(j as u64).to_le_bytes());
-    let h = crate::verifier::blake2b::hash(b"zkonnx salt row", &data);
+    data.extend_from_slice(weights);
+    for v in [n, c, j] {
+        data.extend_from_slice(&(v as u64).to_le_bytes());
+    }
     let mut wide = [0u8; 64];
-    wide[..32].copy_from_slice(&h);
+    for (half, tag) in [(0, 0u8), (1, 1u8)] {
+        data.push(tag);
+        wide[32 * half..32 * half + 32]
+            .copy_from_slice(&crate::verifier::blake2b::hash(b"zkonnx salt row", &data));
+        data.pop();
+    }
     Fr::from_uniform_bytes(&wide)
 }
 

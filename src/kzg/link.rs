@@ -194,7 +194,8 @@ mod tests {
     use rand::SeedableRng;
 
     const K: u32 = 5;
-    /// halo2's blinding rows at the end, and two salt rows
+    /// free rows: the link works for any set (zkonnx uses halo2's reserved rows at the end;
+    /// two rows in the middle here as well)
     const FREE: [u64; 7] = [3, 17, 27, 28, 29, 30, 31];
 
     struct Setup {
@@ -214,8 +215,8 @@ mod tests {
         }
     }
 
-    /// A published column (parameters, salt on the salt rows, zero on the blinding rows) and
-    /// the proof's (the same, fresh randomness on every free row).
+    /// A published column (random values; zero on some free rows) and the proof's (the same,
+    /// fresh randomness on every free row).
     fn column(s: &mut Setup) -> (Vec<Fr>, Vec<Fr>) {
         let n = 1usize << K;
         let mut published: Vec<Fr> = (0..n).map(|_| Fr::random(&mut s.rng)).collect();

@@ -3,10 +3,10 @@
 //! published parameter commitments.
 //!
 //! A parameter column's published commitment is `C_W = Σᵢ Wᵢ·[Lᵢ(τ)]` (its values in the
-//! Lagrange basis: the parameters on their rows, salt on the column's salt rows, zero on
-//! halo2's blinding rows). In a proof, the same column's advice commitment is `C_A`, with fresh
-//! random values on the blinding and salt rows. `D = Σ_c ρ^c·(A_c − W_c)` must then vanish on
-//! every row outside the free set `T` (blinding and salt rows): `D = Z_U·Q` with
+//! Lagrange basis: the parameters on their rows, zero on the other usable rows, salt values on
+//! halo2's reserved rows). In a proof, the same column's advice commitment is `C_A`, with
+//! halo2's fresh random values on the reserved rows. `D = Σ_c ρ^c·(A_c − W_c)` must then
+//! vanish on every row outside the free set `T` (the reserved rows): `D = Z_U·Q` with
 //! `Z_U = (Xⁿ − 1)/Π_{j∈T}(X − ωʲ)` and `Q` of degree below `|T|`. The prover sends `[Q]`, and
 //! one KZG opening `π` of `N = D − Z_U(z)·Q` at a challenge `z`, where `N(z) = 0`:
 //! `e(C_N + z·π, G2) = e(π, s·G2)`, `C_N = C_D − Z_U(z)·[Q]`. No evaluation is revealed.
@@ -26,7 +26,7 @@ use bn254::CurveAffine;
 const TAG: &[u8; 32] = b"zkonnx committed params link v1\0";
 
 /// The domain and the rows where a proof's parameter columns may differ from the published
-/// values (halo2's blinding rows and the columns' salt rows).
+/// values (halo2's reserved rows; the link itself works for any set).
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Free {
     /// the circuit's rows are `2^k`

@@ -220,45 +220,28 @@ pub fn verify(
     if !verify_halo2(main, instances, vk, params)? {
         return Ok(false);
     }
-    let light = |p: &G1Affine| kzg::light::g1(p);
-    let mut advice = crate::verifier::transcript::Transcript::new(main);
-    let mut points = vec![];
-    for _ in 0..vk.cs().num_advice_columns() {
-        points.push(
-            advice
-                .read_point()
-                .map_err(|e| ProofError::Malformed(e.to_string()))?,
-        );
-    }
-    let mut columns = vec![];
-    for (col, published) in committed {
-        let a = points.get(*col as usize).ok_or_else(|| {
-            ProofError::Malformed(format!("committed params: no advice column {col}"))
-        })?;
-        columns.push((*a, light(published)));
-    }
-    let mut t = crate::verifier::transcript::Transcript::new(tail);
-    let (q, pi) = match (t.read_point(), t.read_point()) {
-        (Ok(q), Ok(pi)) => (q, pi),
-        (Err(e), _) | (_, Err(e)) => return Err(ProofError::Malformed(format!("the link: {e}"))),
-    };
-    let n = 1u64 << vk.get_domain().k();
-    let reserved = vk.cs().blinding_factors() as u64 + 1;
-    let free = crate::verifier::link::Free {
-        k: vk.get_domain().k(),
-        omega: crate::verifier::link::omega(vk.get_domain().k()),
-        rows: (n - reserved..n).collect(),
-    };
-    Ok(crate::verifier::link::check(
+    let k = vk.get_domain().k();
+    let free = crate::verifier::link::Free::reserved(
+        k,
+        crate::verifier::link::omega(k),
+        vk.cs().blinding_factors() as u64 + 1,
+    );
+    let committed: Vec<_> = committed
+        .iter()
+        .map(|(c, p)| (*c, kzg::light::g1(p)))
+        .collect();
+    crate::verifier::link::check_proof(
         (
             &kzg::light::g2(&params.g2()),
             &kzg::light::g2(&params.s_g2()),
         ),
         &free,
-        &columns,
-        &q,
-        &pi,
-    ))
+        vk.cs().num_advice_columns(),
+        &committed,
+        main,
+        tail,
+    )
+    .map_err(|e| ProofError::Malformed(format!("the committed params' link: {e}")))
 }
 
 /// halo2's verification alone: `Ok(true)` for a valid proof, `Ok(false)` for a well-formed

@@ -94,16 +94,7 @@ pub fn prove(
         }
     }
     let free = free(params, rows);
-    let pairs: Vec<_> = columns
-        .iter()
-        .map(|c| {
-            (
-                light::g1(&c.proof_commitment),
-                light::g1(&c.published_commitment),
-            )
-        })
-        .collect();
-    let (sponge, rho) = check::rho(&free, &pairs);
+    let (sponge, rho) = check::rho(&free, &pairs(columns));
     let rho = light::fr_back(&rho);
 
     // δⱼ on the free rows, and their points ωʲ
@@ -155,6 +146,19 @@ pub fn prove(
     let quotient = divide_by_root(&numerator, z);
     let pi = commit(&quotient, &params.kzg.get_g()[..quotient.len()]).to_affine();
     Ok((q_commitment, pi))
+}
+
+/// Each column's (proof, published) commitments as the check reads them.
+fn pairs(columns: &[Column]) -> Vec<(bn254::bn256::G1Affine, bn254::bn256::G1Affine)> {
+    columns
+        .iter()
+        .map(|c| {
+            (
+                light::g1(&c.proof_commitment),
+                light::g1(&c.published_commitment),
+            )
+        })
+        .collect()
 }
 
 /// The coefficients (lowest first) of `Π (X − p)` over `points`: monic, degree `points.len()`.
@@ -240,19 +244,10 @@ mod tests {
     }
 
     fn verify(s: &Setup, rows: &[u64], columns: &[Column], q: G1Affine, pi: G1Affine) -> bool {
-        let pairs: Vec<_> = columns
-            .iter()
-            .map(|c| {
-                (
-                    light::g1(&c.proof_commitment),
-                    light::g1(&c.published_commitment),
-                )
-            })
-            .collect();
         check::check(
             (&s.g2.0, &s.g2.1),
             &free(&s.params, rows),
-            &pairs,
+            &pairs(columns),
             &light::g1(&q),
             &light::g1(&pi),
         )

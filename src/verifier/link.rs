@@ -15,7 +15,8 @@
 //! [`Sponge`]); `Z_U(z)` is computed here, so a prover cannot choose which rows are free.
 
 use super::shplonk::msm;
-use super::transcript::{be, reduce_be, Sponge};
+use super::transcript::{be, reduce_be, Sponge, Transcript};
+use super::VerifyError;
 use bn254::bn256::{Bn256, Fr, G1Affine, G2Affine};
 use bn254::ff::{Field, PrimeField};
 use bn254::group::{Curve, Group};
@@ -38,6 +39,16 @@ pub struct Free {
 }
 
 impl Free {
+    /// halo2's `reserved` rows at the end of `2^k` (its unusable rows: blinding and last).
+    pub fn reserved(k: u32, omega: Fr, reserved: u64) -> Free {
+        let n = 1u64 << k;
+        Free {
+            k,
+            omega,
+            rows: (n - reserved..n).collect(),
+        }
+    }
+
     /// `Z_U(z) = (zⁿ − 1)/Π_{j∈T}(z − ωʲ)`; `None` when `z` is one of the free rows' points.
     pub fn vanishing_outside(&self, z: Fr) -> Option<Fr> {
         let mut den = Fr::ONE;
@@ -116,6 +127,38 @@ pub fn check(
     let neg_g2 = -*g2;
     let gt = Bn256::multi_miller_loop(&[(pi, s_g2), (&left, &neg_g2)]).final_exponentiation();
     bool::from(gt.is_identity())
+}
+
+/// The link after a proof (`main`, already verified): the advice commitments of the columns
+/// `committed` lists (advice index, published commitment) are `main`'s first points, in column
+/// order (`num_advice` of them); `tail` holds `[Q]` and `π`. The one reading both the native
+/// and the light verifier use.
+pub fn check_proof(
+    g2s: (&G2Affine, &G2Affine),
+    free: &Free,
+    num_advice: usize,
+    committed: &[(u32, G1Affine)],
+    main: &[u8],
+    tail: &[u8],
+) -> Result<bool, VerifyError> {
+    let mut t = Transcript::new(main);
+    let advice = (0..num_advice)
+        .map(|_| t.read_point())
+        .collect::<Result<Vec<_>, _>>()?;
+    let columns = committed
+        .iter()
+        .map(|(c, published)| {
+            advice
+                .get(*c as usize)
+                .map(|a| (*a, *published))
+                .ok_or_else(|| {
+                    VerifyError::Proof(format!("committed params: no advice column {c}"))
+                })
+        })
+        .collect::<Result<Vec<_>, _>>()?;
+    let mut t = Transcript::new(tail);
+    let (q, pi) = (t.read_point()?, t.read_point()?);
+    Ok(check(g2s, free, &columns, &q, &pi))
 }
 
 /// `ω` for `2^k` rows: the field's `2^28`-th root of unity raised to `2^(28 − k)`.

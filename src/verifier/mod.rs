@@ -71,32 +71,19 @@ pub fn verify(bundle: &Bundle, proof: &[u8], instances: &[Fr]) -> Result<bool, V
     if !plonk::verify(bundle, main, &[instances.to_vec()])? {
         return Ok(false);
     }
-    // the advice commitments are the proof's first points, in column order
-    let mut t = transcript::Transcript::new(main);
-    let advice = (0..bundle.num_advice_columns)
-        .map(|_| t.read_point())
-        .collect::<Result<Vec<_>, _>>()?;
-    let columns: Vec<_> = bundle
-        .committed
-        .iter()
-        .map(|(c, published)| (advice[*c as usize], *published))
-        .collect();
-    let mut t = transcript::Transcript::new(tail);
-    let (q, pi) = (t.read_point()?, t.read_point()?);
-    let n = 1u64 << bundle.k;
-    let reserved = u64::from(bundle.blinding_factors) + 1;
-    let free = link::Free {
-        k: bundle.k,
-        omega: bundle.omega,
-        rows: (n - reserved..n).collect(),
-    };
-    Ok(link::check(
+    let free = link::Free::reserved(
+        bundle.k,
+        bundle.omega,
+        u64::from(bundle.blinding_factors) + 1,
+    );
+    link::check_proof(
         (&bundle.g2, &bundle.s_g2),
         &free,
-        &columns,
-        &q,
-        &pi,
-    ))
+        bundle.num_advice_columns as usize,
+        &bundle.committed,
+        main,
+        tail,
+    )
 }
 
 /// Bytes the committed params' link adds after a proof: `[Q]` and `π`, 64 bytes each.

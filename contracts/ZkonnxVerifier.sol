@@ -11,7 +11,8 @@ pragma solidity 0.8.19;
 /// encoding canonical (scalars below r, points on BN254's G1, the ABI layout exact), the public
 /// values' count and layout digest, the gates, permutation and lookups at the challenge x (a
 /// constraint program the artifact carries), the vanishing argument, and the SHPLONK opening with
-/// one pairing check.
+/// one pairing check; with committed params, the link of the proof's parameter columns to the
+/// model's published commitments (docs/committed-params.md), folded into that pairing.
 /// @dev Returns true for a valid proof, false for a well-formed proof that fails the pairing
 /// check, and reverts on anything malformed. Memory: see src/evm/artifact.rs (slots 8..22 are the
 /// named scalars, the artifact at 0x400, then repr ‖ instances ‖ proof, then work areas).
@@ -109,12 +110,12 @@ contract ZkonnxVerifier {
                 if shr(160, model) { fail(7) }
                 // the model's code: the 87-byte stub, the artifact (its length in header word 1),
                 // then, when header word 41 says where, its constraint program as EVM code
-                if lt(extcodesize(model), add(87, 0x540)) { fail(8) }
-                extcodecopy(model, 0x400, 87, 0x540)
-                // "ZKONNX-VKA", format 2
-                if iszero(eq(hdr(0), 0x5a4b4f4e4e582d564b4100000000000000000000000000000000000000000002)) { fail(9) }
+                if lt(extcodesize(model), add(87, 0x580)) { fail(8) }
+                extcodecopy(model, 0x400, 87, 0x580)
+                // "ZKONNX-VKA", format 3
+                if iszero(eq(hdr(0), 0x5a4b4f4e4e582d564b4100000000000000000000000000000000000000000003)) { fail(9) }
                 let artLen := hdr(1)
-                if lt(artLen, 0x540) { fail(10) }
+                if lt(artLen, 0x580) { fail(10) }
                 if gt(add(87, artLen), extcodesize(model)) { fail(10) }
                 extcodecopy(model, 0x400, 87, artLen)
                 // verifyProof(bytes, uint256[]) ‖ model, in the canonical ABI layout only
@@ -148,7 +149,10 @@ contract ZkonnxVerifier {
                 }
                 let tail := add(scal, shl(5, nScalars))
                 setPtr(2, tail)
-                checkPoints(tail, 2)
+                // h1, h2; with committed params the link's [Q] and π follow
+                switch hdr(42)
+                case 0 { checkPoints(tail, 2) }
+                default { checkPoints(tail, 4) }
             }
 
             // θ β γ y x (SHPLONK) y v u into slots 8..15
@@ -434,6 +438,92 @@ contract ZkonnxVerifier {
                     msmAdd(mload(pp), mload(add(pp, 32)), coef)
                 }
             }
+            // Committed params (docs/committed-params.md, src/verifier/link.rs): the proof's
+            // parameter columns C_A equal the published C_W outside halo2's reserved rows T:
+            // with C_N = Σ_c ρ^c·(C_A,c − C_W,c) − Z_U(z)·[Q], e(C_N + z·π, G2) = e(π, s·G2).
+            // That pairing is folded into SHPLONK's with a random λ (drawn after the whole
+            // proof): R += λ·(C_N + z·π), and h2 + λ·π is paired with s·G2.
+            // ρ, drawn after the domain, the free rows and every (C_A, C_W); returns the hash
+            function linkRho(s) -> h {
+                let k := hdr(6)
+                let res := add(hdr(10), 1)
+                // "zkonnx committed params link v1\0"
+                mstore(s, 0x7a6b6f6e6e7820636f6d6d697474656420706172616d73206c696e6b20763100)
+                mstore(add(s, 32), k)
+                let p := add(s, 64)
+                // the free rows n − res … n − 1
+                for { let j := res } gt(j, 0) { j := sub(j, 1) } {
+                    mstore(p, sub(shl(k, 1), j))
+                    p := add(p, 32)
+                }
+                let e := add(0x400, hdr(43))
+                for { let i := 0 } lt(i, hdr(42)) { i := add(i, 1) } {
+                    let ca := add(ptr(1), mload(e))
+                    mstore(p, mload(ca))
+                    mstore(add(p, 32), mload(add(ca, 32)))
+                    mstore(add(p, 64), mload(add(e, 32)))
+                    mstore(add(p, 96), mload(add(e, 64)))
+                    p := add(p, 128)
+                    e := add(e, 96)
+                }
+                h := keccak256(s, sub(p, s))
+            }
+            // Z_U(z) = (zⁿ − 1)/Π_{j=1..res}(z − ω⁻ʲ)
+            function vanishingOutside(z) -> zu {
+                let r := fr()
+                let zn := z
+                for { let i := hdr(6) } gt(i, 0) { i := sub(i, 1) } { zn := mulmod(zn, zn, r) }
+                let den := 1
+                let w := 1
+                for { let j := add(hdr(10), 1) } gt(j, 0) { j := sub(j, 1) } {
+                    w := mulmod(w, hdr(8), r)
+                    den := mulmod(den, addmod(z, sub(r, w), r), r)
+                }
+                // z on a free row's point (probability |T|/r)
+                if iszero(den) { fail(23) }
+                zu := mulmod(addmod(zn, sub(r, 1), r), inverse(den), r)
+            }
+            // with R in 0x00..0x40: R += λ·(C_N + z·π); h2's words in memory become h2 + λ·π
+            function link(tail) {
+                let r := fr()
+                let s := ptr(7)
+                let h := linkRho(s)
+                let rho := mod(h, r)
+                // z: after ρ and [Q]
+                mstore(s, h)
+                mstore(add(s, 32), mload(add(tail, 128)))
+                mstore(add(s, 64), mload(add(tail, 160)))
+                let z := mod(keccak256(s, 96), r)
+                // λ: after the repr, the public values and the whole proof with its link
+                let lam := mod(keccak256(ptr(8), sub(add(tail, 256), ptr(8))), r)
+                let ax := mload(0x00)
+                let ay := mload(0x20)
+                let qc := mulmod(lam, vanishingOutside(z), r)
+                mstore(0x00, ax)
+                mstore(0x20, ay)
+                let c := lam
+                let e := add(0x400, hdr(43))
+                for { let i := 0 } lt(i, hdr(42)) { i := add(i, 1) } {
+                    let ca := add(ptr(1), mload(e))
+                    msmAdd(mload(ca), mload(add(ca, 32)), c)
+                    msmAdd(mload(add(e, 32)), mload(add(e, 64)), sub(r, c))
+                    c := mulmod(c, rho, r)
+                    e := add(e, 96)
+                }
+                msmAdd(mload(add(tail, 128)), mload(add(tail, 160)), sub(r, qc))
+                msmAdd(mload(add(tail, 192)), mload(add(tail, 224)), mulmod(lam, z, r))
+                // h2 + λ·π (the acc's place lent, then R put back)
+                ax := mload(0x00)
+                ay := mload(0x20)
+                mstore(0x00, mload(add(tail, 64)))
+                mstore(0x20, mload(add(tail, 96)))
+                msmAdd(mload(add(tail, 192)), mload(add(tail, 224)), lam)
+                mstore(add(tail, 64), mload(0x00))
+                mstore(add(tail, 96), mload(0x20))
+                mstore(0x00, ax)
+                mstore(0x20, ay)
+            }
+
             // SHPLONK: R = Σᵢ vⁱ·Z_diff,i/Z_diff,0 · Σⱼ yʲ·(Cⱼ − rⱼ(u)) − Z₀(u)·h1 + u·h2, and
             // e(h2, s·G2) · e(−R, G2) = 1
             function shplonk() -> ok {
@@ -476,6 +566,7 @@ contract ZkonnxVerifier {
                 }
                 msmAdd(mload(tail), mload(add(tail, 32)), sub(r, z0))
                 msmAdd(mload(add(tail, 64)), mload(add(tail, 96)), mload(0x1e0))
+                if hdr(42) { link(tail) }
                 let rx := mload(0x00)
                 let ry := mload(0x20)
                 if or(rx, ry) { ry := sub(fq(), ry) }

@@ -17,7 +17,7 @@ use revm::{Context, ExecuteEvm, MainBuilder, MainContext};
 use std::sync::OnceLock;
 use zkonnx::evm::{artifact, calldata, contract};
 use zkonnx::formats::Proof;
-use zkonnx::settings::RunArgs;
+use zkonnx::settings::{RunArgs, Visibility};
 use zkonnx::verifier::{self, Bundle, Fr};
 
 const VERIFIER: [u8; 20] = [0xa1; 20];
@@ -152,6 +152,28 @@ fn mlp_case() -> &'static Case {
     C.get_or_init(|| case(&mlp(20), &values(120, 8, -1.0, 1.0), RunArgs::default(), 7))
 }
 
+fn committed() -> RunArgs {
+    RunArgs {
+        param_visibility: Visibility::Committed,
+        ..RunArgs::default()
+    }
+}
+
+/// The MLP with committed params (docs/committed-params.md): its proofs end with the link.
+fn committed_case() -> &'static Case {
+    static C: OnceLock<Case> = OnceLock::new();
+    C.get_or_init(|| case(&mlp(20), &values(120, 8, -1.0, 1.0), committed(), 7))
+}
+
+/// The link's bytes at the end of `c`'s proofs (none without committed params).
+fn link_bytes(c: &Case) -> usize {
+    if c.bundle.committed.is_empty() {
+        0
+    } else {
+        verifier::LINK_BYTES
+    }
+}
+
 /// A model contract at `at` for `bundle` (its program compiled when it fits).
 fn install_model(chain: &mut Chain, at: [u8; 20], bundle: &Bundle) -> usize {
     install_vka(chain, at, artifact::build(bundle).expect("artifact"))
@@ -201,7 +223,7 @@ fn honest_proofs_verify_on_chain_within_the_code_limit() {
     for (i, (name, c)) in cases
         .iter()
         .map(|(n, c)| (n.as_str(), c))
-        .chain([("mlp", m)])
+        .chain([("mlp", m), ("mlp, committed params", committed_case())])
         .enumerate()
     {
         // the opening plan's commitments, the quotient's extra pieces, G1, h1, h2
@@ -221,8 +243,13 @@ fn honest_proofs_verify_on_chain_within_the_code_limit() {
                 .count();
             o += 2 + 2 * nc * (1 + np);
         }
+        // with committed params, per column C_A and C_W, then [Q], π and λ·π
+        let link = match c.bundle.committed.len() {
+            0 => 0,
+            m => 2 * m + 3,
+        };
         assert_eq!(
-            commitments + c.bundle.quotient_degree as usize - 1 + 3,
+            commitments + c.bundle.quotient_degree as usize - 1 + 3 + link,
             artifact::msm_terms(&c.bundle),
             "{name}: MSM terms"
         );
@@ -278,17 +305,23 @@ fn both_reject(chain: &Chain, at: [u8; 20], c: &Case, proof: &[u8], inst: &[Fr],
 
 #[test]
 fn tampered_proofs_and_calldata_are_rejected_by_contract_and_light_verifier() {
-    tamper_suite(artifact::Form::Compiled);
+    tamper_suite(mlp_case(), artifact::Form::Compiled);
 }
 
 #[test]
 fn tampered_proofs_are_rejected_with_the_interpreted_program_too() {
-    tamper_suite(artifact::Form::Interpreted);
+    tamper_suite(mlp_case(), artifact::Form::Interpreted);
 }
 
-fn tamper_suite(form: artifact::Form) {
+/// Committed params: every word of the proof and of its link ([Q], π), the link's points off
+/// the curve, negated or the identity, the link cut off.
+#[test]
+fn tampered_committed_params_proofs_are_rejected() {
+    tamper_suite(committed_case(), artifact::Form::Compiled);
+}
+
+fn tamper_suite(c: &Case, form: artifact::Form) {
     let mut chain = Chain::new();
-    let c = mlp_case();
     let at = [0x22; 20];
     install_as(&mut chain, at, &c.bundle, form);
     let (proof, inst) = (c.bytes(), c.instances());
@@ -350,8 +383,18 @@ fn tamper_suite(form: artifact::Form) {
     let word = |b: &[u8]| U256::from_be_slice(b);
     let put = |b: &mut [u8], v: U256| b.copy_from_slice(&v.to_be_bytes::<32>());
     let (points, _) = verifier::plonk::proof_shape(&c.bundle);
-    for p in [0, points / 2, points - 1] {
-        let o = 64 * p;
+    let link = link_bytes(c);
+    // with committed params the link's [Q] and π follow the proof's points and scalars
+    let link_points = [(proof.len() - link) / 64, (proof.len() - link) / 64 + 1];
+    for p in [0, points / 2, points - 1]
+        .into_iter()
+        .chain(link_points.into_iter().filter(|_| link > 0))
+    {
+        let o = if p < points {
+            64 * p
+        } else {
+            proof.len() - link + 64 * (p - link_points[0])
+        };
         let mut bad = proof.clone();
         bad[o..o + 64].fill(0);
         both_reject(
@@ -373,7 +416,7 @@ fn tamper_suite(form: artifact::Form) {
     }
     // scalars: + r (the same value, non-canonical)
     let scalars_at = 64 * points;
-    for s in [scalars_at, proof.len() - 128 - 32] {
+    for s in [scalars_at, proof.len() - link - 128 - 32] {
         let mut bad = proof.clone();
         let v = word(&bad[s..s + 32]);
         if v + r < U256::MAX {
@@ -414,6 +457,16 @@ fn tamper_suite(form: artifact::Form) {
     let mut longer = proof.clone();
     longer.extend([0u8; 32]);
     both_reject(&chain, at, c, &longer, &inst, "proof extended");
+    if link > 0 {
+        both_reject(
+            &chain,
+            at,
+            c,
+            &proof[..proof.len() - link],
+            &inst,
+            "the link cut off",
+        );
+    }
     // a non-canonical ABI layout (the proof's offset moved)
     let mut d = good.clone();
     d[4 + 31] = 0x60;
@@ -539,4 +592,39 @@ fn artifacts_are_checked_before_deployment() {
     assert_eq!(artifact::check(&slow), Ok(()));
     slow.push(0x5b);
     assert!(artifact::check(&slow).is_err());
+}
+
+/// Committed params on chain: other weights under the same circuit (the same proving key
+/// proves them) verify on their own model's contract only. Only the link tells the two apart.
+#[test]
+fn committed_params_other_weights_are_rejected_on_chain() {
+    let x = values(120, 8, -1.0, 1.0);
+    let c = compile_at(&mlp(20), &x, 7, committed());
+    let srs = zkonnx::pipeline::gen_srs(c.settings.run_args.logrows, 7);
+    let keys = zkonnx::pipeline::setup(&c, &srs).unwrap();
+    let mut other = c.clone();
+    other.graph.params[0].values[0] += 1;
+    let other_keys = zkonnx::pipeline::setup(&other, &srs).unwrap();
+    assert_eq!(other_keys.pk, keys.pk, "one circuit, one proving key");
+    let w = zkonnx::pipeline::gen_witness(&other, &input_data(&x)).unwrap();
+    let theirs = Case {
+        proof: zkonnx::pipeline::prove(&other, &w, &other_keys.pk, &srs).unwrap(),
+        bundle: Bundle::from_bytes(&other_keys.bundle).unwrap(),
+    };
+    let mine = Bundle::from_bytes(&keys.bundle).unwrap();
+    let mut chain = Chain::new();
+    let (at_mine, at_theirs) = ([0x61; 20], [0x62; 20]);
+    install_model(&mut chain, at_mine, &mine);
+    install_model(&mut chain, at_theirs, &theirs.bundle);
+    let data = calldata::encode(&theirs.bytes(), &theirs.instances());
+    assert_eq!(chain.call(at_theirs, data.clone()).answer, Some(true));
+    assert_eq!(
+        chain.call(at_mine, data).answer,
+        Some(false),
+        "other weights verified on the model's contract"
+    );
+    assert_eq!(
+        light(&mine, &theirs.bytes(), &theirs.instances()),
+        Some(false)
+    );
 }

@@ -39,7 +39,7 @@ use bn254::group::prime::PrimeCurveAffine;
 use bn254::CurveAffine;
 
 /// The artifact's format (header word 0's low byte; its high bytes spell "ZKONNX-VKA").
-pub const VERSION: u8 = 2;
+pub const VERSION: u8 = 3;
 /// Where the artifact is copied to in the contract's memory (bytes).
 pub const ART: usize = 0x400;
 /// Length of the stub in front of the artifact in the model contract's code ([`super::contract`]).
@@ -89,7 +89,13 @@ pub mod hdr {
     /// 0: the program is interpreted from the artifact; else the offset, in the model contract's
     /// code, of the program compiled to EVM code (which the verifier calls the model to run)
     pub const CODE: usize = 41;
-    pub const WORDS: usize = 42;
+    /// committed params ([docs/committed-params.md](../../docs/committed-params.md)): the
+    /// parameter columns (0: none, and proofs have no link)
+    pub const N_COMMITTED: usize = 42;
+    /// byte offset within the artifact of the committed list: per column three words, the
+    /// byte offset of its advice commitment in the proof and its published commitment (x, y)
+    pub const COMMITTED_PTR: usize = 43;
+    pub const WORDS: usize = 44;
 }
 
 /// Why a bundle has no artifact.
@@ -103,8 +109,8 @@ pub enum ArtifactError {
     Format(String),
     #[error("the compiled program would need {0} stack items, over the EVM's 1,024")]
     StackDepth(usize),
-    #[error("params are committed ({0} parameter columns): the EVM verifier does not check the committed params' link yet; use hashed params for an on-chain verifier")]
-    Committed(usize),
+    #[error("committed params: the bundle names advice column {0}, while its circuit has {1}")]
+    Committed(u32, u32),
 }
 
 /// Check a `.vka` read back from a file: its magic, its format (an artifact of an earlier
@@ -218,8 +224,8 @@ enum Commit {
 }
 
 fn build_with(b: &Bundle, form: Option<Form>) -> Result<Vec<u8>, ArtifactError> {
-    if !b.committed.is_empty() {
-        return Err(ArtifactError::Committed(b.committed.len()));
+    if let Some((c, _)) = b.committed.iter().find(|(c, _)| *c >= b.num_advice_columns) {
+        return Err(ArtifactError::Committed(*c, b.num_advice_columns));
     }
     if b.num_instance_columns != 1
         || b.instance_queries.len() != 1
@@ -233,7 +239,13 @@ fn build_with(b: &Bundle, form: Option<Form>) -> Result<Vec<u8>, ArtifactError> 
     }
     let n_inst = b.num_public();
     let (points, scalars) = proof_shape(b);
-    let proof_len = 64 * points + 32 * scalars;
+    // committed params: the link ([Q], π) follows the proof's last point
+    let link = if b.committed.is_empty() {
+        0
+    } else {
+        crate::verifier::LINK_BYTES
+    };
+    let proof_len = 64 * points + 32 * scalars + link;
     let n_adv = b.num_advice_columns as usize;
     let n_lk = b.lookups.len();
     let chunk = (b.cs_degree - 2) as usize;
@@ -523,6 +535,13 @@ fn lay_out(
         .iter()
         .map(|p| lay.g1(p))
         .collect();
+    // committed params: per column, where its advice commitment is in the proof, and its
+    // published commitment
+    let committed_ptr = lay.words.len() * 32;
+    for (c, published) in &b.committed {
+        lay.word(u256(advice_pt(*c as usize)));
+        lay.g1(published);
+    }
 
     // the opening plan: queries in the light verifier's order (commitment, rotation, eval slot)
     let proof_point = |byte: usize| Commit::Point(pslot(byte));
@@ -706,6 +725,8 @@ fn lay_out(
     h[hdr::STACK_WORDS] = u256(stack_words);
     h[hdr::TEMPS] = u256(temps);
     h[hdr::FINGERPRINT] = b.fingerprint_bytes();
+    h[hdr::N_COMMITTED] = u256(b.committed.len());
+    h[hdr::COMMITTED_PTR] = u256(committed_ptr);
     h[hdr::CODE] = u256(if compiled {
         STUB_LEN + total + CODE_GAP
     } else {
@@ -721,8 +742,14 @@ fn lay_out(
 /// The terms of the verifier's one multi-scalar multiplication for this bundle's circuit (each
 /// an `ecMul` and an `ecAdd` on chain): every commitment of the opening (advice, permutation
 /// products, the lookups' three each, fixed, permutation σ, the quotient's pieces, the random
-/// polynomial; no fixed column of zeros, whose commitment is the identity) plus G1, h1 and h2.
+/// polynomial; no fixed column of zeros, whose commitment is the identity) plus G1, h1 and h2;
+/// with committed params, two per parameter column, `[Q]`, `π`, and `λ·π` for the pairing.
 pub fn msm_terms(b: &Bundle) -> usize {
+    let link = if b.committed.is_empty() {
+        0
+    } else {
+        2 * b.committed.len() + 3
+    };
     let sets = b.permutation.len().div_ceil((b.cs_degree - 2) as usize);
     b.num_advice_columns as usize
         + sets
@@ -735,4 +762,5 @@ pub fn msm_terms(b: &Bundle) -> usize {
         + b.quotient_degree as usize
         + 1
         + 3
+        + link
 }

@@ -4,8 +4,10 @@
 // proof.json, input.json.
 
 /** Who sees a tensor: `Public` values are in the proof; `Hashed` a Poseidon commitment of them
- * (params: salted); `Fixed` params are in the verifying key; `Private` values are not bound. */
-export type Visibility = 'Public' | 'Private' | 'Fixed' | 'Hashed';
+ * (params: salted); `Committed` params (the default) are bound by salted commitments published
+ * in the keys and the bundle; `Fixed` params are in the verifying key; `Private` values are not
+ * bound. */
+export type Visibility = 'Public' | 'Private' | 'Fixed' | 'Hashed' | 'Committed';
 
 /** `settings.run_args`: ezkl's run arguments, as settings hold them. */
 export interface RunArgs {
@@ -212,8 +214,8 @@ export interface Zkonnx {
   /** `calibrate-settings`: scales, lookup range and logrows fitted to the data; 'resources'
    * (the default) picks the cheapest setting within tolerance, 'accuracy' the most precise. */
   calibrateSettings(onnx: Uint8Array, settings: Settings, data: InputData, target?: 'resources' | 'accuracy'): Settings;
-  /** `compile-circuit`: the compiled circuit's bytes. With hashed params, `salt` (0x…, 64 hex
-   * digits) is the params commitment's salt; omitted, a fresh random one. */
+  /** `compile-circuit`: the compiled circuit's bytes. With hashed or committed params, `salt`
+   * (0x…, 64 hex digits) is the params commitments' salt; omitted, a fresh random one. */
   compileCircuit(onnx: Uint8Array, settings: Settings, salt?: string): Uint8Array;
   /** The params commitment (0x…) of a compiled circuit with hashed params (pins the weights,
    * not the circuit: publish the model ID). */
@@ -225,7 +227,8 @@ export interface Zkonnx {
   bundleOf(vk: Uint8Array, srs: Uint8Array, settings: Settings): Uint8Array;
   /** What to publish (modelers) and what to pin (verifiers), in the words the CLI uses. */
   trustText(): { publish: string; pin: string };
-  /** The params salt (0x…, secret: keep it with the model), or undefined (params not hashed). */
+  /** The params salt (0x…, secret: keep it with the model), or undefined (params neither
+   * hashed nor committed). */
   paramSalt(compiledCircuit: Uint8Array): string | undefined;
   /** The settings inside a compiled circuit. */
   compiledSettings(compiledCircuit: Uint8Array): Settings;
@@ -311,8 +314,8 @@ export interface ProverOptions {
   settings?: Settings;
   /** keys of an earlier run (a cache): setup is skipped; the first proof checks them */
   keys?: { vk: Uint8Array; pk: Uint8Array; bundle?: Bundle };
-  /** the params commitment's salt (0x…) to reuse (with cached keys, the salt of their run);
-   * omitted: a fresh random one */
+  /** the params salt (0x…, hashed or committed params) to reuse (with cached keys, the salt of
+   * their run); omitted: a fresh random one */
   salt?: string;
   onProgress?: OnProgress;
   /** cancels between stages (in a Worker, at once) */
@@ -341,7 +344,7 @@ export interface ProverState {
   readonly pk: Uint8Array;
   /** the verification bundle: publish it with the commitment for 'zkonnx/verifier' */
   readonly bundle: Bundle;
-  /** the params salt (hashed params; secret: keep it with the model), or null */
+  /** the params salt (hashed or committed params; secret: keep it with the model), or null */
   readonly salt: string | null;
   /** the params commitment (0x…) in every proof, or null (params not hashed) */
   readonly commitment: string | null;

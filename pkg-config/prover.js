@@ -66,7 +66,10 @@ export class Prover {
     timing.est.srs = zk.estimateSrs(srsFile, k);
     const srs = await run('srs', () => zk.loadSrs(srsFile, k));
     const keys = opts.keys || await run('setup', () => zk.setup(compiled, srs));
-    const hashed = settings.run_args.param_visibility === 'Hashed';
+    const pv = settings.run_args.param_visibility;
+    const hashed = pv === 'Hashed';
+    // hashed and committed params are salted: the same salt gives the same commitments
+    const salted = hashed || pv === 'Committed';
     // keys handed in: the bundle is rebuilt from their vk (a stale cached bundle would give a
     // model ID no proof matches); a vk of other settings is reported by the first proof
     let bundle = keys.bundle;
@@ -79,7 +82,7 @@ export class Prover {
       onnx, settings, compiled, srs, vk: keys.vk, pk: keys.pk, bundle,
       // the params salt (secret, keep it with the model), the commitment every proof carries,
       // and the model ID to publish (keys handed in are checked against it at the first proof)
-      salt: hashed ? zk.paramSalt(compiled) : null,
+      salt: salted ? zk.paramSalt(compiled) : null,
       commitment: hashed ? zk.commit(compiled) : null,
       modelId,
       // keys handed in (a cache) may come from other settings: the first proof checks them

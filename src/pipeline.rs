@@ -67,13 +67,13 @@ pub fn random_salt() -> Fr {
     Fr::random(rand::rngs::OsRng)
 }
 
-/// `compile-circuit` with a fresh random params salt (when params are hashed).
+/// `compile-circuit` with a fresh random params salt (when params are hashed or committed).
 pub fn compile_circuit(onnx_bytes: &[u8], settings: &Settings) -> Result<Compiled> {
     compile_circuit_with_salt(onnx_bytes, settings, None)
 }
 
 /// `compile-circuit`: the quantized model plus its settings, and the params salt (`None`: a
-/// fresh random one, when params are hashed).
+/// fresh random one, when params are hashed or committed).
 pub fn compile_circuit_with_salt(
     onnx_bytes: &[u8],
     settings: &Settings,

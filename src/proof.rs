@@ -212,7 +212,8 @@ pub fn verify(
     }
     let cut = proof.len().checked_sub(LINK_BYTES).ok_or_else(|| {
         ProofError::Malformed(format!(
-            "{} bytes: shorter than the committed params' link ({LINK_BYTES} bytes)",
+            "the proof ends early: {} bytes, shorter than the committed params' link \
+             ({LINK_BYTES} bytes; truncated?)",
             proof.len()
         ))
     })?;

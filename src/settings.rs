@@ -175,7 +175,7 @@ impl Default for RunArgs {
             variables: vec![("batch_size".into(), 1)],
             input_visibility: Visibility::Public,
             output_visibility: Visibility::Public,
-            param_visibility: Visibility::Hashed,
+            param_visibility: Visibility::Committed,
             check_mode: CheckMode::UNSAFE,
             decomp_base: 16384,
             decomp_legs: 2,

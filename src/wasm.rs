@@ -141,8 +141,8 @@ pub fn calibrate_settings(
     to_js(&best)
 }
 
-/// `compile-circuit`: the compiled circuit's bytes (`model.compiled`). With hashed params,
-/// `salt` (`0x…`, 64 hex digits) is the params commitment's salt; omitted, a fresh random one
+/// `compile-circuit`: the compiled circuit's bytes (`model.compiled`). With hashed or committed
+/// params, `salt` (`0x…`, 64 hex digits) is the params commitments' salt; omitted, a fresh random one
 /// (read it back with `paramSalt`, keep it secret beside the model).
 #[wasm_bindgen(js_name = compileCircuit)]
 pub fn compile_circuit(onnx: &[u8], settings: JsValue, salt: Option<String>) -> JsResult<Vec<u8>> {
@@ -192,7 +192,8 @@ pub fn trust_text() -> JsResult<JsValue> {
     Ok(o.into())
 }
 
-/// The params salt (`0x…`) inside a compiled circuit, or `undefined` (params not hashed).
+/// The params salt (`0x…`) inside a compiled circuit, or `undefined` (params neither hashed nor
+/// committed).
 #[wasm_bindgen(js_name = paramSalt)]
 pub fn param_salt(compiled_circuit: &[u8]) -> JsResult<Option<String>> {
     Ok(compiled(compiled_circuit)?.param_salt)

@@ -108,8 +108,8 @@ fn ezkl_command_lines_work() {
     assert!(p["hex_proof"].as_str().unwrap().starts_with("0x"));
     assert_eq!(
         p["instances"][0].as_array().unwrap().len(),
-        2 + 8 + reference.len(),
-        "layout digest, params commitment, public input, public output"
+        1 + 8 + reference.len(),
+        "layout digest, public input, public output (params committed by default: no instance)"
     );
     assert_eq!(
         p["pretty_public_inputs"]["rescaled_outputs"][0]

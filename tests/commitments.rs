@@ -1,4 +1,4 @@
-//! What a proof binds, tried as an attacker would. With `hashed` params (the default) a proof made
+//! What a proof binds, tried as an attacker would. With `hashed` params a proof made
 //! with other weights than the committed ones is rejected by a verifier that knows the honest
 //! commitment: a doctored `model.compiled` (the last Gemm's weights zeroed, its bias set), another
 //! model of the same architecture, a claimed honest commitment over other weights. Two models of
@@ -28,11 +28,19 @@ struct Honest {
     x: Vec<f32>,
 }
 
+/// Hashed params (this file's subject: the params commitment in every proof).
+fn hashed() -> RunArgs {
+    RunArgs {
+        param_visibility: zkonnx::settings::Visibility::Hashed,
+        ..RunArgs::default()
+    }
+}
+
 fn honest() -> &'static Honest {
     static H: OnceLock<Honest> = OnceLock::new();
     H.get_or_init(|| {
         let x = values(120, 8, -1.0, 1.0);
-        let c = compile_at(&mlp(20), &x, 7, RunArgs::default());
+        let c = compile_at(&mlp(20), &x, 7, hashed());
         let srs = pipeline::gen_srs(c.settings.run_args.logrows, 7);
         let keys = pipeline::setup(&c, &srs).unwrap();
         let w = pipeline::gen_witness(&c, &input_data(&x)).unwrap();
@@ -305,7 +313,7 @@ fn hashed_inputs_and_outputs_with_salts() {
     let ra = RunArgs {
         input_visibility: zkonnx::settings::Visibility::Hashed,
         output_visibility: zkonnx::settings::Visibility::Hashed,
-        ..RunArgs::default()
+        ..hashed()
     };
     let c = compile_at(&mlp(30), &x, 7, ra);
     let layout = zkonnx::publics::layout(&c.settings);

@@ -302,7 +302,13 @@ fn settings_of_another_model_or_edited_name_the_field() {
         e.contains("num_rows") && e.contains("for this model"),
         "{e}"
     );
-    let mut commit = s.clone();
+    // hashed params: the commitment's rows are part of the settings
+    let hashed = RunArgs {
+        param_visibility: zkonnx::settings::Visibility::Hashed,
+        ..RunArgs::default()
+    };
+    let mut commit = pipeline::gen_settings(&bytes, hashed).unwrap();
+    assert!(commit.commit_rows > 0);
     commit.commit_rows = 0;
     let e = msg(pipeline::compile_circuit(&bytes, &commit).unwrap_err());
     assert!(e.contains("commit_rows"), "{e}");

@@ -12,9 +12,13 @@ use zkonnx::settings::RunArgs;
 
 #[test]
 fn keys_and_proofs_match_halo2s_own_kzg() {
-    // hashed params (the default): the commitment chip's columns too
+    // hashed params: the commitment chip's columns too
     let x = values(120, 8, -1.0, 1.0);
-    let c = compile_at(&mlp(20), &x, 7, RunArgs::default());
+    let hashed = RunArgs {
+        param_visibility: zkonnx::settings::Visibility::Hashed,
+        ..RunArgs::default()
+    };
+    let c = compile_at(&mlp(20), &x, 7, hashed);
     let k = c.settings.run_args.logrows;
     let srs = pipeline::gen_srs(k, 11);
     let ours = zkonnx::srs::load_for_k(&srs, k).unwrap();

@@ -58,10 +58,10 @@ pub(crate) struct RunArgsFlags {
     /// public (values in the proof), hashed (a Poseidon commitment in the proof) or private
     #[arg(long, default_value_t = RunArgs::default().output_visibility)]
     output_visibility: Visibility,
-    /// hashed (a salted Poseidon commitment in the proof binds the weights; they stay
-    /// private), committed (salted KZG commitments published with the keys bind them; they
-    /// stay private; proves at about the cost of private), fixed (in the vk) or private (NOT
-    /// bound: any weights verify)
+    /// committed (salted KZG commitments published with the keys bind the weights; they stay
+    /// private; proves at about the cost of private), hashed (a salted Poseidon commitment in
+    /// every proof binds them, a public value a registry can check; they stay private), fixed
+    /// (in the vk) or private (NOT bound: any weights verify)
     #[arg(long, default_value_t = RunArgs::default().param_visibility)]
     param_visibility: Visibility,
     /// safe (verify each proof after proving) or unsafe

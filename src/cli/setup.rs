@@ -179,7 +179,7 @@ impl CalibrateSettings {
     }
 }
 
-/// `compile-circuit`: the quantized model (and the params salt, hashed params).
+/// `compile-circuit`: the quantized model (and the params salt, hashed or committed params).
 #[derive(Args)]
 pub(crate) struct CompileCircuit {
     /// the ONNX model
@@ -191,7 +191,7 @@ pub(crate) struct CompileCircuit {
     /// the settings (gen-settings, calibrate-settings)
     #[arg(short = 'S', long, default_value = "settings.json")]
     settings_path: PathBuf,
-    /// the params commitment's secret salt (hashed params), created if absent
+    /// the params commitments' secret salt (hashed or committed params), created if absent
     /// (default: beside the model, MODEL with extension .salt)
     #[arg(long)]
     salt_path: Option<PathBuf>,
@@ -333,7 +333,17 @@ impl Setup {
 /// commitment or model ID may be published): say if the new settings change the commitment.
 fn warn_commitment_change(model: &Path, old: &Settings, new: &Settings) {
     let salt_path = model.with_extension("salt");
-    if new.run_args.param_visibility != Visibility::Hashed || !salt_path.exists() {
+    if !new.run_args.param_visibility.salted() || !salt_path.exists() {
+        return;
+    }
+    if new.run_args.param_visibility == Visibility::Committed {
+        // the published commitments are made at the circuit's size, so any change moves them
+        if old.to_json() != new.to_json() {
+            eprintln!(
+                "warning: {} exists (compile-circuit ran): these settings change the circuit and                  the published params commitments, so the model ID changes: after the final                  calibration, run compile-circuit and setup, then publish the new model ID                  (zkonnx commit)",
+                salt_path.display()
+            );
+        }
         return;
     }
     let Ok(onnx) = std::fs::read(model) else {

@@ -94,17 +94,23 @@ const proveEnd = stages.find(([s, , i]) => s === 'prove' && i.done);
 assert.ok(proveStart[2].estimate > 0 && proveEnd[2].seconds > 0 && proveEnd[2].estimate === proveStart[2].estimate, JSON.stringify([proveStart, proveEnd]));
 assert.ok(stages.filter(([s]) => s === 'compile').every(([, , i]) => i.estimate === undefined), 'short stages: no estimate');
 console.log(`  prove estimated ${proveStart[2].estimate.toFixed(2)} s, took ${proveEnd[2].seconds.toFixed(2)} s`);
-// it carries what a verifier needs: the bundle, and the params commitment (hashed by default)
+// it carries what a verifier needs: the bundle and the model ID. Params are committed by
+// default: their salted commitments are in the keys (so in the bundle and the model ID), and no
+// params commitment is a public value
 assert.ok(prover.bundle instanceof Uint8Array && prover.bundle.length > 0, 'Prover keeps the bundle');
-assert.match(prover.commitment, /^0x[0-9a-f]{64}$/);
-assert.strictEqual(again.proof.pretty_public_inputs.param_commitment, prover.commitment, 'the proof commits to prover.commitment');
+assert.strictEqual(prover.settings.run_args.param_visibility, 'Committed', 'committed params by default');
+assert.strictEqual(prover.commitment, null);
+assert.strictEqual(again.proof.pretty_public_inputs.param_commitment ?? null, null, 'no params commitment in the proof');
+assert.match(prover.salt, /^0x[0-9a-f]{64}$/, 'committed params are salted');
+assert.match(prover.modelId, /^0x[0-9a-f]{64}$/);
 const same = await Prover.create(zk, onnx, { calibration: input, srs, keys, runArgs, salt: prover.salt });
-assert.strictEqual(same.commitment, prover.commitment, 'the same salt gives the same commitment');
+assert.strictEqual(same.modelId, prover.modelId, 'the same salt gives the same model ID');
+assert.strictEqual(same.verify((await same.prove(input)).proof), true, 'the same salt proves with the same keys');
 // the settings of an earlier run, used as they are: no settings or calibration stage
 const staged = [];
 const resumed = await Prover.create(zk, onnx, { srs, settings: prover.settings, keys, salt: prover.salt, onProgress: (s) => staged.push(s) });
 assert.ok(!staged.includes('settings') && !staged.includes('calibrate') && !staged.includes('setup'), staged.join());
-assert.strictEqual(resumed.commitment, prover.commitment);
+assert.strictEqual(resumed.modelId, prover.modelId);
 const resumedProof = (await resumed.prove(input)).proof;
 assert.strictEqual(resumed.verify(resumedProof), true);
 // the SRS as a function of logrows (sync or async), called once calibration has fixed k

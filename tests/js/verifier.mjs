@@ -35,7 +35,9 @@ function assertChecks(name, r) {
   assert.match(r.fingerprint, /^[0-9a-f]{64}$/);
   assert.strictEqual(r.info.fingerprint, r.fingerprint);
   assert.deepStrictEqual(r.info.outputs, r.expectedOutputs, `${name}: inspect's outputs`);
-  assert.match(r.info.paramCommitment, /^0x[0-9a-f]{64}$/, `${name}: hashed params by default`);
+  // committed params by default: no params commitment among the public values
+  assert.strictEqual(r.info.params, 'committed', `${name}: committed params by default`);
+  assert.strictEqual(r.info.paramCommitment, null, `${name}: committed params: no params commitment`);
   assert.strictEqual(r.info.paramCommitment, r.expectedCommitment, `${name}: the commitment the CLI printed`);
   assert.strictEqual(r.info.modelId, r.expectedModelId, `${name}: the model ID the CLI printed`);
   assert.deepStrictEqual(r.rightCommitment, { value: true }, `${name}: verify with the right commitment`);
@@ -66,7 +68,8 @@ const cliCommit = (dir, w) => {
   const out = execFileSync(path.join(root, 'target/release/zkonnx'),
     ['commit', '-M', path.join(dir, 'network.onnx'), '-S', path.join(w, 'settings.json'), '--salt-path', path.join(w, 'network.salt'),
       '--bundle-path', path.join(w, 'verifier.bundle')], { stdio: ['ignore', 'pipe', 'ignore'] }).toString();
-  return { commitment: /^param commitment (0x[0-9a-f]{64})$/m.exec(out)[1], modelId: /^model id (0x[0-9a-f]{64})$/m.exec(out)[1] };
+  // ("param commitment none (…)" with committed params)
+  return { commitment: /^param commitment (0x[0-9a-f]{64})$/m.exec(out)?.[1] ?? null, modelId: /^model id (0x[0-9a-f]{64})$/m.exec(out)[1] };
 };
 const all = works.map(load);
 const summary = {};
@@ -108,7 +111,7 @@ console.log('light verifier in Chromium without COOP/COEP: ok');
   const dir = models[0];
   const w = path.join(root, 'target/verifier-js', `${path.basename(dir)}-hashed-input`);
   fs.rmSync(w, { recursive: true, force: true });
-  execFileSync(path.join(root, 'target/release/zkonnx'), ['e2e', dir, '--work-dir', w, '--input-visibility', 'hashed'], { stdio: 'ignore' });
+  execFileSync(path.join(root, 'target/release/zkonnx'), ['e2e', dir, '--work-dir', w, '--input-visibility', 'hashed', '--param-visibility', 'hashed'], { stdio: 'ignore' });
   const m = load(w);
   const info = zk.inspect(m.proof, m.bundle);
   assert.strictEqual(info.inputs.length, 0, 'a hashed input is not public');
@@ -124,6 +127,8 @@ console.log('light verifier in Chromium without COOP/COEP: ok');
   const params = compiled.graph.params.flatMap((p) => p.values);
   assert.strictEqual(zk.poseidon({ kind: 'params', values: params, salt: compiled.param_salt, bundle: m.bundle }), info.paramCommitment, 'JS params commitment = the proof\'s');
   assert.strictEqual(zk.verify(m.proof, m.bundle, { inputCommitment: info.inputCommitments[0], paramCommitment: info.paramCommitment }), true);
+  assert.strictEqual(info.params, 'hashed');
+  assert.strictEqual(zk.verify(m.proof, m.bundle, { paramCommitment: '0x' + '2'.repeat(64) }), false, 'hashed params: another commitment');
   console.log(`commitment helper in Node equals the circuit's (input ${ints.length} values, params ${params.length})`);
 }
 

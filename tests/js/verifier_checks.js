@@ -9,10 +9,12 @@ export function checks(zk, m, other) {
   out.valid = zk.verify(m.proof, m.bundle);
   out.validFromText = zk.verify(JSON.stringify(m.proof), m.bundle.buffer.slice(0));
   out.validFromBytes = zk.verify(new TextEncoder().encode(JSON.stringify(m.proof)), m.bundle);
-  // a tampered proof: the last evaluation before SHPLONK's two points (64 bytes each), the low
-  // bit of its last (big-endian: least significant) byte flipped
+  out.info = zk.inspect(m.proof, m.bundle);
+  // a tampered proof: the last evaluation before SHPLONK's two points (64 bytes each; with
+  // committed params the link's two follow), the low bit of its last (big-endian: least
+  // significant) byte flipped
   const hex = m.proof.hex_proof.replace(/^0x/, '');
-  const at = hex.length - 2 * 128 - 2;
+  const at = hex.length - 2 * (out.info.params === 'committed' ? 256 : 128) - 2;
   const flipped = (parseInt(hex.slice(at, at + 2), 16) ^ 1).toString(16).padStart(2, '0');
   out.tampered = err(() => zk.verify({ ...m.proof, hex_proof: hex.slice(0, at) + flipped + hex.slice(at + 2) }, m.bundle));
   // a changed public output (the last public value, +1)
@@ -22,9 +24,11 @@ export function checks(zk, m, other) {
   inst[last] = ((parseInt(b.slice(0, 2), 16) + 1) & 0xff).toString(16).padStart(2, '0') + b.slice(2);
   out.changedOutput = err(() => zk.verify({ ...m.proof, instances: [inst] }, m.bundle));
   out.otherBundle = err(() => zk.verify(m.proof, other.bundle));
-  out.info = zk.inspect(m.proof, m.bundle);
-  // the params commitment: checked when expected, a wrong one rejects a valid proof
-  out.rightCommitment = err(() => zk.verify(m.proof, m.bundle, { paramCommitment: out.info.paramCommitment }));
+  // the params commitment (hashed params) or the model ID (committed params: their commitments
+  // are in the bundle): checked when expected; a params commitment expected of a proof that has
+  // another one, or none, rejects it
+  const right = out.info.paramCommitment ? { paramCommitment: out.info.paramCommitment } : { modelId: out.info.modelId };
+  out.rightCommitment = err(() => zk.verify(m.proof, m.bundle, right));
   out.wrongCommitment = err(() => zk.verify(m.proof, m.bundle, { paramCommitment: '0x' + '2'.repeat(64) }));
   out.unknownOption = err(() => zk.verify(m.proof, m.bundle, { paramcommitment: 'x' }));
   out.expectedOutputs = m.proof.pretty_public_inputs.rescaled_outputs.map((r) => r.map(Number));

@@ -196,7 +196,7 @@ try {
   try {
     const v = await ctx.newPage();
     // the link carries the model ID the prover page published
-    assert.match(r.commitment ?? '', /^0x[0-9a-f]{64}$/, 'the prover page shows the params commitment (hashed params by default)');
+    assert.strictEqual(r.commitment ?? null, null, 'committed params by default: no params commitment in the proof');
     assert.match(r.modelId ?? '', /^0x[0-9a-f]{64}$/, 'the prover page shows the model ID');
     await v.goto(`${plain.url}/verify.html?model=${r.modelId}`);
     assert.strictEqual(await v.evaluate(() => self.crossOriginIsolated), false);
@@ -208,7 +208,8 @@ try {
     assert.strictEqual(await v.evaluate(() => window.__zkonnxVerify.pinned), 'model', 'the model ID from the link matches');
     assert.match(await text(v, '#pinned'), /the model ID matches/);
     assert.strictEqual(await text(v, '#model_id'), r.modelId);
-    assert.match(await text(v, '#meaning'), /params hashed/);
+    assert.match(await text(v, '#meaning'), /params committed/);
+    assert.match(await text(v, '#commitment'), /the params are committed/);
     // the verdict and outputs first; the public inputs (784 pixels) folded under a summary
     assert.match(await text(v, '#inputs_summary'), /^public inputs: 784 values/);
     assert.strictEqual(await v.$eval('#inputs_box', (d) => d.open), false);
@@ -224,14 +225,14 @@ try {
     await v.waitForFunction(() => window.__zkonnxVerify, null, { timeout: 60_000 });
     assert.strictEqual(await v.evaluate(() => window.__zkonnxVerify.ok), false);
     assert.match(await text(v, '#verdict'), /INVALID/);
-    // another expected commitment: the valid proof is rejected as another model's
+    // an expected params commitment: the valid proof (committed params: it has none) is rejected
     await v.evaluate(() => { window.__zkonnxVerify = undefined; });
     await dropFiles(v, '#drop', [['proof.json', path.join(work, 'proof.json')]]);
     await v.waitForFunction(() => window.__zkonnxVerify, null, { timeout: 60_000 });
     await v.evaluate(() => { window.__zkonnxVerify = undefined; });
     await v.fill('#expect_commitment', '0x' + '1'.repeat(64));
     await v.waitForFunction(() => window.__zkonnxVerify, null, { timeout: 60_000 });
-    assert.match(await v.evaluate(() => window.__zkonnxVerify.mismatch), /^paramCommitment: MISMATCH/);
+    assert.match(await v.evaluate(() => window.__zkonnxVerify.mismatch), /^paramCommitment: this proof has no params commitment/);
     assert.match(await text(v, '#verdict'), /REJECTED/);
     // the same model with keys from another SRS: "different keys", not "another model"
     const cli = path.join(work, 'cli');
@@ -263,7 +264,7 @@ try {
     } finally {
       other.server.close();
     }
-    console.log('verify page without COOP/COEP: valid proof VALID with the linked commitment, tampered INVALID, another commitment REJECTED, keys from another SRS "different keys", a cross-origin link names CORS');
+    console.log('verify page without COOP/COEP: valid proof VALID with the linked model ID, tampered INVALID, an expected params commitment REJECTED, keys from another SRS "different keys", a cross-origin link names CORS');
   } finally {
     plain.server.close();
   }

@@ -59,7 +59,9 @@ function check() {
     $('inputs_box').classList.toggle('hidden', inRows.length === 0);
     $('model_id').textContent = info.modelId;
     $('fingerprint').textContent = info.fingerprint;
-    $('commitment').textContent = info.paramCommitment ?? '(none: the params are not hashed)';
+    $('commitment').textContent = info.paramCommitment ?? (info.params === 'committed'
+      ? '(none: the params are committed: their commitments are in the keys, under the model ID)'
+      : '(none: the params are not hashed)');
     // what this proof establishes, per visibility, decoded from its instances
     const vis = {
       input: info.inputs.length ? 'public' : info.inputCommitments.length ? 'hashed' : 'private',

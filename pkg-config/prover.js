@@ -97,8 +97,8 @@ export class Prover {
     const { run } = stager(['witness', 'prove'], opts ?? {}, this.timing);
     const witness = await run('witness', () => this.zk.genWitness(this.compiled, input));
     const mismatch = (cause) => new Error('Prover: the keys given in `opts.keys` were not made for '
-      + 'this model and these settings (its proof does not verify with them): drop `keys` to run '
-      + 'setup again', cause ? { cause } : undefined);
+      + 'this model, these settings and this params salt (its proof does not verify with them): '
+      + 'pass the `salt` they were made with, or drop `keys` to run setup again', cause ? { cause } : undefined);
     let proof;
     try {
       proof = await run('prove', () => this.zk.prove(this.compiled, witness, this.pk, this.srs));

@@ -44,18 +44,18 @@ def reference(d):
     return [o.reshape(-1).astype(float) for o in sess.run(None, feeds)]
 
 
-def zkonnx(name, d, work, target, threads):
-    w = os.path.join(work, f"zkonnx-{name}")
+def zkonnx(name, d, work, target, threads, params):
+    w = os.path.join(work, f"zkonnx-{name}-{params}")
     os.makedirs(w, exist_ok=True)
     env = dict(os.environ, RAYON_NUM_THREADS=str(threads))
     for f in ["network.onnx", "input.json"]:
         subprocess.run(["cp", os.path.join(d, f), w], check=True)
     secs, peak = {}, 0.0
     steps = [
-        # ezkl's baseline visibilities (like for like); scripts/bench_visibility.py measures
-        # what hashed params (zkonnx's default) cost
+        # ezkl's baseline visibilities (--params private: like for like), or params bound by
+        # zkonnx's default (--params bound: committed; ezkl with hashed params, the same claim)
         ("gen_settings", ["gen-settings", "-M", "network.onnx", "-O", "settings.json", "--input-visibility", "private",
-                          "--output-visibility", "public", "--param-visibility", "private"]),
+                          "--output-visibility", "public", *(["--param-visibility", "private"] if params == "private" else [])]),
         ("calibrate_settings", ["calibrate-settings", "-D", "input.json", "-M", "network.onnx", "-O", "settings.json", "--target", target]),
         ("compile_circuit", ["compile-circuit", "-M", "network.onnx", "--compiled-circuit", "model.compiled", "-S", "settings.json"]),
     ]
@@ -93,6 +93,9 @@ def main():
     ap.add_argument("--threads", type=int, default=2)
     ap.add_argument("--target", default="resources")
     ap.add_argument("--work", default=os.path.join(ROOT, "target", "bench"))
+    ap.add_argument("--params", choices=["private", "bound"], default="private",
+                    help="private: both tools with private params (ezkl's baseline); bound: zkonnx "
+                         "at its default (committed params) and ezkl with hashed params")
     a = ap.parse_args()
     models = a.models.split(",")
     mdir = os.path.join(a.work, "models")
@@ -114,19 +117,27 @@ def main():
             dirs[m] = os.path.join(mdir, m)
     rows = []
     for m in models:
-        rows.append(zkonnx(m.replace("/", "_"), dirs[m], a.work, a.target, a.threads))
+        rows.append(zkonnx(m.replace("/", "_"), dirs[m], a.work, a.target, a.threads, a.params))
         print(json.dumps(rows[-1]), flush=True)
-    ez = subprocess.run(
-        [sys.executable, os.path.join(SHARED, "ezkl_baseline.py"), *[dirs[m] for m in models],
-         "--threads", str(a.threads), "--target", a.target, "--work-dir", os.path.join(a.work, "ezkl"), "--srs-cache", os.path.join(a.work, "srs")],
-        check=True, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True).stdout
+    opts = ["--threads", str(a.threads), "--target", a.target, "--work-dir", os.path.join(a.work, f"ezkl-{a.params}"),
+            "--srs-cache", os.path.join(a.work, "srs")]
+    if a.params == "private":
+        ez = subprocess.run(
+            [sys.executable, os.path.join(SHARED, "ezkl_baseline.py"), *[dirs[m] for m in models], *opts],
+            check=True, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True).stdout
+    else:
+        # one process per model (its peak RSS), ezkl's gen_settings given hashed params
+        ez = "".join(subprocess.run(
+            [sys.executable, os.path.join(ROOT, "scripts", "ezkl_with.py"), "--param-visibility", "hashed", dirs[m], *opts],
+            check=True, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True).stdout for m in models)
     for line in ez.splitlines():
         if line.strip().startswith("{"):
             r = json.loads(line)
             r["tool"] = "ezkl"
             rows.append(r)
             print(json.dumps(r), flush=True)
-    with open(os.path.join(a.work, "results.jsonl"), "w") as f:
+    out = "results.jsonl" if a.params == "private" else f"results-{a.params}.jsonl"
+    with open(os.path.join(a.work, out), "w") as f:
         for r in rows:
             f.write(json.dumps(r) + "\n")
 

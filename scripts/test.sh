@@ -85,11 +85,11 @@ node tests/js/browser_proofs.mjs $m/mlp_small $m/mlp_medium $m/cnn_mnist $m/sigm
 step "EVM on a local chain (anvil 1.7.1 from npm, 127.0.0.1): create-evm-verifier, deploy-evm, verify-evm and encodeCalldata + viem for the CLI's, a Node and the Chromium proofs of every supported bench model and the examples; gas in target/evm/gas.json"
 node tests/js/evm_chain.mjs $m/mlp_small $m/mlp_medium $m/cnn_mnist $m/sigmoid_mlp examples/mlp examples/lenet
 
-step "On-chain oracle (examples/onchain): ModelRegistry on anvil; mlp_small and sigmoid_mlp registered; the CLI's proofs and a proof made in Chromium stored; proofs of other weights or another model rejected with custom errors"
+step "On-chain oracle (examples/onchain): ModelRegistry on anvil; mlp_small (committed params, the default) and sigmoid_mlp (hashed) registered; the CLI's proofs and a proof made in Chromium stored; proofs of other weights or another model rejected with custom errors"
 mkdir -p target/onchain
-for om in mlp_small sigmoid_mlp; do
-  rm -rf target/onchain/$om && cp -r $m/$om target/onchain/$om
-  ./target/release/zkonnx e2e target/onchain/$om --work-dir target/onchain/$om
+for om in mlp_small:committed sigmoid_mlp:hashed; do
+  rm -rf target/onchain/${om%:*} && cp -r $m/${om%:*} target/onchain/${om%:*}
+  ./target/release/zkonnx e2e target/onchain/${om%:*} --work-dir target/onchain/${om%:*} --param-visibility ${om#*:}
 done
 node tests/js/onchain.mjs target/onchain/mlp_small target/onchain/sigmoid_mlp
 

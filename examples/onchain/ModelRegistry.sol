@@ -21,9 +21,13 @@ interface IZkonnxModelVerifier {
 ///   reusableVerifier)`): it holds the model's verifying key, so it pins the circuit (the
 ///   model's architecture and quantization) and the SRS. A valid proof for it is a proof of
 ///   that circuit.
-/// - `paramCommitment`, the Poseidon commitment of the (salted) weights: the verifying key does
-///   NOT pin hashed weights (the commitment is a public instance), so this registry requires
-///   `instances[paramIndex] == paramCommitment`: the proof is of THESE weights.
+/// - the weights. With committed params (zkonnx's default), the model's contract pins them too:
+///   its verifying key carries their salted commitments, and a proof of other weights fails it.
+///   Such a model is registered with `paramIndex` 0 and `paramCommitment` 0.
+///   With hashed params, `paramCommitment` is the Poseidon commitment of the (salted) weights:
+///   the verifying key does NOT pin hashed weights (the commitment is a public instance), so
+///   this registry requires `instances[paramIndex] == paramCommitment`: the proof is of THESE
+///   weights.
 /// - `modelId` is zkonnx's model ID (`inspect(proof, bundle).modelId`, `zkonnx commit`): it
 ///   hashes the bundle's fingerprint and the params commitment off-chain (Blake2b; the chain
 ///   does not recompute it). It is the key users know the model by; the registry's owner vouches
@@ -45,9 +49,9 @@ contract ModelRegistry {
         address verifier;
         /// the fixed-point scale of the outputs (real value = q / 2^outputScale)
         uint8 outputScale;
-        /// the params commitment every proof of this model must carry ...
+        /// hashed params: the params commitment every proof of this model must carry ...
         uint256 paramCommitment;
-        /// ... at this instance
+        /// ... at this instance (0: committed params, pinned by the verifier contract)
         uint256 paramIndex;
         /// the outputs' first instance and how many there are (evmLayout's `first`, `rows`)
         uint256 outputFirst;
@@ -85,7 +89,8 @@ contract ModelRegistry {
     error AlreadyRegistered(bytes32 modelId);
     /// The verifier address holds no code.
     error NotAContract(address verifier);
-    /// The params commitment's instance lies inside the outputs, or the output range is empty.
+    /// The params commitment's instance lies inside the outputs, the output range is empty, or a
+    /// commitment is given without its instance.
     error BadLayout();
     /// No model is registered under this ID.
     error UnknownModel(bytes32 modelId);
@@ -107,7 +112,8 @@ contract ModelRegistry {
     /// Registers a model: its verifier contract, the params commitment its proofs must carry,
     /// and where the commitment and the outputs sit in the instances (from
     /// `evmLayout(bundle)`: the `params` entry's `first`, the output's `first`, `rows` and
-    /// `scale`). Owner-only, once per model ID: first-come registration would let anyone claim
+    /// `scale`). Committed params have no `params` entry: `paramCommitment` and `paramIndex`
+    /// are 0. Owner-only, once per model ID: first-come registration would let anyone claim
     /// a published model ID with a verifier or a commitment of their own before its modeler does.
     function registerModel(
         bytes32 modelId,
@@ -121,9 +127,10 @@ contract ModelRegistry {
         if (msg.sender != owner) revert NotOwner(msg.sender);
         if (models[modelId].verifier != address(0)) revert AlreadyRegistered(modelId);
         if (verifier.code.length == 0) revert NotAContract(verifier);
-        // instance 0 is the layout digest; the commitment is not one of the outputs
+        // instance 0 is the layout digest; the commitment is not one of the outputs; without
+        // one (committed params) paramCommitment is 0 too
         if (
-            outputRows == 0 || outputFirst == 0 || paramIndex == 0
+            outputRows == 0 || outputFirst == 0 || (paramIndex == 0 && paramCommitment != 0)
                 || (paramIndex >= outputFirst && paramIndex < outputFirst + outputRows)
         ) revert BadLayout();
         models[modelId] = Model(verifier, outputScale, paramCommitment, paramIndex, outputFirst, outputRows);
@@ -142,11 +149,12 @@ contract ModelRegistry {
         address verifier = m.verifier;
         if (verifier == address(0)) revert UnknownModel(modelId);
 
-        // 1. the proof is of the registered weights (cheap: checked before the proof)
+        // 1. hashed params: the proof is of the registered weights (cheap: checked before the
+        // proof); committed params: the verifier contract checks them
         uint256 needed = m.outputFirst + m.outputRows;
         if (m.paramIndex >= needed) needed = m.paramIndex + 1;
         if (instances.length < needed) revert MalformedInstances(instances.length, needed);
-        if (instances[m.paramIndex] != m.paramCommitment) {
+        if (m.paramIndex != 0 && instances[m.paramIndex] != m.paramCommitment) {
             revert WrongParams(modelId, m.paramCommitment, instances[m.paramIndex]);
         }
 

@@ -67,20 +67,25 @@ const registry = opt.registry ? getAddress(opt.registry)
   : await deploy(registryContract.abi, `0x${registryContract.bytecode}`, 'ModelRegistry');
 
 // 4. register the model: its ID, contract, params commitment, and where things sit in the
-// instances (evmLayout: instance 0 is the layout digest)
-const { modelId, paramCommitment } = inspect(proof, bundle);
+// instances (evmLayout: instance 0 is the layout digest). Committed params (the default) have
+// no commitment among the instances: the model's contract pins the weights (0, 0)
+const { modelId, paramCommitment, params: paramsKind } = inspect(proof, bundle);
 const layout = evmLayout(bundle);
 const params = layout.find((s) => s.role === 'params');
 const output = layout.find((s) => s.role === 'output' && s.index === 0);
-if (!paramCommitment || !params) throw new Error('the registry needs hashed params (zkonnx e2e --param-visibility hashed, the default)');
+if (paramsKind !== 'committed' && (!paramCommitment || !params)) {
+  throw new Error(`the registry needs params that bind the weights: committed (the default) or hashed; this model's are ${paramsKind}`);
+}
 if (!output || output.commitment) throw new Error('the registry needs public outputs (--output-visibility public)');
+const [commitment, paramIndex] = paramsKind === 'committed' ? [0n, 0n] : [BigInt(paramCommitment), BigInt(params.first)];
 const { request } = await publicClient.simulateContract({
   account: wallet.account, address: registry, abi: registryContract.abi, functionName: 'registerModel',
-  args: [modelId, modelContract, BigInt(paramCommitment), BigInt(params.first), BigInt(output.first), BigInt(output.rows), output.scale],
+  args: [modelId, modelContract, commitment, paramIndex, BigInt(output.first), BigInt(output.rows), output.scale],
 });
 const receipt = await publicClient.waitForTransactionReceipt({ hash: await wallet.writeContract(request) });
 if (receipt.status !== 'success') throw new Error('registerModel reverted');
-console.log(`registered model ${modelId}: params commitment ${paramCommitment} at instance ${params.first}, `
+console.log(`registered model ${modelId}: ${paramsKind === 'committed' ? 'committed params (pinned by its contract)'
+  : `params commitment ${paramCommitment} at instance ${params.first}`}, `
   + `outputs at ${output.first}..${output.first + output.rows - 1}, scale 2^${output.scale}`);
 
 // 5. the page's configuration and the model's files beside it

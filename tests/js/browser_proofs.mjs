@@ -2,8 +2,8 @@
 // batch-affine MSM) for every supported bench model, checked by the two
 // verifiers that do not share that arithmetic: the native CLI (x86-64, stock halo2curves-axiom)
 // and the light verifier module in Node (halo2curves 0.10). Each model: the CLI's whole pipeline
-// (keys, SRS, bundle), then the page calibrates and compiles the model itself, loads the CLI's
-// keys and SRS and proves in a module Worker with 2 threads (module `mt`, or `mt-wide` with
+// (keys, SRS, bundle), then the page calibrates and compiles the model itself (with the CLI's
+// params salt, which committed params' keys are made with), loads the CLI's keys and SRS and proves in a module Worker with 2 threads (module `mt`, or `mt-wide` with
 // --wide in a Chromium started with --js-flags=--wasm-wide-arithmetic); the proof must verify
 // natively and in the light verifier with the CLI's outputs, and fail both once an output moves.
 // Usage: node tests/js/browser_proofs.mjs [--wide] MODEL_DIR [MODEL_DIR ...]

@@ -82,9 +82,10 @@ assert.strictEqual(zk.verify(proof, settings, keys.vk, srs), true);
 
 // the high-level Prover: progress per stage, keys reused
 const stages = [];
-// (the keys above were made for a private input: the same run args here)
+// (the keys above were made for a private input and, committed params, with the compiled
+// model's salt: the same run args and salt here)
 const runArgs = { input_visibility: 'Private', output_visibility: 'Public' };
-const prover = await Prover.create(zk, onnx, { calibration: input, srs, keys, runArgs, onProgress: (s, f, i) => stages.push([s, f, i]) });
+const prover = await Prover.create(zk, onnx, { calibration: input, srs, keys, runArgs, salt: zk.paramSalt(compiled), onProgress: (s, f, i) => stages.push([s, f, i]) });
 const again = await prover.prove(input, { onProgress: (s, f, i) => stages.push([s, f, i]) });
 assert.strictEqual(prover.verify(again.proof), true);
 assert.ok(stages.some(([s, f]) => s === 'prove' && f === 1));
@@ -101,7 +102,7 @@ assert.ok(prover.bundle instanceof Uint8Array && prover.bundle.length > 0, 'Prov
 assert.strictEqual(prover.settings.run_args.param_visibility, 'Committed', 'committed params by default');
 assert.strictEqual(prover.commitment, null);
 assert.strictEqual(again.proof.pretty_public_inputs.param_commitment ?? null, null, 'no params commitment in the proof');
-assert.match(prover.salt, /^0x[0-9a-f]{64}$/, 'committed params are salted');
+assert.strictEqual(prover.salt, zk.paramSalt(compiled), 'committed params are salted: the salt given');
 assert.match(prover.modelId, /^0x[0-9a-f]{64}$/);
 const same = await Prover.create(zk, onnx, { calibration: input, srs, keys, runArgs, salt: prover.salt });
 assert.strictEqual(same.modelId, prover.modelId, 'the same salt gives the same model ID');
@@ -161,7 +162,11 @@ await assert.rejects(() => resumed.prove(input, { onprogress: () => {} }), /unkn
 // cached keys of other settings (here: a public input) are caught at the first proof, not
 // handed back as a proof that fails later
 const other = await Prover.create(zk, onnx, { calibration: input, srs, keys, runArgs: { input_visibility: 'Public', output_visibility: 'Public' } });
-await assert.rejects(() => other.prove(input), /not made for this model and these settings/);
+await assert.rejects(() => other.prove(input), /not made for this model, these settings and this params salt/);
+// committed params: the keys with another salt (none given: a fresh one) are caught the same way
+const otherSalt = await Prover.create(zk, onnx, { calibration: input, srs, keys, runArgs });
+assert.notStrictEqual(otherSalt.salt, prover.salt);
+await assert.rejects(() => otherSalt.prove(input), /this params salt .*pass the `salt` they were made with/);
 
 // an internal abort: a clear Error, never a bare `RuntimeError: unreachable`
 assert.throws(() => zk.__panicForTests('deliberate test panic'), (e) => e instanceof Error && !(e instanceof WebAssembly.RuntimeError) && /deliberate test panic/.test(e.message));

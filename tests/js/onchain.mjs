@@ -1,29 +1,34 @@
 // The on-chain oracle of examples/onchain, end to end on a local chain (anvil): the reusable
 // verifier (contracts/ZkonnxVerifier.bin), each model's verifier contract (zkonnx/evm's
 // evmModelInitcode) and the ModelRegistry (examples/onchain/ModelRegistry.sol, compiled with
-// npm's solc) deployed; models A and B registered by their model ID, params commitment and
-// layout (inspect, evmLayout). Checked:
+// npm's solc) deployed; models A (committed params, the default: its contract pins the weights)
+// and B (hashed params: the registry checks the params commitment) registered by their model
+// ID, params commitment and layout (inspect, evmLayout). Checked:
 // - the CLI's proof of A verifies through A's contract (encodeCalldata + eth_call), a forged
 //   one does not; every verifier contract's runtime code fits EIP-170 (24,576 bytes);
 // - verifyInference stores exactly the proof's output instances, decoded into signed integers
 //   (= the witness's quantized outputs; divided by 2^scale = inspect's outputs), with the model
 //   ID, submitter, block, scale and instances hash; the event says the same;
-// - the registry rejects, each with its custom error: B's valid proof under A's ID
-//   (WrongParams), B's proof with A's commitment spliced in (InvalidProof), A's proof under the
-//   entry of A' (WrongParams), A''s proof under A's ID (WrongParams), A's proof with A''s
-//   commitment spliced in (InvalidProof), a forged output (InvalidProof), an unknown ID (UnknownModel),
-//   short instances (MalformedInstances), a non-owner registering (NotOwner), a second
-//   registration (AlreadyRegistered), an address without code (NotAContract). A' is model A with
-//   a fresh params salt (zkonnx e2e again): the same circuit and keys, so A's contract accepts
-//   A''s proof; only the registered params commitment tells the two apart;
+// - A' and B' are A and B with a fresh params salt (zkonnx e2e again). A' (committed) has other
+//   published commitments, so another contract: A's contract rejects A''s proof. B' (hashed) has
+//   B's circuit and keys, so B's contract accepts B''s proof: only the registered params
+//   commitment tells the two apart;
+// - the registry rejects, each with its custom error: B's valid proof under A's ID, A''s
+//   under A's and A's under A''s (InvalidProof: A's contract pins its weights), B's proof under
+//   the entry of B' and B''s under B's (WrongParams), B's proof with B''s commitment spliced in
+//   (InvalidProof), a forged output (InvalidProof), an unknown ID (UnknownModel), short
+//   instances (MalformedInstances), a non-owner registering (NotOwner), a second registration
+//   (AlreadyRegistered), an address without code (NotAContract), a commitment without its
+//   instance (BadLayout);
 // - the README's consumer contract (its solidity block) reads A's inference and refuses B's;
 // - the dApp page (examples/onchain: deploy.mjs registers A on a registry of its own, build.mjs
-//   builds the page against the packed package) proves A in Chromium with zkonnx/worker
+//   builds the page against the packed package) proves A (committed params) in Chromium with zkonnx/worker
 //   (threaded, COOP/COEP), submits with viem and reads back the stored prediction, equal to its
 //   proof's outputs and to the CLI's; configured with another model ID, it refuses to prove.
 // Gas of each verifyInference is printed.
 // Usage: node tests/js/onchain.mjs DIR_A DIR_B   (after scripts/pack.sh; each DIR a `zkonnx e2e`
-// work dir that also holds the model's network.onnx and input.json, with hashed params)
+// work dir that also holds the model's network.onnx and input.json, with committed or hashed
+// params; DIR_A's should be committed and DIR_B's hashed, to cover both)
 import assert from 'node:assert';
 import fs from 'node:fs';
 import os from 'node:os';
@@ -101,12 +106,17 @@ function loadModel(zkv, dir, name) {
   const layout = zkv.evmLayout(bundle);
   const params = layout.find((s) => s.role === 'params');
   const out = layout.find((s) => s.role === 'output' && s.index === 0);
-  if (!params?.commitment || !info.paramCommitment) throw new Error(`${name}: the registry needs hashed params (a params commitment in the proof); this model's are ${info.params}`);
+  // committed params: the model's contract pins the weights (registered as commitment 0 at
+  // instance 0); hashed: the params commitment among the instances
+  const committed = info.params === 'committed';
+  if (!committed && (!params?.commitment || !info.paramCommitment)) throw new Error(`${name}: the registry needs committed or hashed params; this model's are ${info.params}`);
   if (!out || out.commitment) throw new Error(`${name}: the registry needs public outputs; evmLayout: ${JSON.stringify(layout)}`);
   const [proofHex, instances] = zkv.proofArgs(proof);
-  const commitment = BigInt(info.paramCommitment);
-  assert.strictEqual(instances[params.first], commitment, `${name}: the params commitment sits at instance ${params.first}`);
-  return { name, dir, proof, bundle, info, layout, params, out, proofHex, instances, commitment, modelId: info.modelId };
+  const commitment = committed ? 0n : BigInt(info.paramCommitment);
+  const paramIndex = committed ? 0n : BigInt(params.first);
+  if (committed) assert.strictEqual(params, undefined, `${name}: committed params have no public value`);
+  else assert.strictEqual(instances[params.first], commitment, `${name}: the params commitment sits at instance ${params.first}`);
+  return { name, dir, proof, bundle, info, layout, params, out, proofHex, instances, commitment, paramIndex, committed, modelId: info.modelId };
 }
 
 // the custom error (name, args) a call reverts with, or null when it does not revert
@@ -135,15 +145,26 @@ async function main() {
   const A = loadModel(zkv, dirA, 'A');
   const B = loadModel(zkv, dirB, 'B');
   assert.notStrictEqual(A.modelId, B.modelId, 'two different models');
-  // A': model A with a fresh params salt, proven by the CLI with A's SRS: the same circuit and
-  // keys (the bundle is byte-identical), another params commitment, another model ID
-  const dirA2 = tmp('zkonnx-onchain-a2-');
-  execFileSync(bin, ['e2e', dirA, '--work-dir', dirA2, '--srs-path', path.join(dirA, srsOf(dirA))], { stdio: 'ignore' });
-  for (const f of ['network.onnx', 'input.json']) fs.copyFileSync(path.join(dirA, f), path.join(dirA2, f));
-  const A2 = loadModel(zkv, dirA2, "A'");
-  assert.deepStrictEqual(A2.bundle, A.bundle, "A' has A's keys: the same bundle");
-  assert.notStrictEqual(A2.commitment, A.commitment, "A' has another params commitment");
-  console.log(`models: A ${A.modelId} (${path.relative(root, dirA)}), B ${B.modelId} (${path.relative(root, dirB)}), A' ${A2.modelId} (A, fresh salt) (${secs()})`);
+  assert.ok(A.committed && !B.committed, `A's params committed (${A.info.params}), B's hashed (${B.info.params})`);
+  // a model with a fresh params salt, proven by the CLI with its SRS and visibility: the same
+  // circuit, another model ID
+  const twin = (m, name) => {
+    const d = tmp('zkonnx-onchain-twin-');
+    execFileSync(bin, ['e2e', m.dir, '--work-dir', d, '--srs-path', path.join(m.dir, srsOf(m.dir)),
+      '--param-visibility', m.info.params], { stdio: 'ignore' });
+    for (const f of ['network.onnx', 'input.json']) fs.copyFileSync(path.join(m.dir, f), path.join(d, f));
+    return loadModel(zkv, d, name);
+  };
+  const A2 = twin(A, "A'");
+  const B2 = twin(B, "B'");
+  // committed: other published commitments, so other keys (another bundle); hashed: the same
+  // keys (the bundle is byte-identical) and another params commitment
+  assert.notDeepStrictEqual(A2.bundle, A.bundle, "A' (committed): its commitments are in its keys");
+  assert.deepStrictEqual(B2.bundle, B.bundle, "B' (hashed) has B's keys: the same bundle");
+  assert.notStrictEqual(B2.commitment, B.commitment, "B' has another params commitment");
+  for (const [x, y] of [[A, A2], [B, B2]]) assert.notStrictEqual(x.modelId, y.modelId, `${y.name}: another model ID`);
+  console.log(`models: A ${A.modelId} (${path.relative(root, dirA)}, committed), B ${B.modelId} (${path.relative(root, dirB)}, hashed), `
+    + `A' ${A2.modelId}, B' ${B2.modelId} (fresh salts) (${secs()})`);
 
   // the chain
   const rpc = await startAnvil();
@@ -167,7 +188,8 @@ async function main() {
   const verifier = await deploy(verifierAbi, `0x${fs.readFileSync(path.join(root, 'contracts/ZkonnxVerifier.bin'), 'utf8').trim()}`, 'reusable verifier (ZkonnxVerifier)');
   const contractA = await deploy(verifierAbi, evmModelInitcode(A.bundle, verifier.address), 'model A contract');
   const contractB = await deploy(verifierAbi, evmModelInitcode(B.bundle, verifier.address), 'model B contract');
-  for (const [what, c] of [['reusable verifier', verifier], ['model A contract', contractA], ['model B contract', contractB]]) {
+  const contractA2 = await deploy(verifierAbi, evmModelInitcode(A2.bundle, verifier.address), "model A' contract");
+  for (const [what, c] of [['reusable verifier', verifier], ['model A contract', contractA], ['model B contract', contractB], ["model A' contract", contractA2]]) {
     assert.ok(c.size > 0 && c.size <= EIP170, `${what}: runtime code ${c.size} bytes, over EIP-170's ${EIP170}`);
   }
 
@@ -198,21 +220,25 @@ async function main() {
   const forged = structuredClone(A.proof);
   forged.instances[0][A.out.first] = '0'.repeat(64); // claim the first output was 0
   assert.strictEqual(await verifyCall(contractA.address, forged), false, "A's proof with a forged output: false");
-  assert.strictEqual(await verifyCall(contractA.address, A2.proof), true, "A''s proof through A's contract: the contract does not pin hashed weights");
+  assert.strictEqual(await verifyCall(contractA.address, A2.proof), false, "A''s proof through A's contract: false (the contract pins committed weights)");
+  assert.strictEqual(await verifyCall(contractA2.address, A2.proof), true, "A''s proof through its own contract");
+  assert.strictEqual(await verifyCall(contractB.address, B2.proof), true, "B''s proof through B's contract: the contract does not pin hashed weights");
   const verifyGas = await pub.estimateGas({ account, to: contractA.address, data: zkv.encodeCalldata(A.proof) });
-  console.log(`model contracts: A's and B's CLI proofs verify, a forged output does not, A' (other salt) verifies with A's contract; verifyProof alone: ${verifyGas} gas (estimate, A)`);
+  const verifyGasB = await pub.estimateGas({ account, to: contractB.address, data: zkv.encodeCalldata(B.proof) });
+  console.log(`model contracts: A's and B's CLI proofs verify, a forged output does not; A' (other salt) fails A's contract, B' (other salt) verifies with B's; `
+    + `verifyProof alone: ${verifyGas} gas (estimate, A, committed), ${verifyGasB} (B, hashed)`);
 
   // 4. register the models: model ID, verifier contract, params commitment, layout
-  const register = (m, contract) => send('registerModel', [m.modelId, contract, m.commitment, BigInt(m.params.first),
+  const register = (m, contract) => send('registerModel', [m.modelId, contract, m.commitment, m.paramIndex,
     BigInt(m.out.first), BigInt(m.out.rows), m.out.scale]);
-  for (const [m, c] of [[A, contractA], [B, contractB], [A2, contractA]]) {
+  for (const [m, c] of [[A, contractA], [B, contractB], [A2, contractA2], [B2, contractB]]) {
     const receipt = await register(m, c.address);
     assert.strictEqual(receipt.status, 'success', `register ${m.name}`);
     const [v, scale, commitment, paramIndex, outputFirst, outputRows] = await read('models', [m.modelId]);
     assert.deepStrictEqual([v, scale, commitment, paramIndex, outputFirst, outputRows],
-      [c.address, m.out.scale, m.commitment, BigInt(m.params.first), BigInt(m.out.first), BigInt(m.out.rows)]);
+      [c.address, m.out.scale, m.commitment, m.paramIndex, BigInt(m.out.first), BigInt(m.out.rows)]);
   }
-  console.log(`registered A, B and A' (A's contract, A''s commitment) (${secs()})`);
+  console.log(`registered A, B, A' (its own contract) and B' (B's contract, B''s commitment) (${secs()})`);
 
   // 5. accepted proofs: the stored prediction is the proof's
   const gas = {};
@@ -244,20 +270,25 @@ async function main() {
   const idA = await accept(A, "A's CLI proof under A's ID");
   const idB = await accept(B, "B's CLI proof under B's ID");
   await accept(A2, "A''s CLI proof under A''s ID");
+  await accept(B2, "B''s CLI proof under B''s ID");
 
   // 6. rejections, each with its custom error (eth_call; one sent as a transaction too)
   const splice = (m, at, value) => m.instances.map((x, i) => (i === at ? value : x));
   const cases = [
-    ["B's valid proof under A's ID", 'verifyInference', [A.modelId, B.proofHex, B.instances], 'WrongParams',
-      (a) => a[0] === A.modelId && a[1] === A.commitment && a[2] === B.instances[A.params.first]],
-    ["B's proof with A's commitment spliced in, under A's ID", 'verifyInference', [A.modelId, B.proofHex, splice(B, A.params.first, A.commitment)], 'InvalidProof',
+    ["B's valid proof under A's ID", 'verifyInference', [A.modelId, B.proofHex, B.instances], 'InvalidProof',
       (a) => a[0] === A.modelId],
-    ["A's valid proof under A''s ID (A's contract, another commitment)", 'verifyInference', [A2.modelId, A.proofHex, A.instances], 'WrongParams',
-      (a) => a[1] === A2.commitment && a[2] === A.commitment],
-    ["A''s valid proof under A's ID", 'verifyInference', [A.modelId, A2.proofHex, A2.instances], 'WrongParams',
-      (a) => a[1] === A.commitment && a[2] === A2.commitment],
-    ["A's proof with A''s commitment spliced in, under A''s ID", 'verifyInference', [A2.modelId, A.proofHex, splice(A, A.params.first, A2.commitment)], 'InvalidProof',
-      (a) => a[0] === A2.modelId],
+    // committed params: the contracts tell A and A' apart (a well-formed proof that fails: false)
+    ["A''s valid proof under A's ID (A's contract pins A's weights)", 'verifyInference', [A.modelId, A2.proofHex, A2.instances], 'InvalidProof',
+      (a) => a[0] === A.modelId && a[1] === false],
+    ["A's valid proof under A''s ID", 'verifyInference', [A2.modelId, A.proofHex, A.instances], 'InvalidProof',
+      (a) => a[0] === A2.modelId && a[1] === false],
+    // hashed params: the registered commitment tells B and B' apart
+    ["B's valid proof under B''s ID (B's contract, another commitment)", 'verifyInference', [B2.modelId, B.proofHex, B.instances], 'WrongParams',
+      (a) => a[1] === B2.commitment && a[2] === B.commitment],
+    ["B''s valid proof under B's ID", 'verifyInference', [B.modelId, B2.proofHex, B2.instances], 'WrongParams',
+      (a) => a[1] === B.commitment && a[2] === B2.commitment],
+    ["B's proof with B''s commitment spliced in, under B''s ID", 'verifyInference', [B2.modelId, B.proofHex, splice(B, B.params.first, B2.commitment)], 'InvalidProof',
+      (a) => a[0] === B2.modelId],
     ["A's proof with a forged output, under A's ID", 'verifyInference', [A.modelId, A.proofHex, splice(A, A.out.first, 0n)], 'InvalidProof',
       (a) => a[1] === false],
     ["A's proof under an unregistered ID", 'verifyInference', [keccak256(toHex('no such model')), A.proofHex, A.instances], 'UnknownModel'],
@@ -265,6 +296,7 @@ async function main() {
     ['registering a model from another account', 'registerModel', [keccak256(toHex('squatter')), contractA.address, 1n, 1n, 2n, 1n, 0], 'NotOwner', null, OTHER_ACCOUNT],
     ['registering A a second time', 'registerModel', [A.modelId, contractB.address, B.commitment, 1n, 2n, 1n, 0], 'AlreadyRegistered'],
     ['registering an address without code', 'registerModel', [keccak256(toHex('eoa')), OTHER_ACCOUNT, 1n, 1n, 2n, 1n, 0], 'NotAContract'],
+    ['registering a params commitment without its instance', 'registerModel', [keccak256(toHex('no index')), contractA.address, 5n, 0n, 2n, 1n, 0], 'BadLayout'],
   ];
   for (const [label, fn, args, errorName, check, from] of cases) {
     const r = await revertOf(() => simulate(fn, args, from ?? account));
@@ -312,7 +344,7 @@ async function main() {
   assert.notStrictEqual(config.registry, registry.address, 'deploy.mjs made a registry of its own');
   const readPage = (functionName, args) => pub.readContract({ address: config.registry, abi, functionName, args });
   assert.deepStrictEqual((await readPage('models', [A.modelId])).slice(1),
-    [A.out.scale, A.commitment, BigInt(A.params.first), BigInt(A.out.first), BigInt(A.out.rows)], 'deploy.mjs registered A as the test did');
+    [A.out.scale, A.commitment, A.paramIndex, BigInt(A.out.first), BigInt(A.out.rows)], 'deploy.mjs registered A as the test did');
   const served = await serve(site, { isolate: true }); // COOP/COEP: the threaded prover
   server = served.server;
   ctx = await launch();

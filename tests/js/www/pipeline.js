@@ -43,7 +43,11 @@ export async function pipeline(params, log = () => {}, hooks = {}) {
     const lap = (k) => { const n = performance.now(); result.times[k] = (n - t) / 1000; t = n; log(`${k} ${result.times[k].toFixed(2)} s`); };
     let settings = zk.genSettings(onnx, {});
     settings = zk.calibrateSettings(onnx, settings, input, 'resources'); lap('calibrate');
-    const compiled = zk.compileCircuit(onnx, settings); lap('compile');
+    // with the CLI's keys, its params salt too: committed params' published commitments (in
+    // its vk) are made with that salt, and a proof with another one does not link to them
+    const salted = ['Committed', 'Hashed'].includes(settings.run_args.param_visibility);
+    const salt = params.keys && salted ? (await (await fetch(`${params.keys}/network.salt`)).text()).trim() : undefined;
+    const compiled = zk.compileCircuit(onnx, settings, salt); lap('compile');
     const srs = params.srs
       ? zk.loadSrs(await bytes(params.srs), settings.run_args.logrows)
       : zk.genSrs(settings.run_args.logrows, 1);

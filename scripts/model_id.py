@@ -26,8 +26,9 @@ def fingerprint(bundle: bytes) -> bytes:
         raise SystemExit("cannot tell where the bundle's version string starts: use `zkonnx verify` "
                          "or zkonnx/verifier's inspect(proof, bundle).fingerprint")
     at = len(bundle) - 4 - found[0]
-    if bundle[:9] != b"ZKONNXVB\x04":
-        raise SystemExit("not a zkonnx verification bundle of format 4")
+    # format 4, or 5 (committed params: their commitments before the version string)
+    if bundle[:8] != b"ZKONNXVB" or bundle[8] not in (4, 5):
+        raise SystemExit("not a zkonnx verification bundle of format 4 or 5")
     return hashlib.blake2b(bundle[:at], digest_size=32, person=b"zkonnx-bundle-fp").digest()
 
 

@@ -63,7 +63,7 @@ fn check_op(name: &str, bytes: &[u8], shape: &[usize], ra: RunArgs) {
     }
 }
 
-/// Both run-arg profiles on one op model: default visibilities (hashed params, public output),
+/// Both run-arg profiles on one op model: default visibilities (committed params, public output),
 /// and private output with fixed params on 3 lanes.
 fn check_op_model(name: &str, m: OpModel) {
     check_op(name, &m.bytes, &m.shape, RunArgs::default());

@@ -627,4 +627,43 @@ fn committed_params_other_weights_are_rejected_on_chain() {
         light(&mine, &theirs.bytes(), &theirs.instances()),
         Some(false)
     );
+    // the interpreted program: the same answer
+    let at_slow = [0x63; 20];
+    install_as(&mut chain, at_slow, &mine, artifact::Form::Interpreted);
+    let data = calldata::encode(&theirs.bytes(), &theirs.instances());
+    assert_eq!(chain.call(at_slow, data).answer, Some(false));
+
+    // well-formed links that are not this proof's reach the link's arithmetic and answer false
+    // (not a revert): the link of another honest proof of the model, [Q] and π swapped
+    let w = zkonnx::pipeline::gen_witness(&c, &input_data(&x)).unwrap();
+    let honest = || Case {
+        proof: zkonnx::pipeline::prove(&c, &w, &keys.pk, &srs).unwrap(),
+        bundle: mine.clone(),
+    };
+    let (one, two) = (honest(), honest());
+    let (a, b) = (one.bytes(), two.bytes());
+    let cut = a.len() - verifier::LINK_BYTES;
+    assert_ne!(a[cut..], b[cut..], "each proof has its own link");
+    for (what, proof) in [
+        ("honest", a.clone()),
+        ("another proof's link", [&a[..cut], &b[cut..]].concat()),
+        (
+            "[Q] and π swapped",
+            [&a[..cut], &a[cut + 64..], &a[cut..cut + 64]].concat(),
+        ),
+    ] {
+        let want = Some(what == "honest");
+        let data = calldata::encode(&proof, &one.instances());
+        assert_eq!(chain.call(at_mine, data.clone()).answer, want, "{what}");
+        assert_eq!(
+            chain.call(at_slow, data).answer,
+            want,
+            "{what}, interpreted"
+        );
+        assert_eq!(
+            light(&mine, &proof, &one.instances()),
+            want,
+            "{what}, light"
+        );
+    }
 }

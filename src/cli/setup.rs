@@ -340,7 +340,10 @@ fn warn_commitment_change(model: &Path, old: &Settings, new: &Settings) {
         // the published commitments are made at the circuit's size, so any change moves them
         if old.to_json() != new.to_json() {
             eprintln!(
-                "warning: {} exists (compile-circuit ran): these settings change the circuit and                  the published params commitments, so the model ID changes: after the final                  calibration, run compile-circuit and setup, then publish the new model ID                  (zkonnx commit)",
+                "warning: {} exists (compile-circuit ran): these settings change the circuit and \
+                 the published params commitments, so the model ID changes: after the final \
+                 calibration, run compile-circuit and setup, then publish the new model ID \
+                 (zkonnx commit)",
                 salt_path.display()
             );
         }

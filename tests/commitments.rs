@@ -16,7 +16,7 @@ use zkonnx::felt;
 use zkonnx::formats::Proof;
 use zkonnx::model::Compiled;
 use zkonnx::pipeline::{self, Expect, Keys};
-use zkonnx::settings::RunArgs;
+use zkonnx::settings::{RunArgs, Visibility};
 use zkonnx::verifier::trust::CLI_NAMES;
 
 struct Honest {
@@ -28,19 +28,12 @@ struct Honest {
     x: Vec<f32>,
 }
 
-/// Hashed params (this file's subject: the params commitment in every proof).
-fn hashed() -> RunArgs {
-    RunArgs {
-        param_visibility: zkonnx::settings::Visibility::Hashed,
-        ..RunArgs::default()
-    }
-}
-
 fn honest() -> &'static Honest {
     static H: OnceLock<Honest> = OnceLock::new();
     H.get_or_init(|| {
         let x = values(120, 8, -1.0, 1.0);
-        let c = compile_at(&mlp(20), &x, 7, hashed());
+        // hashed params: this file's subject, the params commitment in every proof
+        let c = compile_at(&mlp(20), &x, 7, with_params(Visibility::Hashed));
         let srs = pipeline::gen_srs(c.settings.run_args.logrows, 7);
         let keys = pipeline::setup(&c, &srs).unwrap();
         let w = pipeline::gen_witness(&c, &input_data(&x)).unwrap();
@@ -313,7 +306,7 @@ fn hashed_inputs_and_outputs_with_salts() {
     let ra = RunArgs {
         input_visibility: zkonnx::settings::Visibility::Hashed,
         output_visibility: zkonnx::settings::Visibility::Hashed,
-        ..hashed()
+        ..with_params(Visibility::Hashed)
     };
     let c = compile_at(&mlp(30), &x, 7, ra);
     let layout = zkonnx::publics::layout(&c.settings);

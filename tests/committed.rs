@@ -8,14 +8,7 @@ mod common;
 use common::*;
 use zkonnx::formats::{to_hex_bytes, Proof};
 use zkonnx::pipeline;
-use zkonnx::settings::{RunArgs, Visibility};
-
-fn committed() -> RunArgs {
-    RunArgs {
-        param_visibility: Visibility::Committed,
-        ..RunArgs::default()
-    }
-}
+use zkonnx::settings::Visibility;
 
 fn with_bytes(p: &Proof, b: &[u8]) -> Proof {
     let mut q = p.clone();
@@ -37,7 +30,7 @@ fn valid(p: &Proof, c: &zkonnx::model::Compiled, keys: &pipeline::Keys, srs: &[u
 fn committed_params_bind_the_weights() {
     let bytes = mlp(31);
     let x = values(131, 8, -1.0, 1.0);
-    let c = compile_at(&bytes, &x, 7, committed());
+    let c = compile_at(&bytes, &x, 7, with_params(Visibility::Committed));
     let srs = pipeline::gen_srs(c.settings.run_args.logrows, 7);
     let keys = pipeline::setup(&c, &srs).unwrap();
     let w = pipeline::gen_witness(&c, &input_data(&x)).unwrap();

@@ -9,7 +9,7 @@ use common::*;
 use zkonnx::error::Error;
 use zkonnx::formats::InputData;
 use zkonnx::pipeline;
-use zkonnx::settings::RunArgs;
+use zkonnx::settings::{RunArgs, Visibility};
 
 fn model() -> (Vec<u8>, zkonnx::model::Compiled) {
     let bytes = mlp(3);
@@ -303,11 +303,7 @@ fn settings_of_another_model_or_edited_name_the_field() {
         "{e}"
     );
     // hashed params: the commitment's rows are part of the settings
-    let hashed = RunArgs {
-        param_visibility: zkonnx::settings::Visibility::Hashed,
-        ..RunArgs::default()
-    };
-    let mut commit = pipeline::gen_settings(&bytes, hashed).unwrap();
+    let mut commit = pipeline::gen_settings(&bytes, with_params(Visibility::Hashed)).unwrap();
     assert!(commit.commit_rows > 0);
     commit.commit_rows = 0;
     let e = msg(pipeline::compile_circuit(&bytes, &commit).unwrap_err());

@@ -152,17 +152,17 @@ fn mlp_case() -> &'static Case {
     C.get_or_init(|| case(&mlp(20), &values(120, 8, -1.0, 1.0), RunArgs::default(), 7))
 }
 
-fn committed() -> RunArgs {
-    RunArgs {
-        param_visibility: Visibility::Committed,
-        ..RunArgs::default()
-    }
-}
-
 /// The MLP with committed params (docs/committed-params.md): its proofs end with the link.
 fn committed_case() -> &'static Case {
     static C: OnceLock<Case> = OnceLock::new();
-    C.get_or_init(|| case(&mlp(20), &values(120, 8, -1.0, 1.0), committed(), 7))
+    C.get_or_init(|| {
+        case(
+            &mlp(20),
+            &values(120, 8, -1.0, 1.0),
+            with_params(Visibility::Committed),
+            7,
+        )
+    })
 }
 
 /// The link's bytes at the end of `c`'s proofs (none without committed params).
@@ -599,7 +599,7 @@ fn artifacts_are_checked_before_deployment() {
 #[test]
 fn committed_params_other_weights_are_rejected_on_chain() {
     let x = values(120, 8, -1.0, 1.0);
-    let c = compile_at(&mlp(20), &x, 7, committed());
+    let c = compile_at(&mlp(20), &x, 7, with_params(Visibility::Committed));
     let srs = zkonnx::pipeline::gen_srs(c.settings.run_args.logrows, 7);
     let keys = zkonnx::pipeline::setup(&c, &srs).unwrap();
     let mut other = c.clone();

@@ -8,17 +8,13 @@ use common::*;
 use halo2_proofs::plonk::{keygen_pk, keygen_vk};
 use zkonnx::circuit::ModelCircuit;
 use zkonnx::pipeline;
-use zkonnx::settings::RunArgs;
+use zkonnx::settings::Visibility;
 
 #[test]
 fn keys_and_proofs_match_halo2s_own_kzg() {
     // hashed params: the commitment chip's columns too
     let x = values(120, 8, -1.0, 1.0);
-    let hashed = RunArgs {
-        param_visibility: zkonnx::settings::Visibility::Hashed,
-        ..RunArgs::default()
-    };
-    let c = compile_at(&mlp(20), &x, 7, hashed);
+    let c = compile_at(&mlp(20), &x, 7, with_params(Visibility::Hashed));
     let k = c.settings.run_args.logrows;
     let srs = pipeline::gen_srs(k, 11);
     let ours = zkonnx::srs::load_for_k(&srs, k).unwrap();

@@ -18,7 +18,7 @@ use zkonnx::felt;
 use zkonnx::formats::Proof;
 use zkonnx::model::Compiled;
 use zkonnx::pipeline::{self, Expect, Keys, Report};
-use zkonnx::settings::RunArgs;
+use zkonnx::settings::{RunArgs, Visibility};
 use zkonnx::verifier::trust::{Pinning, CLI_NAMES};
 use zkonnx::verifier::Bundle;
 
@@ -33,20 +33,13 @@ struct Honest {
     x: Vec<f32>,
 }
 
-fn hashed() -> RunArgs {
-    RunArgs {
-        param_visibility: zkonnx::settings::Visibility::Hashed,
-        ..RunArgs::default()
-    }
-}
-
 fn honest() -> &'static Honest {
     static H: OnceLock<Honest> = OnceLock::new();
     H.get_or_init(|| {
         let x = values(240, 8, -1.0, 1.0);
         let onnx = mlp(20);
         // hashed params: the params commitment alone is the weak pin these tests show
-        let c = compile_at(&onnx, &x, 7, hashed());
+        let c = compile_at(&onnx, &x, 7, with_params(Visibility::Hashed));
         // large enough for the attacks' circuits (a Tanh table)
         let srs = pipeline::gen_srs(12, 11);
         let keys = pipeline::setup(&c, &srs).unwrap();

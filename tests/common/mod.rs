@@ -8,7 +8,7 @@ use zkonnx::calibrate::{calibrate, CalibrateOptions, Target};
 use zkonnx::formats::InputData;
 use zkonnx::model::Compiled;
 use zkonnx::pipeline;
-use zkonnx::settings::RunArgs;
+use zkonnx::settings::{RunArgs, Visibility};
 
 mod index_models;
 mod op_models;
@@ -316,6 +316,15 @@ pub fn input_data(x: &[f32]) -> InputData {
 }
 
 /// gen-settings + calibrate (at `scale`) + compile.
+/// The default run args with params of visibility `v` (the tests of one way of binding them).
+#[allow(dead_code)]
+pub fn with_params(v: Visibility) -> RunArgs {
+    RunArgs {
+        param_visibility: v,
+        ..RunArgs::default()
+    }
+}
+
 pub fn compile_at(bytes: &[u8], x: &[f32], scale: u32, ra: RunArgs) -> Compiled {
     let lanes = ra.num_inner_cols;
     let s = pipeline::gen_settings(bytes, ra).expect("gen-settings");

@@ -108,6 +108,16 @@ fn run(cmd: Cmd) -> Res<()> {
 
 fn main() -> ExitCode {
     zkonnx::keys::install_panic_hook();
+    // field arithmetic in assembly (Cargo.toml): an illegal instruction without BMI2 and ADX
+    #[cfg(all(target_arch = "x86_64", not(zkonnx_no_asm)))]
+    if !(std::arch::is_x86_feature_detected!("bmi2") && std::arch::is_x86_feature_detected!("adx"))
+    {
+        eprintln!(
+            "error: this build of zkonnx multiplies field elements with the BMI2 and ADX \
+             instructions, which this CPU lacks: build it with RUSTFLAGS=\"--cfg zkonnx_no_asm\""
+        );
+        return ExitCode::FAILURE;
+    }
     let cli = Cli::parse();
     match run(cli.cmd) {
         Ok(()) => ExitCode::SUCCESS,

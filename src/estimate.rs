@@ -1,6 +1,8 @@
-//! How long the long stages (setup, witness, prove, verify) will take, from the circuit's size
-//! alone: rows and the constraint system's columns, lookups and degree. The one place progress
-//! estimates come from (the CLI's progress lines, the JS `onProgress` callbacks, the web app).
+//! How long the long stages (setup, witness, prove, verify) will take, and how much memory setup
+//! and prove hold, from the circuit's size alone: rows and the constraint system's columns,
+//! lookups and degree. The one place progress estimates come from (the CLI's progress lines, the
+//! JS `onProgress` callbacks, the web app), and where a WebAssembly module refuses a circuit its
+//! 4 GiB cannot hold ([`check_memory`]) before starting.
 //!
 //! The model counts what the prover does per row: one MSM of `2^k` points for every committed
 //! polynomial (advice columns, three per lookup, the permutation's product chunks, the quotient's
@@ -14,6 +16,7 @@
 use serde::Serialize;
 
 use crate::circuit::{constraint_system, CircuitParams};
+use crate::proof::ProofError;
 use crate::settings::Settings;
 
 /// The size of a circuit, as the prover's work depends on it.
@@ -61,10 +64,7 @@ impl Shape {
     /// Polynomials taken to the extended domain (size `2^k · 2^⌈log2(degree − 1)⌉`) for the
     /// quotient, weighted by that domain's size over `2^k`.
     fn prove_extended(&self) -> f64 {
-        let ext = (self.degree.saturating_sub(1).max(1) as f64)
-            .log2()
-            .ceil()
-            .exp2();
+        let ext = self.extension();
         let polys = self.advice
             + self.fixed
             + self.selectors.div_ceil(4)
@@ -72,6 +72,41 @@ impl Shape {
             + self.permutation_columns
             + 2 * self.permutation_chunks();
         ext * polys as f64
+    }
+
+    /// Polynomials of `2^k` values a proving key holds: every fixed column and selector and
+    /// every permutation column, as values and as coefficients, and `l0`, `l_last`,
+    /// `l_active_row`.
+    fn key_polys(&self) -> f64 {
+        (2 * (self.fixed + self.selectors + self.permutation_columns) + 3) as f64
+    }
+
+    /// Polynomials of `2^k` values `create_proof` holds at its peak, beside the key: every
+    /// advice column and the instance as values and coefficients, each lookup's permuted input,
+    /// permuted table and product likewise, the permutation's products likewise, the SRS (`g`
+    /// and its Lagrange form, points of two values), then, while the quotient is evaluated on one
+    /// part of the extended domain, every polynomial it reads on that part, and the quotient's
+    /// values on the whole extended domain.
+    fn prove_polys(&self) -> f64 {
+        let chunks = self.permutation_chunks();
+        let held = 2 * self.advice + 2 + 6 * self.lookups + 2 * chunks + 4;
+        let part = self.fixed
+            + self.selectors
+            + 3
+            + self.advice
+            + 1
+            + self.permutation_columns
+            + chunks
+            + 3 * self.lookups;
+        self.key_polys() + (held + part) as f64 + self.extension()
+    }
+
+    /// The extended domain's size over `2^k`.
+    fn extension(&self) -> f64 {
+        (self.degree.saturating_sub(1).max(1) as f64)
+            .log2()
+            .ceil()
+            .exp2()
     }
 
     /// Commitments made by setup: fixed columns (selectors compressed) and permutation columns.
@@ -192,6 +227,74 @@ fn threads() -> usize {
     rayon::current_num_threads()
 }
 
+// Memory: what every run holds beside the circuit's polynomials (code, the model, the SRS file's
+// bytes), and the fits on mlp_small forced to logrows 19 and 20 (14 advice, 9 fixed, 9
+// selectors, 6 lookups, 9 permutation columns; BENCHMARKS.md, "The largest circuit one tab
+// proves"): native peak RSS of `prove` 0.90 and 0.86 of the polynomial count below, and the
+// module's linear memory 0.90 of it at 19 in Chromium; `setup` 2.27 and 2.18 times the key.
+const MEM_BASE: f64 = 64.0 * MIB;
+const MEM_PROVE_FIT: f64 = 0.9;
+const MEM_SETUP_PER_KEY: f64 = 2.2;
+const MIB: f64 = 1024.0 * 1024.0;
+/// The linear memory a WebAssembly module (wasm32) addresses at most: 4 GiB.
+pub const WASM32_MEMORY: f64 = 4096.0 * MIB;
+
+/// Bytes a stage holds at its peak (estimated: within about 15 % of what was measured).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Serialize)]
+pub struct Memory {
+    pub setup: f64,
+    pub prove: f64,
+}
+
+/// The stages' peak memory for this circuit (the same on every engine: the polynomials' sizes).
+pub fn memory(shape: &Shape) -> Memory {
+    let poly = shape.rows() * 32.0;
+    Memory {
+        setup: MEM_BASE + MEM_SETUP_PER_KEY * shape.key_polys() * poly,
+        prove: MEM_BASE + MEM_PROVE_FIT * shape.prove_polys() * poly,
+    }
+}
+
+/// Where stages run out of memory: a WebAssembly module at 4 GiB of linear memory (an
+/// allocation beyond it aborts the module); native code has no such bound here.
+impl Engine {
+    pub fn memory_limit(self) -> Option<f64> {
+        match self {
+            Engine::Native { .. } => None,
+            _ => Some(WASM32_MEMORY),
+        }
+    }
+}
+
+/// The stages whose memory is checked before they start.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Stage {
+    Setup,
+    Prove,
+}
+
+/// An error, before the stage starts, when its estimated peak memory exceeds what `engine`
+/// can address (rather than an abort minutes later).
+pub fn check_memory(shape: &Shape, engine: Engine, stage: Stage) -> Result<(), ProofError> {
+    let Some(limit) = engine.memory_limit() else {
+        return Ok(());
+    };
+    let m = memory(shape);
+    let (name, need) = match stage {
+        Stage::Setup => ("setup", m.setup),
+        Stage::Prove => ("proving", m.prove),
+    };
+    if need > limit {
+        return Err(ProofError::OutOfMemory {
+            stage: name,
+            k: shape.logrows,
+            need_mib: (need / MIB).ceil() as u64,
+            limit_mib: (limit / MIB) as u64,
+        });
+    }
+    Ok(())
+}
+
 /// The stages' estimated seconds for this circuit on this engine.
 pub fn estimate(shape: &Shape, engine: Engine) -> Estimate {
     let n = shape.rows();
@@ -285,6 +388,74 @@ mod tests {
         assert!(estimate(&shape(12, 4), Engine::WasmSingle).prove > a.prove);
         assert!(a.setup > 0.0 && a.witness > 0.0 && a.verify > 0.0);
         assert!((gen_srs(16, n) / gen_srs(14, n) - 4.0).abs() < 1e-9);
+    }
+
+    /// mlp_small forced to logrows 19 and 20 (committed params, 2 lanes): the shape measured
+    /// for the memory fit
+    fn small(logrows: u32) -> Shape {
+        Shape {
+            logrows,
+            advice: 14,
+            fixed: 9,
+            selectors: 9,
+            lookups: 6,
+            permutation_columns: 9,
+            degree: 5,
+        }
+    }
+
+    #[test]
+    fn memory_matches_the_measured_circuits() {
+        let mib = |b: f64| b / MIB;
+        // measured (BENCHMARKS.md): prove peak 2 938 / 5 604 MiB natively, 2 941 MiB of
+        // linear memory in Chromium at 19; setup 2 073 / 3 976 MiB natively
+        let (m19, m20) = (memory(&small(19)), memory(&small(20)));
+        for (est, got) in [
+            (m19.prove, 2941.0),
+            (m20.prove, 5604.0),
+            (m19.setup, 2073.0),
+            (m20.setup, 3976.0),
+        ] {
+            let r = mib(est) / got;
+            assert!(
+                (0.95..1.15).contains(&r),
+                "estimate {} MiB against {got} MiB",
+                mib(est)
+            );
+        }
+        // the key: 57 polynomials of 2^19 values (the file: 912 MiB)
+        assert_eq!(small(19).key_polys(), 57.0);
+    }
+
+    #[test]
+    fn wasm_refuses_what_it_cannot_hold_before_starting() {
+        let wasm = Engine::Wasm32 { threads: 2 };
+        assert!(
+            check_memory(&small(19), wasm, Stage::Prove).is_ok(),
+            "19 proves in a tab"
+        );
+        let e = check_memory(&small(20), wasm, Stage::Prove).unwrap_err();
+        match &e {
+            ProofError::OutOfMemory {
+                stage,
+                k,
+                need_mib,
+                limit_mib,
+            } => {
+                assert_eq!((*stage, *k, *limit_mib), ("proving", 20, 4096));
+                assert!(*need_mib > 4096);
+            }
+            other => panic!("{other}"),
+        }
+        assert!(e.to_string().contains("logrows 20"), "{e}");
+        for engine in [Engine::WasmSingle, Engine::WasmWide { threads: 1 }] {
+            assert!(check_memory(&small(20), engine, Stage::Prove).is_err());
+        }
+        assert!(check_memory(&small(21), wasm, Stage::Setup).is_err());
+        assert!(check_memory(&small(19), wasm, Stage::Setup).is_ok());
+        // native: no bound here
+        let native = Engine::Native { threads: 2 };
+        assert!(check_memory(&small(24), native, Stage::Prove).is_ok());
     }
 
     #[test]

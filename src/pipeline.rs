@@ -4,6 +4,7 @@
 use halo2curves::bn256::Fr;
 
 use crate::error::Result;
+use crate::estimate::{Engine, Stage};
 use crate::formats::{
     to_hex_bytes, FormatError, InputData, PrettyElements, PrettyPublicInputs, Proof, Witness,
 };
@@ -177,6 +178,8 @@ pub fn setup_to(
     pk_out: &mut dyn std::io::Write,
 ) -> Result<(Vec<u8>, Vec<u8>)> {
     crate::plan::check_fits(&model.settings)?;
+    let shape = crate::estimate::Shape::of(&model.settings);
+    crate::estimate::check_memory(&shape, Engine::current(), Stage::Setup)?;
     let params = srs::load_for_k(srs_bytes, model.settings.run_args.logrows)?;
     let (vk, pk) = keys::keygen(model, &params)?;
     keys::pk_write(&pk, pk_out)?;
@@ -588,6 +591,8 @@ pub fn prove_from(
     srs_bytes: &[u8],
 ) -> Result<Proof> {
     let s = &model.settings;
+    let shape = crate::estimate::Shape::of(s);
+    crate::estimate::check_memory(&shape, Engine::current(), Stage::Prove)?;
     let pk = keys::pk_read(pk, s)?;
     let params = srs::load_for_k(srs_bytes, s.run_args.logrows)?;
     let (tr, instances) = witness_trace(model, w)?;

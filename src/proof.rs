@@ -38,6 +38,17 @@ pub enum ProofError {
     InstanceCount { expected: usize, got: usize },
     #[error("the circuit needs {need} rows but 2^{k} rows leave {have} usable: raise logrows")]
     TooManyRows { need: usize, have: usize, k: u32 },
+    #[error(
+        "{stage} of this circuit (logrows {k}) needs about {need_mib} MiB of memory, more than the \
+         {limit_mib} MiB a WebAssembly module addresses: run it natively (the CLI), or with \
+         fewer rows"
+    )]
+    OutOfMemory {
+        stage: &'static str,
+        k: u32,
+        need_mib: u64,
+        limit_mib: u64,
+    },
 }
 
 /// Run the mock prover; `Err` lists the first failing constraints.

@@ -65,6 +65,10 @@ const throwsWith = (f, re) => assert.throws(f, (e) => e instanceof Error && re.t
 throwsWith(() => zk.genSettings(new Uint8Array([1, 2, 3]), undefined), /ONNX/);
 throwsWith(() => zk.genWitness(compiled, { input_data: [[0.5, 0.25]] }), /values, the model expects/);
 throwsWith(() => zk.prove(compiled, witness, keys.pk.slice(0, 100), srs), /proving key/);
+// a circuit the module's 4 GiB cannot hold: refused before the key is read, with what it needs
+const huge = zk.compileCircuit(onnx, { ...settings, run_args: { ...settings.run_args, logrows: 22 } });
+throwsWith(() => zk.prove(huge, zk.genWitness(huge, input), keys.pk, srs), /proving of this circuit \(logrows 22\) needs about \d+ MiB of memory, more than the 4096 MiB a WebAssembly module addresses/);
+throwsWith(() => zk.setup(huge, srs), /setup of this circuit \(logrows 22\) needs about \d+ MiB/);
 throwsWith(() => zk.verify(proof, settings, keys.vk.slice(0, 10), srs), /verifying key/);
 throwsWith(() => zk.loadSrs(srs.slice(0, 1000), settings.run_args.logrows), /SRS/);
 // an unknown runArgs key is refused with the valid ones (a camelCase key: its snake_case name)

@@ -4,7 +4,9 @@
 // params: pkg (mt | mt-wide | web), loader (npm), threads, model (URL folder), srs (URL), keys (URL folder
 // holding vk.key and pk.key: skip setup), prover (0: skip the npm Prover API checks), profile
 // hooks { start, stop } (main thread only). srsOnly (k): fetch `srs` and cut it down to k, twice,
-// and stop there (scripts/bench_srs.mjs).
+// and stop there (scripts/bench_srs.mjs). settings (URL of a settings.json, e.g. the CLI's with a
+// forced logrows): use it instead of generating and calibrating; mock=0: skip the mock prover
+// (it holds every cell of every column: scripts/bench_tab.mjs's large circuits).
 export async function pipeline(params, log = () => {}, hooks = {}) {
   const kind = params.pkg || (self.crossOriginIsolated ? 'mt' : 'web');
   const model = params.model || '/examples/lenet';
@@ -41,8 +43,14 @@ export async function pipeline(params, log = () => {}, hooks = {}) {
     const input = await (await fetch(`${model}/input.json`)).json();
     let t = performance.now();
     const lap = (k) => { const n = performance.now(); result.times[k] = (n - t) / 1000; t = n; log(`${k} ${result.times[k].toFixed(2)} s`); };
-    let settings = zk.genSettings(onnx, {});
-    settings = zk.calibrateSettings(onnx, settings, input, 'resources'); lap('calibrate');
+    let settings;
+    if (params.settings) {
+      settings = await (await fetch(params.settings)).json();
+    } else {
+      settings = zk.genSettings(onnx, {});
+      settings = zk.calibrateSettings(onnx, settings, input, 'resources');
+    }
+    lap('calibrate');
     // with the CLI's keys, its params salt too: committed params' published commitments (in
     // its vk) are made with that salt, and a proof with another one does not link to them
     const salted = ['Committed', 'Hashed'].includes(settings.run_args.param_visibility);
@@ -57,7 +65,7 @@ export async function pipeline(params, log = () => {}, hooks = {}) {
       : zk.setup(compiled, srs);
     lap(params.keys ? 'load_keys' : 'setup');
     const witness = zk.genWitness(compiled, input); lap('gen_witness');
-    zk.mock(compiled, witness); lap('mock');
+    if (params.mock !== '0') { zk.mock(compiled, witness); lap('mock'); }
     if (hooks.start) { await hooks.start(); t = performance.now(); }
     const proof = zk.prove(compiled, witness, keys.pk, srs); lap('prove');
     if (hooks.stop) await hooks.stop();
